@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Cordial",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Cordial", targets: ["Cordial"]),
+        .library(name: "LuaHost", targets: ["LuaHost"]),
+        .executable(name: "cordial", targets: ["cordial"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The system Lua 5.4 library and a shim of static inline wrappers for its macros,
+        // the C trampoline for Swift functions, the limit hook and the counting allocator.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // Plain C-API loops that `cordial bench lua` measures the host against.
+        .target(name: "CLuaBench", dependencies: ["CLua"]),
+        .target(
+            name: "LuaHost",
+            dependencies: ["CLua", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CordialCore", swiftSettings: swiftSettings),
+        .target(
+            name: "Cordial",
+            dependencies: ["LuaHost", "CordialCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cordial",
+            dependencies: [
+                "Cordial", "LuaHost", "CLuaBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LuaHostTests",
+            dependencies: ["LuaHost"],
+            resources: [.copy("hostile")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CordialTests",
+            dependencies: ["Cordial", "cordial"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,55 @@
+import CLua
+
+/// The arguments of a Swift function called from Lua, with checks whose errors read
+/// `module.fn: invalid 'param': expected integer, got string`.
+///
+/// ```swift
+/// state.function("shop.discount") { args in
+///     let price = try args.get(1, "price", as: Double.self)
+///     let percent = try args.get(2, "percent", as: Int64?.self) ?? 10
+///     return price * Double(100 - percent) / 100
+/// }
+/// ```
+public struct LuaArguments {
+    let L: OpaquePointer
+    unowned(unsafe) let state: LuaState
+    /// The name the function was registered under, used in error messages.
+    public let function: String
+
+    /// The stack the function runs on (a coroutine's when called inside one); results are pushed here.
+    public var stack: LuaStack { LuaStack(L: L, state: state) }
+
+    /// How many arguments Lua passed.
+    public var count: Int { Int(lua_gettop(L)) }
+
+    /// Argument `index` (1-based) as `T`; a missing argument is nil.
+    public func get<T: LuaReadable>(_ index: Int, _ parameter: String, as type: T.Type = T.self) throws(LuaArgumentError) -> T {
+        do {
+            return try T.read(from: stack, at: Int32(index))
+        } catch {
+            throw LuaArgumentError(function: function, parameter: parameter, problem: error.problem)
+        }
+    }
+
+    /// Argument `index` as any ``LuaValue`` (tables are copied).
+    public func value(_ index: Int, _ parameter: String) throws(LuaArgumentError) -> LuaValue {
+        guard index <= count else { return .nil }
+        do {
+            return try state.value(at: Int32(index), on: L)
+        } catch {
+            throw LuaArgumentError(function: function, parameter: parameter, problem: error.message)
+        }
+    }
+
+    /// Argument `index` as a Swift object of a registered ``LuaObjectType``.
+    public func object<Object: AnyObject>(_ index: Int, _ parameter: String, as type: Object.Type) throws(LuaArgumentError) -> Object {
+        if let object = state.object(at: Int32(index), on: L) as? Object { return object }
+        let got = lua_type(L, Int32(index)) == LUA_TNONE ? "no value" : stack.typeName(at: Int32(index))
+        throw LuaArgumentError(function: function, parameter: parameter, problem: "expected \(String(describing: type)), got \(got)")
+    }
+
+    /// A problem with an argument that the type checks cannot see (a negative count, an unknown option).
+    public func invalid(_ parameter: String, _ problem: String) -> LuaArgumentError {
+        LuaArgumentError(function: function, parameter: parameter, problem: problem)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// A chunk could not be loaded: a syntax error, a missing or unreadable file, a binary chunk.
+///
+/// Kept apart from ``LuaRunError``: nothing of the chunk ran.
+/// ```
+/// syntax error: examples/bad.lua:3: '=' expected near 'x'
+/// ```
+public struct LuaLoadError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case syntax
+        case missingFile
+        case unreadableFile
+        case invalidName
+    }
+
+    public let kind: Kind
+    /// Lua's message, which starts with `chunk:line:` for syntax errors.
+    public let message: String
+    /// `file:line` when known.
+    public let location: String?
+
+    public init(kind: Kind, message: String, location: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.location = location ?? LuaRunError.leadingLocation(of: message)
+    }
+
+    public var description: String {
+        switch kind {
+        case .syntax: "syntax error: \(message)"
+        case .missingFile, .unreadableFile, .invalidName: "cannot load: \(message)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// Lua code failed while running: an error it raised, a limit it crossed, or a bad result.
+///
+/// ```
+/// examples/hello.lua:7: attempt to index a nil value (global 'x')
+/// time limit of 0.5 s exceeded at examples/loop.lua:2
+/// ```
+public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// An error raised by the code (or by a library function it called).
+        case error
+        /// The call ran past its wall-clock budget.
+        case timeLimit
+        /// The state grew past its memory cap.
+        case memoryLimit
+        /// Lua returned something the host could not convert (e.g. a string where it wanted an integer).
+        case badResult
+        /// The state was closed.
+        case closed
+    }
+
+    public let kind: Kind
+    /// The message, one line where Lua gives one line.
+    public let message: String
+    /// `file:line` of the first Lua frame involved, when known.
+    public let location: String?
+    /// Lua's traceback (`stack traceback:` …), empty when none was taken.
+    public let traceback: String
+
+    public init(kind: Kind, message: String, location: String? = nil, traceback: String = "") {
+        self.kind = kind
+        self.message = message
+        self.location = LuaRunError.leadingLocation(of: message) ?? location
+        self.traceback = traceback
+    }
+
+    /// The message, followed by the location when the message does not name it.
+    public var description: String {
+        if let location, !message.contains(location) { return "\(message) (at \(location))" }
+        return message
+    }
+
+    public var errorDescription: String? { description }
+
+    /// True for the limits a script can never catch: time and memory.
+    public var isLimit: Bool { kind == .timeLimit || kind == .memoryLimit }
+
+    static let closedState = LuaRunError(kind: .closed, message: "the Lua state is closed")
+
+    /// `file.lua:12` from a message of the form `file.lua:12: …`.
+    static func leadingLocation(of message: String) -> String? {
+        // chunk names are short_src: no newline; the line number is digits followed by ':'
+        let firstLine = message.prefix { $0 != "\n" }
+        var index = firstLine.startIndex
+        while let colon = firstLine[index...].firstIndex(of: ":") {
+            let afterColon = firstLine.index(after: colon)
+            let digits = firstLine[afterColon...].prefix { $0.isASCII && $0.isNumber }
+            if !digits.isEmpty, digits.endIndex < firstLine.endIndex, firstLine[digits.endIndex] == ":",
+               colon > firstLine.startIndex
+            {
+                return String(firstLine[firstLine.startIndex..<digits.endIndex])
+            }
+            index = afterColon
+        }
+        return nil
+    }
+}
+
+/// A Swift function was called from Lua with a wrong argument.
+///
+/// Its message has one shape throughout:
+/// `cordial.customers.find: invalid 'limit': expected integer, got string`.
+public struct LuaArgumentError: Error, LocalizedError, CustomStringConvertible {
+    public let function: String
+    public let parameter: String
+    public let problem: String
+
+    public init(function: String, parameter: String, problem: String) {
+        self.function = function
+        self.parameter = parameter
+        self.problem = problem
+    }
+
+    public var description: String { "\(function): invalid '\(parameter)': \(problem)" }
+    public var errorDescription: String? { description }
+}

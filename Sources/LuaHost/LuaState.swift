@@ -1,0 +1,424 @@
+import CLua
+import Foundation
+
+/// One sandboxed Lua 5.4 state with its own memory cap and time budget.
+///
+/// A state is confined to the thread that created it (it is deliberately not `Sendable`);
+/// use ``LuaWorkerPool`` for parallel work. Lua errors never unwind Swift frames: Swift calls
+/// Lua only through `lua_pcall`, and Swift functions report failure to a C trampoline that
+/// raises the Lua error (DESIGN.md decision 2).
+///
+/// ```swift
+/// let state = try LuaState(limits: LuaLimits(memoryBytes: 32 << 20, timeSeconds: 0.5))
+/// try state.setGlobal("greet", .function(state.function("greet") { args in
+///     "Xin chào, " + (try args.get(1, "name", as: String.self))
+/// }))
+/// let text: String = try state.evaluate(#"return greet("An")"#).first?.stringValue ?? ""
+/// ```
+public final class LuaState {
+    /// The main thread of the state.
+    let L: OpaquePointer
+    let guardPointer: UnsafeMutablePointer<cordial_guard>
+    /// The thread that is running now: the main thread, or a coroutine whose Swift function is running.
+    var activeL: OpaquePointer
+    var swiftFunctions: [SwiftFunction] = []
+    /// Registry reference of the sandbox's internal table: `freeze`, `loaded`, `declared`.
+    var internalsRef: Int32 = 0
+    /// Metatables of registered object types, by the Swift class they expose.
+    var objectMetatables: [ObjectIdentifier: Int32] = [:]
+    /// The same metatables, by their Lua identity, to recognise our userdata.
+    var objectTypesByMetatable: [UnsafeRawPointer: String] = [:]
+    private(set) var isClosed = false
+
+    /// The directory under which `require "a.b"` finds `a/b.lua`; nil: host modules only.
+    public let moduleRoot: URL?
+    /// Chunk names of files are paths relative to this directory (`@plugins/x/plugin.lua`),
+    /// so that messages point at files the way the user names them.
+    public let chunkNameRoot: URL?
+    /// Where `print` writes; standard output unless the host redirects it.
+    public var output: (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+    /// The memory cap and time budget; changing them applies to the next call.
+    public var limits: LuaLimits {
+        didSet { applyLimits() }
+    }
+
+    struct SwiftFunction {
+        let name: String
+        let body: (LuaArguments) throws -> Int32
+    }
+
+    /// Creates a state with the safe libraries and the sandbox of DESIGN.md decision 8.
+    ///
+    /// - Parameters:
+    ///   - limits: the memory cap and the per-call time budget.
+    ///   - moduleRoot: the directory `require` may load `.lua` files from (nil: none).
+    ///   - chunkNameRoot: file chunk names are relative to it, so errors read
+    ///     `plugins/x/util.lua:12: …`; the current directory unless given.
+    public init(
+        limits: LuaLimits = .default, moduleRoot: URL? = nil,
+        chunkNameRoot: URL? = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) throws(LuaRunError) {
+        var guardPointer: UnsafeMutablePointer<cordial_guard>?
+        guard let L = cordial_newstate(&guardPointer, LuaState.dispatch, LuaState.release), let guardPointer else {
+            throw LuaRunError(kind: .memoryLimit, message: "cannot create a Lua state: out of memory")
+        }
+        self.L = L
+        self.activeL = L
+        self.guardPointer = guardPointer
+        self.limits = limits
+        self.moduleRoot = moduleRoot?.standardizedFileURL
+        self.chunkNameRoot = chunkNameRoot?.standardizedFileURL
+        cordial_guard_set_host(guardPointer, Unmanaged.passUnretained(self).toOpaque())
+        applyLimits()
+        LuaWatchdog.shared.watch(guardPointer)
+        do {
+            try openSandbox()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Closes the state: a full collection (finalizers bounded to one second), then `lua_close`.
+    /// Calls after closing throw ``LuaRunError/Kind/closed``.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        LuaWatchdog.shared.unwatch(guardPointer)
+        cordial_close(L, 1_000_000_000)
+    }
+
+    private func applyLimits() {
+        let budget = limits.timeSeconds.map { Int64(($0 * 1e9).rounded()) } ?? 0
+        cordial_guard_set_budget(guardPointer, budget, limits.timeText)
+        cordial_guard_set_limit(guardPointer, limits.memoryBytes.map { max(0, $0) } ?? 0, limits.memoryText)
+    }
+
+    // MARK: - Memory
+
+    /// Bytes the state holds now.
+    public var memoryUsed: Int { cordial_guard_used(guardPointer) }
+    /// The most the state has held since creation or ``resetPeakMemory()``.
+    public var peakMemory: Int { cordial_guard_peak(guardPointer) }
+    public func resetPeakMemory() { cordial_guard_reset_peak(guardPointer) }
+
+    /// A full garbage collection; finalizers written in Lua get at most `budgetSeconds`.
+    public func collectGarbage(budgetSeconds: Double = 1) {
+        guard !isClosed else { return }
+        cordial_collect(L, Int64(budgetSeconds * 1e9))
+    }
+
+    // MARK: - Loading
+
+    /// Compiles text (never a binary chunk) into a function without running it.
+    ///
+    /// - Parameter chunkName: `@path` for files (messages then read `path:line:`), `=name` for anything else.
+    public func load(_ source: String, chunkName: String = "=[string]") throws(LuaLoadError) -> LuaFunction {
+        var bytes = Array(source.utf8)
+        return try load(bytes: &bytes, chunkName: chunkName)
+    }
+
+    /// Compiles the file at `path`; the chunk is named by the path relative to ``chunkNameRoot``
+    /// (the full path when it is not under it), so errors read `plugins/x/plugin.lua:3: …`.
+    public func loadFile(_ path: URL) throws(LuaLoadError) -> LuaFunction {
+        let displayName = LuaState.displayPath(of: path, relativeTo: chunkNameRoot)
+        var bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: path))
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: path.path)
+            throw LuaLoadError(
+                kind: exists ? .unreadableFile : .missingFile,
+                message: exists ? "cannot read \(displayName)" : "cannot open \(displayName): no such file",
+                location: displayName)
+        }
+        return try load(bytes: &bytes, chunkName: "@" + displayName)
+    }
+
+    func load(bytes: inout [UInt8], chunkName: String) throws(LuaLoadError) -> LuaFunction {
+        guard !isClosed else { throw LuaLoadError(kind: .unreadableFile, message: "the Lua state is closed") }
+        // A first line starting with '#' (a shebang) is skipped as lua.c does; the newline stays so lines count right.
+        if bytes.first == UInt8(ascii: "#") {
+            let end = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            bytes.replaceSubrange(0..<end, with: [])
+        }
+        let L = activeL
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                luaL_loadbufferx(L, $0.baseAddress, $0.count, chunkName, "t")
+            }
+        }
+        guard status == LUA_OK else {
+            let message = stringAt(-1, on: L) ?? "cannot load chunk"
+            cordial_pop(L, 1)
+            throw LuaLoadError(kind: .syntax, message: message)
+        }
+        let reference = makeReference(at: -1, on: L)
+        cordial_pop(L, 1)
+        return LuaFunction(reference: reference)
+    }
+
+    /// Loads and runs text, returning every result.
+    @discardableResult
+    public func evaluate(_ source: String, chunkName: String = "=[string]") throws -> [LuaValue] {
+        try load(source, chunkName: chunkName).callValues([])
+    }
+
+    /// `path` relative to `root` when it is under it, else the full path.
+    public static func displayPath(of path: URL, relativeTo root: URL?) -> String {
+        let full = path.standardizedFileURL.path
+        guard let root else { return full }
+        let prefix = root.standardizedFileURL.path.hasSuffix("/") ? root.standardizedFileURL.path : root.standardizedFileURL.path + "/"
+        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
+    }
+
+    // MARK: - Globals and modules
+
+    /// Sets a global of the sandbox (declaring it, so that reading it is not an error).
+    public func setGlobal(_ name: String, _ value: LuaValue) throws(LuaRunError) {
+        guard !isClosed else { throw LuaRunError.closedState }
+        let L = activeL
+        ensureStack(L, 4)
+        lua_rawgeti(L, cordial_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+        LuaStack(L: L, state: self).push(name)
+        push(value, on: L)
+        lua_rawset(L, -3)
+        cordial_pop(L, 1)
+        declare(name, on: L)
+    }
+
+    /// Reads a global of the sandbox (raw: no error for undeclared names, `.nil` instead).
+    public func global(_ name: String) throws(LuaRunError) -> LuaValue {
+        guard !isClosed else { throw LuaRunError.closedState }
+        let L = activeL
+        ensureStack(L, 3)
+        lua_rawgeti(L, cordial_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
+        LuaStack(L: L, state: self).push(name)
+        lua_rawget(L, -2)
+        defer { cordial_pop(L, 2) }
+        do { return try value(at: -1, on: L) } catch {
+            throw LuaRunError(kind: .badResult, message: "global '\(name)': \(error.message)")
+        }
+    }
+
+    /// Makes `value` available to `require(name)`, frozen: scripts can read it, never change it.
+    public func registerModule(_ name: String, _ value: LuaValue) throws(LuaRunError) {
+        let register = try internalFunction("register")
+        try register.run(name, value)
+    }
+
+    private func declare(_ name: String, on L: OpaquePointer) {
+        lua_rawgeti(L, cordial_registryindex(), lua_Integer(internalsRef))
+        LuaStack(L: L, state: self).push("declared")
+        lua_rawget(L, -2)
+        LuaStack(L: L, state: self).push(name)
+        lua_pushboolean(L, 1)
+        lua_rawset(L, -3)
+        cordial_pop(L, 2)
+    }
+
+    func internalFunction(_ name: String) throws(LuaRunError) -> LuaFunction {
+        guard !isClosed else { throw LuaRunError.closedState }
+        let L = activeL
+        ensureStack(L, 3)
+        lua_rawgeti(L, cordial_registryindex(), lua_Integer(internalsRef))
+        LuaStack(L: L, state: self).push(name)
+        lua_rawget(L, -2)
+        defer { cordial_pop(L, 2) }
+        return LuaFunction(reference: makeReference(at: -1, on: L))
+    }
+
+    // MARK: - Swift functions
+
+    /// Wraps a Swift closure as a Lua function. `name` is used in argument errors
+    /// (`cordial.customers.get: invalid 'id': expected integer, got string`).
+    /// Throwing raises a Lua error at the caller's `file:line`.
+    public func function(_ name: String, _ body: @escaping (LuaArguments) throws -> any LuaPushable) -> LuaFunction {
+        rawFunction(name) { arguments in
+            try body(arguments).push(onto: arguments.stack)
+        }
+    }
+
+    /// Like ``function(_:_:)`` for closures that push their results themselves and return how many.
+    public func rawFunction(_ name: String, _ body: @escaping (LuaArguments) throws -> Int32) -> LuaFunction {
+        swiftFunctions.append(SwiftFunction(name: name, body: body))
+        let L = activeL
+        ensureStack(L, 2)
+        cordial_push_swift_function(L, lua_Integer(swiftFunctions.count - 1))
+        defer { cordial_pop(L, 1) }
+        return LuaFunction(reference: makeReference(at: -1, on: L))
+    }
+
+    /// The C trampoline's way into Swift (see `cordial_trampoline` in shim.h).
+    static let dispatch: cordial_dispatch_fn = { L, host, index in
+        let state = Unmanaged<LuaState>.fromOpaque(host!).takeUnretainedValue()
+        return state.invoke(Int(index), on: L!)
+    }
+
+    static let release: cordial_release_fn = { object in
+        Unmanaged<AnyObject>.fromOpaque(object!).release()
+    }
+
+    private func invoke(_ index: Int, on L: OpaquePointer) -> Int32 {
+        let function = swiftFunctions[index]
+        let saved = activeL
+        activeL = L
+        defer { activeL = saved }
+        do {
+            let count = try function.body(LuaArguments(L: L, state: self, function: function.name))
+            if count < 0 {
+                LuaStack(L: L, state: self).push("\(function.name): too many results")
+                return -1
+            }
+            return count
+        } catch let error as LuaRunError {
+            // A Lua error that passed through Swift: raised again as it is (it has its location).
+            LuaStack(L: L, state: self).push(error.description)
+            return -2
+        } catch let error as LuaArgumentError {
+            LuaStack(L: L, state: self).push(error.description)
+            return -1
+        } catch {
+            let text = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+            LuaStack(L: L, state: self).push("\(function.name): \(text)")
+            return -1
+        }
+    }
+
+    // MARK: - Calls from Swift
+
+    /// Calls the function at registry reference `ref` with typed arguments; the first result as `R`.
+    func call<each Argument: LuaPushable, R: LuaReadable>(
+        ref: Int32, _ arguments: repeat each Argument
+    ) throws(LuaRunError) -> R {
+        guard !isClosed else { throw LuaRunError.closedState }
+        let L = activeL
+        let base = lua_gettop(L)
+        var count: Int32 = 0
+        for _ in repeat each arguments { count += 1 }
+        ensureStack(L, count + 4)
+        cordial_push_message_handler(L)
+        lua_rawgeti(L, cordial_registryindex(), lua_Integer(ref))
+        let stack = LuaStack(L: L, state: self)
+        var pushed: Int32 = 0
+        for argument in repeat each arguments { pushed += argument.push(onto: stack) }
+        let status = cordial_call(L, pushed, 1, base + 1)
+        defer { lua_settop(L, base) }
+        guard status == LUA_OK else { throw runError(status: status, on: L) }
+        do {
+            return try R.read(from: stack, at: -1)
+        } catch {
+            throw LuaRunError(kind: .badResult, message: "bad result: \(error.problem)")
+        }
+    }
+
+    /// Calls the function at registry reference `ref` with any arguments; every result.
+    func callValues(ref: Int32, _ arguments: [LuaValue]) throws(LuaRunError) -> [LuaValue] {
+        guard !isClosed else { throw LuaRunError.closedState }
+        let L = activeL
+        let base = lua_gettop(L)
+        guard lua_checkstack(L, Int32(clamping: arguments.count + 4)) != 0 else {
+            throw LuaRunError(kind: .badResult, message: "too many arguments (\(arguments.count))")
+        }
+        cordial_push_message_handler(L)
+        lua_rawgeti(L, cordial_registryindex(), lua_Integer(ref))
+        for argument in arguments { push(argument, on: L) }
+        let status = cordial_call(L, Int32(arguments.count), LUA_MULTRET, base + 1)
+        defer { lua_settop(L, base) }
+        guard status == LUA_OK else { throw runError(status: status, on: L) }
+        var results: [LuaValue] = []
+        let top = lua_gettop(L)
+        if top > base + 1 {
+            for index in (base + 2)...top {
+                do { results.append(try value(at: index, on: L)) } catch {
+                    throw LuaRunError(kind: .badResult, message: "bad result #\(index - base - 1): \(error.message)")
+                }
+            }
+        }
+        return results
+    }
+
+    /// Reads the error left by a failed call, then (for the outermost call) clears a limit
+    /// kill and collects, so the state is usable again.
+    private func runError(status: Int32, on L: OpaquePointer) -> LuaRunError {
+        var message = "unknown error"
+        var location: String?
+        var traceback = ""
+        if lua_type(L, -1) == LUA_TTABLE {
+            message = field("message", ofTableAt: -1, on: L) ?? message
+            location = field("where", ofTableAt: -1, on: L)
+            traceback = field("traceback", ofTableAt: -1, on: L) ?? ""
+        } else if let text = stringAt(-1, on: L) {
+            message = text
+        }
+        if status == LUA_ERRERR { message = "error in the error handler: \(message)" }
+
+        let outermost = cordial_call_depth(L) == 0
+        let reason = outermost ? cordial_guard_take_kill(guardPointer) : cordial_guard_kill_reason(guardPointer)
+        var kind = LuaRunError.Kind.error
+        if reason == Int32(CORDIAL_KILL_MEMORY) || status == LUA_ERRMEM {
+            // Lua does not call the message handler for memory errors: the allocator recorded where.
+            kind = .memoryLimit
+            if !message.hasPrefix("memory limit of") {
+                let recorded = String(cString: cordial_guard_where(guardPointer))
+                let place = recorded.isEmpty ? location : recorded
+                message = limits.memoryBytes == nil
+                    ? "not enough memory" + (place.map { " at \($0)" } ?? "")
+                    : "memory limit of \(limits.memoryText) exceeded" + (place.map { " at \($0)" } ?? "")
+            }
+        } else if reason == Int32(CORDIAL_KILL_TIME) {
+            kind = .timeLimit
+            if !message.hasPrefix("time limit of") {
+                message = "time limit of \(limits.timeText) exceeded" + (location.map { " at \($0)" } ?? "")
+            }
+        }
+        if outermost && kind != .error {
+            lua_settop(L, 0)
+            cordial_collect(L, 1_000_000_000)
+        }
+        return LuaRunError(kind: kind, message: message, location: location, traceback: traceback)
+    }
+
+    private func field(_ name: String, ofTableAt index: Int32, on L: OpaquePointer) -> String? {
+        let table = lua_absindex(L, index)
+        LuaStack(L: L, state: self).push(name)
+        lua_rawget(L, table)
+        defer { cordial_pop(L, 1) }
+        return stringAt(-1, on: L)
+    }
+
+    func stringAt(_ index: Int32, on L: OpaquePointer) -> String? {
+        guard lua_type(L, index) == LUA_TSTRING else { return nil }
+        var length = 0
+        let pointer = lua_tolstring(L, index, &length)
+        let bytes = UnsafeRawBufferPointer(start: pointer, count: length)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: - References
+
+    func makeReference(at index: Int32, on L: OpaquePointer) -> LuaReference {
+        let typeName = String(cString: lua_typename(L, lua_type(L, index)))
+        lua_pushvalue(L, index)
+        let ref = luaL_ref(L, cordial_registryindex())
+        return LuaReference(state: self, ref: ref, typeName: typeName)
+    }
+
+    func releaseReference(_ ref: Int32) {
+        guard !isClosed else { return }
+        luaL_unref(activeL, cordial_registryindex(), ref)
+    }
+
+    /// Makes room for `count` more slots; stops with a clear message when Lua's stack limit is reached.
+    func ensureStack(_ L: OpaquePointer, _ count: Int32) {
+        if lua_checkstack(L, count) == 0 {
+            preconditionFailure("Lua stack cannot grow by \(count) slots")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Cordial
+import Foundation
+import LuaHost
+
+/// `cordial run SCRIPT.lua [ARG ...]`
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a Lua script in the sandbox.",
+        discussion: """
+            The script gets its arguments as `arg` and as `...`; `print` writes to standard output, \
+            and `require` finds `.lua` files beside the script. On failure the error, its file:line \
+            and the Lua traceback go to standard error and the exit status is 1.
+            """
+    )
+
+    @Argument(help: "The Lua script to run.")
+    var script: String
+
+    @Argument(parsing: .captureForPassthrough, help: "Arguments passed to the script.")
+    var arguments: [String] = []
+
+    @Option(name: .customLong("memory-limit"), help: "Memory cap of the script in megabytes (0: none).")
+    var memoryLimit: Double = 64
+
+    @Option(name: .customLong("time-limit"), help: "Wall-clock limit of the script in seconds (0: none).")
+    var timeLimit: Double = 5
+
+    func validate() throws {
+        guard memoryLimit >= 0 else { throw ValidationError("--memory-limit must be 0 or more megabytes") }
+        guard timeLimit >= 0 else { throw ValidationError("--time-limit must be 0 or more seconds") }
+    }
+
+    func run() throws {
+        let limits = LuaLimits(
+            memoryBytes: memoryLimit == 0 ? nil : Int(memoryLimit * 1_048_576),
+            timeSeconds: timeLimit == 0 ? nil : timeLimit)
+        let runner = ScriptRunner(limits: limits) { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        do {
+            try runner.run(script: URL(fileURLWithPath: script), arguments: arguments)
+        } catch let error as LuaRunError {
+            var report = "cordial: \(error.description)\n"
+            if !error.traceback.isEmpty { report += error.traceback + "\n" }
+            FileHandle.standardError.write(Data(report.utf8))
+            throw ExitCode(1)
+        } catch let error as LuaLoadError {
+            FileHandle.standardError.write(Data("cordial: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
