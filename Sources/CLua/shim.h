@@ -50,7 +50,7 @@ enum {
 /* Swift's side of a Lua->Swift call: >= 0 results pushed; -1 an error message
  * string is on top (the trampoline prefixes the caller's file:line); -2 an error
  * value is on top that is raised as it is (a Lua error passing through Swift). */
-typedef int (*cordial_dispatch_fn)(lua_State *L, void *host, lua_Integer function);
+typedef int (*cordial_dispatch_fn)(lua_State *L, void *host, void *function);
 
 typedef void (*cordial_release_fn)(void *object);
 
@@ -65,6 +65,7 @@ typedef struct cordial_guard {
     int depth;            /* nesting of host->Lua calls; the outermost one is timed */
     long long budget_ns;  /* wall-clock budget of an outermost call, 0 = none */
     long long deadline;   /* CLOCK_MONOTONIC_COARSE ns; 0 = not armed */
+    long long now;        /* the watchdog's clock, updated every tick: arming reads no clock */
     long long collect_deadline; /* for finalizers run by the host's collections */
     lua_State *main;
     lua_State *current;   /* the running thread (coroutines), under mutex */
@@ -130,6 +131,7 @@ static inline void cordial_guard_kill(cordial_guard *g, int reason) {
  * The compare-and-swap makes sure it is the same call: a later call's deadline
  * is always later than `now`. Returns 1 when it killed. */
 static inline int cordial_guard_check_deadline(cordial_guard *g, long long now) {
+    __atomic_store_n(&g->now, now, __ATOMIC_RELAXED);
     long long d = __atomic_load_n(&g->deadline, __ATOMIC_ACQUIRE);
     if (d <= 0 || now < d) return 0;
     if (!__atomic_compare_exchange_n(&g->deadline, &d, CORDIAL_DEADLINE_KILLED, 0,
@@ -219,12 +221,13 @@ static inline void *cordial_alloc(void *ud, void *ptr, size_t osize, size_t nsiz
 
 /* ------------------------------------------------------------ trampoline */
 
-/* Every Swift function is this C closure with upvalue 1 = its index in the host. */
+/* Every Swift function is this C closure with upvalue 1 = the Swift function's
+ * object (a light userdata; the host keeps the object alive). */
 static inline int cordial_trampoline(lua_State *L) {
     cordial_guard *g = cordial_guard_of(L);
     int saved = g->in_host;
     g->in_host = 1;
-    int n = g->dispatch(L, g->host, lua_tointegerx(L, lua_upvalueindex(1), NULL));
+    int n = g->dispatch(L, g->host, lua_touserdata(L, lua_upvalueindex(1)));
     g->in_host = saved;
     if (n == -1) {
         luaL_where(L, 1);
@@ -243,8 +246,8 @@ static inline int cordial_trampoline(lua_State *L) {
     return n;
 }
 
-static inline void cordial_push_swift_function(lua_State *L, lua_Integer index) {
-    lua_pushinteger(L, index);
+static inline void cordial_push_swift_function(lua_State *L, void *function) {
+    lua_pushlightuserdata(L, function);
     lua_pushcclosure(L, cordial_trampoline, 1);
 }
 
@@ -274,13 +277,14 @@ static inline void cordial_push_userdata_gc(lua_State *L) { lua_pushcfunction(L,
 /* ------------------------------------------------------------ host calls */
 
 /* The host's only way into Lua. The outermost call arms the deadline that the
- * watchdog checks; arming costs a coarse clock read and one atomic store. */
+ * watchdog checks; arming reads the watchdog's last tick (at most one period old,
+ * so a budget can stretch by one period) and costs one store. */
 static inline int cordial_call(lua_State *L, int nargs, int nresults, int msgh) {
     cordial_guard *g = cordial_guard_of(L);
     int outermost = g->depth++ == 0;
     if (outermost) g->where[0] = '\0';
     if (outermost && g->budget_ns > 0)
-        __atomic_store_n(&g->deadline, cordial_coarse_now() + g->budget_ns, __ATOMIC_RELEASE);
+        __atomic_store_n(&g->deadline, __atomic_load_n(&g->now, __ATOMIC_RELAXED) + g->budget_ns, __ATOMIC_RELEASE);
     int saved = g->in_host;
     g->in_host = 0;
     int status = lua_pcall(L, nargs, nresults, msgh);
@@ -449,6 +453,7 @@ static inline lua_State *cordial_newstate(cordial_guard **out, cordial_dispatch_
     if (!g) return NULL;
     pthread_mutex_init(&g->mutex, NULL);
     g->in_host = 1;
+    g->now = cordial_coarse_now();
     g->dispatch = dispatch;
     g->release = release;
     lua_State *L = lua_newstate(cordial_alloc, g);

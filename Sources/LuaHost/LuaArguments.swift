@@ -11,23 +11,26 @@ import CLua
 /// }
 /// ```
 public struct LuaArguments {
-    let L: OpaquePointer
-    unowned(unsafe) let state: LuaState
+    @usableFromInline let L: OpaquePointer
+    @usableFromInline unowned(unsafe) let state: LuaState
+    @usableFromInline unowned(unsafe) let swiftFunction: LuaState.SwiftFunction
+
     /// The name the function was registered under, used in error messages.
-    public let function: String
+    public var function: String { swiftFunction.name }
 
     /// The stack the function runs on (a coroutine's when called inside one); results are pushed here.
-    public var stack: LuaStack { LuaStack(L: L, state: state) }
+    @inlinable public var stack: LuaStack { LuaStack(L: L, state: state) }
 
     /// How many arguments Lua passed.
     public var count: Int { Int(lua_gettop(L)) }
 
     /// Argument `index` (1-based) as `T`; a missing argument is nil.
+    @inlinable @inline(__always)
     public func get<T: LuaReadable>(_ index: Int, _ parameter: String, as type: T.Type = T.self) throws(LuaArgumentError) -> T {
         do {
             return try T.read(from: stack, at: Int32(index))
         } catch {
-            throw LuaArgumentError(function: function, parameter: parameter, problem: error.problem)
+            throw invalid(parameter, error.problem)
         }
     }
 

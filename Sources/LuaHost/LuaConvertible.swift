@@ -17,19 +17,31 @@ public protocol LuaReadable {
 public struct LuaConversionError: Error, Sendable {
     public let expected: String
     public let got: String
+
+    public init(expected: String, got: String) {
+        self.expected = expected
+        self.got = got
+    }
     public var problem: String { "expected \(expected), got \(got)" }
 }
 
 /// The stack of the thread running now, as handed to conversions.
 public struct LuaStack {
-    let L: OpaquePointer
-    unowned(unsafe) let state: LuaState
+    @usableFromInline let L: OpaquePointer
+    @usableFromInline unowned(unsafe) let state: LuaState
 
+    @usableFromInline init(L: OpaquePointer, state: LuaState) {
+        self.L = L
+        self.state = state
+    }
+
+    @usableFromInline
     func typeName(at index: Int32) -> String {
         if lua_type(L, index) == LUA_TNUMBER { return lua_isinteger(L, index) != 0 ? "integer" : "float" }
         return String(cString: lua_typename(L, lua_type(L, index)))
     }
 
+    @usableFromInline
     func conversionError(_ expected: String, at index: Int32) -> LuaConversionError {
         LuaConversionError(expected: expected, got: lua_type(L, index) == LUA_TNONE ? "no value" : typeName(at: index))
     }
@@ -82,17 +94,20 @@ extension LuaValue: LuaPushable, LuaReadable {
 }
 
 extension Int64: LuaPushable, LuaReadable {
+    @inlinable
     public func push(onto stack: LuaStack) -> Int32 {
         lua_pushinteger(stack.L, self)
         return 1
     }
 
-    /// Integers, and floats with an exact integer value (Lua's rule).
+    /// Integers, floats with an exact integer value and numeric strings: the rule of Lua's own
+    /// `luaL_checkinteger`. One C call on the fast path.
+    @inlinable @inline(__always)
     public static func read(from stack: LuaStack, at index: Int32) throws(LuaConversionError) -> Int64 {
+        var isInteger: Int32 = 0
+        let value = lua_tointegerx(stack.L, index, &isInteger)
+        if isInteger != 0 { return value }
         if lua_type(stack.L, index) == LUA_TNUMBER {
-            var isNumber: Int32 = 0
-            let value = lua_tointegerx(stack.L, index, &isNumber)
-            if isNumber != 0 { return value }
             throw LuaConversionError(expected: "integer", got: "float with no integer representation")
         }
         throw stack.conversionError("integer", at: index)
@@ -100,34 +115,43 @@ extension Int64: LuaPushable, LuaReadable {
 }
 
 extension Int: LuaPushable, LuaReadable {
+    @inlinable
     public func push(onto stack: LuaStack) -> Int32 {
         lua_pushinteger(stack.L, lua_Integer(self))
         return 1
     }
 
+    @inlinable
     public static func read(from stack: LuaStack, at index: Int32) throws(LuaConversionError) -> Int {
         Int(try Int64.read(from: stack, at: index))
     }
 }
 
 extension Double: LuaPushable, LuaReadable {
+    @inlinable
     public func push(onto stack: LuaStack) -> Int32 {
         lua_pushnumber(stack.L, self)
         return 1
     }
 
+    @inlinable
     public static func read(from stack: LuaStack, at index: Int32) throws(LuaConversionError) -> Double {
-        guard lua_type(stack.L, index) == LUA_TNUMBER else { throw stack.conversionError("number", at: index) }
-        return lua_tonumberx(stack.L, index, nil)
+        // Numbers and numeric strings, as Lua's own luaL_checknumber.
+        var isNumber: Int32 = 0
+        let value = lua_tonumberx(stack.L, index, &isNumber)
+        if isNumber != 0 { return value }
+        throw stack.conversionError("number", at: index)
     }
 }
 
 extension Bool: LuaPushable, LuaReadable {
+    @inlinable
     public func push(onto stack: LuaStack) -> Int32 {
         lua_pushboolean(stack.L, self ? 1 : 0)
         return 1
     }
 
+    @inlinable
     public static func read(from stack: LuaStack, at index: Int32) throws(LuaConversionError) -> Bool {
         guard lua_type(stack.L, index) == LUA_TBOOLEAN else { throw stack.conversionError("boolean", at: index) }
         return lua_toboolean(stack.L, index) != 0

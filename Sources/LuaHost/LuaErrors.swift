@@ -82,7 +82,11 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
     /// True for the limits a script can never catch: time and memory.
     public var isLimit: Bool { kind == .timeLimit || kind == .memoryLimit }
 
-    static let closedState = LuaRunError(kind: .closed, message: "the Lua state is closed")
+    @usableFromInline static let closedState = LuaRunError(kind: .closed, message: "the Lua state is closed")
+
+    @usableFromInline static func badResult(_ error: LuaConversionError) -> LuaRunError {
+        LuaRunError(kind: .badResult, message: "bad result: \(error.problem)")
+    }
 
     /// `file.lua:12` from a message of the form `file.lua:12: …`.
     static func leadingLocation(of message: String) -> String? {

@@ -47,7 +47,7 @@ extension LuaState {
         var methodFunctions: [String: LuaFunction] = [:]
         for (name, body) in type.methods {
             let qualified = "\(typeName):\(name)"
-            methodFunctions[name] = function(qualified) { arguments in
+            methodFunctions[name] = dynamicFunction(qualified) { arguments in
                 guard let object = arguments.state.object(at: 1, on: arguments.L) as? Object else {
                     throw arguments.invalid("self", "expected \(typeName), got \(arguments.stack.typeName(at: 1)) (call it with ':')")
                 }
@@ -55,22 +55,22 @@ extension LuaState {
             }
         }
         let fields = type.fields
-        let index = function("\(typeName).__index") { arguments -> any LuaPushable in
+        let index = dynamicFunction("\(typeName).__index") { arguments in
             let object = try arguments.object(1, "self", as: Object.self)
             let key = try arguments.get(2, "key", as: String.self)
             if let field = fields[key] { return field(object) }
             if let method = methodFunctions[key] { return method }
             throw arguments.invalid("key", "\(typeName) has no field or method '\(key)'")
         }
-        let newIndex = function("\(typeName).__newindex") { arguments -> any LuaPushable in
+        let newIndex = function("\(typeName).__newindex") { arguments -> LuaNoValue in
             throw arguments.invalid("self", "\(typeName) is read-only")
         }
         let describe = type.describe
-        let toString = function("\(typeName).__tostring") { arguments -> any LuaPushable in
+        let toString = function("\(typeName).__tostring") { arguments -> String in
             let object = try arguments.object(1, "self", as: Object.self)
             return describe?(object) ?? typeName
         }
-        let equals = function("\(typeName).__eq") { arguments -> any LuaPushable in
+        let equals = function("\(typeName).__eq") { arguments -> Bool in
             let left = arguments.state.object(at: 1, on: arguments.L)
             let right = arguments.state.object(at: 2, on: arguments.L)
             return left != nil && left === right

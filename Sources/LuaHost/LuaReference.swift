@@ -6,23 +6,39 @@ import CLua
 /// the last Swift reference releases the Lua value; after the state is closed a reference
 /// is inert.
 public final class LuaReference: Hashable {
-    weak var state: LuaState?
-    let ref: Int32
+    @usableFromInline let handle: LuaStateHandle
+    @usableFromInline let ref: Int32
     /// The Lua type name of the value (`function`, `userdata`, `thread`, …).
     public let typeName: String
 
-    init(state: LuaState, ref: Int32, typeName: String) {
-        self.state = state
+    init(handle: LuaStateHandle, ref: Int32, typeName: String) {
+        self.handle = handle
         self.ref = ref
         self.typeName = typeName
     }
 
     deinit {
-        state?.releaseReference(ref)
+        handle.state?.releaseReference(ref)
     }
+
+    @inlinable var state: LuaState? { handle.state }
 
     public static func == (lhs: LuaReference, rhs: LuaReference) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+/// What references hold instead of a `weak` reference to their state: a weak reference would
+/// move the state's reference count to a side table and slow every call (measured: +40 ns).
+/// The state clears it when it closes.
+public final class LuaStateHandle {
+    /// Unmanaged, so that a call through a reference touches no reference count.
+    @exclusivity(unchecked) @usableFromInline var unmanagedState: Unmanaged<LuaState>?
+
+    init(state: LuaState) { unmanagedState = Unmanaged.passUnretained(state) }
+
+    @usableFromInline var state: LuaState? { unmanagedState?.takeUnretainedValue() }
+
+    func clear() { unmanagedState = nil }
 }
 
 /// A Swift object inside a Lua userdata, as read back from Lua.

@@ -228,6 +228,8 @@ extension LuaState {
         }
         internalsRef = luaL_ref(L, cordial_registryindex())
         lua_settop(L, 0)
+        // The main thread's permanent message handler, at index 1 (see pushMessageHandler).
+        cordial_push_message_handler(L)
     }
 
     /// A C function of the shim, held as a Lua function.

@@ -17,18 +17,20 @@ import Foundation
 /// ```
 public final class LuaState {
     /// The main thread of the state.
-    let L: OpaquePointer
+    @usableFromInline let L: OpaquePointer
     let guardPointer: UnsafeMutablePointer<cordial_guard>
     /// The thread that is running now: the main thread, or a coroutine whose Swift function is running.
-    var activeL: OpaquePointer
-    var swiftFunctions: [SwiftFunction] = []
+    @exclusivity(unchecked) @usableFromInline var activeL: OpaquePointer
+    /// Shared with every ``LuaReference``; cleared on close.
+    var handle: LuaStateHandle!
+    @exclusivity(unchecked) var swiftFunctions: [SwiftFunction] = []
     /// Registry reference of the sandbox's internal table: `freeze`, `loaded`, `declared`.
     var internalsRef: Int32 = 0
     /// Metatables of registered object types, by the Swift class they expose.
     var objectMetatables: [ObjectIdentifier: Int32] = [:]
     /// The same metatables, by their Lua identity, to recognise our userdata.
     var objectTypesByMetatable: [UnsafeRawPointer: String] = [:]
-    private(set) var isClosed = false
+    @exclusivity(unchecked) @usableFromInline private(set) var isClosed = false
 
     /// The directory under which `require "a.b"` finds `a/b.lua`; nil: host modules only.
     public let moduleRoot: URL?
@@ -44,9 +46,16 @@ public final class LuaState {
         didSet { applyLimits() }
     }
 
-    struct SwiftFunction {
+    /// A Swift function exposed to Lua; its Lua closure holds it as an unretained pointer
+    /// (``swiftFunctions`` keeps it alive), so a call touches no reference count.
+    @usableFromInline final class SwiftFunction {
         let name: String
         let body: (LuaArguments) throws -> Int32
+
+        init(name: String, body: @escaping (LuaArguments) throws -> Int32) {
+            self.name = name
+            self.body = body
+        }
     }
 
     /// Creates a state with the safe libraries and the sandbox of DESIGN.md decision 8.
@@ -61,7 +70,7 @@ public final class LuaState {
         chunkNameRoot: URL? = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     ) throws(LuaRunError) {
         var guardPointer: UnsafeMutablePointer<cordial_guard>?
-        guard let L = cordial_newstate(&guardPointer, LuaState.dispatch, LuaState.release), let guardPointer else {
+        guard let L = cordial_newstate(&guardPointer, luaHostDispatch, luaHostRelease), let guardPointer else {
             throw LuaRunError(kind: .memoryLimit, message: "cannot create a Lua state: out of memory")
         }
         self.L = L
@@ -70,6 +79,7 @@ public final class LuaState {
         self.limits = limits
         self.moduleRoot = moduleRoot?.standardizedFileURL
         self.chunkNameRoot = chunkNameRoot?.standardizedFileURL
+        self.handle = LuaStateHandle(state: self)
         cordial_guard_set_host(guardPointer, Unmanaged.passUnretained(self).toOpaque())
         applyLimits()
         LuaWatchdog.shared.watch(guardPointer)
@@ -90,6 +100,7 @@ public final class LuaState {
     public func close() {
         guard !isClosed else { return }
         isClosed = true
+        handle.clear()
         LuaWatchdog.shared.unwatch(guardPointer)
         cordial_close(L, 1_000_000_000)
     }
@@ -239,7 +250,15 @@ public final class LuaState {
     /// Wraps a Swift closure as a Lua function. `name` is used in argument errors
     /// (`cordial.customers.get: invalid 'id': expected integer, got string`).
     /// Throwing raises a Lua error at the caller's `file:line`.
-    public func function(_ name: String, _ body: @escaping (LuaArguments) throws -> any LuaPushable) -> LuaFunction {
+    @inlinable
+    public func function<Result: LuaPushable>(_ name: String, _ body: @escaping (LuaArguments) throws -> Result) -> LuaFunction {
+        rawFunction(name) { arguments in
+            try body(arguments).push(onto: arguments.stack)
+        }
+    }
+
+    /// Like ``function(_:_:)`` for closures whose result type varies from one return to another.
+    public func dynamicFunction(_ name: String, _ body: @escaping (LuaArguments) throws -> any LuaPushable) -> LuaFunction {
         rawFunction(name) { arguments in
             try body(arguments).push(onto: arguments.stack)
         }
@@ -247,31 +266,21 @@ public final class LuaState {
 
     /// Like ``function(_:_:)`` for closures that push their results themselves and return how many.
     public func rawFunction(_ name: String, _ body: @escaping (LuaArguments) throws -> Int32) -> LuaFunction {
-        swiftFunctions.append(SwiftFunction(name: name, body: body))
+        let function = SwiftFunction(name: name, body: body)
+        swiftFunctions.append(function)
         let L = activeL
         ensureStack(L, 2)
-        cordial_push_swift_function(L, lua_Integer(swiftFunctions.count - 1))
+        cordial_push_swift_function(L, Unmanaged.passUnretained(function).toOpaque())
         defer { cordial_pop(L, 1) }
         return LuaFunction(reference: makeReference(at: -1, on: L))
     }
 
-    /// The C trampoline's way into Swift (see `cordial_trampoline` in shim.h).
-    static let dispatch: cordial_dispatch_fn = { L, host, index in
-        let state = Unmanaged<LuaState>.fromOpaque(host!).takeUnretainedValue()
-        return state.invoke(Int(index), on: L!)
-    }
-
-    static let release: cordial_release_fn = { object in
-        Unmanaged<AnyObject>.fromOpaque(object!).release()
-    }
-
-    private func invoke(_ index: Int, on L: OpaquePointer) -> Int32 {
-        let function = swiftFunctions[index]
+    func invoke(_ function: SwiftFunction, on L: OpaquePointer) -> Int32 {
         let saved = activeL
         activeL = L
         defer { activeL = saved }
         do {
-            let count = try function.body(LuaArguments(L: L, state: self, function: function.name))
+            let count = try function.body(LuaArguments(L: L, state: self, swiftFunction: function))
             if count < 0 {
                 LuaStack(L: L, state: self).push("\(function.name): too many results")
                 return -1
@@ -293,28 +302,32 @@ public final class LuaState {
 
     // MARK: - Calls from Swift
 
-    /// Calls the function at registry reference `ref` with typed arguments; the first result as `R`.
-    func call<each Argument: LuaPushable, R: LuaReadable>(
-        ref: Int32, _ arguments: repeat each Argument
+    /// Calls the function at registry reference `ref`; `pushArguments` pushes the arguments
+    /// (at most `argumentSlots` slots) and returns how many. The first result is read as `R`.
+    /// Inlinable, so that it is specialised for the caller's types: no generic dispatch per call.
+    @inlinable
+    func call<R: LuaReadable>(
+        ref: Int32, argumentSlots: Int32, pushArguments: (LuaStack) -> Int32
     ) throws(LuaRunError) -> R {
         guard !isClosed else { throw LuaRunError.closedState }
         let L = activeL
         let base = lua_gettop(L)
-        var count: Int32 = 0
-        for _ in repeat each arguments { count += 1 }
-        ensureStack(L, count + 4)
-        cordial_push_message_handler(L)
+        ensureStack(L, argumentSlots + 4)
+        let handler = pushMessageHandler(L, base: base)
         lua_rawgeti(L, cordial_registryindex(), lua_Integer(ref))
         let stack = LuaStack(L: L, state: self)
-        var pushed: Int32 = 0
-        for argument in repeat each arguments { pushed += argument.push(onto: stack) }
-        let status = cordial_call(L, pushed, 1, base + 1)
+        let pushed = pushArguments(stack)
+        guard pushed >= 0 else {
+            lua_settop(L, base)
+            throw LuaRunError(kind: .badResult, message: "too many arguments for Lua's stack")
+        }
+        let status = cordial_call(L, pushed, 1, handler)
         defer { lua_settop(L, base) }
         guard status == LUA_OK else { throw runError(status: status, on: L) }
         do {
             return try R.read(from: stack, at: -1)
         } catch {
-            throw LuaRunError(kind: .badResult, message: "bad result: \(error.problem)")
+            throw LuaRunError.badResult(error)
         }
     }
 
@@ -326,27 +339,38 @@ public final class LuaState {
         guard lua_checkstack(L, Int32(clamping: arguments.count + 4)) != 0 else {
             throw LuaRunError(kind: .badResult, message: "too many arguments (\(arguments.count))")
         }
-        cordial_push_message_handler(L)
+        let handler = pushMessageHandler(L, base: base)
+        let firstResult = lua_gettop(L) + 1
         lua_rawgeti(L, cordial_registryindex(), lua_Integer(ref))
         for argument in arguments { push(argument, on: L) }
-        let status = cordial_call(L, Int32(arguments.count), LUA_MULTRET, base + 1)
+        let status = cordial_call(L, Int32(arguments.count), LUA_MULTRET, handler)
         defer { lua_settop(L, base) }
         guard status == LUA_OK else { throw runError(status: status, on: L) }
         var results: [LuaValue] = []
         let top = lua_gettop(L)
-        if top > base + 1 {
-            for index in (base + 2)...top {
+        if top >= firstResult {
+            for index in firstResult...top {
                 do { results.append(try value(at: index, on: L)) } catch {
-                    throw LuaRunError(kind: .badResult, message: "bad result #\(index - base - 1): \(error.message)")
+                    throw LuaRunError(kind: .badResult, message: "bad result #\(index - firstResult + 1): \(error.message)")
                 }
             }
         }
         return results
     }
 
+    /// The stack index of the message handler for a call from `base`. The main thread keeps
+    /// one at index 1 for good (saving a push per call); a coroutine gets one pushed.
+    @usableFromInline
+    func pushMessageHandler(_ L: OpaquePointer, base: Int32) -> Int32 {
+        if L == self.L && base >= 1 { return 1 }
+        cordial_push_message_handler(L)
+        return base + 1
+    }
+
     /// Reads the error left by a failed call, then (for the outermost call) clears a limit
     /// kill and collects, so the state is usable again.
-    private func runError(status: Int32, on L: OpaquePointer) -> LuaRunError {
+    @usableFromInline
+    func runError(status: Int32, on L: OpaquePointer) -> LuaRunError {
         var message = "unknown error"
         var location: String?
         var traceback = ""
@@ -379,7 +403,6 @@ public final class LuaState {
             }
         }
         if outermost && kind != .error {
-            lua_settop(L, 0)
             cordial_collect(L, 1_000_000_000)
         }
         return LuaRunError(kind: kind, message: message, location: location, traceback: traceback)
@@ -407,7 +430,7 @@ public final class LuaState {
         let typeName = String(cString: lua_typename(L, lua_type(L, index)))
         lua_pushvalue(L, index)
         let ref = luaL_ref(L, cordial_registryindex())
-        return LuaReference(state: self, ref: ref, typeName: typeName)
+        return LuaReference(handle: handle, ref: ref, typeName: typeName)
     }
 
     func releaseReference(_ ref: Int32) {
@@ -416,9 +439,25 @@ public final class LuaState {
     }
 
     /// Makes room for `count` more slots; stops with a clear message when Lua's stack limit is reached.
+    @usableFromInline
     func ensureStack(_ L: OpaquePointer, _ count: Int32) {
         if lua_checkstack(L, count) == 0 {
             preconditionFailure("Lua stack cannot grow by \(count) slots")
         }
     }
+}
+
+/// The C trampoline's way into Swift (see `cordial_trampoline` in shim.h): a plain function,
+/// so that each call is a direct C call.
+private func luaHostDispatch(_ L: OpaquePointer?, _ host: UnsafeMutableRawPointer?, _ function: UnsafeMutableRawPointer?) -> Int32 {
+    Unmanaged<LuaState>.fromOpaque(host!)._withUnsafeGuaranteedRef { state in
+        Unmanaged<LuaState.SwiftFunction>.fromOpaque(function!)._withUnsafeGuaranteedRef { function in
+            state.invoke(function, on: L!)
+        }
+    }
+}
+
+/// `__gc` of a userdata holding a Swift object: drops the reference the userdata held.
+private func luaHostRelease(_ object: UnsafeMutableRawPointer?) {
+    Unmanaged<AnyObject>.fromOpaque(object!).release()
 }

@@ -26,6 +26,9 @@ struct LuaBench: ParsableCommand {
     @Option(help: "Measurements per figure; the fastest is reported.")
     var repeats: Int = 5
 
+    @Flag(help: "Measure the calls only (for profiling).")
+    var callsOnly = false
+
     func run() throws {
         print("cordial bench lua — \(iterations) calls per measurement, best of \(repeats)")
         print("")
@@ -41,6 +44,7 @@ struct LuaBench: ParsableCommand {
         printCallRow("Swift→Lua, 3 arguments, 1 result", swiftCallsLua, cCallsLua, stockCallsLua, stockNote: "Lua→Lua call")
         printCallRow("Lua→Swift, 3 arguments, 1 result", luaCallsSwift, luaCallsC, stockCallsC, stockNote: "Lua→C `math.max`")
         print("")
+        if callsOnly { return }
 
         print("| loop | plain C state | host, no limits | host, limits | limits / plain | limits / no limits |")
         print("|---|---|---|---|---|---|")
