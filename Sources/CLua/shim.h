@@ -204,11 +204,12 @@ static inline void *cordial_alloc(void *ud, void *ptr, size_t osize, size_t nsiz
         size_t grow = nsize - old;
         int retry = g->pending_size == nsize;
         g->pending_size = retry ? 0 : nsize;
+        /* Every refusal records its place (refusals are rare): whichever way Lua reports
+         * it (a raised "not enough memory", or the kill below), the message can say where. */
+        cordial_guard_record_where(g, g->current ? g->current : g->main);
         if (!retry && cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE) return NULL;
-        if (cordial_guard_kill_reason(g) != CORDIAL_KILL_MEMORY) {
-            cordial_guard_record_where(g, g->current ? g->current : g->main);
+        if (cordial_guard_kill_reason(g) != CORDIAL_KILL_MEMORY)
             cordial_guard_kill(g, CORDIAL_KILL_MEMORY);
-        }
         if (g->used + grow > g->limit + g->grace) return NULL;
     }
     void *block = realloc(ptr, nsize);
@@ -334,8 +335,9 @@ static inline int cordial_message_handler(lua_State *L) {
     cordial_push_error_text(L, 1);
     lua_setfield(L, -2, "message");
     lua_Debug ar;
+    /* the first Lua frame that is the script's: the sandbox's own functions are skipped */
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && strcmp(ar.source, "=[sandbox]") != 0) {
             lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
             lua_setfield(L, -2, "where");
             break;
@@ -425,6 +427,15 @@ static inline int cordial_guarded_resume(lua_State *L) {
     int reason = cordial_guard_kill_reason(g);
     if (reason != CORDIAL_KILL_NONE) { /* killed inside: fatal here too */
         cordial_guard_kill(g, reason);
+        /* resume returned false and the kill message from inside: raise that one, it says where */
+        if (lua_gettop(L) >= 2 && lua_type(L, 1) == LUA_TBOOLEAN && !lua_toboolean(L, 1) &&
+            lua_type(L, 2) == LUA_TSTRING) {
+            const char *text = lua_tostring(L, 2);
+            if (strncmp(text, "time limit of", 13) == 0 || strncmp(text, "memory limit of", 15) == 0) {
+                lua_settop(L, 2);
+                return lua_error(L);
+            }
+        }
         lua_Debug ar;
         int found = lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar);
         cordial_push_kill_message(L, g, reason, found ? &ar : NULL);
@@ -540,6 +551,28 @@ static inline int cordial_make_guarded_resume(lua_State *L) {
     lua_pushcclosure(L, cordial_guarded_resume, 1);
     return 1;
 }
+/* The message handler of a script's xpcall, guarded: after a time or memory kill the
+ * script's handler is not run. (Lua runs a message handler for an error raised by a hook
+ * with hooks disabled, so a handler that loops could otherwise never be stopped.)
+ * upvalue 1 = the script's handler. */
+static inline int cordial_guarded_handler(lua_State *L) {
+    if (cordial_guard_kill_reason(cordial_guard_of(L)) != CORDIAL_KILL_NONE) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, 1);
+    return 1;
+}
+static inline int cordial_make_guarded_handler(lua_State *L) {
+    /* stack: handler */
+    lua_settop(L, 1);
+    lua_pushcclosure(L, cordial_guarded_handler, 1);
+    return 1;
+}
+static inline void cordial_push_make_guarded_handler(lua_State *L) { lua_pushcfunction(L, cordial_make_guarded_handler); }
 static inline void cordial_push_make_strict_metatable(lua_State *L) { lua_pushcfunction(L, cordial_make_strict_metatable); }
 static inline void cordial_push_make_guarded_resume(lua_State *L) { lua_pushcfunction(L, cordial_make_guarded_resume); }
 

@@ -13,8 +13,8 @@ enum LuaSandbox {
     static let prelude = #"""
     local host = ...
     local G = _G
-    local next, type, error, select, tostring, rawset, setmetatable, getmetatable, pcall =
-          next, type, error, select, tostring, rawset, setmetatable, getmetatable, pcall
+    local next, type, error, select, tostring, rawset, rawget, setmetatable, getmetatable, pcall, xpcall =
+          next, type, error, select, tostring, rawset, rawget, setmetatable, getmetatable, pcall, xpcall
     local format, find = string.format, string.find
     local concat, pack, unpack = table.concat, table.pack, table.unpack
     local original_load, original_collectgarbage = load, collectgarbage
@@ -55,6 +55,27 @@ enum LuaSandbox {
     local function sandbox_rawset(t, key, value)
       if readonly[t] then error("attempt to modify a read-only table with rawset", 2) end
       return rawset(t, key, value)
+    end
+
+    -- Finalizers run with hooks disabled (lgc.c), so a __gc that loops could never be
+    -- stopped: tables may not have one. (Host objects keep theirs, written in C.)
+    local function sandbox_setmetatable(t, metatable)
+      if type(t) ~= "table" then
+        error(format("bad argument #1 to 'setmetatable' (table expected, got %s)", type(t)), 2)
+      end
+      if type(metatable) == "table" and rawget(metatable, "__gc") ~= nil then
+        error("__gc metamethods are not available in the Cordial sandbox", 2)
+      end
+      -- through pcall, so that a refusal (a protected metatable) names the script's line
+      local ok, result = pcall(setmetatable, t, metatable)
+      if not ok then error(result, 2) end
+      return result
+    end
+
+    -- A message handler runs with hooks disabled after a limit kill: the guarded one skips it then.
+    local guarded_handler = host.guarded_handler
+    local function sandbox_xpcall(f, handler, ...)
+      return xpcall(f, guarded_handler(handler), ...)
     end
 
     local function sandbox_load(chunk, chunkname, mode, ...)
@@ -148,8 +169,8 @@ enum LuaSandbox {
     local builtins = {
       assert = assert, error = error, getmetatable = getmetatable, ipairs = ipairs, next = next,
       pairs = pairs, pcall = pcall, print = print, rawequal = rawequal, rawget = rawget,
-      rawlen = rawlen, rawset = sandbox_rawset, select = select, setmetatable = setmetatable,
-      tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall, _VERSION = _VERSION,
+      rawlen = rawlen, rawset = sandbox_rawset, select = select, setmetatable = sandbox_setmetatable,
+      tonumber = tonumber, tostring = tostring, type = type, xpcall = sandbox_xpcall, _VERSION = _VERSION,
       load = sandbox_load, collectgarbage = sandbox_collectgarbage, require = require,
     }
     for name, library in next, libraries do builtins[name] = library end
@@ -214,6 +235,7 @@ extension LuaState {
         host["search"] = .function(search)
         host["strict_metatable"] = .function(cFunction(cordial_push_make_strict_metatable))
         host["guarded_resume"] = .function(cFunction(cordial_push_make_guarded_resume))
+        host["guarded_handler"] = .function(cFunction(cordial_push_make_guarded_handler))
         host["withheld"] = .table(LuaTable(array: LuaSandbox.withheld.map { .string(LuaString($0)) }))
         // The internals table is kept as it is in the registry (it holds the globals: a cycle).
         ensureStack(L, 4)

@@ -359,10 +359,12 @@ public final class LuaState {
     }
 
     /// The stack index of the message handler for a call from `base`. The main thread keeps
-    /// one at index 1 for good (saving a push per call); a coroutine gets one pushed.
+    /// one at index 1 for good (saving a push per call), usable by calls from the host's top
+    /// level; inside a Swift function index 1 is that function's first argument, and a
+    /// coroutine has its own stack, so those get one pushed.
     @usableFromInline
     func pushMessageHandler(_ L: OpaquePointer, base: Int32) -> Int32 {
-        if L == self.L && base >= 1 { return 1 }
+        if L == self.L && base >= 1 && cordial_call_depth(L) == 0 { return 1 }
         cordial_push_message_handler(L)
         return base + 1
     }

@@ -77,6 +77,11 @@ public enum LuaValue: Hashable {
         if case .table(let table) = self { table } else { nil }
     }
 
+    /// The Swift object of an ``object(_:)`` value.
+    public var objectValue: AnyObject? {
+        if case .object(let box) = self { box.object } else { nil }
+    }
+
     public var functionValue: LuaFunction? {
         if case .function(let function) = self { function } else { nil }
     }

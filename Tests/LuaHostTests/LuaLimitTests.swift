@@ -1,0 +1,83 @@
+import Foundation
+import LuaHost
+import Testing
+
+@Suite struct LuaLimitTests {
+    @Test func memoryLimitIsFatalAndTheStateRecovers() throws {
+        let state = try LuaState(limits: LuaLimits(memoryBytes: 8 << 20, timeSeconds: 5))
+        let error = try #require(throws: LuaRunError.self) {
+            try state.evaluate("local t = {}\nwhile true do t[#t + 1] = ('x'):rep(100) .. #t end", chunkName: "@bomb.lua")
+        }
+        #expect(error.kind == .memoryLimit)
+        #expect(error.message.hasPrefix("memory limit of 8 MB exceeded at bomb.lua:2"))
+        #expect(state.memoryUsed < 1 << 20)
+        #expect(try state.evaluate("return #('ok'):rep(1000)") == [2000])
+    }
+
+    @Test func timeLimitIsFatalEvenUnderPcall() throws {
+        let state = try LuaState(limits: LuaLimits(memoryBytes: 8 << 20, timeSeconds: 0.2))
+        let started = Date()
+        let error = try #require(throws: LuaRunError.self) {
+            try state.evaluate("while true do\n  pcall(function() while true do end end)\nend", chunkName: "@spin.lua")
+        }
+        #expect(error.kind == .timeLimit)
+        #expect(error.message.hasPrefix("time limit of 0.2 s exceeded at spin.lua:"))
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(try state.evaluate("return 1") == [1], "the next call gets a fresh budget")
+    }
+
+    @Test func aKillInsideANestedSwiftCallStopsTheOuterCall() throws {
+        let state = try LuaState(limits: LuaLimits(memoryBytes: 8 << 20, timeSeconds: 0.2))
+        let each = state.function("each") { arguments in
+            let body = try arguments.get(1, "body", as: LuaFunction.self)
+            for i in 1...3 { try body.run(Int64(i)) }
+            return LuaNoValue()
+        }
+        try state.setGlobal("each", .function(each))
+        let error = try #require(throws: LuaRunError.self) {
+            try state.evaluate("pcall(each, function(i) while true do end end)\nwhile true do end")
+        }
+        #expect(error.kind == .timeLimit)
+    }
+
+    @Test func swiftFunctionInsideACoroutineAndYieldAcrossIt() throws {
+        let state = try LuaState()
+        let twice = state.function("twice") { arguments in 2 * (try arguments.get(1, "n", as: Int64.self)) }
+        let call = state.function("call") { arguments in
+            try arguments.get(1, "f", as: LuaFunction.self).call(as: LuaValue.self)
+        }
+        try state.setGlobal("twice", .function(twice))
+        try state.setGlobal("call", .function(call))
+        let results = try state.evaluate("""
+            local co = coroutine.wrap(function(n) local m = coroutine.yield(twice(n)) return twice(m) end)
+            return co(2), co(5)
+            """)
+        #expect(results == [4, 10])
+        let yielded = try state.evaluate("""
+            local co = coroutine.create(function() call(function() coroutine.yield(1) end) end)
+            return coroutine.resume(co)
+            """)
+        #expect(yielded.first == false)
+        #expect(yielded.last?.stringValue?.contains("attempt to yield across a C-call boundary") == true)
+    }
+
+    @Test func deepRecursionThroughSwiftIsAnError() throws {
+        let state = try LuaState()
+        let call = state.function("call") { arguments in
+            try arguments.get(1, "f", as: LuaFunction.self).call(as: LuaValue.self)
+        }
+        try state.setGlobal("call", .function(call))
+        let error = try #require(throws: LuaRunError.self) {
+            try state.evaluate("local function f() return call(f) end return f()")
+        }
+        #expect(error.message.contains("stack overflow"))
+        #expect(try state.evaluate("return 'still here'") == ["still here"])
+    }
+
+    @Test func closedStateRefusesCalls() throws {
+        let state = try LuaState()
+        let function = try state.evaluate("return function() return 1 end")[0].functionValue!
+        state.close()
+        #expect(throws: LuaRunError.self) { let _: Int64 = try function.call() }
+    }
+}

@@ -1,0 +1,2 @@
+-- expect: 'debug' is not available in the Cordial sandbox
+debug.sethook()

@@ -1,0 +1,2 @@
+-- expect: 'dofile' is not available in the Cordial sandbox
+dofile("/etc/passwd")

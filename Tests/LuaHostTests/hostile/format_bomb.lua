@@ -1,0 +1,2 @@
+-- expect: invalid conversion
+return string.format("%9999999999d", 1)

@@ -1,0 +1,2 @@
+-- expect: collectgarbage('generational') is not available in the Cordial sandbox
+collectgarbage("generational")

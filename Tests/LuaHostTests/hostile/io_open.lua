@@ -1,0 +1,2 @@
+-- expect: 'io' is not available in the Cordial sandbox
+local f = io.open("/etc/passwd")

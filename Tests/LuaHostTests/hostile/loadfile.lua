@@ -1,0 +1,2 @@
+-- expect: 'loadfile' is not available in the Cordial sandbox
+loadfile("/etc/passwd")

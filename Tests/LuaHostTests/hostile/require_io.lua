@@ -1,0 +1,2 @@
+-- expect: module 'io' is not available in the Cordial sandbox
+local io = require "io"

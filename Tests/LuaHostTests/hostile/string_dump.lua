@@ -1,0 +1,2 @@
+-- expect: 'string.dump' is not available in the Cordial sandbox
+local f = load(string.dump(function() return 1 end))

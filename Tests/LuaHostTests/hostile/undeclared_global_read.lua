@@ -1,0 +1,3 @@
+-- expect: undefined global 'customr'
+local function f() return customr.name end
+f()

@@ -1,0 +1,3 @@
+-- expect: assignment to undeclared global 'leak'
+local function f() leak = 1 end
+f()
