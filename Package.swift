@@ -16,7 +16,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The system Lua 5.4 library and a shim of static inline wrappers for its macros,
@@ -30,13 +29,13 @@ let package = Package(
         .target(name: "CLuaBench", dependencies: ["CLua"]),
         .target(
             name: "LuaHost",
-            dependencies: ["CLua", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLua"],
             swiftSettings: swiftSettings
         ),
         .target(name: "CordialCore", swiftSettings: swiftSettings),
         .target(
             name: "Cordial",
-            dependencies: ["LuaHost", "CordialCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LuaHost", "CordialCore"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -44,7 +43,6 @@ let package = Package(
             dependencies: [
                 "Cordial", "LuaHost", "CLuaBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -206,7 +206,7 @@ static inline void *cordial_alloc(void *ud, void *ptr, size_t osize, size_t nsiz
         g->pending_size = retry ? 0 : nsize;
         /* Every refusal records its place (refusals are rare): whichever way Lua reports
          * it (a raised "not enough memory", or the kill below), the message can say where. */
-        cordial_guard_record_where(g, g->current ? g->current : g->main);
+        if (g->current || g->main) cordial_guard_record_where(g, g->current ? g->current : g->main);
         if (!retry && cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE) return NULL;
         if (cordial_guard_kill_reason(g) != CORDIAL_KILL_MEMORY)
             cordial_guard_kill(g, CORDIAL_KILL_MEMORY);
@@ -512,6 +512,7 @@ static inline void cordial_collect(lua_State *L, long long budget_ns) {
 static inline void cordial_close(lua_State *L, long long budget_ns) {
     cordial_guard *g = cordial_guard_of(L);
     __atomic_store_n(&g->kill, CORDIAL_KILL_NONE, __ATOMIC_RELEASE);
+    g->limit = 0; /* closing frees memory; nothing is refused any more */
     g->collect_deadline = cordial_coarse_now() + budget_ns;
     lua_sethook(L, cordial_collect_hook, LUA_MASKCOUNT, 1000);
     g->in_host = 0;
@@ -519,6 +520,7 @@ static inline void cordial_close(lua_State *L, long long budget_ns) {
     g->main = NULL; /* a late watchdog kill now leaves the state alone */
     g->current = NULL;
     pthread_mutex_unlock(&g->mutex);
+    lua_gc(L, LUA_GCCOLLECT); /* a full collection first: finalizers run while the state is whole */
     lua_close(L);
     pthread_mutex_destroy(&g->mutex);
     free(g);

@@ -1,0 +1,73 @@
+import CLua
+import Foundation
+
+/// Swift functions exposed to Lua, and the way the C trampoline reaches them.
+extension LuaState {
+    /// Wraps a Swift closure as a Lua function. `name` is used in argument errors
+    /// (`cordial.customers.get: invalid 'id': expected integer, got string`).
+    /// Throwing raises a Lua error at the caller's `file:line`.
+    @inlinable
+    public func function<Result: LuaPushable>(_ name: String, _ body: @escaping (LuaArguments) throws -> Result) -> LuaFunction {
+        rawFunction(name) { arguments in
+            try body(arguments).push(onto: arguments.stack)
+        }
+    }
+
+    /// Like ``function(_:_:)`` for closures whose result type varies from one return to another.
+    public func dynamicFunction(_ name: String, _ body: @escaping (LuaArguments) throws -> any LuaPushable) -> LuaFunction {
+        rawFunction(name) { arguments in
+            try body(arguments).push(onto: arguments.stack)
+        }
+    }
+
+    /// Like ``function(_:_:)`` for closures that push their results themselves and return how many.
+    public func rawFunction(_ name: String, _ body: @escaping (LuaArguments) throws -> Int32) -> LuaFunction {
+        let function = SwiftFunction(name: name, body: body)
+        swiftFunctions.append(function)
+        let L = activeL
+        ensureStack(L, 2)
+        cordial_push_swift_function(L, Unmanaged.passUnretained(function).toOpaque())
+        defer { cordial_pop(L, 1) }
+        return LuaFunction(reference: makeReference(at: -1, on: L))
+    }
+
+    func invoke(_ function: SwiftFunction, on L: OpaquePointer) -> Int32 {
+        let saved = activeL
+        activeL = L
+        defer { activeL = saved }
+        do {
+            let count = try function.body(LuaArguments(L: L, state: self, swiftFunction: function))
+            if count < 0 {
+                LuaStack(L: L, state: self).push("\(function.name): too many results")
+                return -1
+            }
+            return count
+        } catch let error as LuaRunError {
+            // A Lua error that passed through Swift: raised again as it is (it has its location).
+            LuaStack(L: L, state: self).push(error.description)
+            return -2
+        } catch let error as LuaArgumentError {
+            LuaStack(L: L, state: self).push(error.description)
+            return -1
+        } catch {
+            let text = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+            LuaStack(L: L, state: self).push("\(function.name): \(text)")
+            return -1
+        }
+    }
+}
+
+/// The C trampoline's way into Swift (see `cordial_trampoline` in shim.h): a plain function,
+/// so that each call is a direct C call.
+func luaHostDispatch(_ L: OpaquePointer?, _ host: UnsafeMutableRawPointer?, _ function: UnsafeMutableRawPointer?) -> Int32 {
+    Unmanaged<LuaState>.fromOpaque(host!)._withUnsafeGuaranteedRef { state in
+        Unmanaged<LuaState.SwiftFunction>.fromOpaque(function!)._withUnsafeGuaranteedRef { function in
+            state.invoke(function, on: L!)
+        }
+    }
+}
+
+/// `__gc` of a userdata holding a Swift object: drops the reference the userdata held.
+func luaHostRelease(_ object: UnsafeMutableRawPointer?) {
+    Unmanaged<AnyObject>.fromOpaque(object!).release()
+}
