@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The system Lua 5.4 library and a shim of static inline wrappers for its macros,
@@ -33,15 +34,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CordialCore", swiftSettings: swiftSettings),
+        // The Store protocol and its SQLite conformer (GRDB).
+        .target(
+            name: "CordialStore",
+            dependencies: ["CordialCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Cordial",
-            dependencies: ["LuaHost", "CordialCore"],
+            dependencies: ["LuaHost", "CordialCore", "CordialStore"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "cordial",
             dependencies: [
-                "Cordial", "LuaHost", "CLuaBench",
+                "Cordial", "CordialCore", "CordialStore", "LuaHost", "CLuaBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -53,8 +60,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CordialCoreTests",
+            dependencies: ["CordialCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CordialStoreTests",
+            dependencies: ["CordialStore", "CordialCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CordialTests",
-            dependencies: ["Cordial", "cordial"],
+            dependencies: ["Cordial", "CordialStore", "cordial"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -2,11 +2,11 @@ import ArgumentParser
 import CordialCore
 
 @main
-struct CordialCommand: ParsableCommand {
+struct CordialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cordial",
         abstract: "Customer care with Lua plugins: segments, campaigns, letters and feedback.",
         version: CordialVersion.current,
-        subcommands: [RunCommand.self, BenchCommand.self]
+        subcommands: [InitCommand.self, ImportCommand.self, CustomersCommand.self, RunCommand.self, BenchCommand.self]
     )
 }

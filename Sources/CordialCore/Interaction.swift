@@ -1,0 +1,45 @@
+import Foundation
+
+/// A contact with a customer: a visit, call, letter, gift or event invitation.
+public struct Interaction: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case visit, call, letter, gift, event
+    }
+
+    public var id: Int64?
+    public var customerID: CustomerID
+    public var kind: Kind
+    public var time: Date
+    public var staffID: Int64?
+    /// "delivered", "no answer", "complaint resolved", …
+    public var outcome: String?
+    public var cost: Money?
+
+    public init(
+        id: Int64? = nil, customerID: CustomerID, kind: Kind, time: Date, staffID: Int64? = nil,
+        outcome: String? = nil, cost: Money? = nil
+    ) {
+        self.id = id
+        self.customerID = customerID
+        self.kind = kind
+        self.time = time
+        self.staffID = staffID
+        self.outcome = outcome
+        self.cost = cost
+    }
+}
+
+/// A member of staff: account managers make visits, agents make calls.
+public struct Staff: Codable, Sendable, Hashable {
+    public var id: Int64?
+    public var name: String
+    public var role: String
+    public var region: String?
+
+    public init(id: Int64? = nil, name: String, role: String, region: String? = nil) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.region = region
+    }
+}

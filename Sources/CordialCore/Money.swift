@@ -1,0 +1,27 @@
+import Foundation
+
+/// An amount of money: a `Decimal` and an ISO 4217 currency code. Never a `Double`.
+public struct Money: Codable, Sendable, Hashable {
+    public var amount: Decimal
+    public var currency: String
+
+    public init(_ amount: Decimal, _ currency: String) {
+        self.amount = amount
+        self.currency = currency
+    }
+
+    /// Parses "12.50" (a dot as decimal separator, no grouping), as data files write amounts.
+    public init?(parsing text: String, currency: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Strictly -?digits(.digits)?: Decimal(string:) alone would read "7.5.1" as 7.5.
+        let unsigned = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
+        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let amount = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
+        else { return nil }
+        self.init(amount, currency)
+    }
+
+    /// The amount as text with a dot, "12.5": how it is stored and exported.
+    public var amountText: String { amount.description }
+}

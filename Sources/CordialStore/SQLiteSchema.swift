@@ -1,0 +1,81 @@
+import GRDB
+
+/// The versioned schema of ``SQLiteStore``. Migrations are append-only: a released one is
+/// never edited, a change is a new migration.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: customers, purchases, interactions, staff, audit") { db in
+            try db.create(table: "customer") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("source", .text).notNull()
+                t.column("externalID", .text).notNull()
+                t.column("givenName", .text).notNull().defaults(to: "")
+                t.column("familyName", .text).notNull().defaults(to: "")
+                t.column("honorific", .text)
+                t.column("emails", .jsonText).notNull().defaults(to: "[]")
+                t.column("phones", .jsonText).notNull().defaults(to: "[]")
+                t.column("address", .jsonText)
+                t.column("city", .text)  // copied out of address: segmentation and visits filter on them
+                t.column("region", .text)
+                t.column("birthday", .text)  // "1990-02-28" or "--02-28"
+                t.column("birthMonthDay", .text)  // "02-28": birthday campaigns look up by day
+                t.column("locale", .text).notNull().defaults(to: "en")
+                t.column("tier", .text)
+                t.column("tags", .jsonText).notNull().defaults(to: "[]")
+                t.column("attributes", .jsonText).notNull().defaults(to: "{}")
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("version", .integer).notNull().defaults(to: 1)
+                t.column("forgottenAt", .datetime)
+                t.uniqueKey(["source", "externalID"])
+            }
+            try db.create(index: "customer_region", on: "customer", columns: ["region", "city"])
+            try db.create(index: "customer_birthday", on: "customer", columns: ["birthMonthDay"])
+            try db.create(index: "customer_tier", on: "customer", columns: ["tier"])
+
+            try db.create(table: "purchase") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("customer", onDelete: .cascade).notNull()
+                t.column("source", .text).notNull()
+                t.column("externalID", .text).notNull()
+                t.column("time", .datetime).notNull()
+                t.column("amount", .text).notNull()  // exact decimal text: money is never a Double
+                t.column("currency", .text).notNull()
+                t.column("quantity", .integer).notNull().defaults(to: 1)
+                t.column("channel", .text)
+                t.column("product", .text)
+                t.column("category", .text)
+                t.uniqueKey(["source", "externalID"])
+            }
+            try db.create(index: "purchase_customer_time", on: "purchase", columns: ["customerId", "time"])
+
+            try db.create(table: "staff") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("region", .text)
+            }
+            try db.create(table: "interaction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("customer", onDelete: .cascade).notNull()
+                t.column("kind", .text).notNull()
+                t.column("time", .datetime).notNull()
+                t.belongsTo("staff", onDelete: .setNull)
+                t.column("outcome", .text)
+                t.column("cost", .text)
+                t.column("currency", .text)
+            }
+            try db.create(index: "interaction_customer_time", on: "interaction", columns: ["customerId", "time"])
+
+            try db.create(table: "auditEntry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("time", .datetime).notNull()
+                t.column("action", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("detail", .text)
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,191 @@
+import CordialCore
+import Foundation
+import GRDB
+
+/// The embedded default store: one SQLite file through GRDB, in WAL mode with foreign keys.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "cordial.sqlite")
+/// try await store.migrate()
+/// ```
+public final class SQLiteStore: Store {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        writer = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// A private in-memory database, for tests and dry runs of tools.
+    public init() throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        writer = try DatabaseQueue(configuration: configuration)
+    }
+
+    public func migrate() async throws {
+        try SQLiteSchema.migrator.migrate(writer)
+    }
+
+    // MARK: - Imports
+
+    public func apply(_ batch: ImportBatch, dryRun: Bool) async throws -> ImportSummary {
+        try await writer.write { db in
+            var summary = ImportSummary()
+            let savepoint = "dry_run"
+            if dryRun { try db.execute(sql: "SAVEPOINT \(savepoint)") }
+            do {
+                try Self.write(batch, into: db, summary: &summary)
+            } catch {
+                if dryRun { try db.execute(sql: "ROLLBACK TO \(savepoint); RELEASE \(savepoint)") }
+                throw error
+            }
+            if dryRun { try db.execute(sql: "ROLLBACK TO \(savepoint); RELEASE \(savepoint)") }
+            return summary
+        }
+    }
+
+    static func write(_ batch: ImportBatch, into db: Database, summary: inout ImportSummary) throws {
+        let now = Date()
+        for var customer in batch.customers {
+            let existing = try Row.fetchOne(
+                db, sql: "SELECT * FROM customer WHERE source = ? AND externalID = ?",
+                arguments: [customer.source, customer.externalID])
+            if existing != nil, batch.customerMode == .createMissing {
+                summary.customersUnchanged += 1
+                continue
+            }
+            if let existing {
+                let current = try CustomerRow.customer(from: existing)
+                customer.id = current.id
+                customer.createdAt = current.createdAt
+                customer.version = current.version
+                customer.updatedAt = current.updatedAt
+                if customer == current {
+                    summary.customersUnchanged += 1
+                    continue
+                }
+                customer.updatedAt = now
+                customer.version = current.version + 1
+                let values = try CustomerRow.values(of: customer)
+                let assignments = values.keys.sorted().map { "\($0) = ?" }.joined(separator: ", ")
+                try db.execute(
+                    sql: "UPDATE customer SET \(assignments) WHERE id = ?",
+                    arguments: StatementArguments(values.keys.sorted().map { values[$0]! } + [customer.id!.rawValue]))
+                summary.customersUpdated += 1
+            } else {
+                customer.createdAt = now
+                customer.updatedAt = now
+                customer.version = 1
+                try insert(customer, into: db)
+                summary.customersCreated += 1
+            }
+        }
+        var idCache: [String: [String: Int64]] = [:]
+        for imported in batch.purchases {
+            let customerID: Int64
+            if let cached = idCache[imported.customerSource]?[imported.customerExternalID] {
+                customerID = cached
+            } else {
+                guard let found = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM customer WHERE source = ? AND externalID = ?",
+                    arguments: [imported.customerSource, imported.customerExternalID])
+                else { throw StoreError.unknownCustomer(source: imported.customerSource, externalID: imported.customerExternalID) }
+                idCache[imported.customerSource, default: [:]][imported.customerExternalID] = found
+                customerID = found
+            }
+            let purchase = imported.purchase
+            try db.execute(
+                sql: """
+                    INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, externalID) DO NOTHING
+                    """,
+                arguments: [
+                    customerID, purchase.source, purchase.externalID, purchase.time, purchase.amount.amountText,
+                    purchase.amount.currency, purchase.quantity, purchase.channel, purchase.product, purchase.category,
+                ])
+            if db.changesCount > 0 { summary.purchasesAdded += 1 } else { summary.purchasesAlreadyPresent += 1 }
+        }
+    }
+
+    static func insert(_ customer: Customer, into db: Database) throws {
+        let values = try CustomerRow.values(of: customer)
+        let columns = values.keys.sorted()
+        try db.execute(
+            sql: "INSERT INTO customer (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+            arguments: StatementArguments(columns.map { values[$0]! }))
+    }
+
+    // MARK: - Reading
+
+    public func customer(_ id: CustomerID) async throws -> Customer? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id.rawValue]).map(CustomerRow.customer)
+        }
+    }
+
+    public func customer(source: String, externalID: String) async throws -> Customer? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM customer WHERE source = ? AND externalID = ?", arguments: [source, externalID]
+            ).map(CustomerRow.customer)
+        }
+    }
+
+    public func customers(_ query: CustomerQuery) async throws -> [Customer] {
+        try await writer.read { db in
+            var sql = "SELECT * FROM customer WHERE id > ?"
+            var arguments: [any DatabaseValueConvertible] = [query.after?.rawValue ?? 0]
+            if let tag = query.tag {
+                sql += " AND EXISTS (SELECT 1 FROM json_each(customer.tags) WHERE value = ?)"
+                arguments.append(tag)
+            }
+            sql += " ORDER BY id LIMIT ?"
+            arguments.append(query.limit)
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(CustomerRow.customer)
+        }
+    }
+
+    public func countCustomers() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer") ?? 0 }
+    }
+
+    public func countPurchases() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM purchase") ?? 0 }
+    }
+
+    public func purchases(of id: CustomerID) async throws -> [Purchase] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM purchase WHERE customerId = ? ORDER BY time, id", arguments: [id.rawValue])
+                .map(CustomerRow.purchase)
+        }
+    }
+
+    public func purchaseSummary(of id: CustomerID) async throws -> PurchaseSummary {
+        let purchases = try await purchases(of: id)
+        // Sums in Decimal: SQLite has no exact decimal type.
+        return PurchaseSummary(
+            count: purchases.count, total: purchases.reduce(0) { $0 + $1.amount.amount },
+            first: purchases.first?.time, last: purchases.last?.time)
+    }
+
+    public func scanCustomers(batchSize: Int) -> AsyncThrowingStream<[Customer], any Error> {
+        let writer = self.writer
+        var after: Int64 = 0
+        return AsyncThrowingStream {
+            // Keyset pagination: each batch is one short read, so memory holds one batch.
+            let start = after
+            let batch = try await writer.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM customer WHERE id > ? ORDER BY id LIMIT ?", arguments: [start, batchSize]
+                ).map(CustomerRow.customer)
+            }
+            guard let last = batch.last?.id else { return nil }
+            after = last.rawValue
+            return batch
+        }
+    }
+}

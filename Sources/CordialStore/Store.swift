@@ -1,0 +1,105 @@
+import CordialCore
+import Foundation
+
+/// Where an organisation's customers live. SQLite (``SQLiteStore``) is the embedded
+/// default; a PostgreSQL conformer follows. Nothing here assumes SQLite: every method is
+/// `async`, results are values, and imports are one transaction each.
+public protocol Store: Sendable {
+    /// Creates or upgrades the schema (versioned migrations).
+    func migrate() async throws
+
+    /// Writes an import in one transaction: every customer upserted by (source, external id),
+    /// every purchase added unless the same (source, external id) is already there.
+    /// With `dryRun`, computes the same summary and writes nothing.
+    func apply(_ batch: ImportBatch, dryRun: Bool) async throws -> ImportSummary
+
+    func customer(_ id: CustomerID) async throws -> Customer?
+    func customer(source: String, externalID: String) async throws -> Customer?
+    /// Customers in id order, after `query.after`, at most `query.limit`.
+    func customers(_ query: CustomerQuery) async throws -> [Customer]
+    func countCustomers() async throws -> Int
+    func countPurchases() async throws -> Int
+
+    func purchases(of id: CustomerID) async throws -> [Purchase]
+    func purchaseSummary(of id: CustomerID) async throws -> PurchaseSummary
+
+    /// Every customer in id order, in batches, holding one batch in memory at a time.
+    func scanCustomers(batchSize: Int) -> AsyncThrowingStream<[Customer], any Error>
+}
+
+/// Which customers `customers(_:)` returns.
+public struct CustomerQuery: Sendable, Hashable {
+    public var after: CustomerID?
+    public var limit: Int
+    public var tag: String?
+
+    public init(after: CustomerID? = nil, limit: Int = 100, tag: String? = nil) {
+        self.after = after
+        self.limit = limit
+        self.tag = tag
+    }
+}
+
+/// What an import writes.
+public struct ImportBatch: Sendable {
+    /// How the batch's customers meet customers already in the store.
+    public enum CustomerMode: Sendable {
+        /// Create new ones, update changed ones (a customer file).
+        case upsert
+        /// Create new ones, leave existing ones as they are (customers implied by a purchase file).
+        case createMissing
+    }
+
+    public var customerMode: CustomerMode = .upsert
+    public var customers: [Customer]
+    /// Purchases naming their customer by (source, external id), which may be created by
+    /// this batch or be in the store already.
+    public var purchases: [ImportedPurchase]
+
+    public init(customers: [Customer] = [], purchases: [ImportedPurchase] = []) {
+        self.customers = customers
+        self.purchases = purchases
+    }
+}
+
+/// A purchase as an import file gives it: its customer by external id.
+public struct ImportedPurchase: Sendable, Hashable {
+    public var customerSource: String
+    public var customerExternalID: String
+    public var purchase: Purchase
+
+    public init(customerSource: String, customerExternalID: String, purchase: Purchase) {
+        self.customerSource = customerSource
+        self.customerExternalID = customerExternalID
+        self.purchase = purchase
+    }
+}
+
+/// What an import did (or, for a dry run, would do).
+public struct ImportSummary: Codable, Sendable, Hashable {
+    public var customersCreated = 0
+    public var customersUpdated = 0
+    public var customersUnchanged = 0
+    public var purchasesAdded = 0
+    public var purchasesAlreadyPresent = 0
+
+    public init() {}
+}
+
+/// A store operation was refused.
+public enum StoreError: Error, LocalizedError, Equatable {
+    case unknownCustomer(source: String, externalID: String)
+    case staleVersion(CustomerID, expected: Int, found: Int)
+    case unsupportedLocation(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .unknownCustomer(let source, let externalID):
+            "no customer '\(externalID)' from source '\(source)'"
+        case .staleVersion(let id, let expected, let found):
+            "customer \(id) was changed meanwhile (version \(found), expected \(expected))"
+        case .unsupportedLocation(let location):
+            "cannot open a store at '\(location)'"
+        }
+    }
+}

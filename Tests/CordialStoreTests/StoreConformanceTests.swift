@@ -1,0 +1,143 @@
+import CordialCore
+import CordialStore
+import Foundation
+import Testing
+
+/// The contract of ``Store``: one body per behaviour, run against every conformer.
+/// (PostgreSQL joins the list when its conformer lands.)
+@Suite struct StoreConformanceTests {
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case sqliteMemory, sqliteFile
+        var testDescription: String { rawValue }
+    }
+
+    static func makeStore(_ kind: Kind) async throws -> any Store {
+        let store: any Store
+        switch kind {
+        case .sqliteMemory:
+            store = try SQLiteStore()
+        case .sqliteFile:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).sqlite").path
+            store = try SQLiteStore(path: path)
+        }
+        try await store.migrate()
+        return store
+    }
+
+    static let lan = Customer(
+        source: "crm", externalID: "C-1", name: PersonName(given: "Thị Lan", family: "Nguyễn"), honorific: "Chị",
+        emails: ["lan@example.vn"], address: Address(city: "Hà Nội", region: "Miền Bắc", country: "VN"),
+        birthday: Birthday(year: nil, month: 1, day: 29), locale: "vi", tier: "gold", tags: ["vip"],
+        attributes: ["referrals": .integer(3), "note": .string("thích trà")])
+    static let wei = Customer(
+        source: "crm", externalID: "C-2", name: PersonName(given: "伟", family: "王"), honorific: "先生", locale: "zh", tags: [])
+
+    static func purchase(_ customer: String, _ key: String, _ amount: String, day: Double) -> ImportedPurchase {
+        ImportedPurchase(
+            customerSource: "crm", customerExternalID: customer,
+            purchase: Purchase(
+                customerID: CustomerID(0), source: "pos", externalID: key, time: Date(timeIntervalSince1970: day * 86_400),
+                amount: Money(parsing: amount, currency: "VND")!))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func importCreatesThenUpdatesThenLeavesAlone(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let first = try await store.apply(ImportBatch(customers: [Self.lan, Self.wei]), dryRun: false)
+        #expect(first.customersCreated == 2)
+        let stored = try #require(try await store.customer(source: "crm", externalID: "C-1"))
+        #expect(stored.displayName == "Nguyễn Thị Lan")
+        #expect(stored.formalName == "Chị Lan")
+        #expect(stored.attributes["note"] == .string("thích trà"))
+        #expect(stored.birthday == Birthday(year: nil, month: 1, day: 29))
+        #expect(stored.version == 1)
+
+        var changed = Self.lan
+        changed.tier = "platinum"
+        let second = try await store.apply(ImportBatch(customers: [changed, Self.wei]), dryRun: false)
+        #expect(second.customersUpdated == 1)
+        #expect(second.customersUnchanged == 1)
+        let updated = try #require(try await store.customer(stored.id!))
+        #expect(updated.tier == "platinum")
+        #expect(updated.version == 2)
+        #expect(try await store.countCustomers() == 2)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func purchasesAreAddedOnceAndSummedExactly(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let batch = ImportBatch(
+            customers: [Self.lan],
+            purchases: [Self.purchase("C-1", "r1", "0.1", day: 1), Self.purchase("C-1", "r2", "0.2", day: 3)])
+        let first = try await store.apply(batch, dryRun: false)
+        #expect(first.purchasesAdded == 2)
+        let again = try await store.apply(batch, dryRun: false)
+        #expect(again.purchasesAdded == 0)
+        #expect(again.purchasesAlreadyPresent == 2)
+        let id = try #require(try await store.customer(source: "crm", externalID: "C-1")?.id)
+        let summary = try await store.purchaseSummary(of: id)
+        #expect(summary.count == 2)
+        #expect(summary.total == Decimal(string: "0.3"))
+        #expect(summary.daysSinceLast(at: Date(timeIntervalSince1970: 10 * 86_400)) == 7)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func aFailingImportWritesNothing(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let batch = ImportBatch(
+            customers: [Self.lan, Self.wei],
+            purchases: [Self.purchase("C-1", "r1", "5", day: 1), Self.purchase("C-404", "r2", "5", day: 2)])
+        await #expect(throws: StoreError.unknownCustomer(source: "crm", externalID: "C-404")) {
+            try await store.apply(batch, dryRun: false)
+        }
+        #expect(try await store.countCustomers() == 0)
+        #expect(try await store.countPurchases() == 0)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func dryRunSaysWhatButWritesNothing(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let summary = try await store.apply(
+            ImportBatch(customers: [Self.lan], purchases: [Self.purchase("C-1", "r1", "5", day: 1)]), dryRun: true)
+        #expect(summary.customersCreated == 1)
+        #expect(summary.purchasesAdded == 1)
+        #expect(try await store.countCustomers() == 0)
+        #expect(try await store.countPurchases() == 0)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func createMissingLeavesExistingCustomersAlone(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        _ = try await store.apply(ImportBatch(customers: [Self.lan]), dryRun: false)
+        var bare = Customer(source: "crm", externalID: "C-1", name: PersonName(given: "", family: ""))
+        bare.tags = []
+        var batch = ImportBatch(customers: [bare])
+        batch.customerMode = .createMissing
+        let summary = try await store.apply(batch, dryRun: false)
+        #expect(summary.customersUnchanged == 1)
+        #expect(try await store.customer(source: "crm", externalID: "C-1")?.tags == ["vip"])
+    }
+
+    @Test(arguments: Kind.allCases)
+    func scanningVisitsEveryCustomerOnceInBatches(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let customers = (1...250).map {
+            Customer(source: "gen", externalID: "G-\($0)", name: PersonName(given: "Khách \($0)", family: "Trần"), locale: "vi",
+                     tags: $0 % 10 == 0 ? ["tenth"] : [])
+        }
+        _ = try await store.apply(ImportBatch(customers: customers), dryRun: false)
+        var seen: [String] = []
+        var batches = 0
+        for try await batch in store.scanCustomers(batchSize: 64) {
+            #expect(batch.count <= 64)
+            batches += 1
+            seen += batch.map(\.externalID)
+        }
+        #expect(batches == 4)
+        #expect(seen == customers.map(\.externalID))
+        let tenth = try await store.customers(CustomerQuery(limit: 100, tag: "tenth"))
+        #expect(tenth.count == 25)
+        let page = try await store.customers(CustomerQuery(after: CustomerID(200), limit: 10))
+        #expect(page.first?.id == CustomerID(201))
+    }
+}
