@@ -50,14 +50,16 @@ public final class SQLiteStore: Store {
 
     static func write(_ batch: ImportBatch, into db: Database, summary: inout ImportSummary) throws {
         let now = Date()
+        // Cached statements: compiled once per import, not once per row.
+        let findID = try db.cachedStatement(sql: "SELECT id FROM customer WHERE source = ? AND externalID = ?")
+        let findRow = try db.cachedStatement(sql: "SELECT * FROM customer WHERE source = ? AND externalID = ?")
         for var customer in batch.customers {
-            let existing = try Row.fetchOne(
-                db, sql: "SELECT * FROM customer WHERE source = ? AND externalID = ?",
-                arguments: [customer.source, customer.externalID])
-            if existing != nil, batch.customerMode == .createMissing {
+            if batch.customerMode == .createMissing,
+               try Int64.fetchOne(findID, arguments: [customer.source, customer.externalID]) != nil {
                 summary.customersUnchanged += 1
                 continue
             }
+            let existing = try Row.fetchOne(findRow, arguments: [customer.source, customer.externalID])
             if let existing {
                 let current = try CustomerRow.customer(from: existing)
                 customer.id = current.id
@@ -74,7 +76,7 @@ public final class SQLiteStore: Store {
                 let assignments = values.keys.sorted().map { "\($0) = ?" }.joined(separator: ", ")
                 try db.execute(
                     sql: "UPDATE customer SET \(assignments) WHERE id = ?",
-                    arguments: StatementArguments(values.keys.sorted().map { values[$0]! } + [customer.id!.rawValue]))
+                    arguments: StatementArguments(values.keys.sorted().map { values[$0]!?.databaseValue ?? .null } + [customer.id!.rawValue.databaseValue]))
                 summary.customersUpdated += 1
             } else {
                 customer.createdAt = now
@@ -85,24 +87,22 @@ public final class SQLiteStore: Store {
             }
         }
         var idCache: [String: [String: Int64]] = [:]
+        let insertPurchase = try db.cachedStatement(sql: """
+            INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, externalID) DO NOTHING
+            """)
         for imported in batch.purchases {
             let customerID: Int64
             if let cached = idCache[imported.customerSource]?[imported.customerExternalID] {
                 customerID = cached
             } else {
-                guard let found = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM customer WHERE source = ? AND externalID = ?",
-                    arguments: [imported.customerSource, imported.customerExternalID])
+                guard let found = try Int64.fetchOne(findID, arguments: [imported.customerSource, imported.customerExternalID])
                 else { throw StoreError.unknownCustomer(source: imported.customerSource, externalID: imported.customerExternalID) }
                 idCache[imported.customerSource, default: [:]][imported.customerExternalID] = found
                 customerID = found
             }
             let purchase = imported.purchase
-            try db.execute(
-                sql: """
-                    INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, externalID) DO NOTHING
-                    """,
+            try insertPurchase.execute(
                 arguments: [
                     customerID, purchase.source, purchase.externalID, purchase.time, purchase.amount.amountText,
                     purchase.amount.currency, purchase.quantity, purchase.channel, purchase.product, purchase.category,
@@ -114,9 +114,10 @@ public final class SQLiteStore: Store {
     static func insert(_ customer: Customer, into db: Database) throws {
         let values = try CustomerRow.values(of: customer)
         let columns = values.keys.sorted()
-        try db.execute(
-            sql: "INSERT INTO customer (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-            arguments: StatementArguments(columns.map { values[$0]! }))
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO customer (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+        // DatabaseValues, so that the non-failable StatementArguments initializer is the one chosen
+        try statement.execute(arguments: StatementArguments(columns.map { values[$0]!?.databaseValue ?? .null }))
     }
 
     // MARK: - Reading

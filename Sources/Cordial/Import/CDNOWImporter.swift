@@ -23,6 +23,7 @@ public struct CDNOWImporter {
         var order: [String] = []
         var purchases: [ImportedPurchase] = []
         var lineNumber = 0
+        var dates: [String: Date] = [:]  // a file has few distinct days; Calendar is slow
         for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             guard let line = String(validating: rawLine, as: UTF8.self) else {
@@ -48,7 +49,9 @@ public struct CDNOWImporter {
             if !customerID.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 problem("customer_id", "'\(customerID)' is not a number")
             }
-            let date = Self.date(fields[offset + 1])
+            let dateText = fields[offset + 1]
+            let date = dates[dateText] ?? Self.date(dateText)
+            if let date { dates[dateText] = date }
             if date == nil { problem("date", "'\(fields[offset + 1])' is not a date (YYYYMMDD)") }
             let quantity = Int(fields[offset + 2])
             if quantity == nil || quantity! < 0 { problem("number_of_cds", "'\(fields[offset + 2])' is not a count") }
