@@ -16,11 +16,15 @@ import Testing
 
     /// Runs the `cordial` executable built beside the test bundle, from the package root.
     func cordial(_ arguments: String...) throws -> Outcome {
+        try Self.cordial(arguments)
+    }
+
+    static func cordial(_ arguments: [String]) throws -> Outcome {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cordial")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = Self.packageRoot
+        process.currentDirectoryURL = packageRoot
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// `cordial init`, `import transactions` and `customers` as a user runs them.
+@Suite struct CustomerCommandTests {
+    let database = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-cli-\(UUID().uuidString).sqlite").path
+
+    func cordial(_ arguments: String...) throws -> RunCommandTests.Outcome {
+        try RunCommandTests.cordial(arguments + ["--db", database])
+    }
+
+    func file(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cdnow-\(UUID().uuidString).txt")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func aMissingStoreIsAnErrorNotAnEmptyStore() throws {
+        let outcome = try cordial("customers", "list")
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError == "Error: no store at \(database); create one with `cordial init`\n")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+
+    @Test func importListAndShow() throws {
+        #expect(try cordial("init").status == 0)
+        let data = try file("00001 19970101 1 11.77\n00002 19970112 1 12.00\n00001 19970301 2 20.23\n")
+        let dry = try cordial("import", "transactions", data, "--dry-run")
+        #expect(dry.standardOutput.contains("would add 3 purchases"))
+        #expect(try cordial("customers", "list").standardOutput.contains("0 of 0 customers"))
+        let imported = try cordial("import", "transactions", data)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        #expect(imported.standardOutput.contains("added 3 purchases (0 already present), created 2 customers"))
+        let list = try cordial("customers", "list")
+        #expect(list.standardOutput.contains("2 of 2 customers"))
+        let shown = try cordial("customers", "show", "cdnow:00001", "--json")
+        let json = try JSONSerialization.jsonObject(with: Data(shown.standardOutput.utf8)) as? [String: Any]
+        let purchases = json?["purchases"] as? [String: Any]
+        #expect(purchases?["count"] as? Int == 2)
+        #expect("\(purchases?["total"] ?? "")" == "32")
+        let unknown = try cordial("customers", "show", "cdnow:99999")
+        #expect(unknown.status == 1)
+        #expect(unknown.standardError == "Error: no customer 'cdnow:99999'\n")
+    }
+
+    @Test func aBadFileWritesNothingAndSaysWhere() throws {
+        #expect(try cordial("init").status == 0)
+        let data = try file("00001 19970101 1 11.77\n00002 19971301 1 12.00\n")
+        let outcome = try cordial("import", "transactions", data)
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains(":2: column 'date': '19971301' is not a date (YYYYMMDD)"))
+        #expect(try cordial("customers", "list").standardOutput.contains("0 of 0 customers"))
+    }
+}
