@@ -7,7 +7,75 @@ import Foundation
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import customers or transactions; all or nothing.",
-        subcommands: [ImportTransactionsCommand.self])
+        subcommands: [ImportCustomersCommand.self, ImportTransactionsCommand.self])
+}
+
+extension CustomerImporter.Format: ExpressibleByArgument {}
+extension CustomerImporter.DateOrder: ExpressibleByArgument {}
+
+struct ImportCustomersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "customers",
+        abstract: "Import customers from CSV or JSON Lines; upsert by external id, all or nothing.",
+        discussion: """
+            Columns map to fields by their usual names (external_id, first_name, family_name, honorific, email, \
+            phone, address, city, region, postal_code, country, birthday, locale, tier, tags); other columns \
+            become free attributes. Lists are separated by '|'. Birthdays are ISO 8601 (1990-02-28, --02-28) \
+            or day and month in the order --date-format names.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The file to import.")
+    var file: String
+
+    @Option(help: "csv or jsonl (default: from the file's extension).")
+    var format: CustomerImporter.Format?
+
+    @Option(help: "The system the customers come from; external ids are unique per source.")
+    var source: String = "import"
+
+    @Option(name: .customLong("map"), help: "FIELD=COLUMN: read FIELD from COLUMN (repeatable).")
+    var mappings: [String] = []
+
+    @Option(name: .customLong("date-format"), help: "dmy (28/02/1990) or mdy (02/28/1990) for non-ISO dates.")
+    var dateOrder: CustomerImporter.DateOrder?
+
+    @Flag(help: "Say what would be created or updated, write nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, CustomerImporter.fields[String(parts[0])] != nil else {
+                throw ValidationError("--map '\(mapping)': expected FIELD=COLUMN with FIELD one of \(CustomerImporter.fields.keys.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
+    func run() async throws {
+        let url = URL(fileURLWithPath: file)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw CommandFailure("cannot read \(file)") }
+        let mapping = Dictionary(mappings.map { entry -> (String, String) in
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            return (String(parts[0]), String(parts[1]))
+        }, uniquingKeysWith: { _, last in last })
+        let format = format ?? (["jsonl", "ndjson"].contains(url.pathExtension.lowercased()) ? .jsonl : .csv)
+        let batch: ImportBatch
+        do {
+            batch = try CustomerImporter(source: source, mapping: mapping, dateOrder: dateOrder)
+                .batch(from: data, format: format, fileName: file)
+        } catch {
+            FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
+            throw ExitCode(1)
+        }
+        let opened = try await store.open()
+        let summary = try await opened.apply(batch, dryRun: dryRun)
+        if store.json { return try store.printJSON(summary) }
+        let (create, update) = dryRun ? ("would create", "would update") : ("created", "updated")
+        print("\(file): \(create) \(summary.customersCreated), \(update) \(summary.customersUpdated), "
+            + "unchanged \(summary.customersUnchanged) customers")
+    }
 }
 
 struct ImportTransactionsCommand: AsyncParsableCommand {
@@ -24,7 +92,7 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
     @Argument(help: "The file to import.")
     var file: String
 
-    @Option(help: "The file's format (CSV and JSON Lines come with the customer import).")
+    @Option(help: "The file's format (CSV and JSON Lines purchase files are not supported yet).")
     var format: Format = .cdnow
 
     @Flag(help: "Say what would be created, write nothing.")
@@ -37,7 +105,7 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
         }
         let batch: ImportBatch
         do {
-            batch = try CDNOWImporter().batch(from: data, fileName: url.lastPathComponent)
+            batch = try CDNOWImporter().batch(from: data, fileName: file)
         } catch {
             FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
             throw ExitCode(1)

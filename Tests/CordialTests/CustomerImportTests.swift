@@ -1,0 +1,110 @@
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+import Testing
+
+@Suite struct CustomerImportTests {
+    func batch(_ text: String, format: CustomerImporter.Format = .csv, order: CustomerImporter.DateOrder? = nil,
+               mapping: [String: String] = [:]) throws(ImportError) -> ImportBatch {
+        try CustomerImporter(source: "crm", mapping: mapping, dateOrder: order)
+            .batch(from: Data(text.utf8), format: format, fileName: "customers.csv")
+    }
+
+    @Test func csvWithQuotesNewlinesBOMAndSemicolons() throws {
+        let text = "\u{FEFF}id;first_name;last_name;email;tags;note\r\n"
+            + "C-1;Lan;Nguyễn;lan@example.vn;vip|tet;\"line one\nline \"\"two\"\"\"\r\n"
+            + "C-2;伟;王;;;\r\n"
+        let customers = try batch(text).customers
+        #expect(customers.map(\.externalID) == ["C-1", "C-2"])
+        #expect(customers[0].tags == ["vip", "tet"])
+        #expect(customers[0].attributes["note"] == .string("line one\nline \"two\""))
+        #expect(customers[1].name == PersonName(given: "伟", family: "王"))
+        #expect(customers[1].emails.isEmpty)
+    }
+
+    @Test func everyBadRowIsListedWithLineAndColumn() throws {
+        let text = """
+            id,first_name,email,birthday
+            C-1,An,an@example.vn,31/02/1990
+            C-2,Bình,"binh at example",1990-01-02
+            "C-3,with
+            a newline in the id",Chi,,03/04/1990
+            C-4,Dũng,,1990-13-01
+            C-1,Again,,
+            C-5,Too,many,fields,here
+            """
+        let error = try #require(throws: ImportError.self) { try batch(text) }
+        #expect(error.issues.map(\.description) == [
+            "customers.csv:8: expected 4 fields as in the header, found 5",
+        ])
+        let fixed = text.replacingOccurrences(of: "C-5,Too,many,fields,here", with: "C-5,Em,,")
+        let rows = try #require(throws: ImportError.self) { try batch(fixed) }
+        #expect(rows.issues.map(\.description) == [
+            "customers.csv:2: column 'birthday': '31/02/1990' is not a date",
+            "customers.csv:3: column 'emails': 'binh at example' is not an e-mail address",
+            "customers.csv:4: column 'birthday': '03/04/1990' is ambiguous (day/month or month/day?); name the order with --date-format dmy or mdy",
+            "customers.csv:6: column 'birthday': '1990-13-01' is not a date",
+            "customers.csv:7: column 'external_id': 'C-1' already appears on line 2",
+        ])
+    }
+
+    @Test func theDateOrderResolvesAmbiguousDates() throws {
+        let text = "id,birthday\nC-1,03/04/1990\nC-2,25.12\n"
+        #expect(try batch(text, order: .dmy).customers.map(\.birthday) == [Birthday(year: 1990, month: 4, day: 3), Birthday(year: nil, month: 12, day: 25)])
+        #expect(try batch("id,birthday\nC-1,03/04/1990\n", order: .mdy).customers.first?.birthday == Birthday(year: 1990, month: 3, day: 4))
+        let wrongOrder = try #require(throws: ImportError.self) { try batch(text, order: .mdy) }
+        #expect(wrongOrder.issues.first?.description == "customers.csv:3: column 'birthday': '25.12' is not a date")
+    }
+
+    @Test func brokenCSVIsALocatedError() throws {
+        let unterminated = try #require(throws: ImportError.self) { try batch("id,name\nC-1,\"open\nC-2,x\n") }
+        #expect(unterminated.issues.first?.description == "customers.csv:2: a quoted field is never closed")
+        var bytes = Array("id,name\nC-1,ok\nC-2,".utf8)
+        bytes += [0xC3, 0x28, 0x0A]
+        let invalid = try #require(throws: ImportError.self) {
+            try CustomerImporter().batch(from: Data(bytes), format: .csv, fileName: "customers.csv")
+        }
+        #expect(invalid.issues.first?.description == "customers.csv:3: not valid UTF-8")
+        let noID = try #require(throws: ImportError.self) { try batch("name,email\nAn,a@b.vn\n") }
+        #expect(noID.issues.first?.description.hasPrefix("customers.csv:1: no column for 'external_id' (columns: name, email)") == true)
+    }
+
+    @Test func mappingNamesColumns() throws {
+        let text = "Mã KH,Họ,Tên\nVN-1,Trần,Bảo\n"
+        let customers = try batch(text, mapping: ["external_id": "Mã KH", "family_name": "Họ", "given_name": "Tên"]).customers
+        #expect(customers.first?.externalID == "VN-1")
+        #expect(customers.first?.name.display(locale: "vi") == "Trần Bảo")
+        let wrong = try #require(throws: ImportError.self) { try batch(text, mapping: ["external_id": "Mã"]) }
+        #expect(wrong.issues.first?.description.contains("the mapping names column 'Mã' for 'external_id'") == true)
+    }
+
+    @Test func jsonLines() throws {
+        let text = """
+            {"id": "C-1", "first_name": "Lan", "tags": ["vip", "tet"], "birthday": "--01-29", "points": 120}
+
+            {"id": "C-2", "email": "not-an-email"}
+            [1, 2]
+            """
+        let error = try #require(throws: ImportError.self) { try batch(text, format: .jsonl) }
+        #expect(error.issues.map(\.description) == [
+            "customers.csv:4: not a JSON object",
+        ])
+        let good = text.replacingOccurrences(of: "[1, 2]", with: "").replacingOccurrences(of: "not-an-email", with: "b@example.cn")
+        let customers = try batch(good, format: .jsonl).customers
+        #expect(customers.first?.tags == ["vip", "tet"])
+        #expect(customers.first?.attributes["points"] == .string("120"))
+        #expect(customers.last?.emails == ["b@example.cn"])
+    }
+
+    @Test func anUpsertImportIntoTheStore() async throws {
+        let store = try SQLiteStore()
+        try await store.migrate()
+        let first = try await store.apply(try batch("id,first_name,tier\nC-1,Lan,gold\nC-2,An,\n"), dryRun: false)
+        #expect(first.customersCreated == 2)
+        let second = try await store.apply(try batch("id,first_name,tier\nC-1,Lan,platinum\nC-2,An,\n"), dryRun: false)
+        #expect(second.customersUpdated == 1)
+        #expect(second.customersUnchanged == 1)
+        #expect(try await store.customer(source: "crm", externalID: "C-1")?.tier == "platinum")
+    }
+}
