@@ -189,4 +189,58 @@ public final class SQLiteStore: Store {
             return batch
         }
     }
+
+    // MARK: - Changes
+
+    public func update(_ customer: Customer) async throws -> Customer {
+        guard let id = customer.id else { throw StoreError.unknownCustomer(source: customer.source, externalID: customer.externalID) }
+        return try await writer.write { db in
+            guard let found = try Int.fetchOne(db, sql: "SELECT version FROM customer WHERE id = ?", arguments: [id.rawValue]) else {
+                throw StoreError.noSuchCustomer(id)
+            }
+            guard found == customer.version else { throw StoreError.staleVersion(id, expected: customer.version, found: found) }
+            var saved = customer
+            saved.version = found + 1
+            saved.updatedAt = Date()
+            let values = try CustomerRow.values(of: saved)
+            let columns = values.keys.sorted()
+            try db.execute(
+                sql: "UPDATE customer SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND version = ?",
+                arguments: StatementArguments(columns.map { values[$0]!?.databaseValue ?? .null }
+                    + [id.rawValue.databaseValue, found.databaseValue]))
+            return saved
+        }
+    }
+
+    public func forget(_ id: CustomerID, reason: String) async throws {
+        try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id.rawValue]) else {
+                throw StoreError.noSuchCustomer(id)
+            }
+            let current = try CustomerRow.customer(from: row)
+            // Kept: id, source, locale, tier, times and every purchase (anonymous aggregates).
+            var erased = Customer(
+                id: id, source: current.source, externalID: "forgotten-\(id)", name: PersonName(given: "", family: ""),
+                locale: current.locale, tier: current.tier, createdAt: current.createdAt, updatedAt: Date(),
+                version: current.version + 1)
+            erased.tags = []
+            let values = try CustomerRow.values(of: erased)
+            let columns = values.keys.sorted()
+            try db.execute(
+                sql: "UPDATE customer SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), forgottenAt = ? WHERE id = ?",
+                arguments: StatementArguments(columns.map { values[$0]!?.databaseValue ?? .null }
+                    + [Date().databaseValue, id.rawValue.databaseValue]))
+            try db.execute(
+                sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",
+                arguments: [Date(), "customer \(id)", reason])
+        }
+    }
+
+    public func auditLog() async throws -> [AuditEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM auditEntry ORDER BY id").map {
+                AuditEntry(time: $0["time"], action: $0["action"], subject: $0["subject"], detail: $0["detail"])
+            }
+        }
+    }
 }

@@ -25,6 +25,32 @@ public protocol Store: Sendable {
 
     /// Every customer in id order, in batches, holding one batch in memory at a time.
     func scanCustomers(batchSize: Int) -> AsyncThrowingStream<[Customer], any Error>
+
+    /// Saves a changed customer read earlier. Refused with ``StoreError/staleVersion`` when
+    /// someone saved it meanwhile (optimistic concurrency); returns it with its new version.
+    func update(_ customer: Customer) async throws -> Customer
+
+    /// Erases a customer's personal data on request, keeping anonymous aggregates (the
+    /// purchases), and records it in the audit log. `reason` must hold no personal data.
+    func forget(_ id: CustomerID, reason: String) async throws
+
+    /// The audit log, oldest first.
+    func auditLog() async throws -> [AuditEntry]
+}
+
+/// One line of the audit log: what was done to whom (by store id), when and why.
+public struct AuditEntry: Codable, Sendable, Hashable {
+    public var time: Date
+    public var action: String
+    public var subject: String
+    public var detail: String?
+
+    public init(time: Date, action: String, subject: String, detail: String? = nil) {
+        self.time = time
+        self.action = action
+        self.subject = subject
+        self.detail = detail
+    }
 }
 
 /// Which customers `customers(_:)` returns.
@@ -89,6 +115,7 @@ public struct ImportSummary: Codable, Sendable, Hashable {
 /// A store operation was refused.
 public enum StoreError: Error, LocalizedError, Equatable {
     case unknownCustomer(source: String, externalID: String)
+    case noSuchCustomer(CustomerID)
     case staleVersion(CustomerID, expected: Int, found: Int)
     case unsupportedLocation(String)
 
@@ -96,6 +123,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
         switch self {
         case .unknownCustomer(let source, let externalID):
             "no customer '\(externalID)' from source '\(source)'"
+        case .noSuchCustomer(let id):
+            "no customer \(id)"
         case .staleVersion(let id, let expected, let found):
             "customer \(id) was changed meanwhile (version \(found), expected \(expected))"
         case .unsupportedLocation(let location):

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cordial
 import CordialCore
 import CordialStore
 import Foundation
@@ -7,7 +8,7 @@ import Foundation
 struct CustomersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customers", abstract: "Look at the customer file.",
-        subcommands: [ListCustomers.self, ShowCustomer.self])
+        subcommands: [ListCustomers.self, ShowCustomer.self, ExportCustomers.self, ForgetCustomer.self])
 }
 
 struct ListCustomers: AsyncParsableCommand {
@@ -73,5 +74,67 @@ struct ShowCustomer: AsyncParsableCommand {
             locale    \(customer.locale)   tier \(customer.tier ?? "-")   tags \(customer.tags.joined(separator: ", "))
             purchases \(summary.count), total \(summary.total), first \(summary.first.map { $0.formatted(day) } ?? "-"), last \(summary.last.map { $0.formatted(day) } ?? "-")
             """)
+    }
+}
+
+struct ExportCustomers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write every customer as CSV or JSON Lines (re-importable).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "csv or jsonl.")
+    var format: CustomerImporter.Format = .csv
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func run() async throws {
+        let opened = try await store.open()
+        let exporter = CustomerExporter(format: format)
+        if let output {
+            // Written to a temporary file and moved into place: never a half-written export.
+            let target = URL(fileURLWithPath: output)
+            let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
+            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: temporary)
+            do {
+                let count = try await exporter.export(from: opened) { try handle.write(contentsOf: Data($0.utf8)) }
+                try handle.close()
+                _ = try? FileManager.default.removeItem(at: target)
+                try FileManager.default.moveItem(at: temporary, to: target)
+                FileHandle.standardError.write(Data("exported \(count) customers to \(output)\n".utf8))
+            } catch {
+                try? handle.close()
+                try? FileManager.default.removeItem(at: temporary)
+                throw error
+            }
+        } else {
+            try await exporter.export(from: opened) { FileHandle.standardOutput.write(Data($0.utf8)) }
+        }
+    }
+}
+
+struct ForgetCustomer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget",
+        abstract: "Erase a customer's personal data on request; purchases stay as anonymous aggregates.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The customer's store id.")
+    var id: Int64
+
+    @Option(help: "Why (recorded in the audit log; no personal data).")
+    var reason: String = "erasure requested by the customer"
+
+    func run() async throws {
+        let opened = try await store.open()
+        do {
+            try await opened.forget(CustomerID(id), reason: reason)
+        } catch let error as StoreError {
+            throw CommandFailure(error.errorDescription ?? "\(error)")
+        }
+        print("customer \(id): personal data erased; purchases kept")
     }
 }

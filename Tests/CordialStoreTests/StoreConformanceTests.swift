@@ -140,4 +140,43 @@ import Testing
         let page = try await store.customers(CustomerQuery(after: CustomerID(200), limit: 10))
         #expect(page.first?.id == CustomerID(201))
     }
+
+    @Test(arguments: Kind.allCases)
+    func updatesAreRefusedOnAStaleCopy(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        _ = try await store.apply(ImportBatch(customers: [Self.lan]), dryRun: false)
+        var mine = try #require(try await store.customer(source: "crm", externalID: "C-1"))
+        var theirs = mine
+        theirs.tags.append("called")
+        let saved = try await store.update(theirs)
+        #expect(saved.version == 2)
+        mine.tier = "silver"
+        await #expect(throws: StoreError.staleVersion(mine.id!, expected: 1, found: 2)) { try await store.update(mine) }
+        #expect(try await store.customer(mine.id!)?.tags == ["vip", "called"])
+        await #expect(throws: StoreError.noSuchCustomer(CustomerID(999))) {
+            var ghost = saved
+            ghost.id = CustomerID(999)
+            _ = try await store.update(ghost)
+        }
+    }
+
+    @Test(arguments: Kind.allCases)
+    func forgettingErasesPersonalDataButKeepsPurchases(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        _ = try await store.apply(
+            ImportBatch(customers: [Self.lan, Self.wei], purchases: [Self.purchase("C-1", "r1", "120000", day: 1)]), dryRun: false)
+        let id = try #require(try await store.customer(source: "crm", externalID: "C-1")?.id)
+        try await store.forget(id, reason: "request #17")
+        let erased = try #require(try await store.customer(id))
+        #expect(erased.displayName.isEmpty)
+        #expect(erased.emails.isEmpty && erased.address == nil && erased.birthday == nil && erased.attributes.isEmpty)
+        #expect(erased.externalID == "forgotten-\(id)")
+        #expect(try await store.customer(source: "crm", externalID: "C-1") == nil)
+        #expect(try await store.purchaseSummary(of: id).total == 120_000)
+        let log = try await store.auditLog()
+        #expect(log.map(\.action) == ["forget"])
+        #expect(log.first?.subject == "customer \(id)")
+        #expect(log.first?.detail == "request #17", "the log holds the reason, no personal data")
+        await #expect(throws: StoreError.noSuchCustomer(CustomerID(999))) { try await store.forget(CustomerID(999), reason: "x") }
+    }
 }
