@@ -5,7 +5,16 @@ CORDIAL = .build/release/cordial
 
 .PHONY: demo test bench build dependencies clean
 
+DEMO_DB = .build/demo.sqlite
+
+# The demo organisation: 1,000 customers in Vietnamese, Chinese and English, imported into
+# a fresh store, listed; then an example script.
 demo: build
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv
+	$(CORDIAL) init --db $(DEMO_DB)
+	$(CORDIAL) import customers .build/demo-customers.csv --source demo --db $(DEMO_DB)
+	$(CORDIAL) customers list --limit 8 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 
 test: dependencies

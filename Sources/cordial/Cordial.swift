@@ -7,6 +7,8 @@ struct CordialCommand: AsyncParsableCommand {
         commandName: "cordial",
         abstract: "Customer care with Lua plugins: segments, campaigns, letters and feedback.",
         version: CordialVersion.current,
-        subcommands: [InitCommand.self, ImportCommand.self, CustomersCommand.self, RunCommand.self, BenchCommand.self]
+        subcommands: [
+            InitCommand.self, ImportCommand.self, CustomersCommand.self, RunCommand.self, DemoCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -1,0 +1,32 @@
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+import Testing
+
+@Suite struct DemoOrganisationTests {
+    func csv(count: Int, seed: UInt64) throws -> String {
+        var text = ""
+        try DemoOrganisation(seed: seed).writeCustomers(count: count) { text += $0 }
+        return text
+    }
+
+    @Test func theSameSeedGivesTheSameFile() throws {
+        #expect(try csv(count: 200, seed: 7) == csv(count: 200, seed: 7))
+        #expect(try csv(count: 200, seed: 7) != csv(count: 200, seed: 8))
+        #expect(DemoOrganisation(seed: 7).customer(150) == DemoOrganisation(seed: 7).customer(150))
+    }
+
+    @Test func theFileImportsCleanlyInThreeLanguages() async throws {
+        let batch = try CustomerImporter(source: "demo").batch(from: Data(try csv(count: 1_000, seed: 42).utf8), format: .csv, fileName: "demo.csv")
+        let store = try SQLiteStore()
+        try await store.migrate()
+        let summary = try await store.apply(batch, dryRun: false)
+        #expect(summary.customersCreated == 1_000)
+        let locales = Dictionary(grouping: batch.customers, by: \.locale).mapValues(\.count)
+        #expect(Set(locales.keys) == ["vi", "zh", "en"])
+        #expect(locales.values.allSatisfy { $0 > 100 })
+        let first = try #require(try await store.customer(source: "demo", externalID: "D0000001"))
+        #expect(first == { var c = DemoOrganisation(seed: 42).customer(1); c.id = first.id; c.createdAt = first.createdAt; c.updatedAt = first.updatedAt; return c }())
+    }
+}
