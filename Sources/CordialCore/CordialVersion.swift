@@ -1,6 +1,4 @@
 /// The version of Cordial, shown by `cordial --version` and recorded with plugin runs.
 public enum CordialVersion {
     public static let current = "0.1.0"
-    /// The Lua API version plugins declare in their manifest (`api = 1`).
-    public static let luaAPI = 1
 }

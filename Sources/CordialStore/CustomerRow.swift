@@ -19,19 +19,26 @@ enum CustomerRow {
         return try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
-    /// Column values for an insert or update (without id).
-    static func values(of customer: Customer) throws -> [String: (any DatabaseValueConvertible)?] {
-        [
-            "source": customer.source, "externalID": customer.externalID,
-            "givenName": customer.name.given, "familyName": customer.name.family, "honorific": customer.honorific,
-            "emails": try json(customer.emails), "phones": try json(customer.phones),
-            "address": try customer.address.map(json), "city": customer.address?.city, "region": customer.address?.region,
-            "birthday": customer.birthday?.description,
-            "birthMonthDay": customer.birthday.map { String(format: "%02d-%02d", $0.month, $0.day) },
-            "locale": customer.locale, "tier": customer.tier, "tags": try json(customer.tags),
-            "attributes": try json(customer.attributes), "createdAt": customer.createdAt,
-            "updatedAt": customer.updatedAt, "version": customer.version,
+    /// The columns a customer writes (all but id and forgottenAt), in the order of ``values(of:)``.
+    static let columns = [
+        "source", "externalID", "givenName", "familyName", "honorific", "emails", "phones", "address", "city", "region",
+        "birthday", "birthMonthDay", "locale", "tier", "tags", "attributes", "createdAt", "updatedAt", "version",
+    ]
+    static let insertSQL =
+        "INSERT INTO customer (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    static let updateSQL = "UPDATE customer SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
+    /// The values of ``columns`` for `customer`.
+    static func values(of customer: Customer) throws -> [DatabaseValue] {
+        let values: [(any DatabaseValueConvertible)?] = [
+            customer.source, customer.externalID, customer.name.given, customer.name.family, customer.honorific,
+            try json(customer.emails), try json(customer.phones), try customer.address.map(json),
+            customer.address?.city, customer.address?.region, customer.birthday?.description,
+            customer.birthday.map { String(format: "%02d-%02d", $0.month, $0.day) },
+            customer.locale, customer.tier, try json(customer.tags), try json(customer.attributes),
+            customer.createdAt, customer.updatedAt, customer.version,
         ]
+        return values.map { $0?.databaseValue ?? .null }
     }
 
     static func customer(from row: Row) throws -> Customer {

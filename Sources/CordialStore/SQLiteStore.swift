@@ -72,11 +72,7 @@ public final class SQLiteStore: Store {
                 }
                 customer.updatedAt = now
                 customer.version = current.version + 1
-                let values = try CustomerRow.values(of: customer)
-                let assignments = values.keys.sorted().map { "\($0) = ?" }.joined(separator: ", ")
-                try db.execute(
-                    sql: "UPDATE customer SET \(assignments) WHERE id = ?",
-                    arguments: StatementArguments(values.keys.sorted().map { values[$0]!?.databaseValue ?? .null } + [customer.id!.rawValue.databaseValue]))
+                try save(customer, into: db)
                 summary.customersUpdated += 1
             } else {
                 customer.createdAt = now
@@ -112,12 +108,13 @@ public final class SQLiteStore: Store {
     }
 
     static func insert(_ customer: Customer, into db: Database) throws {
-        let values = try CustomerRow.values(of: customer)
-        let columns = values.keys.sorted()
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO customer (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
-        // DatabaseValues, so that the non-failable StatementArguments initializer is the one chosen
-        try statement.execute(arguments: StatementArguments(columns.map { values[$0]!?.databaseValue ?? .null }))
+        try db.cachedStatement(sql: CustomerRow.insertSQL).execute(arguments: StatementArguments(CustomerRow.values(of: customer)))
+    }
+
+    /// Writes every column of a customer that has an id.
+    static func save(_ customer: Customer, into db: Database) throws {
+        try db.cachedStatement(sql: CustomerRow.updateSQL)
+            .execute(arguments: StatementArguments(CustomerRow.values(of: customer) + [customer.id!.rawValue.databaseValue]))
     }
 
     // MARK: - Reading
@@ -199,15 +196,11 @@ public final class SQLiteStore: Store {
                 throw StoreError.noSuchCustomer(id)
             }
             guard found == customer.version else { throw StoreError.staleVersion(id, expected: customer.version, found: found) }
+            // The version check and the write are in one transaction: nobody can save in between.
             var saved = customer
             saved.version = found + 1
             saved.updatedAt = Date()
-            let values = try CustomerRow.values(of: saved)
-            let columns = values.keys.sorted()
-            try db.execute(
-                sql: "UPDATE customer SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND version = ?",
-                arguments: StatementArguments(columns.map { values[$0]!?.databaseValue ?? .null }
-                    + [id.rawValue.databaseValue, found.databaseValue]))
+            try Self.save(saved, into: db)
             return saved
         }
     }
@@ -219,17 +212,12 @@ public final class SQLiteStore: Store {
             }
             let current = try CustomerRow.customer(from: row)
             // Kept: id, source, locale, tier, times and every purchase (anonymous aggregates).
-            var erased = Customer(
+            let erased = Customer(
                 id: id, source: current.source, externalID: "forgotten-\(id)", name: PersonName(given: "", family: ""),
                 locale: current.locale, tier: current.tier, createdAt: current.createdAt, updatedAt: Date(),
                 version: current.version + 1)
-            erased.tags = []
-            let values = try CustomerRow.values(of: erased)
-            let columns = values.keys.sorted()
-            try db.execute(
-                sql: "UPDATE customer SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), forgottenAt = ? WHERE id = ?",
-                arguments: StatementArguments(columns.map { values[$0]!?.databaseValue ?? .null }
-                    + [Date().databaseValue, id.rawValue.databaseValue]))
+            try Self.save(erased, into: db)
+            try db.execute(sql: "UPDATE customer SET forgottenAt = ? WHERE id = ?", arguments: [Date(), id.rawValue])
             try db.execute(
                 sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",
                 arguments: [Date(), "customer \(id)", reason])

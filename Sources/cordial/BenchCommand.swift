@@ -143,9 +143,9 @@ struct LuaBench: ParsableCommand {
 
     // MARK: - Output
 
-    private func printCallRow(_ name: String, _ host: Double, _ c: Double, _ stock: Double?, stockNote: String) {
+    private func printCallRow(_ name: String, _ host: Double, _ c: Double, _ stock: Double, stockNote: String) {
         let perCall = { (ns: Double) in String(format: "%.1f ns", ns / Double(iterations)) }
-        let stockText = stock.map { "\(perCall($0)) (\(stockNote))" } ?? "not installed"
+        let stockText = "\(perCall(stock)) (\(stockNote))"
         print("| \(name) | \(perCall(host)) | \(perCall(c)) | \(ratio(host, c)) | \(stockText) |")
     }
 

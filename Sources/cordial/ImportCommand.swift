@@ -55,19 +55,14 @@ struct ImportCustomersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let url = URL(fileURLWithPath: file)
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw CommandFailure("cannot read \(file)") }
         let mapping = Dictionary(mappings.map { entry -> (String, String) in
             let parts = entry.split(separator: "=", maxSplits: 1)
             return (String(parts[0]), String(parts[1]))
         }, uniquingKeysWith: { _, last in last })
         let format = format ?? (["jsonl", "ndjson"].contains(url.pathExtension.lowercased()) ? .jsonl : .csv)
-        let batch: ImportBatch
-        do {
-            batch = try CustomerImporter(source: source, mapping: mapping, dateOrder: dateOrder)
-                .batch(from: data, format: format, fileName: file)
-        } catch {
-            FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
-            throw ExitCode(1)
+        let importer = CustomerImporter(source: source, mapping: mapping, dateOrder: dateOrder)
+        let batch = try readBatch(from: file) { data throws(ImportError) in
+            try importer.batch(from: data, format: format, fileName: file)
         }
         let opened = try await store.open()
         let summary = try await opened.apply(batch, dryRun: dryRun)
@@ -99,16 +94,8 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let url = URL(fileURLWithPath: file)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CommandFailure("cannot read \(file)")
-        }
-        let batch: ImportBatch
-        do {
-            batch = try CDNOWImporter().batch(from: data, fileName: file)
-        } catch {
-            FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
-            throw ExitCode(1)
+        let batch = try readBatch(from: file) { data throws(ImportError) in
+            try CDNOWImporter().batch(from: data, fileName: file)
         }
         let opened = try await store.open()
         let summary = try await opened.apply(batch, dryRun: dryRun)
@@ -116,5 +103,17 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
         let verb = dryRun ? "would add" : "added"
         print("\(file): \(verb) \(summary.purchasesAdded) purchases (\(summary.purchasesAlreadyPresent) already present), "
             + "\(dryRun ? "would create" : "created") \(summary.customersCreated) customers")
+    }
+}
+
+/// Reads and parses an import file before the store is touched. A refused file prints every
+/// listed problem (one per line) and exits with status 1; nothing is written.
+private func readBatch(from file: String, _ parse: (Data) throws(ImportError) -> ImportBatch) throws -> ImportBatch {
+    guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+    do {
+        return try parse(data)
+    } catch {
+        FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
+        throw ExitCode(1)
     }
 }

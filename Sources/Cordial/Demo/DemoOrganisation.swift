@@ -62,10 +62,7 @@ public struct DemoOrganisation {
         try write(CustomerExporter.csvLine(CustomerExporter.columns + ["preferred_channel"]))
         guard count > 0 else { return }
         for number in 1...count {
-            let customer = customer(number)
-            let fields = CustomerExporter.fields(of: customer)
-            try write(CustomerExporter.csvLine(
-                CustomerExporter.columns.map { fields[$0] ?? "" } + [CustomerExporter.text(customer.attributes["preferred_channel"])]))
+            try write(CustomerExporter.csvRow(customer(number), attributeColumns: ["preferred_channel"]))
         }
     }
 

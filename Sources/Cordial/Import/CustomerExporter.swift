@@ -33,13 +33,12 @@ public struct CustomerExporter {
         var count = 0
         for try await batch in store.scanCustomers(batchSize: 1_000) {
             for customer in batch {
-                let fields = Self.fields(of: customer)
                 switch format {
                 case .csv:
-                    try write(Self.csvLine(Self.columns.map { fields[$0] ?? "" } + attributes.map { Self.text(customer.attributes[$0]) }))
+                    try write(Self.csvRow(customer, attributeColumns: attributes))
                 case .jsonl:
                     var object: [String: Any] = [:]
-                    for (key, value) in fields where !value.isEmpty { object[key] = value }
+                    for (key, value) in Self.fields(of: customer) where !value.isEmpty { object[key] = value }
                     for key in ["emails", "phones", "tags"] { object[key] = Self.list(key, of: customer) }
                     for (key, value) in customer.attributes { object[key] = Self.text(value) }
                     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -49,6 +48,12 @@ public struct CustomerExporter {
             }
         }
         return count
+    }
+
+    /// One customer as a CSV line: ``columns``, then the named attributes.
+    static func csvRow(_ customer: Customer, attributeColumns: [String]) -> String {
+        let fields = fields(of: customer)
+        return csvLine(columns.map { fields[$0] ?? "" } + attributeColumns.map { text(customer.attributes[$0]) })
     }
 
     static func list(_ key: String, of customer: Customer) -> [String] {
