@@ -37,7 +37,10 @@ let package = Package(
         // The Store protocol and its SQLite conformer (GRDB).
         .target(
             name: "CordialStore",
-            dependencies: ["CordialCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CordialCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

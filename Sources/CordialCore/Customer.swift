@@ -105,7 +105,12 @@ public struct Birthday: Codable, Sendable, Hashable, CustomStringConvertible {
 
     /// "1990-02-28", or "--02-28" without a year (ISO 8601).
     public var description: String {
-        let monthDay = String(format: "%02d-%02d", month, day)
-        return year.map { String(format: "%04d-", $0) + monthDay } ?? "--" + monthDay
+        guard let year else { return "--" + monthDay }
+        return String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year) + "-" + monthDay
+    }
+
+    /// "02-28": the day birthday campaigns look up.
+    public var monthDay: String {
+        (month < 10 ? "0" : "") + String(month) + (day < 10 ? "-0" : "-") + String(day)
     }
 }

@@ -12,7 +12,7 @@ public struct Money: Codable, Sendable, Hashable {
 
     /// Parses "12.50" (a dot as decimal separator, no grouping), as data files write amounts.
     public init?(parsing text: String, currency: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedOfSpaces()
         // Strictly -?digits(.digits)?: Decimal(string:) alone would read "7.5.1" as 7.5.
         let unsigned = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
         let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)

@@ -4,16 +4,6 @@ import GRDB
 
 /// How a ``Customer`` maps to a row of the `customer` table.
 enum CustomerRow {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
         guard let text else { return nil }
         return try JSONDecoder().decode(type, from: Data(text.utf8))
@@ -24,21 +14,43 @@ enum CustomerRow {
         "source", "externalID", "givenName", "familyName", "honorific", "emails", "phones", "address", "city", "region",
         "birthday", "birthMonthDay", "locale", "tier", "tags", "attributes", "createdAt", "updatedAt", "version",
     ]
-    static let insertSQL =
-        "INSERT INTO customer (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    /// The columns that hold what a customer file says (not the key, not the bookkeeping).
+    static let contentColumns = Array(columns[2..<16])
+    /// An INSERT of `rows` customers.
+    static func insertSQL(rows: Int = 1) -> String {
+        let row = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
+        return "INSERT INTO customer (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
     static let updateSQL = "UPDATE customer SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
-    /// The values of ``columns`` for `customer`.
-    static func values(of customer: Customer) throws -> [DatabaseValue] {
-        let values: [(any DatabaseValueConvertible)?] = [
+    /// A customer's values for ``columns``, ready to bind: the text columns in order, then
+    /// the version. Imports compute these on their reading thread.
+    struct Values {
+        var texts: [String?]
+        var version: Int
+    }
+
+    /// The values of `customer`; with `stamp`, that time (as stored) as created and updated —
+    /// an import stamps every row with one time, formatted once.
+    static func values(of customer: Customer, stamp: String? = nil) -> Values {
+        Values(texts: [
             customer.source, customer.externalID, customer.name.given, customer.name.family, customer.honorific,
-            try json(customer.emails), try json(customer.phones), try customer.address.map(json),
-            customer.address?.city, customer.address?.region, customer.birthday?.description,
-            customer.birthday.map { String(format: "%02d-%02d", $0.month, $0.day) },
-            customer.locale, customer.tier, try json(customer.tags), try json(customer.attributes),
-            customer.createdAt, customer.updatedAt, customer.version,
-        ]
-        return values.map { $0?.databaseValue ?? .null }
+            JSONText.strings(customer.emails), JSONText.strings(customer.phones), customer.address.map(JSONText.address),
+            customer.address?.city, customer.address?.region, customer.birthday?.description, customer.birthday?.monthDay,
+            customer.locale, customer.tier, JSONText.strings(customer.tags), JSONText.object(customer.attributes),
+            stamp ?? storedText(customer.createdAt), stamp ?? storedText(customer.updatedAt),
+        ], version: customer.version)
+    }
+
+    static func bind(_ values: Values, to statement: inout BoundStatement) {
+        for text in values.texts { statement.bind(text) }
+        statement.bind(values.version)
+    }
+
+    /// A time as GRDB stores it ("2024-01-01 00:00:00.000", UTC), so that rows written here
+    /// and through GRDB read back alike.
+    static func storedText(_ date: Date) -> String {
+        String.fromDatabaseValue(date.databaseValue)!
     }
 
     static func customer(from row: Row) throws -> Customer {

@@ -8,10 +8,11 @@ public protocol Store: Sendable {
     /// Creates or upgrades the schema (versioned migrations).
     func migrate() async throws
 
-    /// Writes an import in one transaction: every customer upserted by (source, external id),
-    /// every purchase added unless the same (source, external id) is already there.
-    /// With `dryRun`, computes the same summary and writes nothing.
-    func apply(_ batch: ImportBatch, dryRun: Bool) async throws -> ImportSummary
+    /// Writes an import in one transaction, pulling its batches from `source` until it is
+    /// exhausted: every customer upserted by (source, external id), every purchase added
+    /// unless the same (source, external id) is already there. When `source` throws (a bad
+    /// row), nothing is written. With `dryRun`, computes the same summary and writes nothing.
+    func apply(_ source: some ImportSource, dryRun: Bool) async throws -> ImportSummary
 
     func customer(_ id: CustomerID) async throws -> Customer?
     func customer(source: String, externalID: String) async throws -> Customer?
@@ -36,6 +37,31 @@ public protocol Store: Sendable {
 
     /// The audit log, oldest first.
     func auditLog() async throws -> [AuditEntry]
+}
+
+extension Store {
+    /// Writes one batch in one transaction (see ``apply(_:dryRun:)-(ImportSource,_)``).
+    public func apply(_ batch: ImportBatch, dryRun: Bool) async throws -> ImportSummary {
+        try await apply(SingleBatch(batch: batch), dryRun: dryRun)
+    }
+}
+
+/// Where an import's rows come from. A store pulls batches inside its write transaction,
+/// so a file of any size streams through in bounded memory and is still all or nothing.
+public protocol ImportSource: Sendable {
+    /// The next batch, or nil at the end. Throwing (say, an error listing bad rows) rolls
+    /// back everything written from earlier batches.
+    mutating func nextBatch() throws -> ImportBatch?
+}
+
+/// An import of one batch already in memory.
+struct SingleBatch: ImportSource {
+    var batch: ImportBatch?
+
+    mutating func nextBatch() throws -> ImportBatch? {
+        defer { batch = nil }
+        return batch
+    }
 }
 
 /// One line of the audit log: what was done to whom (by store id), when and why.

@@ -6,11 +6,11 @@ import LuaHost
 /// `cordial bench lua`: the host's call costs and limit overhead against plain C-API loops
 /// and the stock `lua5.4` interpreter, in the same run (the machines are shared and noisy,
 /// so only ratios measured together mean anything).
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print its figures.",
-        subcommands: [LuaBench.self]
+        subcommands: [LuaBench.self, ImportBench.self]
     )
 }
 

@@ -61,11 +61,13 @@ struct ImportCustomersCommand: AsyncParsableCommand {
         }, uniquingKeysWith: { _, last in last })
         let format = format ?? (["jsonl", "ndjson"].contains(url.pathExtension.lowercased()) ? .jsonl : .csv)
         let importer = CustomerImporter(source: source, mapping: mapping, dateOrder: dateOrder)
-        let batch = try readBatch(from: file) { data throws(ImportError) in
-            try importer.batch(from: data, format: format, fileName: file)
-        }
         let opened = try await store.open()
-        let summary = try await opened.apply(batch, dryRun: dryRun)
+        let bar = ProgressBar(file)
+        let summary = try await refusingBadInput(progress: bar) {
+            let reader = try importer.reader(path: file, format: format)
+            return try await opened.apply(ShowingProgress(source: reader, bar: bar) { $0.fractionRead }, dryRun: dryRun)
+        }
+        bar.finish()
         if store.json { return try store.printJSON(summary) }
         let (create, update) = dryRun ? ("would create", "would update") : ("created", "updated")
         print("\(file): \(create) \(summary.customersCreated), \(update) \(summary.customersUpdated), "
@@ -94,9 +96,8 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let batch = try readBatch(from: file) { data throws(ImportError) in
-            try CDNOWImporter().batch(from: data, fileName: file)
-        }
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+        let batch = try await refusingBadInput { () throws(ImportError) in try CDNOWImporter().batch(from: data, fileName: file) }
         let opened = try await store.open()
         let summary = try await opened.apply(batch, dryRun: dryRun)
         if store.json { return try store.printJSON(summary) }
@@ -106,14 +107,17 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
     }
 }
 
-/// Reads and parses an import file before the store is touched. A refused file prints every
-/// listed problem (one per line) and exits with status 1; nothing is written.
-private func readBatch(from file: String, _ parse: (Data) throws(ImportError) -> ImportBatch) throws -> ImportBatch {
-    guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+/// Runs an import; a refused file prints every listed problem (one per line) and exits
+/// with status 1, and nothing is written.
+private func refusingBadInput<T>(progress: ProgressBar? = nil, _ body: () async throws -> T) async throws -> T {
     do {
-        return try parse(data)
-    } catch {
+        return try await body()
+    } catch let error as ImportError {
+        progress?.finish()
         FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
         throw ExitCode(1)
+    } catch {
+        progress?.finish()
+        throw error
     }
 }

@@ -5,19 +5,29 @@ import Testing
 
 /// The contract of ``Store``: one body per behaviour, run against every conformer.
 /// (PostgreSQL joins the list when its conformer lands.)
-@Suite struct StoreConformanceTests {
+@Suite final class StoreConformanceTests {
+    /// Files of this test's stores, removed when it ends.
+    private var files: [String] = []
+
+    deinit {
+        for file in files {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        }
+    }
+
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
         case sqliteMemory, sqliteFile
         var testDescription: String { rawValue }
     }
 
-    static func makeStore(_ kind: Kind) async throws -> any Store {
+    func makeStore(_ kind: Kind) async throws -> any Store {
         let store: any Store
         switch kind {
         case .sqliteMemory:
             store = try SQLiteStore()
         case .sqliteFile:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).sqlite").path
+            files.append(path)
             store = try SQLiteStore(path: path)
         }
         try await store.migrate()
@@ -42,7 +52,7 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func importCreatesThenUpdatesThenLeavesAlone(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         let first = try await store.apply(ImportBatch(customers: [Self.lan, Self.wei]), dryRun: false)
         #expect(first.customersCreated == 2)
         let stored = try #require(try await store.customer(source: "crm", externalID: "C-1"))
@@ -65,7 +75,7 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func purchasesAreAddedOnceAndSummedExactly(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         let batch = ImportBatch(
             customers: [Self.lan],
             purchases: [Self.purchase("C-1", "r1", "0.1", day: 1), Self.purchase("C-1", "r2", "0.2", day: 3)])
@@ -83,7 +93,7 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func aFailingImportWritesNothing(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         let batch = ImportBatch(
             customers: [Self.lan, Self.wei],
             purchases: [Self.purchase("C-1", "r1", "5", day: 1), Self.purchase("C-404", "r2", "5", day: 2)])
@@ -94,9 +104,72 @@ import Testing
         #expect(try await store.countPurchases() == 0)
     }
 
+    /// An import source of several batches that fails part way: nothing is written, and the
+    /// store takes the next import (its reading thread was not left waiting).
+    struct FailingSource: ImportSource {
+        var batchesBeforeFailing: Int
+        var sent = 0
+
+        mutating func nextBatch() throws -> ImportBatch? {
+            guard sent < batchesBeforeFailing else { throw StoreError.unsupportedLocation("the source broke") }
+            sent += 1
+            return ImportBatch(customers: (1...100).map { number in
+                Customer(source: "crm", externalID: "B\(sent)-\(number)", name: PersonName(given: "Lan", family: "Nguyễn"))
+            })
+        }
+    }
+
+    @Test(arguments: Kind.allCases)
+    func aSourceFailingAfterSeveralBatchesWritesNothing(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        await #expect(throws: StoreError.unsupportedLocation("the source broke")) {
+            try await store.apply(FailingSource(batchesBeforeFailing: 5), dryRun: false)
+        }
+        #expect(try await store.countCustomers() == 0)
+        // The store fails while the source still has batches to give.
+        var manyBatches = (1...20).map { number in
+            ImportBatch(customers: [Customer(source: "crm", externalID: "M-\(number)", name: PersonName(given: "An", family: "Lê"))])
+        }
+        manyBatches[3].purchases = [Self.purchase("C-404", "r1", "5", day: 1)]
+        struct Batches: ImportSource {
+            var batches: [ImportBatch]
+            mutating func nextBatch() throws -> ImportBatch? { batches.isEmpty ? nil : batches.removeFirst() }
+        }
+        await #expect(throws: StoreError.unknownCustomer(source: "crm", externalID: "C-404")) {
+            try await store.apply(Batches(batches: manyBatches), dryRun: false)
+        }
+        #expect(try await store.countCustomers() == 0)
+        let summary = try await store.apply(Batches(batches: [manyBatches[0]]), dryRun: false)
+        #expect(summary.customersCreated == 1)
+    }
+
+    /// Text that JSON must escape, nested attributes and every kind of value come back as
+    /// they went in, and importing them again changes nothing (the stored JSON is canonical).
+    @Test(arguments: Kind.allCases)
+    func awkwardTextRoundTripsAndReimportsUnchanged(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        let awkward = Customer(
+            source: "crm", externalID: "Q-\"1\"", name: PersonName(given: "Anh \"Tí\"", family: "Trần\\"),
+            emails: ["a@example.vn"], phones: ["+84 1\t2"],
+            address: Address(lines: ["Số 1\nNgõ 2", "第二行"], city: "Huế", postalCode: "530000"),
+            tags: ["😀", ""], attributes: [
+                "control": .string("bell\u{07}end"), "list": .array([.integer(1), .number(2.5), .bool(true), .null]),
+                "nested": .object(["z": .string("last"), "a": .object(["deep": .string("điều")])]), "empty": .object([:]),
+            ])
+        _ = try await store.apply(ImportBatch(customers: [awkward]), dryRun: false)
+        let stored = try #require(try await store.customer(source: "crm", externalID: "Q-\"1\""))
+        #expect(stored.name == awkward.name)
+        #expect(stored.phones == awkward.phones)
+        #expect(stored.address == awkward.address)
+        #expect(stored.tags == awkward.tags)
+        #expect(stored.attributes == awkward.attributes)
+        let again = try await store.apply(ImportBatch(customers: [awkward]), dryRun: false)
+        #expect(again.customersUnchanged == 1)
+    }
+
     @Test(arguments: Kind.allCases)
     func dryRunSaysWhatButWritesNothing(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         let summary = try await store.apply(
             ImportBatch(customers: [Self.lan], purchases: [Self.purchase("C-1", "r1", "5", day: 1)]), dryRun: true)
         #expect(summary.customersCreated == 1)
@@ -107,7 +180,7 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func createMissingLeavesExistingCustomersAlone(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.apply(ImportBatch(customers: [Self.lan]), dryRun: false)
         var bare = Customer(source: "crm", externalID: "C-1", name: PersonName(given: "", family: ""))
         bare.tags = []
@@ -120,7 +193,7 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func scanningVisitsEveryCustomerOnceInBatches(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         let customers = (1...250).map {
             Customer(source: "gen", externalID: "G-\($0)", name: PersonName(given: "Khách \($0)", family: "Trần"), locale: "vi",
                      tags: $0 % 10 == 0 ? ["tenth"] : [])
@@ -143,7 +216,7 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func updatesAreRefusedOnAStaleCopy(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.apply(ImportBatch(customers: [Self.lan]), dryRun: false)
         var mine = try #require(try await store.customer(source: "crm", externalID: "C-1"))
         var theirs = mine
@@ -162,7 +235,7 @@ import Testing
 
     @Test(arguments: Kind.allCases)
     func forgettingErasesPersonalDataButKeepsPurchases(kind: Kind) async throws {
-        let store = try await Self.makeStore(kind)
+        let store = try await makeStore(kind)
         _ = try await store.apply(
             ImportBatch(customers: [Self.lan, Self.wei], purchases: [Self.purchase("C-1", "r1", "120000", day: 1)]), dryRun: false)
         let id = try #require(try await store.customer(source: "crm", externalID: "C-1")?.id)

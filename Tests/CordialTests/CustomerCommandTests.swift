@@ -2,8 +2,14 @@ import Foundation
 import Testing
 
 /// `cordial init`, `import transactions` and `customers` as a user runs them.
-@Suite struct CustomerCommandTests {
+@Suite final class CustomerCommandTests {
     let database = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-cli-\(UUID().uuidString).sqlite").path
+    /// Files this test wrote, removed when it ends.
+    private var files: [String] = []
+
+    deinit {
+        for file in files + [database, database + "-wal", database + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
+    }
 
     func cordial(_ arguments: String...) throws -> RunCommandTests.Outcome {
         try RunCommandTests.cordial(arguments + ["--db", database])
@@ -12,6 +18,7 @@ import Testing
     func file(_ text: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cdnow-\(UUID().uuidString).txt")
         try text.write(to: url, atomically: true, encoding: .utf8)
+        files.append(url.path)
         return url.path
     }
 

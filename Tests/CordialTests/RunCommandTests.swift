@@ -4,7 +4,14 @@ import LuaHost
 import Testing
 
 /// `cordial run` as a user runs it: the built executable, its output, its exit status.
-@Suite struct RunCommandTests {
+@Suite final class RunCommandTests {
+    /// Script folders this test wrote, removed when it ends.
+    private var directories: [URL] = []
+
+    deinit {
+        for directory in directories { try? FileManager.default.removeItem(at: directory) }
+    }
+
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -40,6 +47,7 @@ import Testing
     func script(_ source: String) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directories.append(directory)
         let url = directory.appendingPathComponent("script.lua")
         try source.write(to: url, atomically: true, encoding: .utf8)
         return url.path

@@ -2,7 +2,7 @@ import Foundation
 import LuaHost
 import Testing
 
-@Suite struct LuaErrorTests {
+@Suite final class LuaErrorTests {
     let directory: URL
     let state: LuaState
 
@@ -10,6 +10,10 @@ import Testing
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-errors-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("util"), withIntermediateDirectories: true)
         state = try LuaState(limits: LuaLimits(memoryBytes: 16 << 20, timeSeconds: 1), moduleRoot: directory, chunkNameRoot: directory)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
     }
 
     private func write(_ name: String, _ source: String) throws -> URL {

@@ -1,10 +1,12 @@
 import Foundation
 
 /// An RFC 4180 reader that keeps line numbers: quoted fields, doubled quotes, newlines
-/// inside quotes, CRLF or LF, a UTF-8 byte-order mark, `,` or `;` as separator.
+/// inside quotes, CRLF or LF, a UTF-8 byte-order mark, `,` or `;` as separator. It reads
+/// one record at a time from a ``ByteStream``, so files of any size stream through.
 ///
 /// Written here rather than taken from a CSV package because imports must name the line of
-/// every bad record, also when earlier records hold newlines inside quotes.
+/// every bad record, also when earlier records hold newlines inside quotes, and must not
+/// hold the whole file.
 struct CSVReader {
     struct Record {
         /// The line the record starts on (1-based).
@@ -16,31 +18,48 @@ struct CSVReader {
         case invalidUTF8(line: Int)
         case unterminatedQuote(line: Int)
         case textAfterClosingQuote(line: Int)
+        case unreadable(String)
     }
 
+    private var bytes: ByteStream
     let separator: UInt8
+    private var line = 1
+    private var field: [UInt8] = []
 
     /// Picks `;` when the header line has more semicolons than commas (spreadsheets set to
     /// locales with a decimal comma write `;`).
-    static func separator(for data: Data) -> UInt8 {
-        let firstLine = data.prefix { $0 != UInt8(ascii: "\n") }
+    init(_ bytes: ByteStream) {
+        self.bytes = bytes
+        if bytes.position == 0, self.bytes.peek() == 0xEF {
+            _ = self.bytes.next(); _ = self.bytes.next(); _ = self.bytes.next()  // the byte-order mark
+        }
+        let firstLine = self.bytes.firstLine()
         let semicolons = firstLine.count { $0 == UInt8(ascii: ";") }
         let commas = firstLine.count { $0 == UInt8(ascii: ",") }
-        return semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+        separator = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
     }
 
-    /// Every record of the file; empty lines are skipped.
-    func records(of data: Data) throws(Problem) -> [Record] {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var records: [Record] = []
+    /// How far through the file the reader is, from 0 to 1.
+    var fractionRead: Double { bytes.totalBytes > 0 ? Double(bytes.position) / Double(bytes.totalBytes) : 1 }
+
+    /// The next record, or nil at the end; empty lines are skipped.
+    mutating func next() throws(Problem) -> Record? {
+        while true {
+            guard bytes.peek() != nil else {
+                if let error = bytes.readError { throw .unreadable(error.localizedDescription) }
+                return nil
+            }
+            let record = try readRecord()
+            if !(record.fields.count == 1 && record.fields[0].isEmpty) { return record }
+        }
+    }
+
+    private mutating func readRecord() throws(Problem) -> Record {
+        let recordLine = line
         var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var index = 0
         var inQuotes = false
         var wasQuoted = false
+        field.removeAll(keepingCapacity: true)
 
         func endField() throws(Problem) {
             guard let text = String(validating: field, as: UTF8.self) else { throw .invalidUTF8(line: line) }
@@ -48,19 +67,13 @@ struct CSVReader {
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
         }
-        func endRecord() throws(Problem) {
-            try endField()
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
-            fields.removeAll(keepingCapacity: true)
-        }
 
-        while index < bytes.count {
-            let byte = bytes[index]
+        while let byte = bytes.next() {
             if inQuotes {
                 if byte == UInt8(ascii: "\"") {
-                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+                    if bytes.peek() == UInt8(ascii: "\"") {
                         field.append(byte)
-                        index += 1
+                        _ = bytes.next()
                     } else {
                         inQuotes = false
                     }
@@ -74,18 +87,17 @@ struct CSVReader {
             } else if byte == separator {
                 try endField()
             } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
-                try endRecord()
+                if byte == UInt8(ascii: "\r"), bytes.peek() == UInt8(ascii: "\n") { _ = bytes.next() }
+                try endField()
                 line += 1
-                recordLine = line
+                return Record(line: recordLine, fields: fields)
             } else {
                 if wasQuoted { throw .textAfterClosingQuote(line: line) }
                 field.append(byte)
             }
-            index += 1
         }
         if inQuotes { throw .unterminatedQuote(line: recordLine) }
-        if !field.isEmpty || !fields.isEmpty || wasQuoted { try endRecord() }
-        return records
+        try endField()
+        return Record(line: recordLine, fields: fields)
     }
 }

@@ -1,0 +1,118 @@
+import CordialCore
+import Foundation
+import GRDB
+
+/// Writes the batches of one import inside the store's write transaction. Statements are
+/// compiled once per import; customers are upserted many rows to a statement (no lookup
+/// first: SQLite's per-statement work costs more than a row's), and a customer whose data
+/// did not change is left untouched.
+struct SQLiteImportWriter {
+    private let db: Database
+    /// Customer statements by mode and number of rows: ``rowsPerStatement``, and fewer for
+    /// a batch's last rows.
+    private var customerStatements: [StatementKey: BoundStatement] = [:]
+    private struct StatementKey: Hashable {
+        var mode: ImportBatch.CustomerMode
+        var rows: Int
+    }
+    static let rowsPerStatement = 64
+    private let findCustomerID: Statement
+    private let insertPurchase: Statement
+    /// Store ids of customers named by purchases, by source and external id.
+    private var customerIDs: [String: [String: Int64]] = [:]
+
+    /// `INSERT … ON CONFLICT DO UPDATE … WHERE changed RETURNING version`: a row not
+    /// returned is unchanged, version 1 is created, anything else updated.
+    static func upsertSQL(rows: Int) -> String {
+        let content = CustomerRow.contentColumns
+        return CustomerRow.insertSQL(rows: rows) + """
+             ON CONFLICT (source, externalID) DO UPDATE SET \
+            \(content.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")), \
+            updatedAt = excluded.updatedAt, version = customer.version + 1 \
+            WHERE (\(content.map { "customer.\($0)" }.joined(separator: ", "))) \
+            IS NOT (\(content.map { "excluded.\($0)" }.joined(separator: ", "))) \
+            RETURNING version
+            """
+    }
+
+    /// An import batch with its customers encoded for binding.
+    struct Batch: Sendable {
+        var customerMode: ImportBatch.CustomerMode
+        var customers: [CustomerRow.Values]
+        var purchases: [ImportedPurchase]
+
+        /// Every customer stamped with `stamp` as created and updated, at version 1.
+        init(_ batch: ImportBatch, stamp: String) {
+            customerMode = batch.customerMode
+            customers = batch.customers.map { customer in
+                var values = CustomerRow.values(of: customer, stamp: stamp)
+                values.version = 1
+                return values
+            }
+            purchases = batch.purchases
+        }
+    }
+
+    init(_ db: Database) throws {
+        self.db = db
+        findCustomerID = try db.makeStatement(sql: "SELECT id FROM customer WHERE source = ? AND externalID = ?")
+        insertPurchase = try db.makeStatement(sql: """
+            INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, externalID) DO NOTHING
+            """)
+    }
+
+    mutating func write(_ batch: Batch, summary: inout ImportSummary) throws {
+        var start = batch.customers.startIndex
+        while start < batch.customers.endIndex {
+            let rows = batch.customers[start..<min(start + Self.rowsPerStatement, batch.customers.endIndex)]
+            start = rows.endIndex
+            let key = StatementKey(mode: batch.customerMode, rows: rows.count)
+            var statement = try customerStatement(key)
+            for values in rows { CustomerRow.bind(values, to: &statement) }
+            switch batch.customerMode {
+            case .upsert:
+                var created = 0, changed = 0
+                try statement.run(db) { version in
+                    changed += 1
+                    if version == 1 { created += 1 }
+                }
+                summary.customersCreated += created
+                summary.customersUpdated += changed - created
+                summary.customersUnchanged += rows.count - changed
+            case .createMissing:
+                try statement.run(db) { _ in }
+                summary.customersCreated += db.changesCount
+                summary.customersUnchanged += rows.count - db.changesCount
+            }
+            customerStatements[key] = statement
+        }
+        for imported in batch.purchases {
+            let customerID = try customerID(source: imported.customerSource, externalID: imported.customerExternalID)
+            let purchase = imported.purchase
+            try insertPurchase.execute(arguments: [
+                customerID, purchase.source, purchase.externalID, purchase.time, purchase.amount.amountText,
+                purchase.amount.currency, purchase.quantity, purchase.channel, purchase.product, purchase.category,
+            ])
+            if db.changesCount > 0 { summary.purchasesAdded += 1 } else { summary.purchasesAlreadyPresent += 1 }
+        }
+    }
+
+    private func customerStatement(_ key: StatementKey) throws -> BoundStatement {
+        if let statement = customerStatements[key] { return statement }
+        let sql = switch key.mode {
+        case .upsert: Self.upsertSQL(rows: key.rows)
+        case .createMissing: CustomerRow.insertSQL(rows: key.rows) + " ON CONFLICT (source, externalID) DO NOTHING"
+        }
+        return try BoundStatement(db, sql: sql)
+    }
+
+    private mutating func customerID(source: String, externalID: String) throws -> Int64 {
+        if let cached = customerIDs[source]?[externalID] { return cached }
+        guard let found = try Int64.fetchOne(findCustomerID, arguments: [source, externalID]) else {
+            throw StoreError.unknownCustomer(source: source, externalID: externalID)
+        }
+        customerIDs[source, default: [:]][externalID] = found
+        return found
+    }
+}
