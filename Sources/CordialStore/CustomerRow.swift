@@ -4,11 +4,6 @@ import GRDB
 
 /// How a ``Customer`` maps to a row of the `customer` table.
 enum CustomerRow {
-    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
-        guard let text else { return nil }
-        return try JSONDecoder().decode(type, from: Data(text.utf8))
-    }
-
     /// The columns a customer writes (all but id and forgottenAt), in the order of ``values(of:)``.
     static let columns = [
         "source", "externalID", "givenName", "familyName", "honorific", "emails", "phones", "address", "city", "region",
@@ -51,25 +46,6 @@ enum CustomerRow {
     /// and through GRDB read back alike.
     static func storedText(_ date: Date) -> String {
         String.fromDatabaseValue(date.databaseValue)!
-    }
-
-    static func customer(from row: Row) throws -> Customer {
-        var birthday: Birthday?
-        if let text: String = row["birthday"] {
-            let parts = text.split(separator: "-", omittingEmptySubsequences: true).compactMap { Int($0) }
-            birthday = text.hasPrefix("--")
-                ? (parts.count == 2 ? Birthday(year: nil, month: parts[0], day: parts[1]) : nil)
-                : (parts.count == 3 ? Birthday(year: parts[0], month: parts[1], day: parts[2]) : nil)
-        }
-        return Customer(
-            id: CustomerID(row["id"]), source: row["source"], externalID: row["externalID"],
-            name: PersonName(given: row["givenName"], family: row["familyName"]), honorific: row["honorific"],
-            emails: try decodeJSON([String].self, row["emails"]) ?? [],
-            phones: try decodeJSON([String].self, row["phones"]) ?? [],
-            address: try decodeJSON(Address.self, row["address"]), birthday: birthday,
-            locale: row["locale"], tier: row["tier"], tags: try decodeJSON([String].self, row["tags"]) ?? [],
-            attributes: try decodeJSON([String: JSONValue].self, row["attributes"]) ?? [:],
-            createdAt: row["createdAt"], updatedAt: row["updatedAt"], version: row["version"])
     }
 
     static func purchase(from row: Row) throws -> Purchase {

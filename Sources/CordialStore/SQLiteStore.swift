@@ -85,21 +85,23 @@ public final class SQLiteStore: Store {
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id.rawValue]).map(CustomerRow.customer)
+            try CustomerRowReader.customers(
+                db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id = ?", arguments: [id.rawValue]).first
         }
     }
 
     public func customer(source: String, externalID: String) async throws -> Customer? {
         try await writer.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM customer WHERE source = ? AND externalID = ?", arguments: [source, externalID]
-            ).map(CustomerRow.customer)
+            try CustomerRowReader.customers(
+                db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE source = ? AND externalID = ?",
+                arguments: [source, externalID]
+            ).first
         }
     }
 
     public func customers(_ query: CustomerQuery) async throws -> [Customer] {
         try await writer.read { db in
-            var sql = "SELECT * FROM customer WHERE id > ?"
+            var sql = "SELECT \(CustomerRowReader.columns) FROM customer WHERE id > ?"
             var arguments: [any DatabaseValueConvertible] = [query.after?.rawValue ?? 0]
             if let tag = query.tag {
                 sql += " AND EXISTS (SELECT 1 FROM json_each(customer.tags) WHERE value = ?)"
@@ -107,7 +109,7 @@ public final class SQLiteStore: Store {
             }
             sql += " ORDER BY id LIMIT ?"
             arguments.append(query.limit)
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(CustomerRow.customer)
+            return try CustomerRowReader.customers(db, sql: sql, arguments: arguments)
         }
     }
 
@@ -141,9 +143,9 @@ public final class SQLiteStore: Store {
             // Keyset pagination: each batch is one short read, so memory holds one batch.
             let start = after
             let batch = try await writer.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT * FROM customer WHERE id > ? ORDER BY id LIMIT ?", arguments: [start, batchSize]
-                ).map(CustomerRow.customer)
+                try CustomerRowReader.customers(
+                    db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id > ? ORDER BY id LIMIT ?",
+                    arguments: [start, batchSize])
             }
             guard let last = batch.last?.id else { return nil }
             after = last.rawValue
@@ -171,10 +173,9 @@ public final class SQLiteStore: Store {
 
     public func forget(_ id: CustomerID, reason: String) async throws {
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customer WHERE id = ?", arguments: [id.rawValue]) else {
-                throw StoreError.noSuchCustomer(id)
-            }
-            let current = try CustomerRow.customer(from: row)
+            guard let current = try CustomerRowReader.customers(
+                db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id = ?", arguments: [id.rawValue]).first
+            else { throw StoreError.noSuchCustomer(id) }
             // Kept: id, source, locale, tier, times and every purchase (anonymous aggregates).
             let erased = Customer(
                 id: id, source: current.source, externalID: "forgotten-\(id)", name: PersonName(given: "", family: ""),

@@ -163,6 +163,7 @@ import Testing
         #expect(stored.address == awkward.address)
         #expect(stored.tags == awkward.tags)
         #expect(stored.attributes == awkward.attributes)
+        #expect(abs(stored.createdAt.timeIntervalSinceNow) < 60, "stamped now, read back as the same instant")
         let again = try await store.apply(ImportBatch(customers: [awkward]), dryRun: false)
         #expect(again.customersUnchanged == 1)
     }

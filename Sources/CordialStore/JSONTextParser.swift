@@ -1,0 +1,200 @@
+import CordialCore
+import Foundation
+
+/// Reads back the JSON text that ``JSONText`` writes (and any other valid JSON), straight
+/// from SQLite's bytes. A scan decodes four of these per customer; `JSONDecoder` cost ten
+/// times the rest of the row.
+struct JSONTextParser {
+    struct Invalid: Error {}
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var index = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// A list of strings (`emails`, `phones`, `tags`).
+    static func strings(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
+        if bytes.count == 2 && bytes[0] == UInt8(ascii: "[") { return [] }
+        var parser = JSONTextParser(bytes)
+        let items = try parser.stringList()
+        try parser.end()
+        return items
+    }
+
+    /// An object read field by field: `field` gets each key and must read its value
+    /// (``string()``, ``stringList()`` or ``anyValue()``). No dictionary, no boxing.
+    static func object(_ bytes: UnsafeBufferPointer<UInt8>, field: (String, inout JSONTextParser) throws -> Void) throws {
+        var parser = JSONTextParser(bytes)
+        parser.skipSpaces()
+        guard parser.take(UInt8(ascii: "{")) else { throw Invalid() }
+        parser.skipSpaces()
+        if !parser.take(UInt8(ascii: "}")) {
+            repeat {
+                parser.skipSpaces()
+                let key = try parser.string()
+                parser.skipSpaces()
+                guard parser.take(UInt8(ascii: ":")) else { throw Invalid() }
+                parser.skipSpaces()
+                try field(key, &parser)
+                parser.skipSpaces()
+            } while parser.take(UInt8(ascii: ","))
+            guard parser.take(UInt8(ascii: "}")) else { throw Invalid() }
+        }
+        try parser.end()
+    }
+
+    mutating func stringList() throws -> [String] {
+        var items: [String] = []
+        skipSpaces()
+        guard take(UInt8(ascii: "[")) else { throw Invalid() }
+        skipSpaces()
+        if take(UInt8(ascii: "]")) { return items }
+        repeat {
+            skipSpaces()
+            items.append(try string())
+            skipSpaces()
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "]")) else { throw Invalid() }
+        return items
+    }
+
+    mutating func anyValue() throws -> JSONValue { try value() }
+
+    private mutating func end() throws {
+        skipSpaces()
+        guard index == bytes.count else { throw Invalid() }
+    }
+
+    private mutating func objectFields() throws -> [(key: String, value: JSONValue)] {
+        guard take(UInt8(ascii: "{")) else { throw Invalid() }
+        var fields: [(key: String, value: JSONValue)] = []
+        skipSpaces()
+        if take(UInt8(ascii: "}")) { return fields }
+        repeat {
+            skipSpaces()
+            let key = try string()
+            skipSpaces()
+            guard take(UInt8(ascii: ":")) else { throw Invalid() }
+            fields.append((key, try value()))
+            skipSpaces()
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")) else { throw Invalid() }
+        return fields
+    }
+
+    mutating func document() throws -> JSONValue {
+        let value = try self.value()
+        skipSpaces()
+        guard index == bytes.count else { throw Invalid() }
+        return value
+    }
+
+    private mutating func value() throws -> JSONValue {
+        skipSpaces()
+        guard index < bytes.count else { throw Invalid() }
+        switch bytes[index] {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "["):
+            index += 1
+            var items: [JSONValue] = []
+            skipSpaces()
+            if take(UInt8(ascii: "]")) { return .array(items) }
+            repeat {
+                items.append(try value())
+                skipSpaces()
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "]")) else { throw Invalid() }
+            return .array(items)
+        case UInt8(ascii: "{"):
+            return .object(Dictionary(try objectFields(), uniquingKeysWith: { _, last in last }))
+        case UInt8(ascii: "t"): try word("true"); return .bool(true)
+        case UInt8(ascii: "f"): try word("false"); return .bool(false)
+        case UInt8(ascii: "n"): try word("null"); return .null
+        default: return try number()
+        }
+    }
+
+    mutating func string() throws -> String {
+        guard take(UInt8(ascii: "\"")) else { throw Invalid() }
+        let start = index
+        // Fast path: no escapes, the bytes are the text.
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+        guard index < bytes.count else { throw Invalid() }
+        if bytes[index] == UInt8(ascii: "\"") {
+            defer { index += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        }
+        var text = [UInt8](bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): return String(decoding: text, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw Invalid() }
+                let escaped = bytes[index]
+                index += 1
+                switch escaped {
+                case UInt8(ascii: "n"): text.append(0x0A)
+                case UInt8(ascii: "t"): text.append(0x09)
+                case UInt8(ascii: "r"): text.append(0x0D)
+                case UInt8(ascii: "b"): text.append(0x08)
+                case UInt8(ascii: "f"): text.append(0x0C)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")) {
+                        let low = try hex4()
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw Invalid() }
+                    text.append(contentsOf: String(Character(unicode)).utf8)
+                default: text.append(escaped)  // \" \\ \/
+                }
+            default: text.append(byte)
+            }
+        }
+        throw Invalid()
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw Invalid() }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = Character(Unicode.Scalar(bytes[index])).hexDigitValue else { throw Invalid() }
+            value = value * 16 + UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func number() throws -> JSONValue {
+        let start = index
+        while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if let integer = Int64(text) { return .integer(integer) }
+        guard let number = Double(text) else { throw Invalid() }
+        return .number(number)
+    }
+
+    private mutating func word(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+              UnsafeBufferPointer(rebasing: bytes[index..<index + count]).elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: count))
+        else { throw Invalid() }
+        index += count
+    }
+
+    mutating func skipSpaces() {
+        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    }
+
+    private func peek(_ byte: UInt8) -> Bool { index < bytes.count && bytes[index] == byte }
+
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard peek(byte) else { return false }
+        index += 1
+        return true
+    }
+}
