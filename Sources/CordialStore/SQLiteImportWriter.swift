@@ -88,7 +88,7 @@ struct SQLiteImportWriter {
             customerStatements[key] = statement
         }
         for imported in batch.purchases {
-            let customerID = try customerID(source: imported.customerSource, externalID: imported.customerExternalID)
+            let customerID = try customerID(of: imported)
             let purchase = imported.purchase
             try insertPurchase.execute(arguments: [
                 customerID, purchase.source, purchase.externalID, purchase.time, purchase.amount.amountText,
@@ -107,10 +107,11 @@ struct SQLiteImportWriter {
         return try BoundStatement(db, sql: sql)
     }
 
-    private mutating func customerID(source: String, externalID: String) throws -> Int64 {
+    private mutating func customerID(of imported: ImportedPurchase) throws -> Int64 {
+        let (source, externalID) = (imported.customerSource, imported.customerExternalID)
         if let cached = customerIDs[source]?[externalID] { return cached }
         guard let found = try Int64.fetchOne(findCustomerID, arguments: [source, externalID]) else {
-            throw StoreError.unknownCustomer(source: source, externalID: externalID)
+            throw StoreError.unknownCustomer(source: source, externalID: externalID, origin: imported.origin)
         }
         customerIDs[source, default: [:]][externalID] = found
         return found

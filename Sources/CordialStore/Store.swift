@@ -119,11 +119,14 @@ public struct ImportedPurchase: Sendable, Hashable {
     public var customerSource: String
     public var customerExternalID: String
     public var purchase: Purchase
+    /// Where it was read ("purchases.csv:12"), for errors about it.
+    public var origin: String?
 
-    public init(customerSource: String, customerExternalID: String, purchase: Purchase) {
+    public init(customerSource: String, customerExternalID: String, purchase: Purchase, origin: String? = nil) {
         self.customerSource = customerSource
         self.customerExternalID = customerExternalID
         self.purchase = purchase
+        self.origin = origin
     }
 }
 
@@ -140,15 +143,15 @@ public struct ImportSummary: Codable, Sendable, Hashable {
 
 /// A store operation was refused.
 public enum StoreError: Error, LocalizedError, Equatable {
-    case unknownCustomer(source: String, externalID: String)
+    case unknownCustomer(source: String, externalID: String, origin: String? = nil)
     case noSuchCustomer(CustomerID)
     case staleVersion(CustomerID, expected: Int, found: Int)
     case unsupportedLocation(String)
 
     public var errorDescription: String? {
         switch self {
-        case .unknownCustomer(let source, let externalID):
-            "no customer '\(externalID)' from source '\(source)'"
+        case .unknownCustomer(let source, let externalID, let origin):
+            (origin.map { "\($0): " } ?? "") + "no customer '\(externalID)' from source '\(source)'"
         case .noSuchCustomer(let id):
             "no customer \(id)"
         case .staleVersion(let id, let expected, let found):

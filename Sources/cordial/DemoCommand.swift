@@ -2,7 +2,7 @@ import ArgumentParser
 import Cordial
 import Foundation
 
-/// `cordial demo generate`: the demo organisation's customer file.
+/// `cordial demo generate`: the demo organisation's customer and purchase files.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "The demo organisation.", subcommands: [GenerateDemo.self])
@@ -11,7 +11,7 @@ struct DemoCommand: ParsableCommand {
 struct GenerateDemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write the demo organisation's customers (vi, zh, en) as CSV; the same seed gives the same file.")
+        abstract: "Write the demo organisation's customers (vi, zh, en) and purchases as CSV; the same seed gives the same files.")
 
     @Option(help: "How many customers.")
     var customers: Int = 1_000
@@ -19,8 +19,11 @@ struct GenerateDemo: ParsableCommand {
     @Option(help: "The seed.")
     var seed: UInt64 = 42
 
-    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write the customers to this file instead of standard output.")
     var output: String?
+
+    @Option(help: "Also write the customers' purchases to this file.")
+    var purchases: String?
 
     func validate() throws {
         guard (1...10_000_000).contains(customers) else { throw ValidationError("--customers must be 1 to 10,000,000") }
@@ -28,15 +31,26 @@ struct GenerateDemo: ParsableCommand {
 
     func run() throws {
         let organisation = DemoOrganisation(seed: seed)
-        guard let output else {
-            return try organisation.writeCustomers(count: customers) { FileHandle.standardOutput.write(Data($0.utf8)) }
+        if let output {
+            try Self.write(to: output) { try organisation.writeCustomers(count: customers, to: $0) }
+            FileHandle.standardError.write(Data("wrote \(customers) customers to \(output)\n".utf8))
+        } else {
+            try organisation.writeCustomers(count: customers) { FileHandle.standardOutput.write(Data($0.utf8)) }
         }
-        FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        if let purchases {
+            try Self.write(to: purchases) { try organisation.writePurchases(count: customers, to: $0) }
+            FileHandle.standardError.write(Data("wrote their purchases to \(purchases)\n".utf8))
+        }
+    }
+
+    /// Writes what `produce` hands out to `path`, buffered: a million small writes would be
+    /// a million system calls.
+    static func write(to path: String, _ produce: ((String) throws -> Void) throws -> Void) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CommandFailure("cannot write \(path)") }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        // Buffered: a million small writes would be a million system calls.
         var buffer = ""
-        try organisation.writeCustomers(count: customers) { line in
+        try produce { line in
             buffer += line
             if buffer.utf8.count > 1 << 20 {
                 try handle.write(contentsOf: Data(buffer.utf8))
@@ -44,6 +58,5 @@ struct GenerateDemo: ParsableCommand {
             }
         }
         try handle.write(contentsOf: Data(buffer.utf8))
-        FileHandle.standardError.write(Data("wrote \(customers) customers to \(output)\n".utf8))
     }
 }

@@ -10,8 +10,50 @@ struct ImportCommand: ParsableCommand {
         subcommands: [ImportCustomersCommand.self, ImportTransactionsCommand.self])
 }
 
-extension CustomerImporter.Format: ExpressibleByArgument {}
+extension ImportFormat: ExpressibleByArgument {}
 extension CustomerImporter.DateOrder: ExpressibleByArgument {}
+
+/// How a file's columns map to fields: `--map`, `--mapping FILE`, `--date-format`.
+struct ColumnOptions: ParsableArguments {
+    @Option(name: .customLong("map"), help: "FIELD=COLUMN: read FIELD from COLUMN (repeatable).")
+    var mappings: [String] = []
+
+    @Option(name: .customLong("mapping"), help: "A JSON file mapping fields to columns, {\"external_id\": \"Mã KH\", …}; --map entries win.")
+    var mappingFile: String?
+
+    @Option(name: .customLong("date-format"), help: "dmy (28/02/1990) or mdy (02/28/1990) for non-ISO dates.")
+    var dateOrder: CustomerImporter.DateOrder?
+
+    /// Field → column from the mapping file and the flags, each field checked against `fields`.
+    func mapping(fields: [String: [String]]) throws -> [String: String] {
+        let known = fields.keys.sorted().joined(separator: ", ")
+        var mapping: [String: String] = [:]
+        if let path = mappingFile {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read mapping file \(path)") }
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw CommandFailure("\(path): expected one JSON object of field → column, like {\"external_id\": \"Mã KH\"}")
+            }
+            for (field, column) in object.sorted(by: { $0.key < $1.key }) {
+                guard fields[field] != nil else { throw CommandFailure("\(path): unknown field '\(field)' (fields: \(known))") }
+                guard let column = column as? String else { throw CommandFailure("\(path): the column for '\(field)' must be a string") }
+                mapping[field] = column
+            }
+        }
+        for entry in mappings {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, fields[parts[0]] != nil else {
+                throw CommandFailure("--map '\(entry)': expected FIELD=COLUMN with FIELD one of \(known)")
+            }
+            mapping[parts[0]] = parts[1]
+        }
+        return mapping
+    }
+
+    /// csv or jsonl by the file's extension.
+    static func format(of file: String) -> ImportFormat {
+        ["jsonl", "ndjson"].contains(URL(fileURLWithPath: file).pathExtension.lowercased()) ? .jsonl : .csv
+    }
+}
 
 struct ImportCustomersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,44 +72,23 @@ struct ImportCustomersCommand: AsyncParsableCommand {
     var file: String
 
     @Option(help: "csv or jsonl (default: from the file's extension).")
-    var format: CustomerImporter.Format?
+    var format: ImportFormat?
 
     @Option(help: "The system the customers come from; external ids are unique per source.")
     var source: String = "import"
 
-    @Option(name: .customLong("map"), help: "FIELD=COLUMN: read FIELD from COLUMN (repeatable).")
-    var mappings: [String] = []
-
-    @Option(name: .customLong("date-format"), help: "dmy (28/02/1990) or mdy (02/28/1990) for non-ISO dates.")
-    var dateOrder: CustomerImporter.DateOrder?
+    @OptionGroup var columns: ColumnOptions
 
     @Flag(help: "Say what would be created or updated, write nothing.")
     var dryRun = false
 
-    func validate() throws {
-        for mapping in mappings {
-            let parts = mapping.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, CustomerImporter.fields[String(parts[0])] != nil else {
-                throw ValidationError("--map '\(mapping)': expected FIELD=COLUMN with FIELD one of \(CustomerImporter.fields.keys.sorted().joined(separator: ", "))")
-            }
-        }
-    }
-
     func run() async throws {
-        let url = URL(fileURLWithPath: file)
-        let mapping = Dictionary(mappings.map { entry -> (String, String) in
-            let parts = entry.split(separator: "=", maxSplits: 1)
-            return (String(parts[0]), String(parts[1]))
-        }, uniquingKeysWith: { _, last in last })
-        let format = format ?? (["jsonl", "ndjson"].contains(url.pathExtension.lowercased()) ? .jsonl : .csv)
-        let importer = CustomerImporter(source: source, mapping: mapping, dateOrder: dateOrder)
+        let importer = CustomerImporter(
+            source: source, mapping: try columns.mapping(fields: CustomerImporter.fields), dateOrder: columns.dateOrder)
         let opened = try await store.open()
-        let bar = ProgressBar(file)
-        let summary = try await refusingBadInput(progress: bar) {
-            let reader = try importer.reader(path: file, format: format)
-            return try await opened.apply(ShowingProgress(source: reader, bar: bar) { $0.fractionRead }, dryRun: dryRun)
+        let summary = try await importFile(file, into: opened, dryRun: dryRun) { () throws(ImportError) in
+            try importer.reader(path: file, format: format ?? ColumnOptions.format(of: file))
         }
-        bar.finish()
         if store.json { return try store.printJSON(summary) }
         let (create, update) = dryRun ? ("would create", "would update") : ("created", "updated")
         print("\(file): \(create) \(summary.customersCreated), \(update) \(summary.customersUpdated), "
@@ -78,10 +99,16 @@ struct ImportCustomersCommand: AsyncParsableCommand {
 struct ImportTransactionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transactions",
-        abstract: "Import purchases. One bad line and nothing is written; every bad line is listed.")
+        abstract: "Import purchases. One bad line and nothing is written; every bad line is listed.",
+        discussion: """
+            CSV and JSON Lines files name each purchase's customer by external id (import the customers \
+            first) and map columns by their usual names (customer_id, order_id, date, amount, currency, \
+            quantity, channel, product, category). A file without an order id column identifies purchases \
+            by file name and line. The CDNOW format (../shared/data/cdnow) creates its customers.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case cdnow
+        case csv, jsonl, cdnow
     }
 
     @OptionGroup var store: StoreOptions
@@ -89,17 +116,37 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
     @Argument(help: "The file to import.")
     var file: String
 
-    @Option(help: "The file's format (CSV and JSON Lines purchase files are not supported yet).")
-    var format: Format = .cdnow
+    @Option(help: "csv, jsonl or cdnow (default: csv or jsonl by extension, cdnow for .txt).")
+    var format: Format?
+
+    @Option(help: "The source of the customers the file names.")
+    var source: String = "import"
+
+    @Option(help: "The currency of amounts when the file has no currency column.")
+    var currency: String = "USD"
+
+    @OptionGroup var columns: ColumnOptions
 
     @Flag(help: "Say what would be created, write nothing.")
     var dryRun = false
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
-        let batch = try await refusingBadInput { () throws(ImportError) in try CDNOWImporter().batch(from: data, fileName: file) }
+        let format = format ?? (file.lowercased().hasSuffix(".txt") ? .cdnow : Format(rawValue: ColumnOptions.format(of: file).rawValue)!)
         let opened = try await store.open()
-        let summary = try await opened.apply(batch, dryRun: dryRun)
+        let summary: ImportSummary
+        switch format {
+        case .cdnow:
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+            let batch = try await refusingBadInput { () throws(ImportError) in try CDNOWImporter().batch(from: data, fileName: file) }
+            summary = try await opened.apply(batch, dryRun: dryRun)
+        case .csv, .jsonl:
+            let importer = PurchaseImporter(
+                customerSource: source, mapping: try columns.mapping(fields: PurchaseImporter.fields), dateOrder: columns.dateOrder,
+                currency: currency)
+            summary = try await importFile(file, into: opened, dryRun: dryRun) { () throws(ImportError) in
+                try importer.reader(path: file, format: format == .csv ? .csv : .jsonl)
+            }
+        }
         if store.json { return try store.printJSON(summary) }
         let verb = dryRun ? "would add" : "added"
         print("\(file): \(verb) \(summary.purchasesAdded) purchases (\(summary.purchasesAlreadyPresent) already present), "
@@ -107,8 +154,19 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
     }
 }
 
+/// Streams a file into the store with a progress bar on a terminal.
+private func importFile<Parser: ImportRowParser>(
+    _ file: String, into store: any Store, dryRun: Bool, reader: () throws(ImportError) -> ImportFileReader<Parser>
+) async throws -> ImportSummary {
+    let bar = ProgressBar(file)
+    defer { bar.finish() }
+    return try await refusingBadInput(progress: bar) {
+        try await store.apply(ShowingProgress(source: try reader(), bar: bar) { $0.fractionRead }, dryRun: dryRun)
+    }
+}
+
 /// Runs an import; a refused file prints every listed problem (one per line) and exits
-/// with status 1, and nothing is written.
+/// with status 1, and nothing is written. So does a purchase naming an unknown customer.
 private func refusingBadInput<T>(progress: ProgressBar? = nil, _ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
@@ -116,6 +174,9 @@ private func refusingBadInput<T>(progress: ProgressBar? = nil, _ body: () async 
         progress?.finish()
         FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
         throw ExitCode(1)
+    } catch let error as StoreError {
+        progress?.finish()
+        throw CommandFailure(error.localizedDescription + "; nothing was imported")
     } catch {
         progress?.finish()
         throw error

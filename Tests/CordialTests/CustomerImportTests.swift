@@ -37,10 +37,10 @@ import Testing
         let error = try #require(throws: ImportError.self) { try batch(text) }
         #expect(error.issues.map(\.description) == [
             "customers.csv:2: column 'birthday': '31/02/1990' is not a date",
-            "customers.csv:3: column 'emails': 'binh at example' is not an e-mail address",
+            "customers.csv:3: column 'email': 'binh at example' is not an e-mail address",
             "customers.csv:4: column 'birthday': '03/04/1990' is ambiguous (day/month or month/day?); name the order with --date-format dmy or mdy",
             "customers.csv:6: column 'birthday': '1990-13-01' is not a date",
-            "customers.csv:7: column 'external_id': 'C-1' already appears on line 2",
+            "customers.csv:7: column 'id': 'C-1' already appears on line 2",
             "customers.csv:8: expected 4 fields as in the header, found 5",
         ])
         #expect(error.total == 6)
@@ -85,7 +85,7 @@ import Testing
             """
         let error = try #require(throws: ImportError.self) { try batch(text, format: .jsonl) }
         #expect(error.issues.map(\.description) == [
-            "customers.csv:3: column 'emails': 'not-an-email' is not an e-mail address",
+            "customers.csv:3: column 'email': 'not-an-email' is not an e-mail address",
             "customers.csv:4: not a JSON object",
         ])
         let good = text.replacingOccurrences(of: "[1, 2]", with: "").replacingOccurrences(of: "not-an-email", with: "b@example.cn")

@@ -29,4 +29,30 @@ import Testing
         let first = try #require(try await store.customer(source: "demo", externalID: "D0000001"))
         #expect(first == { var c = DemoOrganisation(seed: 42).customer(1); c.id = first.id; c.createdAt = first.createdAt; c.updatedAt = first.updatedAt; return c }())
     }
+
+    @Test func purchaseHistoriesImportAfterTheCustomers() async throws {
+        let organisation = DemoOrganisation(seed: 42)
+        var purchases = ""
+        try organisation.writePurchases(count: 300) { purchases += $0 }
+        var again = ""
+        try organisation.writePurchases(count: 300) { again += $0 }
+        #expect(purchases == again)
+        let store = try SQLiteStore()
+        try await store.migrate()
+        _ = try await store.apply(
+            try CustomerImporter(source: "demo").batch(from: Data(try csv(count: 300, seed: 42).utf8), format: .csv, fileName: "c.csv"),
+            dryRun: false)
+        let rows = (0..<300).reduce(0) { $0 + organisation.purchases(ofCustomer: $1 + 1).count }
+        let summary = try await store.apply(
+            try PurchaseImporter(customerSource: "demo").reader(data: Data(purchases.utf8), format: .csv, fileName: "p.csv"), dryRun: false)
+        #expect(summary.purchasesAdded == rows)
+        #expect(rows > 300, "most customers buy something")
+        // Higher tiers buy more often: the demo's segments have something to find.
+        let platinum = (1...300).filter { organisation.customer($0).tier == "platinum" }
+        let plain = (1...300).filter { organisation.customer($0).tier == nil }
+        func average(_ numbers: [Int]) -> Double {
+            Double(numbers.reduce(0) { $0 + organisation.purchases(ofCustomer: $1).count }) / Double(max(numbers.count, 1))
+        }
+        #expect(average(platinum) > 2 * average(plain))
+    }
 }

@@ -66,6 +66,68 @@ public struct DemoOrganisation {
         }
     }
 
+    /// The purchase columns ``writePurchases(count:to:)`` writes (what `import transactions` reads).
+    public static let purchaseColumns = ["order_id", "customer_id", "date", "amount", "currency", "quantity", "channel", "product", "category"]
+
+    /// Customer `number`'s purchases, oldest first, as CSV fields in ``purchaseColumns``
+    /// order: none to a few dozen over 2022–2024 (more for higher tiers), some customers
+    /// lapsed early, amounts in VND. The same for a given seed and number, whatever else
+    /// is generated.
+    public func purchases(ofCustomer number: Int) -> [[String]] {
+        let customer = customer(number)
+        var random = SplitMix64(seed: (seed ^ 0x5EED_0F_5A1E5) &+ UInt64(number) &* 0xD1B5_4A32_D192_ED03)
+        let (perYear, spend): (Int, Int) = switch customer.tier {
+        case "platinum": (14, 4)
+        case "gold": (8, 2)
+        case "silver": (4, 1)
+        default: (2, 1)
+        }
+        let start = Self.purchasesStart + random.next(below: 365)  // first day as a customer
+        // A third of customers lapse at some point; the rest stay to the end of 2024.
+        let end = random.next(below: 3) == 0 ? start + random.next(below: max(1, Self.purchasesEnd - start)) : Self.purchasesEnd
+        let days = max(1, end - start)
+        let count = random.next(below: 2 * perYear * days / 365 + 1)
+        let times = (0..<count).map { _ in start + random.next(below: days) }.sorted()
+        return times.enumerated().map { index, day in
+            let product = random.pick(Self.products)
+            let quantity = 1 + random.next(below: 3)
+            let amount = (product.price * spend * quantity * (80 + random.next(below: 41)) / 100) / 1_000 * 1_000
+            let date = Date(timeIntervalSince1970: Double(day) * 86_400)
+            return [
+                "\(customer.externalID)-\(index + 1)", customer.externalID, date.formatted(.iso8601.year().month().day()), String(amount), "VND",
+                String(quantity), random.pick(["store", "online", "phone"]), product.name, product.category,
+            ]
+        }
+    }
+
+    /// Writes the purchases of customers 1...`count` as CSV, in pieces.
+    public func writePurchases(count: Int, to write: (String) throws -> Void) throws {
+        try write(CustomerExporter.csvLine(Self.purchaseColumns))
+        guard count > 0 else { return }
+        for number in 1...count {
+            for purchase in purchases(ofCustomer: number) { try write(CustomerExporter.csvLine(purchase)) }
+        }
+    }
+
+    struct Product {
+        var name: String
+        var category: String
+        var price: Int
+    }
+
+    static let products = [
+        Product(name: "Trà Shan Tuyết 200g", category: "tea", price: 320_000),
+        Product(name: "Bộ ấm chén Bát Tràng", category: "ceramics", price: 1_450_000),
+        Product(name: "龙井茶 250g", category: "tea", price: 560_000),
+        Product(name: "Gift box Tết", category: "gifts", price: 890_000),
+        Product(name: "Cà phê Robusta 500g", category: "coffee", price: 210_000),
+        Product(name: "Tea tasting workshop", category: "events", price: 650_000),
+    ]
+
+    /// Days since 1970 of 2022-01-01 and 2024-12-31, the span of the demo's purchases.
+    static let purchasesStart = CalendarDays.since1970(year: 2022, month: 1, day: 1)
+    static let purchasesEnd = CalendarDays.since1970(year: 2024, month: 12, day: 31)
+
     /// Fixed times, so that a customer is the same value on every run (2024-01-01).
     static let epoch = Date(timeIntervalSince1970: 1_704_067_200)
 

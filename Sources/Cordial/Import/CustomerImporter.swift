@@ -6,10 +6,8 @@ import Foundation
 /// external id. Headers map to fields by their usual names (`external_id`, `first_name`,
 /// `family_name`, `email`, `birthday`, …) or by `mapping` (`["external_id": "Mã KH"]`);
 /// other columns become free attributes. Lists (emails, phones, tags) are separated by `|`.
-public struct CustomerImporter: Sendable {
-    public enum Format: String, Sendable, CaseIterable {
-        case csv, jsonl
-    }
+public struct CustomerImporter: ImportRowParser {
+    public typealias Format = ImportFormat
 
     /// How day/month dates are written when they are not ISO 8601 (`1990-02-28`, `--02-28`).
     public enum DateOrder: String, Sendable, CaseIterable {
@@ -50,36 +48,34 @@ public struct CustomerImporter: Sendable {
     /// Streams `path` through validation in batches: hand it to ``Store/apply(_:dryRun:)``.
     /// Problems with the file as a whole (no id column, a mapping naming a missing column)
     /// are thrown here; bad rows are thrown by the reader after the last row.
-    public func reader(path: String, format: Format, fileName: String? = nil) throws(ImportError) -> CustomerFileReader {
-        let bytes: ByteStream
-        do {
-            bytes = try ByteStream(path: path)
-        } catch {
-            throw ImportError(issues: [ImportIssue(file: fileName ?? path, line: 0, problem: "cannot read the file")], total: 1)
-        }
-        return try CustomerFileReader(importer: self, bytes: bytes, format: format, fileName: fileName ?? path)
+    public func reader(path: String, format: Format, fileName: String? = nil) throws(ImportError) -> ImportFileReader<Self> {
+        try ImportFileReader(parser: self, path: path, format: format, fileName: fileName)
     }
 
-    public func reader(data: Data, format: Format, fileName: String) throws(ImportError) -> CustomerFileReader {
-        try CustomerFileReader(importer: self, bytes: ByteStream(data: data), format: format, fileName: fileName)
+    public func reader(data: Data, format: Format, fileName: String) throws(ImportError) -> ImportFileReader<Self> {
+        try ImportFileReader(parser: self, bytes: ByteStream(data: data), format: format, fileName: fileName)
     }
 
     /// The whole file as one batch, for files that fit in memory; throws every bad row.
     public func batch(from data: Data, format: Format, fileName: String) throws(ImportError) -> ImportBatch {
-        var reader = try reader(data: data, format: format, fileName: fileName)
-        var customers: [Customer] = []
-        while let batch = try reader.nextCustomers() { customers += batch }
-        return ImportBatch(customers: customers)
+        try reader(data: data, format: format, fileName: fileName).all()
+    }
+
+    // MARK: - ImportRowParser
+
+    public var uniqueKey: String { "external_id" }
+
+    public func item(from row: ImportRow, fileName: String) throws(ImportError) -> Customer {
+        try customer(from: row, fileName: fileName)
+    }
+
+    public static func batch(of customers: [Customer]) -> ImportBatch {
+        ImportBatch(customers: customers)
     }
 
     /// The field name of each header (or the header itself, for a free attribute).
-    func resolve(header: [String], fileName: String) throws(ImportError) -> [String] {
-        let byHeader = Dictionary(mapping.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
-        let names = header.map { title -> String in
-            if let field = byHeader[title] { return field }
-            let normal = Self.normalize(title)
-            return Self.fields.first { $0.value.contains(normal) }?.key ?? title
-        }
+    public func resolve(header: [String], fileName: String) throws(ImportError) -> [String] {
+        let names = ImportRow.names(of: header, fields: Self.fields, mapping: mapping)
         for (field, title) in mapping where !header.contains(title) {
             throw ImportError(issues: [ImportIssue(
                 file: fileName, line: 1, problem: "the mapping names column '\(title)' for '\(field)', but the header has no such column")], total: 1)
@@ -92,67 +88,28 @@ public struct CustomerImporter: Sendable {
         return names
     }
 
-    static func normalize(_ title: String) -> String {
-        title.trimmingCharacters(in: .whitespaces).lowercased()
-            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
-    }
-
     // MARK: - One customer
 
-    /// One row's texts and which column holds which field, decided once per header.
-    struct Row {
-        struct Columns {
-            /// The column of each field the header names.
-            var byField: [String: Int] = [:]
-            /// Columns that are no field: free attributes.
-            var attributes: [(name: String, column: Int)] = []
-
-            init(names: [String]) {
-                for (column, name) in names.enumerated() {
-                    if fields[name] != nil { byField[name] = column } else { attributes.append((name, column)) }
-                }
-            }
-        }
-
-        var line: Int
-        var texts: [String]
-        var columns: Columns
-
-        /// The field's text without surrounding spaces; nil when missing or blank.
-        func value(_ field: String) -> String? {
-            guard let column = columns.byField[field] else { return nil }
-            let text = texts[column].trimmedOfSpaces()
-            return text.isEmpty ? nil : text
-        }
-
-        /// A `|`-separated list.
-        func list(_ field: String) -> [String] {
-            guard let text = value(field) else { return [] }
-            guard text.utf8.contains(UInt8(ascii: "|")) else { return [text] }
-            return text.split(separator: "|").map { $0.trimmedOfSpaces() }.filter { !$0.isEmpty }
-        }
-    }
-
-    func customer(from row: Row, fileName: String) throws(ImportError) -> Customer {
+    func customer(from row: ImportRow, fileName: String) throws(ImportError) -> Customer {
         var issues = ImportIssueList()
         let line = row.line
         let value = row.value, list = row.list
         let externalID = value("external_id") ?? ""
-        if externalID.isEmpty { issues.add(ImportIssue(file: fileName, line: line, column: "external_id", problem: "is empty")) }
+        if externalID.isEmpty { issues.add(ImportIssue(file: fileName, line: line, column: row.header("external_id"), problem: "is empty")) }
         let emails = list("emails")
         for email in emails where !Self.looksLikeEmail(email) {
-            issues.add(ImportIssue(file: fileName, line: line, column: "emails", problem: "'\(email)' is not an e-mail address"))
+            issues.add(ImportIssue(file: fileName, line: line, column: row.header("emails"), problem: "'\(email)' is not an e-mail address"))
         }
         var birthday: Birthday?
         if let text = value("birthday") {
             switch Self.birthday(text, order: dateOrder) {
             case .success(let parsed): birthday = parsed
-            case .failure(let problem): issues.add(ImportIssue(file: fileName, line: line, column: "birthday", problem: problem.text))
+            case .failure(let problem): issues.add(ImportIssue(file: fileName, line: line, column: row.header("birthday"), problem: problem.text))
             }
         }
         let locale = value("locale") ?? "en"
         if !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-            issues.add(ImportIssue(file: fileName, line: line, column: "locale", problem: "'\(locale)' is not a language tag (vi, zh-Hans, en-GB)"))
+            issues.add(ImportIssue(file: fileName, line: line, column: row.header("locale"), problem: "'\(locale)' is not a language tag (vi, zh-Hans, en-GB)"))
         }
         try issues.check()
 

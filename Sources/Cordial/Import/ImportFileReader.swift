@@ -2,29 +2,53 @@ import CordialCore
 import CordialStore
 import Foundation
 
-/// A customer file read one batch at a time, for ``Store/apply(_:dryRun:)``: the store
+/// How one kind of import file (customers, purchases) turns rows into what it imports.
+public protocol ImportRowParser: Sendable {
+    associatedtype Item
+    /// The field that must not repeat within a file (a customer's or a purchase's id).
+    var uniqueKey: String { get }
+    /// The field name of each header, or the header itself; throws when a needed field
+    /// has no column.
+    func resolve(header: [String], fileName: String) throws(ImportError) -> [String]
+    /// Every field the parser knows (for telling fields from free attributes).
+    static var fields: [String: [String]] { get }
+    func item(from row: ImportRow, fileName: String) throws(ImportError) -> Item
+    static func batch(of items: [Item]) -> ImportBatch
+}
+
+/// An import file read one batch at a time, for ``Store/apply(_:dryRun:)``: the store
 /// writes each batch inside its one import transaction, so memory holds one batch however
 /// long the file. Bad rows are collected as the file is read; once there is one, no more
 /// batches are handed out, the rest of the file is still checked, and the reader throws
 /// the list at the end — the store rolls back and nothing is written.
-public struct CustomerFileReader: ImportSource {
-    static let batchSize = 2_048
+public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
+    static var batchSize: Int { 2_048 }
 
-    private let importer: CustomerImporter
+    private let parser: Parser
     private let fileName: String
     // One of the two is set. (Not an enum with payloads: mutating a payload in place would
     // copy the reader's block on every row.)
     private var csv: CSVReader?
-    private var columns = CustomerImporter.Row.Columns(names: [])
+    private var columns = ImportRow.Columns(names: [], fields: [:])
     private var columnCount = 0
     private var jsonl: ByteStream?
     private var jsonLine = 0
     private var issues = ImportIssueList()
-    /// The line of each external id seen so far: a file must not name a customer twice.
+    /// The line of each unique key seen so far: a file must not name a customer twice.
     private var seen: [String: Int] = [:]
 
-    init(importer: CustomerImporter, bytes: ByteStream, format: CustomerImporter.Format, fileName: String) throws(ImportError) {
-        self.importer = importer
+    init(parser: Parser, path: String, format: ImportFormat, fileName: String?) throws(ImportError) {
+        let bytes: ByteStream
+        do {
+            bytes = try ByteStream(path: path)
+        } catch {
+            throw ImportError(issues: [ImportIssue(file: fileName ?? path, line: 0, problem: "cannot be read")], total: 1)
+        }
+        try self.init(parser: parser, bytes: bytes, format: format, fileName: fileName ?? path)
+    }
+
+    init(parser: Parser, bytes: ByteStream, format: ImportFormat, fileName: String) throws(ImportError) {
+        self.parser = parser
         self.fileName = fileName
         switch format {
         case .jsonl:
@@ -32,7 +56,8 @@ public struct CustomerFileReader: ImportSource {
         case .csv:
             var csv = CSVReader(bytes)
             if let header = try Self.record(from: &csv, fileName: fileName) {
-                columns = CustomerImporter.Row.Columns(names: try importer.resolve(header: header.fields, fileName: fileName))
+                columns = ImportRow.Columns(
+                    names: try parser.resolve(header: header.fields, fileName: fileName), fields: Parser.fields, headers: header.fields)
                 columnCount = header.fields.count
             }
             self.csv = csv
@@ -47,43 +72,49 @@ public struct CustomerFileReader: ImportSource {
     }
 
     public mutating func nextBatch() throws -> ImportBatch? {
-        try nextCustomers().map { ImportBatch(customers: $0) }
+        try nextItems().map(Parser.batch)
     }
 
-    /// Up to ``batchSize`` valid customers; nil at the end of a good file; throws the
-    /// listed issues at the end of a bad one.
-    mutating func nextCustomers() throws(ImportError) -> [Customer]? {
-        var customers: [Customer] = []
-        customers.reserveCapacity(Self.batchSize)
-        while customers.count < Self.batchSize, let row = try nextRow() {
-            let externalID = row.value("external_id") ?? ""
-            if !externalID.isEmpty {
-                if let first = seen[externalID] {
+    /// The whole file as one batch, for files that fit in memory; throws every bad row.
+    public consuming func all() throws(ImportError) -> ImportBatch {
+        var items: [Parser.Item] = []
+        while let batch = try nextItems() { items += batch }
+        return Parser.batch(of: items)
+    }
+
+    /// Up to ``batchSize`` valid items; nil at the end of a good file; throws the listed
+    /// issues at the end of a bad one.
+    mutating func nextItems() throws(ImportError) -> [Parser.Item]? {
+        var items: [Parser.Item] = []
+        items.reserveCapacity(Self.batchSize)
+        while items.count < Self.batchSize, let row = try nextRow() {
+            if let key = row.value(parser.uniqueKey) {
+                if let first = seen[key] {
                     issues.add(ImportIssue(
-                        file: fileName, line: row.line, column: "external_id", problem: "'\(externalID)' already appears on line \(first)"))
+                        file: fileName, line: row.line, column: row.header(parser.uniqueKey), problem: "'\(key)' already appears on line \(first)"))
                     continue
                 }
-                seen[externalID] = row.line
+                seen[key] = row.line
             }
             do {
-                let customer = try importer.customer(from: row, fileName: fileName)
-                if issues.total == 0 { customers.append(customer) }  // after a bad row, only check the rest
+                let item = try parser.item(from: row, fileName: fileName)
+                if issues.total == 0 { items.append(item) }  // after a bad row, only check the rest
             } catch {
                 for issue in error.issues { issues.add(issue) }
             }
         }
-        if customers.isEmpty {
+        if items.isEmpty {
             try issues.check()
             return nil
         }
-        return customers
+        return items
     }
 
     // MARK: - Rows
 
     /// The next row; rows with the wrong number of fields or broken JSON are listed as
     /// issues and skipped.
-    private mutating func nextRow() throws(ImportError) -> CustomerImporter.Row? {
+    private mutating func nextRow() throws(ImportError) -> ImportRow? {
         while true {
             if csv != nil {
                 guard let record = try Self.record(from: &csv!, fileName: fileName) else { return nil }
@@ -93,7 +124,7 @@ public struct CustomerFileReader: ImportSource {
                         problem: "expected \(columnCount) fields as in the header, found \(record.fields.count)"))
                     continue
                 }
-                return CustomerImporter.Row(line: record.line, texts: record.fields, columns: columns)
+                return ImportRow(line: record.line, texts: record.fields, columns: columns)
             } else {
                 var text: [UInt8] = []
                 var ended = true
@@ -113,7 +144,7 @@ public struct CustomerFileReader: ImportSource {
     }
 
     /// One JSON Lines row; nil for a blank line or a listed issue.
-    private mutating func jsonRow(_ bytes: [UInt8], line: Int) -> CustomerImporter.Row? {
+    private mutating func jsonRow(_ bytes: [UInt8], line: Int) -> ImportRow? {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             issues.add(ImportIssue(file: fileName, line: line, problem: "not valid UTF-8"))
             return nil
@@ -124,7 +155,7 @@ public struct CustomerFileReader: ImportSource {
             return nil
         }
         let keys = Array(object.keys)
-        let names = (try? importer.resolve(header: keys, fileName: fileName)) ?? keys
+        let names = (try? parser.resolve(header: keys, fileName: fileName)) ?? keys
         let texts = keys.map { key -> String in
             switch object[key] {
             case let list as [Any]: list.map { "\($0)" }.joined(separator: "|")
@@ -132,7 +163,7 @@ public struct CustomerFileReader: ImportSource {
             case let value?: "\(value)"
             }
         }
-        return CustomerImporter.Row(line: line, texts: texts, columns: CustomerImporter.Row.Columns(names: names))
+        return ImportRow(line: line, texts: texts, columns: ImportRow.Columns(names: names, fields: Parser.fields, headers: keys))
     }
 
     /// The next CSV record; a broken file (unclosed quote, invalid UTF-8) stops the import

@@ -1,0 +1,62 @@
+import CordialCore
+import Foundation
+
+/// What an import file holds: comma-separated values or one JSON object per line.
+public enum ImportFormat: String, Sendable, CaseIterable {
+    case csv, jsonl
+}
+
+/// One row's texts and which column holds which field, decided once per header.
+public struct ImportRow {
+    struct Columns {
+        /// The column of each field the header names.
+        var byField: [String: Int] = [:]
+        /// Columns that are no field: free attributes.
+        var attributes: [(name: String, column: Int)] = []
+        /// The file's own header of each column (for messages).
+        var headers: [String] = []
+
+        init(names: [String], fields: [String: [String]], headers: [String]? = nil) {
+            self.headers = headers ?? names
+            for (column, name) in names.enumerated() {
+                if fields[name] != nil { byField[name] = column } else { attributes.append((name, column)) }
+            }
+        }
+    }
+
+    var line: Int
+    var texts: [String]
+    var columns: Columns
+
+    /// The field's text without surrounding spaces; nil when missing or blank.
+    func value(_ field: String) -> String? {
+        guard let column = columns.byField[field] else { return nil }
+        let text = texts[column].trimmedOfSpaces()
+        return text.isEmpty ? nil : text
+    }
+
+    /// The file's header for `field` (what a message about it should name).
+    func header(_ field: String) -> String {
+        columns.byField[field].map { columns.headers[$0] } ?? field
+    }
+
+    /// A `|`-separated list.
+    func list(_ field: String) -> [String] {
+        guard let text = value(field) else { return [] }
+        guard text.utf8.contains(UInt8(ascii: "|")) else { return [text] }
+        return text.split(separator: "|").map { $0.trimmedOfSpaces() }.filter { !$0.isEmpty }
+    }
+
+    /// The field each header names: by `mapping` (field → header), by the field's usual
+    /// names (`fields`: field → names, compared in lower case with `_` for spaces and `-`),
+    /// or else the header itself.
+    static func names(of header: [String], fields: [String: [String]], mapping: [String: String]) -> [String] {
+        let byHeader = Dictionary(mapping.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        return header.map { title -> String in
+            if let field = byHeader[title] { return field }
+            let normal = title.trimmingCharacters(in: .whitespaces).lowercased()
+                .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+            return fields.first { $0.value.contains(normal) }?.key ?? title
+        }
+    }
+}
