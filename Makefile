@@ -7,21 +7,32 @@ CORDIAL = .build/release/cordial
 
 DEMO_DB = .build/demo.sqlite
 
-# The demo organisation: 1,000 customers in Vietnamese, Chinese and English, imported into
-# a fresh store, listed; then an example script.
+# The demo organisation: 1,000 customers in Vietnamese, Chinese and English with their
+# purchase histories, imported into a fresh store, listed; then an example script.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv
+	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv
 	$(CORDIAL) init --db $(DEMO_DB)
 	$(CORDIAL) import customers .build/demo-customers.csv --source demo --db $(DEMO_DB)
+	$(CORDIAL) import transactions .build/demo-purchases.csv --source demo --currency VND --db $(DEMO_DB)
 	$(CORDIAL) customers list --limit 8 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 
 test: dependencies
 	$(SWIFT) test
 
+BENCH_CSV = .build/bench-customers-1m.csv
+BENCH_DB = .build/bench-1m.sqlite
+
+# docs/benchmarks.md: the Lua host, then a million demo customers imported and scanned.
 bench: build
 	$(CORDIAL) bench lua
+	test -f $(BENCH_CSV) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV)
+	$(CORDIAL) bench import $(BENCH_CSV)
+	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
+	$(CORDIAL) init --db $(BENCH_DB)
+	$(CORDIAL) import customers $(BENCH_CSV) --source demo --db $(BENCH_DB)
+	$(CORDIAL) bench scan --db $(BENCH_DB)
 
 build: dependencies
 	$(SWIFT) build -c release --product cordial
