@@ -196,4 +196,61 @@ public final class SQLiteStore: Store {
             }
         }
     }
+
+    // MARK: - Staff and interactions
+
+    public func addStaff(_ staff: Staff) async throws -> Staff {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO staff (name, role, region) VALUES (?, ?, ?)", arguments: [staff.name, staff.role, staff.region])
+            var added = staff
+            added.id = db.lastInsertedRowID
+            return added
+        }
+    }
+
+    public func staff() async throws -> [Staff] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY id").map {
+                Staff(id: $0["id"], name: $0["name"], role: $0["role"], region: $0["region"])
+            }
+        }
+    }
+
+    public func record(_ interaction: Interaction) async throws -> Interaction {
+        try await writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE id = ?", arguments: [interaction.customerID.rawValue]) != nil
+            else { throw StoreError.noSuchCustomer(interaction.customerID) }
+            if let staffID = interaction.staffID,
+               try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [staffID]) == nil {
+                throw StoreError.noSuchStaff(staffID)
+            }
+            try db.execute(
+                sql: "INSERT INTO interaction (customerId, kind, time, staffId, outcome, cost, currency) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    interaction.customerID.rawValue, interaction.kind.rawValue, interaction.time, interaction.staffID,
+                    interaction.outcome, interaction.cost?.amountText, interaction.cost?.currency,
+                ])
+            var recorded = interaction
+            recorded.id = db.lastInsertedRowID
+            return recorded
+        }
+    }
+
+    public func interactions(of id: CustomerID) async throws -> [Interaction] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM interaction WHERE customerId = ? ORDER BY time, id", arguments: [id.rawValue])
+                .map { row in
+                    let kindName: String = row["kind"]
+                    guard let kind = Interaction.Kind(rawValue: kindName) else {
+                        throw CustomerRowReader.Corrupt(column: "interaction.kind")
+                    }
+                    let cost: String? = row["cost"]
+                    return Interaction(
+                        id: row["id"], customerID: CustomerID(row["customerId"]), kind: kind, time: row["time"],
+                        staffID: row["staffId"], outcome: row["outcome"],
+                        cost: cost.flatMap { Money(parsing: $0, currency: row["currency"] ?? "") })
+                }
+        }
+    }
 }

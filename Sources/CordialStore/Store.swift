@@ -37,6 +37,17 @@ public protocol Store: Sendable {
 
     /// The audit log, oldest first.
     func auditLog() async throws -> [AuditEntry]
+
+    /// Adds a member of staff; returns it with its id.
+    func addStaff(_ staff: Staff) async throws -> Staff
+    /// Every member of staff, by id.
+    func staff() async throws -> [Staff]
+
+    /// Records a contact with a customer (a visit, call, letter, gift or event); returns it
+    /// with its id. An unknown customer or member of staff is refused.
+    func record(_ interaction: Interaction) async throws -> Interaction
+    /// A customer's contacts, oldest first.
+    func interactions(of id: CustomerID) async throws -> [Interaction]
 }
 
 extension Store {
@@ -147,6 +158,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case noSuchCustomer(CustomerID)
     case staleVersion(CustomerID, expected: Int, found: Int)
     case unsupportedLocation(String)
+    case noSuchStaff(Int64)
 
     public var errorDescription: String? {
         switch self {
@@ -156,6 +168,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
             "no customer \(id)"
         case .staleVersion(let id, let expected, let found):
             "customer \(id) was changed meanwhile (version \(found), expected \(expected))"
+        case .noSuchStaff(let id):
+            "no member of staff \(id)"
         case .unsupportedLocation(let location):
             "cannot open a store at '\(location)'"
         }

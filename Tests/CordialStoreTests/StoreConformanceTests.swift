@@ -253,4 +253,27 @@ import Testing
         #expect(log.first?.detail == "request #17", "the log holds the reason, no personal data")
         await #expect(throws: StoreError.noSuchCustomer(CustomerID(999))) { try await store.forget(CustomerID(999), reason: "x") }
     }
+
+    @Test(arguments: Kind.allCases)
+    func interactionsAreRecordedWithTheirStaff(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        _ = try await store.apply(ImportBatch(customers: [Self.lan]), dryRun: false)
+        let lan = try #require(try await store.customer(source: "crm", externalID: "C-1")?.id)
+        let manager = try await store.addStaff(Staff(name: "Trần Minh", role: "account manager", region: "Miền Bắc"))
+        #expect(try await store.staff() == [manager])
+        let visit = try await store.record(Interaction(
+            customerID: lan, kind: .visit, time: Date(timeIntervalSince1970: 86_400 * 2), staffID: manager.id,
+            outcome: "gift delivered", cost: Money(parsing: "350000", currency: "VND")))
+        _ = try await store.record(Interaction(customerID: lan, kind: .call, time: Date(timeIntervalSince1970: 86_400)))
+        let recorded = try await store.interactions(of: lan)
+        #expect(recorded.map(\.kind) == [.call, .visit])
+        #expect(recorded.last == visit)
+        await #expect(throws: StoreError.noSuchStaff(999)) {
+            try await store.record(Interaction(customerID: lan, kind: .visit, time: Date(), staffID: 999))
+        }
+        await #expect(throws: StoreError.noSuchCustomer(CustomerID(999))) {
+            try await store.record(Interaction(customerID: CustomerID(999), kind: .letter, time: Date()))
+        }
+        #expect(try await store.interactions(of: lan).count == 2)
+    }
 }
