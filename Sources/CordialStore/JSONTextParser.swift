@@ -84,13 +84,6 @@ struct JSONTextParser {
         return fields
     }
 
-    mutating func document() throws -> JSONValue {
-        let value = try self.value()
-        skipSpaces()
-        guard index == bytes.count else { throw Invalid() }
-        return value
-    }
-
     private mutating func value() throws -> JSONValue {
         skipSpaces()
         guard index < bytes.count else { throw Invalid() }
