@@ -16,6 +16,11 @@ enum CustomerRowReader {
         var description: String { "customer column '\(column)' holds a value this version cannot read" }
     }
 
+    /// The customer with store id `id`, if any.
+    static func customer(_ id: CustomerID, in db: Database) throws -> Customer? {
+        try customers(db, sql: "SELECT \(columns) FROM customer WHERE id = ?", arguments: [id.rawValue]).first
+    }
+
     /// Every customer `sql` selects (it must select ``columns``).
     static func customers(_ db: Database, sql: String, arguments: [any DatabaseValueConvertible]) throws -> [Customer] {
         let statement = try db.cachedStatement(sql: sql)

@@ -85,8 +85,7 @@ public final class SQLiteStore: Store {
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
         try await writer.read { db in
-            try CustomerRowReader.customers(
-                db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id = ?", arguments: [id.rawValue]).first
+            try CustomerRowReader.customer(id, in: db)
         }
     }
 
@@ -173,9 +172,7 @@ public final class SQLiteStore: Store {
 
     public func forget(_ id: CustomerID, reason: String) async throws {
         try await writer.write { db in
-            guard let current = try CustomerRowReader.customers(
-                db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id = ?", arguments: [id.rawValue]).first
-            else { throw StoreError.noSuchCustomer(id) }
+            guard let current = try CustomerRowReader.customer(id, in: db) else { throw StoreError.noSuchCustomer(id) }
             // Kept: id, source, locale, tier, times and every purchase (anonymous aggregates).
             let erased = Customer(
                 id: id, source: current.source, externalID: "forgotten-\(id)", name: PersonName(given: "", family: ""),

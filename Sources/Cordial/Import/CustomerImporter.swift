@@ -45,22 +45,6 @@ public struct CustomerImporter: ImportRowParser {
         self.dateOrder = dateOrder
     }
 
-    /// Streams `path` through validation in batches: hand it to ``Store/apply(_:dryRun:)``.
-    /// Problems with the file as a whole (no id column, a mapping naming a missing column)
-    /// are thrown here; bad rows are thrown by the reader after the last row.
-    public func reader(path: String, format: Format, fileName: String? = nil) throws(ImportError) -> ImportFileReader<Self> {
-        try ImportFileReader(parser: self, path: path, format: format, fileName: fileName)
-    }
-
-    public func reader(data: Data, format: Format, fileName: String) throws(ImportError) -> ImportFileReader<Self> {
-        try ImportFileReader(parser: self, bytes: ByteStream(data: data), format: format, fileName: fileName)
-    }
-
-    /// The whole file as one batch, for files that fit in memory; throws every bad row.
-    public func batch(from data: Data, format: Format, fileName: String) throws(ImportError) -> ImportBatch {
-        try reader(data: data, format: format, fileName: fileName).all()
-    }
-
     // MARK: - ImportRowParser
 
     public var uniqueKey: String { "external_id" }

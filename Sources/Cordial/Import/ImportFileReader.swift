@@ -16,6 +16,24 @@ public protocol ImportRowParser: Sendable {
     static func batch(of items: [Item]) -> ImportBatch
 }
 
+extension ImportRowParser {
+    /// Streams `path` through validation in batches: hand it to ``Store/apply(_:dryRun:)``.
+    /// Problems with the file as a whole (no id column, a mapping naming a missing column)
+    /// are thrown here; bad rows are thrown by the reader after the last row.
+    public func reader(path: String, format: ImportFormat, fileName: String? = nil) throws(ImportError) -> ImportFileReader<Self> {
+        try ImportFileReader(parser: self, path: path, format: format, fileName: fileName)
+    }
+
+    public func reader(data: Data, format: ImportFormat, fileName: String) throws(ImportError) -> ImportFileReader<Self> {
+        try ImportFileReader(parser: self, bytes: ByteStream(data: data), format: format, fileName: fileName)
+    }
+
+    /// The whole file as one batch, for files that fit in memory; throws every bad row.
+    public func batch(from data: Data, format: ImportFormat, fileName: String) throws(ImportError) -> ImportBatch {
+        try reader(data: data, format: format, fileName: fileName).all()
+    }
+}
+
 /// An import file read one batch at a time, for ``Store/apply(_:dryRun:)``: the store
 /// writes each batch inside its one import transaction, so memory holds one batch however
 /// long the file. Bad rows are collected as the file is read; once there is one, no more

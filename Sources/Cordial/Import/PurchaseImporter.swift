@@ -38,14 +38,6 @@ public struct PurchaseImporter: ImportRowParser {
         self.currency = currency
     }
 
-    public func reader(path: String, format: ImportFormat, fileName: String? = nil) throws(ImportError) -> ImportFileReader<Self> {
-        try ImportFileReader(parser: self, path: path, format: format, fileName: fileName)
-    }
-
-    public func reader(data: Data, format: ImportFormat, fileName: String) throws(ImportError) -> ImportFileReader<Self> {
-        try ImportFileReader(parser: self, bytes: ByteStream(data: data), format: format, fileName: fileName)
-    }
-
     // MARK: - ImportRowParser
 
     public var uniqueKey: String { "purchase_id" }
