@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The system Lua 5.4 library and a shim of static inline wrappers for its macros,
@@ -45,13 +46,14 @@ let package = Package(
         ),
         .target(
             name: "Cordial",
-            dependencies: ["LuaHost", "CordialCore", "CordialStore"],
+            dependencies: ["LuaHost", "CordialCore", "CordialStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "cordial",
             dependencies: [
                 "Cordial", "CordialCore", "CordialStore", "LuaHost", "CLuaBench",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -2,3 +2,9 @@
 public enum CordialVersion {
     public static let current = "0.1.0"
 }
+
+extension CordialVersion {
+    /// The version of the `cordial` Lua API this host provides. A plugin declares the version
+    /// it targets (`api = 1`); the host loads plugins targeting this version or an older one.
+    public static let luaAPI = 1
+}

@@ -76,6 +76,38 @@ enum SQLiteSchema {
                 t.column("detail", .text)
             }
         }
+        migrator.registerMigration("v2: segments, runs and membership history") { db in
+            try db.create(table: "segmentRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("segment", .text).notNull()
+                t.column("plugin", .text).notNull()
+                t.column("pluginVersion", .text).notNull()
+                t.column("at", .datetime).notNull()  // the date classified as of
+                t.column("finishedAt", .datetime).notNull()
+                t.column("classified", .integer).notNull()
+                t.column("entered", .integer).notNull()
+                t.column("left", .integer).notNull()
+            }
+            try db.create(index: "segmentRun_segment", on: "segmentRun", columns: ["segment", "id"])
+            // One row per stay of a customer in a label: current rows have no `leftAt`.
+            // Membership as of a date is the rows with enteredAt <= date < leftAt.
+            try db.create(table: "segmentMember") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("segment", .text).notNull()
+                t.belongsTo("customer", onDelete: .cascade).notNull()
+                t.column("label", .text).notNull()
+                t.column("enteredAt", .datetime).notNull()
+                t.column("enteredRun", .integer).notNull().references("segmentRun")
+                t.column("leftAt", .datetime)
+                t.column("leftRun", .integer).references("segmentRun")
+            }
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX segmentMember_current ON segmentMember(segment, customerId) WHERE leftAt IS NULL;
+                CREATE INDEX segmentMember_current_customer ON segmentMember(customerId, segment, label) WHERE leftAt IS NULL;
+                CREATE INDEX segmentMember_entered ON segmentMember(segment, enteredAt);
+                CREATE INDEX segmentMember_left ON segmentMember(segment, leftAt) WHERE leftAt IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -106,6 +106,19 @@ public final class SQLiteStore: Store {
                 sql += " AND EXISTS (SELECT 1 FROM json_each(customer.tags) WHERE value = ?)"
                 arguments.append(tag)
             }
+            if let tier = query.tier {
+                sql += " AND tier = ?"
+                arguments.append(tier)
+            }
+            if let segment = query.segment {
+                sql += " AND EXISTS (SELECT 1 FROM segmentMember m WHERE m.customerId = customer.id AND m.segment = ? AND m.leftAt IS NULL"
+                arguments.append(segment)
+                if let label = query.label {
+                    sql += " AND m.label = ?"
+                    arguments.append(label)
+                }
+                sql += ")"
+            }
             sql += " ORDER BY id LIMIT ?"
             arguments.append(query.limit)
             return try CustomerRowReader.customers(db, sql: sql, arguments: arguments)
@@ -167,6 +180,26 @@ public final class SQLiteStore: Store {
             saved.updatedAt = Date()
             try Self.save(saved, into: db)
             return saved
+        }
+    }
+
+    public func apply(_ changes: [CustomerChange]) async throws {
+        guard !changes.isEmpty else { return }
+        try await writer.write { db in
+            let now = Date()
+            for change in changes {
+                guard var customer = try CustomerRowReader.customer(change.customer, in: db) else {
+                    throw StoreError.noSuchCustomer(change.customer)
+                }
+                let before = customer
+                customer.tags.removeAll { change.removeTags.contains($0) }
+                for tag in change.addTags where !customer.tags.contains(tag) { customer.tags.append(tag) }
+                for (key, value) in change.attributes { customer.attributes[key] = value }
+                guard customer != before else { continue }
+                customer.version += 1
+                customer.updatedAt = now
+                try Self.save(customer, into: db)
+            }
         }
     }
 

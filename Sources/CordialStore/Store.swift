@@ -48,6 +48,31 @@ public protocol Store: Sendable {
     func record(_ interaction: Interaction) async throws -> Interaction
     /// A customer's contacts, oldest first.
     func interactions(of id: CustomerID) async throws -> [Interaction]
+
+    /// Applies tag and attribute changes to several customers in one transaction (all or none).
+    func apply(_ changes: [CustomerChange]) async throws
+
+    // MARK: Segments
+
+    /// Hands every customer not forgotten, in ascending id order and in batches of
+    /// `batchSize`, to `body`, from one consistent read. `body` runs on the reading thread
+    /// (not Swift's cooperative pool): it may block to hold the reader back.
+    func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws
+
+    /// Makes `outcome` the segment's membership in one transaction, recording who entered
+    /// and who left which label. A run as of a date before the segment's last run is refused.
+    func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary
+
+    /// Every segment that has been run, with its current counts.
+    func segments() async throws -> [SegmentInfo]
+    /// Members per label as of `date` (nil: now).
+    func segmentCounts(_ segment: String, at date: Date?) async throws -> [String: Int]
+    /// Members as of `date` (nil: now), optionally of one label, in customer order.
+    func segmentMembers(_ segment: String, label: String?, at date: Date?, limit: Int?) async throws -> [SegmentMember]
+    /// Entries and exits, newest first.
+    func segmentHistory(_ segment: String, limit: Int) async throws -> [SegmentChange]
+    /// The customer's current label in every segment.
+    func segmentLabels(of id: CustomerID) async throws -> [String: String]
 }
 
 extension Store {
@@ -95,15 +120,38 @@ public struct CustomerQuery: Sendable, Hashable {
     public var after: CustomerID?
     public var limit: Int
     public var tag: String?
+    public var tier: String?
+    /// Members of this segment now (with ``label``: of that label only).
+    public var segment: String?
+    public var label: String?
 
-    public init(after: CustomerID? = nil, limit: Int = 100, tag: String? = nil) {
+    public init(
+        after: CustomerID? = nil, limit: Int = 100, tag: String? = nil, tier: String? = nil,
+        segment: String? = nil, label: String? = nil
+    ) {
         self.after = after
         self.limit = limit
         self.tag = tag
+        self.tier = tier
+        self.segment = segment
+        self.label = label
     }
 }
 
 /// What an import writes.
+/// A change to one customer's tags and attributes, as plugins make them.
+public struct CustomerChange: Sendable, Hashable {
+    public var customer: CustomerID
+    public var addTags: [String] = []
+    public var removeTags: [String] = []
+    /// nil removes the attribute.
+    public var attributes: [String: JSONValue?] = [:]
+
+    public init(customer: CustomerID) {
+        self.customer = customer
+    }
+}
+
 public struct ImportBatch: Sendable {
     /// How the batch's customers meet customers already in the store.
     public enum CustomerMode: Sendable {
@@ -159,6 +207,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case staleVersion(CustomerID, expected: Int, found: Int)
     case unsupportedLocation(String)
     case noSuchStaff(Int64)
+    case segmentRunBackdated(String, lastRun: Date, requested: Date)
 
     public var errorDescription: String? {
         switch self {
@@ -170,6 +219,9 @@ public enum StoreError: Error, LocalizedError, Equatable {
             "customer \(id) was changed meanwhile (version \(found), expected \(expected))"
         case .noSuchStaff(let id):
             "no member of staff \(id)"
+        case .segmentRunBackdated(let segment, let lastRun, let requested):
+            "segment '\(segment)' was last run as of \(lastRun.formatted(.iso8601)); a run as of "
+                + "\(requested.formatted(.iso8601)) would rewrite its history"
         case .unsupportedLocation(let location):
             "cannot open a store at '\(location)'"
         }

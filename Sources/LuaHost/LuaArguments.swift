@@ -21,6 +21,9 @@ public struct LuaArguments {
     /// The stack the function runs on (a coroutine's when called inside one); results are pushed here.
     @inlinable public var stack: LuaStack { LuaStack(L: L, state: state) }
 
+    /// The state the function runs in (to make Swift functions, e.g. an iterator, on the spot).
+    public var luaState: LuaState { state }
+
     /// How many arguments Lua passed.
     public var count: Int { Int(lua_gettop(L)) }
 

@@ -46,13 +46,6 @@ public struct LuaStack {
         LuaConversionError(expected: expected, got: lua_type(L, index) == LUA_TNONE ? "no value" : typeName(at: index))
     }
 
-    /// Pushes text as a Lua string (bytes, NULs kept).
-    func push(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
-        }
-    }
 
     /// The bytes of the string at `index`; the slot must hold a string.
     func bytes(at index: Int32) -> UnsafeRawBufferPointer {

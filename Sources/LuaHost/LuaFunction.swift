@@ -76,3 +76,23 @@ public struct LuaFunction: Hashable {
         return try state.callValues(ref: reference.ref, arguments)
     }
 }
+
+extension LuaFunction {
+    /// Where a Lua function was written (`plugins/rfm/plugin.lua:12`); nil for a C or Swift
+    /// function or when its state is closed.
+    public var definedAt: String? {
+        guard let state = reference.state else { return nil }
+        let L = state.activeL
+        state.ensureStack(L, 2)
+        lua_rawgeti(L, cordial_registryindex(), lua_Integer(reference.ref))
+        guard lua_type(L, -1) == LUA_TFUNCTION else {
+            cordial_pop(L, 1)
+            return nil
+        }
+        var info = lua_Debug()
+        guard lua_getinfo(L, ">S", &info) != 0, let source = info.source, info.linedefined > 0 else { return nil }
+        let name = String(cString: source)
+        guard name.hasPrefix("@") || name.hasPrefix("=") else { return nil }
+        return "\(name.dropFirst()):\(info.linedefined)"
+    }
+}

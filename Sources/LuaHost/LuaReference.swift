@@ -50,3 +50,16 @@ public struct LuaObjectBox: Hashable {
     public static func == (lhs: LuaObjectBox, rhs: LuaObjectBox) -> Bool { lhs.object === rhs.object }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(object)) }
 }
+
+/// Any Lua value held as it is (a table stays the same table, not a Swift copy).
+extension LuaReference: LuaReadable, LuaPushable {
+    public static func read(from stack: LuaStack, at index: Int32) throws(LuaConversionError) -> LuaReference {
+        stack.state.makeReference(at: index, on: stack.L)
+    }
+
+    public func push(onto stack: LuaStack) -> Int32 {
+        precondition(state === stack.state, "a Lua value from one state pushed onto another")
+        lua_rawgeti(stack.L, cordial_registryindex(), lua_Integer(ref))
+        return 1
+    }
+}

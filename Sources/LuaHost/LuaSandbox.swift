@@ -272,6 +272,15 @@ extension LuaState {
             return 2
         }
         guard LuaSandbox.isValidModuleName(name) else { return notFound("not a valid module name") }
+        if let source = moduleSources[name] {
+            do {
+                return try load(source.text, chunkName: "@" + source.displayPath).push(onto: stack)
+            } catch {
+                lua_pushnil(stack.L)
+                stack.push(error.message)
+                return 2
+            }
+        }
         guard let root = moduleRoot else { return notFound("no host module of that name") }
         let relative = name.replacingOccurrences(of: ".", with: "/")
         let candidates = [root.appendingPathComponent(relative + ".lua"), root.appendingPathComponent(relative + "/init.lua")]

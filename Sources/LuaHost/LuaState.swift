@@ -37,6 +37,10 @@ public final class LuaState {
     /// Chunk names of files are paths relative to this directory (`@plugins/x/plugin.lua`),
     /// so that messages point at files the way the user names them.
     public let chunkNameRoot: URL?
+    /// Modules held in memory, by `require` name: searched before ``moduleRoot``. A plugin's
+    /// files are read once and kept here, so that states made later (a worker pool, a reload
+    /// that failed) run the same text even when the files on disk have changed since.
+    public var moduleSources: [String: LuaSource] = [:]
     /// Where `print` writes; standard output unless the host redirects it.
     public var output: (String) -> Void = { text in
         FileHandle.standardOutput.write(Data(text.utf8))
@@ -261,7 +265,7 @@ public final class LuaState {
 
     /// Makes room for `count` more slots; stops with a clear message when Lua's stack limit is reached.
     @usableFromInline
-    func ensureStack(_ L: OpaquePointer, _ count: Int32) {
+    final func ensureStack(_ L: OpaquePointer, _ count: Int32) {
         if lua_checkstack(L, count) == 0 {
             preconditionFailure("Lua stack cannot grow by \(count) slots")
         }

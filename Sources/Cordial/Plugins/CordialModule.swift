@@ -1,0 +1,49 @@
+import CordialCore
+import LuaHost
+
+/// Installs `require "cordial"` in a state, from ``LuaAPI``'s table: each function checks its
+/// arguments, the phase and the plugin's permissions, then does its work.
+enum CordialModule {
+    /// The metatable customer views share: unknown fields and assignments are errors.
+    static let strictViewMetatable = """
+        local error, format, tostring = error, string.format, tostring
+        return {
+          __index = function(_, key)
+            error(format("no field '%s' in this customer view (see docs/lua-api.md)", tostring(key)), 2)
+          end,
+          __newindex = function(_, key)
+            error(format("a customer view is read-only (assigning '%s')", tostring(key)), 2)
+          end,
+          __metatable = false,
+        }
+        """
+
+    static func install(in state: LuaState, context: PluginContext) throws {
+        context.viewMetatable = try state.load(strictViewMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self)
+
+        var pluginType = LuaObjectType<PluginHandle>("Plugin")
+        pluginType.field("name") { $0.manifest.name }
+        pluginType.field("version") { $0.manifest.version.description }
+        pluginType.field("api") { Int64($0.manifest.api) }
+        pluginType.description { "plugin \($0.manifest.name) \($0.manifest.version)" }
+
+        var namespaces: [String: LuaTable] = [:]
+        var module = LuaTable()
+        for spec in LuaAPI.functions {
+            if spec.isMethod {
+                pluginType.method(spec.member) { _, arguments in try spec.body(context, arguments) }
+                continue
+            }
+            let function = state.dynamicFunction("cordial.\(spec.name)") { arguments in try spec.body(context, arguments) }
+            if let owner = spec.owner {
+                namespaces[owner, default: LuaTable()][spec.member] = .function(function)
+            } else {
+                module[spec.name] = .function(function)
+            }
+        }
+        for (name, table) in namespaces { module[name] = .table(table) }
+        module["api"] = .integer(Int64(CordialVersion.luaAPI))
+        try state.register(pluginType)
+        try state.registerModule("cordial", .table(module))
+    }
+}

@@ -1,0 +1,53 @@
+import CordialCore
+import CordialStore
+import LuaHost
+
+/// The `cordial.customers.update` calls of one handler run, merged per customer and written
+/// in one transaction when the handler returns (discarded when it fails).
+struct PendingCustomerChanges {
+    private(set) var byCustomer: [CustomerID: CustomerChange] = [:]
+    private(set) var order: [CustomerID] = []
+
+    var isEmpty: Bool { byCustomer.isEmpty }
+    var changes: [CustomerChange] { order.compactMap { byCustomer[$0] } }
+
+    mutating func removeAll() {
+        byCustomer = [:]
+        order = []
+    }
+
+    mutating func add(_ id: CustomerID, _ value: LuaValue, arguments: LuaArguments) throws {
+        guard let table = value.tableValue, table.array.isEmpty else {
+            throw arguments.invalid("changes", "expected a table with add_tags, remove_tags, attributes or remove_attributes")
+        }
+        var change = byCustomer[id] ?? CustomerChange(customer: id)
+        for (key, element) in table.hash {
+            switch key.stringValue {
+            case "add_tags": change.addTags += try tags(element, "add_tags", arguments)
+            case "remove_tags": change.removeTags += try tags(element, "remove_tags", arguments)
+            case "attributes":
+                guard let attributes = element.tableValue, attributes.array.isEmpty else {
+                    throw arguments.invalid("changes", "attributes must be a table of name = value")
+                }
+                for (name, attribute) in attributes.hash {
+                    guard let name = name.stringValue, !name.isEmpty else { throw arguments.invalid("changes", "attribute names are strings") }
+                    change.attributes[name] = try LuaJSON.jsonValue(attribute, path: "attributes.\(name)")
+                }
+            case "remove_attributes":
+                for name in try tags(element, "remove_attributes", arguments) { change.attributes[name] = .some(nil) }
+            default:
+                throw arguments.invalid("changes", "unknown change '\(key.stringValue ?? key.typeName)' (known: add_tags, remove_tags, attributes, remove_attributes)")
+            }
+        }
+        if byCustomer[id] == nil { order.append(id) }
+        byCustomer[id] = change
+    }
+
+    private func tags(_ value: LuaValue, _ field: String, _ arguments: LuaArguments) throws -> [String] {
+        guard let list = value.tableValue, list.hash.isEmpty, let strings = Optional(list.array.compactMap(\.stringValue)),
+              strings.count == list.array.count, strings.allSatisfy({ !$0.isEmpty }) else {
+            throw arguments.invalid("changes", "\(field) must be a list of non-empty strings")
+        }
+        return strings
+    }
+}

@@ -1,0 +1,124 @@
+import CordialCore
+import Foundation
+import LuaHost
+
+/// The plugin object `cordial.plugin` returns; segments are registered on it.
+final class PluginHandle {
+    let manifest: PluginManifest
+    init(manifest: PluginManifest) { self.manifest = manifest }
+}
+
+/// What `cordial.plugin { … }` and `plugin:segment(…)` check and record. Every refusal is a
+/// Lua error, so the admin reads it at the line of `plugin.lua` that made it.
+enum PluginDeclaration {
+    static let manifestKeys: Set<String> = ["name", "version", "api", "description", "permissions"]
+    static let segmentOptionKeys: Set<String> = ["description", "labels", "rfm"]
+
+    static func declare(_ value: LuaValue, in context: PluginContext) throws -> LuaValue {
+        guard context.phase == .registering else {
+            throw PluginAPIError("cordial.plugin can only be called while plugin.lua loads")
+        }
+        guard context.manifest == nil else { throw PluginAPIError("cordial.plugin was already called in this plugin") }
+        guard let table = value.tableValue else {
+            throw PluginAPIError("cordial.plugin expects a table (the manifest), got \(value.typeName)")
+        }
+        for key in table.hash.keys {
+            guard let name = key.stringValue, manifestKeys.contains(name) else {
+                throw PluginAPIError("unknown manifest field '\(key.stringValue ?? key.typeName)' (known: \(manifestKeys.sorted().joined(separator: ", ")))")
+            }
+        }
+        guard let name = table["name"].stringValue else { throw PluginAPIError("the manifest needs a name (a string)") }
+        guard PluginManifest.isValidName(name) else {
+            throw PluginAPIError("plugin name '\(name)' is not valid: use lower-case letters, digits and dashes, starting with a letter")
+        }
+        guard let versionText = table["version"].stringValue else { throw PluginAPIError("the manifest needs a version (a string such as \"1.0.0\")") }
+        guard let version = SemanticVersion(versionText) else {
+            throw PluginAPIError("version '\(versionText)' is not a semantic version (MAJOR.MINOR.PATCH, such as \"1.0.0\")")
+        }
+        guard let api = table["api"].integerValue else {
+            throw PluginAPIError("the manifest needs api = \(CordialVersion.luaAPI) (the cordial API version the plugin targets)")
+        }
+        guard api >= 1, api <= CordialVersion.luaAPI else {
+            throw PluginAPIError("the plugin targets cordial API \(api); this host provides API \(CordialVersion.luaAPI)")
+        }
+        let description = table["description"]
+        guard description.isNil || description.stringValue != nil else { throw PluginAPIError("description must be a string") }
+        var permissions: Set<Permission> = []
+        let listed = table["permissions"]
+        if !listed.isNil {
+            guard let list = listed.tableValue, list.hash.isEmpty else {
+                throw PluginAPIError("permissions must be a list of strings, such as { \"customers.read\" }")
+            }
+            for entry in list.array {
+                guard let text = entry.stringValue, let permission = Permission(rawValue: text) else {
+                    throw PluginAPIError("unknown permission '\(entry.stringValue ?? entry.typeName)' (known: \(Permission.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                permissions.insert(permission)
+            }
+        }
+        let manifest = PluginManifest(
+            name: name, version: version, api: Int(api), description: description.stringValue ?? "", permissions: permissions)
+        context.manifest = manifest
+        context.permissions = permissions
+        return .object(LuaObjectBox(PluginHandle(manifest: manifest)))
+    }
+
+    static func segment(_ arguments: LuaArguments, in context: PluginContext) throws {
+        guard context.phase == .registering else {
+            throw PluginAPIError("plugin:segment can only be called while plugin.lua loads")
+        }
+        let name = try arguments.get(2, "name", as: String.self)
+        guard PluginManifest.isValidName(name) else {
+            throw arguments.invalid("name", "'\(name)' is not a valid segment name: use lower-case letters, digits and dashes")
+        }
+        guard !context.segments.contains(where: { $0.name == name }) else {
+            throw PluginAPIError("segment '\(name)' is registered twice")
+        }
+        // options may be left out: plugin:segment(name, function … end)
+        var optionsValue = try arguments.value(3, "options")
+        var functionIndex = 4
+        if optionsValue.functionValue != nil {
+            optionsValue = .nil
+            functionIndex = 3
+        }
+        var description = ""
+        var labels: [String]?
+        var rfm = false
+        if !optionsValue.isNil {
+            guard let options = optionsValue.tableValue, options.array.isEmpty else {
+                throw arguments.invalid("options", "expected a table of options, got \(optionsValue.typeName)")
+            }
+            for key in options.hash.keys {
+                guard let option = key.stringValue, segmentOptionKeys.contains(option) else {
+                    throw arguments.invalid("options", "unknown option '\(key.stringValue ?? key.typeName)' (known: \(segmentOptionKeys.sorted().joined(separator: ", ")))")
+                }
+            }
+            if !options["description"].isNil {
+                guard let text = options["description"].stringValue else { throw arguments.invalid("options", "description must be a string") }
+                description = text
+            }
+            if !options["labels"].isNil {
+                guard let list = options["labels"].tableValue, list.hash.isEmpty, !list.array.isEmpty,
+                      list.array.allSatisfy({ ($0.stringValue.map(SegmentLabels.isValid)) ?? false }) else {
+                    throw arguments.invalid("options", "labels must be a non-empty list of labels (strings of 1 to 64 characters)")
+                }
+                labels = list.array.compactMap(\.stringValue)
+            }
+            if !options["rfm"].isNil {
+                guard let flag = options["rfm"].boolValue else { throw arguments.invalid("options", "rfm must be true or false") }
+                rfm = flag
+            }
+        }
+        let function = try arguments.get(Int(functionIndex), "classify", as: LuaFunction.self)
+        context.segments.append(PluginContext.SegmentFunction(
+            name: name, description: description, labels: labels, needsRFM: rfm, function: function,
+            definedAt: function.definedAt ?? context.file))
+    }
+}
+
+/// What a label may be: text of 1 to 64 characters without control characters.
+enum SegmentLabels {
+    static func isValid(_ label: String) -> Bool {
+        (1...64).contains(label.count) && !label.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+}

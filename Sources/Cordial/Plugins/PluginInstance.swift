@@ -1,0 +1,102 @@
+import CordialCore
+import Foundation
+import LuaHost
+
+/// One plugin registered in one state with its data API open: what a worker classifies with.
+/// Used on the thread that made it.
+public final class PluginInstance {
+    public let plugin: Plugin
+    public let state: LuaState
+    public let context: PluginContext
+    private let setViews: LuaFunction
+    private let classifyViews: LuaFunction
+    private let failedIndex: LuaFunction
+
+    /// The loop that hands views to a segment function. Named `[sandbox]` so that errors are
+    /// located in the plugin's code, never here.
+    static let driver = """
+        local error, type, format = error, type, string.format
+        local views, count, current = {}, 0, 0
+        local function set_views(batch) views, count, current = batch, #batch, 0 end
+        local function classify(fn, allowed, name)
+          local out = {}
+          for i = 1, count do
+            current = i
+            local label = fn(views[i])
+            if label == nil or label == false then
+              out[i] = false
+            elseif type(label) ~= "string" then
+              error(format("segment '%s' returned a %s; return a label (a string) or nil", name, type(label)), 0)
+            elseif allowed and not allowed[label] then
+              error(format("segment '%s' returned '%s', which is not one of its labels", name, label), 0)
+            else
+              out[i] = label
+            end
+          end
+          current = 0
+          return out
+        end
+        return set_views, classify, function() return current end
+        """
+
+    init(plugin: Plugin, state: LuaState, context: PluginContext) throws {
+        self.plugin = plugin
+        self.state = state
+        self.context = context
+        let functions = try state.load(Self.driver, chunkName: "=[sandbox]").callValues([])
+        guard functions.count == 3, let set = functions[0].functionValue, let classify = functions[1].functionValue,
+              let failed = functions[2].functionValue else { throw PluginAPIError("the segment driver did not load") }
+        setViews = set
+        classifyViews = classify
+        failedIndex = failed
+    }
+
+    deinit { state.close() }
+
+    /// Hands a batch of customers to the state; ``classify(_:)`` then classifies them.
+    func load(_ views: CustomerViewBatch) throws {
+        try setViews.run(views)
+    }
+
+    /// The label of each customer of the loaded batch for segment `segment`; nil: no label.
+    /// On error, the failing customer's index in the batch comes with it.
+    func classify(_ segment: PluginContext.SegmentFunction) throws(SegmentFailure) -> [String?] {
+        let allowed: LuaValue = segment.labels.map { labels in
+            .table(LuaTable(hash: Dictionary(uniqueKeysWithValues: labels.map { (.string(LuaString($0)), .boolean(true)) })))
+        } ?? .nil
+        do {
+            let result = try classifyViews.call(segment.function, allowed, segment.name, as: LuaValue.self)
+            let labels = result.tableValue?.array ?? []
+            var out: [String?] = []
+            out.reserveCapacity(labels.count)
+            for (index, label) in labels.enumerated() {
+                guard let text = label.stringValue else {
+                    out.append(nil)
+                    continue
+                }
+                guard SegmentLabels.isValid(text) else {
+                    throw SegmentFailure(
+                        index: index, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' returned a label of \(text.count) characters; labels have 1 to 64"))
+                }
+                out.append(text)
+            }
+            return out
+        } catch let error as LuaRunError {
+            let index = (try? failedIndex.call(as: Int.self)) ?? 0
+            throw SegmentFailure(index: max(0, index - 1), error: PluginError(error, fallback: segment.definedAt))
+        } catch let failure as SegmentFailure {
+            throw failure
+        } catch {
+            throw SegmentFailure(index: 0, error: PluginError(location: segment.definedAt, message: "\(error)"))
+        }
+    }
+
+    /// The segment functions this instance registered.
+    public var segments: [PluginContext.SegmentFunction] { context.segments }
+}
+
+/// A segment function failed on the customer at `index` of the batch.
+struct SegmentFailure: Error {
+    var index: Int
+    var error: PluginError
+}

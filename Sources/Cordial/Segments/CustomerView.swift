@@ -1,0 +1,76 @@
+import CordialCore
+import Foundation
+import LuaHost
+
+/// The read-only customer table a segment function (or `cordial.customers.get`) receives.
+/// Its fields are ``LuaAPI/customerClass``'s; a test holds the two together.
+///
+/// Built straight onto the Lua stack (no ``LuaTable`` in between): a segment run builds one
+/// per customer. The view and its `purchases` table share a metatable that makes reading an
+/// unknown field, or assigning one, an error: a typo (`c.purchase.count`) stops the run at its
+/// line instead of classifying on nil. Open-ended tables (`tags`, `attributes`, `segments`,
+/// `value`) read nil for absent keys.
+struct CustomerView: LuaPushable {
+    var facts: CustomerFacts
+    /// Days since 1970 of the date the view is as of (for `days_since_last`).
+    var today: Int
+    var rfm: RFMScore?
+    /// The shared strict metatable of the state (see ``CordialModule``).
+    var metatable: LuaReference?
+
+    func push(onto stack: LuaStack) -> Int32 {
+        let facts = facts
+        return stack.pushTable(fields: 20, metatable: metatable) { c in
+            c.set("id", facts.id.rawValue)
+            c.set("source", facts.source)
+            c.set("external_id", facts.externalID)
+            c.set("given_name", facts.givenName)
+            c.set("family_name", facts.familyName)
+            c.set("name", PersonName(given: facts.givenName, family: facts.familyName).display(locale: facts.locale))
+            c.set("locale", facts.locale)
+            c.set("tier", facts.tier)
+            c.set("city", facts.city)
+            c.set("region", facts.region)
+            c.set("birthday", facts.birthday)
+            c.set("created", DayText.text(ofDay: facts.createdDay))
+            c.set("tags", fields: facts.tags.count) { tags in
+                for tag in facts.tags { tags.set(tag, true) }
+            }
+            c.set("attributes", fields: facts.attributes.count) { attributes in
+                for (key, value) in facts.attributes { attributes.set(key, LuaJSON.luaValue(value)) }
+            }
+            let purchases = facts.purchases
+            c.set("purchases", fields: 5, metatable: metatable) { p in
+                p.set("count", purchases.count)
+                p.set("total", purchases.total)
+                p.set("first", purchases.firstDay.map(DayText.text(ofDay:)))
+                p.set("last", purchases.lastDay.map(DayText.text(ofDay:)))
+                p.set("days_since_last", purchases.lastDay.map { today - $0 })
+            }
+            c.set("segments", fields: facts.labels.count) { segments in
+                for (segment, label) in facts.labels { segments.set(segment, label) }
+            }
+            c.set("value", fields: 1) { value in
+                if let rfm {
+                    value.set("rfm", fields: 4) { score in
+                        score.set("r", rfm.recency)
+                        score.set("f", rfm.frequency)
+                        score.set("m", rfm.monetary)
+                        score.set("score", rfm.code)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Many views as one array, the unit a worker classifies.
+struct CustomerViewBatch: LuaPushable {
+    var views: [CustomerView]
+
+    func push(onto stack: LuaStack) -> Int32 {
+        stack.pushTable(arrayCount: views.count) { array in
+            for (index, view) in views.enumerated() { array.set(index + 1, view) }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// Recency, frequency and monetary scores of one customer, each 1 (lowest) to 5 (best),
+/// by quintiles of the customers who have bought anything.
+public struct RFMScore: Sendable, Hashable {
+    public var recency: Int
+    public var frequency: Int
+    public var monetary: Int
+
+    public init(recency: Int, frequency: Int, monetary: Int) {
+        self.recency = recency
+        self.frequency = frequency
+        self.monetary = monetary
+    }
+
+    /// "545": the usual way RFM cells are written.
+    public var code: String { "\(recency)\(frequency)\(monetary)" }
+}
+
+/// Quintile cut points of a population, and scores against them.
+///
+/// A customer's score is 1 + the number of cut points their value is above (for recency:
+/// below, fewer days is better). Equal values always get the same score, so a quintile can
+/// hold more or less than a fifth when many customers tie (most CDNOW customers bought once).
+public struct RFMScorer: Sendable {
+    public var recencyCuts: [Double]
+    public var frequencyCuts: [Double]
+    public var monetaryCuts: [Double]
+
+    /// `purchases`: each customer with purchases; recency in days since the last one as of the scoring date.
+    public init(recencyDays: [Double], frequency: [Double], monetary: [Double]) {
+        recencyCuts = Self.quintileCuts(recencyDays)
+        frequencyCuts = Self.quintileCuts(frequency)
+        monetaryCuts = Self.quintileCuts(monetary)
+    }
+
+    public func score(recencyDays: Double, frequency: Double, monetary: Double) -> RFMScore {
+        RFMScore(
+            recency: 5 - Self.above(recencyDays, recencyCuts),
+            frequency: 1 + Self.above(frequency, frequencyCuts),
+            monetary: 1 + Self.above(monetary, monetaryCuts))
+    }
+
+    /// The 20th, 40th, 60th and 80th percentiles (nearest rank).
+    static func quintileCuts(_ values: [Double]) -> [Double] {
+        guard !values.isEmpty else { return [] }
+        let sorted = values.sorted()
+        return (1...4).map { fifth in sorted[min(sorted.count - 1, (sorted.count * fifth) / 5)] }
+    }
+
+    /// How many cut points `value` is strictly above (0...4).
+    private static func above(_ value: Double, _ cuts: [Double]) -> Int {
+        cuts.reduce(0) { $0 + (value > $1 ? 1 : 0) }
+    }
+}

@@ -1,0 +1,220 @@
+import CordialCore
+import Foundation
+import GRDB
+
+/// Segmentation: the facts scan that feeds segment functions, and materialized membership
+/// with its history (DESIGN.md decision 5).
+extension SQLiteStore {
+    public func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws {
+        try await writer.read { db in
+            // Three cursors in customer order, merged here: one read, one snapshot, and the
+            // purchase totals come from one pass over the purchase index instead of a query
+            // per customer.
+            let customers = try SQLiteRows(db, sql: """
+                SELECT id, source, externalID, givenName, familyName, locale, tier, city, region, birthday,
+                       createdAt, tags, attributes
+                FROM customer WHERE forgottenAt IS NULL ORDER BY id
+                """)
+            let purchases = try SQLiteRows(db, sql: """
+                SELECT customerId, count(*), sum(CAST(amount AS REAL)), min(time), max(time)
+                FROM purchase GROUP BY customerId ORDER BY customerId
+                """)
+            let labels = try SQLiteRows(db, sql: """
+                SELECT customerId, segment, label FROM segmentMember INDEXED BY segmentMember_current_customer
+                WHERE leftAt IS NULL ORDER BY customerId
+                """)
+            var purchasesLeft = try purchases.next()
+            var labelsLeft = try labels.next()
+            var batch: [CustomerFacts] = []
+            batch.reserveCapacity(batchSize)
+            while try customers.next() {
+                let id = customers.integer(0)
+                var facts = CustomerFacts(
+                    id: CustomerID(id), source: customers.text(1) ?? "", externalID: customers.text(2) ?? "",
+                    givenName: customers.text(3) ?? "", familyName: customers.text(4) ?? "",
+                    locale: customers.text(5) ?? "en", tier: customers.text(6), city: customers.text(7),
+                    region: customers.text(8), birthday: customers.text(9), createdDay: customers.day(10) ?? 0,
+                    tags: try customers.strings(11), attributes: try customers.object(12))
+                while purchasesLeft && purchases.integer(0) < id { purchasesLeft = try purchases.next() }
+                if purchasesLeft && purchases.integer(0) == id {
+                    facts.purchases = PurchaseFacts(
+                        count: Int(purchases.integer(1)), total: purchases.double(2),
+                        firstDay: purchases.day(3), lastDay: purchases.day(4))
+                }
+                while labelsLeft && labels.integer(0) < id { labelsLeft = try labels.next() }
+                while labelsLeft && labels.integer(0) == id {
+                    facts.labels[labels.text(1) ?? ""] = labels.text(2) ?? ""
+                    labelsLeft = try labels.next()
+                }
+                batch.append(facts)
+                if batch.count == batchSize {
+                    try body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { try body(batch) }
+        }
+    }
+
+    public func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary {
+        try await writer.write { db in
+            if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [outcome.segment]),
+               outcome.at < last {
+                throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)
+            }
+            let stamp = CustomerRow.storedText(outcome.at)
+            try db.execute(
+                sql: """
+                    INSERT INTO segmentRun (segment, plugin, pluginVersion, at, finishedAt, classified, entered, left)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, 0)
+                    """,
+                arguments: [outcome.segment, outcome.plugin, outcome.pluginVersion, stamp, CustomerRow.storedText(Date()), outcome.customers.count])
+            let run = db.lastInsertedRowID
+
+            // Merge the current members (in customer order) with the new labels (in customer order).
+            var leaving: [Int64] = []
+            var entering: [(CustomerID, String)] = []
+            var counts: [String: Int] = [:]
+            var unchanged = 0
+            let current = try SQLiteRows(db, sql: """
+                SELECT id, customerId, label FROM segmentMember INDEXED BY segmentMember_current
+                WHERE segment = ? AND leftAt IS NULL ORDER BY customerId
+                """, arguments: [outcome.segment])
+            var currentLeft = try current.next()
+            var previous: Int64 = .min
+            for (index, customer) in outcome.customers.enumerated() {
+                precondition(customer.rawValue > previous, "segment outcomes are in ascending customer order")
+                previous = customer.rawValue
+                while currentLeft && current.integer(1) < customer.rawValue {
+                    leaving.append(current.integer(0))  // no longer classified (forgotten, removed)
+                    currentLeft = try current.next()
+                }
+                let label = outcome.labels[index]
+                if let label { counts[label, default: 0] += 1 }
+                if currentLeft && current.integer(1) == customer.rawValue {
+                    if current.text(2) == label {
+                        unchanged += 1
+                    } else {
+                        leaving.append(current.integer(0))
+                        if let label { entering.append((customer, label)) }
+                    }
+                    currentLeft = try current.next()
+                } else if let label {
+                    entering.append((customer, label))
+                }
+            }
+            while currentLeft {
+                leaving.append(current.integer(0))
+                currentLeft = try current.next()
+            }
+
+            var leave = try BoundStatement(db, sql: "UPDATE segmentMember SET leftAt = ?, leftRun = ? WHERE id = ?")
+            for row in leaving {
+                leave.bind(stamp)
+                leave.bind(run)
+                leave.bind(row)
+                try leave.run(db)
+            }
+            var enter = try BoundStatement(db, sql: """
+                INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES (?, ?, ?, ?, ?)
+                """)
+            for (customer, label) in entering {
+                enter.bind(outcome.segment)
+                enter.bind(customer.rawValue)
+                enter.bind(label)
+                enter.bind(stamp)
+                enter.bind(run)
+                try enter.run(db)
+            }
+            try db.execute(
+                sql: "UPDATE segmentRun SET entered = ?, left = ?, finishedAt = ? WHERE id = ?",
+                arguments: [entering.count, leaving.count, CustomerRow.storedText(Date()), run])
+            return SegmentRunSummary(
+                segment: outcome.segment, run: run, classified: outcome.customers.count, entered: entering.count,
+                left: leaving.count, unchanged: unchanged, counts: counts)
+        }
+    }
+
+    public func segments() async throws -> [SegmentInfo] {
+        try await writer.read { db in
+            let runs = try Row.fetchAll(db, sql: """
+                SELECT segment, plugin, pluginVersion, at FROM segmentRun
+                WHERE id IN (SELECT max(id) FROM segmentRun GROUP BY segment) ORDER BY segment
+                """)
+            return try runs.map { run in
+                let name: String = run["segment"]
+                return SegmentInfo(
+                    name: name, plugin: run["plugin"], pluginVersion: run["pluginVersion"], lastRun: run["at"],
+                    counts: try Self.counts(of: name, at: nil, in: db))
+            }
+        }
+    }
+
+    public func segmentCounts(_ segment: String, at date: Date?) async throws -> [String: Int] {
+        try await writer.read { db in try Self.counts(of: segment, at: date, in: db) }
+    }
+
+    public func segmentMembers(_ segment: String, label: String?, at date: Date?, limit: Int?) async throws -> [SegmentMember] {
+        try await writer.read { db in
+            var sql = "SELECT customerId, label, enteredAt FROM segmentMember WHERE segment = ? AND "
+            var arguments: StatementArguments = [segment]
+            sql += Self.membershipCondition(at: date, arguments: &arguments)
+            if let label {
+                sql += " AND label = ?"
+                arguments += [label]
+            }
+            sql += " ORDER BY customerId"
+            if let limit {
+                sql += " LIMIT ?"
+                arguments += [limit]
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                SegmentMember(customer: CustomerID(row[0] as Int64), label: row[1], since: row[2])
+            }
+        }
+    }
+
+    public func segmentHistory(_ segment: String, limit: Int) async throws -> [SegmentChange] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT time, kind, customerId, label, pluginVersion FROM (
+                  SELECT m.enteredAt AS time, 'entered' AS kind, m.customerId, m.label, r.pluginVersion, m.id AS rowOrder
+                  FROM segmentMember m JOIN segmentRun r ON r.id = m.enteredRun WHERE m.segment = ?
+                  UNION ALL
+                  SELECT m.leftAt, 'left', m.customerId, m.label, r.pluginVersion, m.id
+                  FROM segmentMember m JOIN segmentRun r ON r.id = m.leftRun WHERE m.segment = ? AND m.leftAt IS NOT NULL
+                ) ORDER BY time DESC, customerId, kind DESC LIMIT ?
+                """, arguments: [segment, segment, limit])
+            return rows.map { row in
+                SegmentChange(
+                    time: row["time"], kind: SegmentChange.Kind(rawValue: row["kind"]) ?? .entered,
+                    customer: CustomerID(row["customerId"] as Int64), label: row["label"], pluginVersion: row["pluginVersion"])
+            }
+        }
+    }
+
+    public func segmentLabels(of id: CustomerID) async throws -> [String: String] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT segment, label FROM segmentMember WHERE customerId = ? AND leftAt IS NULL", arguments: [id.rawValue])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as String) })
+        }
+    }
+
+    /// Members as of `date` (nil: now) entered on or before it and had not left by then.
+    private static func membershipCondition(at date: Date?, arguments: inout StatementArguments) -> String {
+        guard let date else { return "leftAt IS NULL" }
+        let stamp = CustomerRow.storedText(date)
+        arguments += [stamp, stamp]
+        return "enteredAt <= ? AND (leftAt IS NULL OR leftAt > ?)"
+    }
+
+    private static func counts(of segment: String, at date: Date?, in db: Database) throws -> [String: Int] {
+        var arguments: StatementArguments = [segment]
+        let condition = membershipCondition(at: date, arguments: &arguments)
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT label, count(*) FROM segmentMember WHERE segment = ? AND \(condition) GROUP BY label",
+            arguments: arguments)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
+    }
+}
