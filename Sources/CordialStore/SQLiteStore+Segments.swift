@@ -56,6 +56,21 @@ extension SQLiteStore {
         }
     }
 
+    public func purchaseFacts() async throws -> [PurchaseFacts] {
+        try await writer.read { db in
+            let rows = try SQLiteRows(db, sql: """
+                SELECT count(*), sum(CAST(p.amount AS REAL)), min(p.time), max(p.time)
+                FROM purchase p JOIN customer c ON c.id = p.customerId WHERE c.forgottenAt IS NULL
+                GROUP BY p.customerId
+                """)
+            var facts: [PurchaseFacts] = []
+            while try rows.next() {
+                facts.append(PurchaseFacts(count: Int(rows.integer(0)), total: rows.double(1), firstDay: rows.day(2), lastDay: rows.day(3)))
+            }
+            return facts
+        }
+    }
+
     public func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary {
         try await writer.write { db in
             if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [outcome.segment]),

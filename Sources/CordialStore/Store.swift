@@ -59,6 +59,10 @@ public protocol Store: Sendable {
     /// (not Swift's cooperative pool): it may block to hold the reader back.
     func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws
 
+    /// The purchase summary of every customer not forgotten who bought anything (for
+    /// population statistics such as RFM quintiles).
+    func purchaseFacts() async throws -> [PurchaseFacts]
+
     /// Makes `outcome` the segment's membership in one transaction, recording who entered
     /// and who left which label. A run as of a date before the segment's last run is refused.
     func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary

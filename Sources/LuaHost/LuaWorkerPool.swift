@@ -41,6 +41,11 @@ public final class LuaWorkerPool: Sendable {
         }
     }
 
+    /// Queues `body` on worker `index`'s thread and returns at once; `body` reports its own outcome.
+    public func submit(on index: Int, _ body: @escaping @Sendable (LuaState) -> Void) {
+        workers[index].enqueue(body)
+    }
+
     /// Runs `body` on worker `index`'s thread and blocks the calling thread until it is done.
     public func performAndWait<T: Sendable>(on index: Int, _ body: @escaping @Sendable (LuaState) throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)

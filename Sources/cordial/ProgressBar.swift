@@ -3,8 +3,9 @@ import Foundation
 
 /// A one-line progress bar on standard error, drawn only when standard error is a terminal
 /// (scripts and logs get no carriage returns) and redrawn at most ten times a second.
-final class ProgressBar: @unchecked Sendable {  // unchecked: used from one task at a time
+final class ProgressBar: @unchecked Sendable {  // unchecked: guarded by `lock`
     private let label: String
+    private let lock = NSLock()
     private let enabled = isatty(STDERR_FILENO) == 1
     private var lastDrawn = Date.distantPast
     private var drawn = false
@@ -14,6 +15,8 @@ final class ProgressBar: @unchecked Sendable {  // unchecked: used from one task
     }
 
     func update(_ fraction: Double) {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled, Date().timeIntervalSince(lastDrawn) >= 0.1 else { return }
         lastDrawn = Date()
         let width = 30

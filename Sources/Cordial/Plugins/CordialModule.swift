@@ -18,8 +18,10 @@ enum CordialModule {
         }
         """
 
-    static func install(in state: LuaState, context: PluginContext) throws {
-        context.viewMetatable = try state.load(strictViewMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self)
+    static func install(in state: LuaState, context: PluginContext, module name: String = "cordial") throws {
+        if context.viewMetatable == nil {
+            context.viewMetatable = try state.load(strictViewMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self)
+        }
 
         var pluginType = LuaObjectType<PluginHandle>("Plugin")
         pluginType.field("name") { $0.manifest.name }
@@ -29,12 +31,12 @@ enum CordialModule {
 
         var namespaces: [String: LuaTable] = [:]
         var module = LuaTable()
-        for spec in LuaAPI.functions {
+        for spec in LuaAPI.functions where spec.module == name {
             if spec.isMethod {
                 pluginType.method(spec.member) { _, arguments in try spec.body(context, arguments) }
                 continue
             }
-            let function = state.dynamicFunction("cordial.\(spec.name)") { arguments in try spec.body(context, arguments) }
+            let function = state.dynamicFunction("\(name).\(spec.name)") { arguments in try spec.body(context, arguments) }
             if let owner = spec.owner {
                 namespaces[owner, default: LuaTable()][spec.member] = .function(function)
             } else {
@@ -42,8 +44,10 @@ enum CordialModule {
             }
         }
         for (name, table) in namespaces { module[name] = .table(table) }
-        module["api"] = .integer(Int64(CordialVersion.luaAPI))
-        try state.register(pluginType)
-        try state.registerModule("cordial", .table(module))
+        if name == "cordial" {
+            module["api"] = .integer(Int64(CordialVersion.luaAPI))
+            try state.register(pluginType)
+        }
+        try state.registerModule(name, .table(module))
     }
 }

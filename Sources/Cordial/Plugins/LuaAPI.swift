@@ -7,7 +7,7 @@ import LuaHost
 /// The `cordial` Lua module, function by function: the one source of truth for registration
 /// (``CordialModule``), `docs/lua-api.md` and `docs/lua/cordial.d.lua` (``LuaAPIDocs``).
 public enum LuaAPI {
-    public static let functions: [LuaAPIFunction] = plugins + customers + segments + logging + json + dates + formatting
+    public static let functions: [LuaAPIFunction] = plugins + customers + segments + logging + json + dates + formatting + PluginTestAPI.functions
 
     // MARK: - Plugins
 
@@ -69,7 +69,7 @@ public enum LuaAPI {
             } else {
                 throw arguments.invalid("id", "expected a store id or \"SOURCE:EXTERNAL_ID\", got \(id.typeName == "string" ? "'\(id.stringValue ?? "")'" : id.typeName)")
             }
-            return view.map { CustomerView(facts: $0, today: today, metatable: context.viewMetatable) }
+            return CustomerViewValue(view: view.map { CustomerView(facts: $0, today: today) }, metatable: context.viewMetatable)
         },
         LuaAPIFunction(
             "customers.find", "Customers matching every given filter, in id order (at most `limit`, 100 by default, 1000 at most).",
@@ -84,7 +84,7 @@ public enum LuaAPI {
             let store = try context.store(for: "cordial.customers.find", needs: .customersRead)
             let query = try CustomerFilter.query(arguments, at: 1)
             let facts = try waitForStore { try await CustomerFacts.find(query, in: store) }
-            return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber, metatable: context.viewMetatable) })
+            return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatable: context.viewMetatable)
         },
         LuaAPIFunction(
             "customers.count", "How many customers the store holds.",
@@ -117,7 +117,7 @@ public enum LuaAPI {
                     return LuaValue.nil
                 }
                 after = last.id
-                return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber, metatable: context.viewMetatable) })
+                return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatable: context.viewMetatable)
             }
         },
         LuaAPIFunction(

@@ -31,6 +31,8 @@ public struct LuaAPIFunction: Sendable {
 
     /// `customers.get` (in the module) or `Plugin:segment` (a method of an object the API returns).
     public var name: String
+    /// The module that holds it: `cordial`, or `cordial.test` (plugin tests only).
+    public var module: String
     public var summary: String
     public var parameters: [Parameter]
     public var results: [Result]
@@ -44,11 +46,12 @@ public struct LuaAPIFunction: Sendable {
     let body: @Sendable (PluginContext, LuaArguments) throws -> any LuaPushable
 
     init(
-        _ name: String, _ summary: String, parameters: [Parameter] = [], results: [Result] = [], since: Int = 1,
+        _ name: String, _ summary: String, module: String = "cordial", parameters: [Parameter] = [], results: [Result] = [], since: Int = 1,
         permission: Permission? = nil, example: String? = nil,
         body: @escaping @Sendable (PluginContext, LuaArguments) throws -> any LuaPushable
     ) {
         self.name = name
+        self.module = module
         self.summary = summary
         self.parameters = parameters
         self.results = results

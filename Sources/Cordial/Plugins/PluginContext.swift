@@ -36,6 +36,8 @@ public final class PluginContext {
     /// The permissions in force: the manifest's for a plugin, all of them for a staff script.
     public internal(set) var permissions: Set<Permission>
     let store: (any Store)?
+    /// Set while a plugin's tests run (`cordial plugins test`).
+    var testSession: PluginTestSession?
     public var logger: Logger
     /// The date "today" is for the script: the run's as-of date.
     public var today: Date

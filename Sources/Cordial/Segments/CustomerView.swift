@@ -10,15 +10,14 @@ import LuaHost
 /// unknown field, or assigning one, an error: a typo (`c.purchase.count`) stops the run at its
 /// line instead of classifying on nil. Open-ended tables (`tags`, `attributes`, `segments`,
 /// `value`) read nil for absent keys.
-struct CustomerView: LuaPushable {
+struct CustomerView: Sendable {
     var facts: CustomerFacts
     /// Days since 1970 of the date the view is as of (for `days_since_last`).
     var today: Int
     var rfm: RFMScore?
-    /// The shared strict metatable of the state (see ``CordialModule``).
-    var metatable: LuaReference?
 
-    func push(onto stack: LuaStack) -> Int32 {
+    /// Pushes the view; `metatable` is the state's shared strict metatable (see ``CordialModule``).
+    func push(onto stack: LuaStack, metatable: LuaReference?) -> Int32 {
         let facts = facts
         return stack.pushTable(fields: 20, metatable: metatable) { c in
             c.set("id", facts.id.rawValue)
@@ -64,13 +63,27 @@ struct CustomerView: LuaPushable {
     }
 }
 
+/// One view as a Lua value (nil when there is no customer).
+struct CustomerViewValue: LuaPushable {
+    var view: CustomerView?
+    var metatable: LuaReference?
+
+    func push(onto stack: LuaStack) -> Int32 {
+        guard let view else { return LuaValue.nil.push(onto: stack) }
+        return view.push(onto: stack, metatable: metatable)
+    }
+}
+
 /// Many views as one array, the unit a worker classifies.
 struct CustomerViewBatch: LuaPushable {
     var views: [CustomerView]
+    var metatable: LuaReference?
 
     func push(onto stack: LuaStack) -> Int32 {
         stack.pushTable(arrayCount: views.count) { array in
-            for (index, view) in views.enumerated() { array.set(index + 1, view) }
+            for (index, view) in views.enumerated() {
+                array.set(index + 1, CustomerViewValue(view: view, metatable: metatable))
+            }
         }
     }
 }

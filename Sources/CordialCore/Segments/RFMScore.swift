@@ -39,11 +39,11 @@ public struct RFMScorer: Sendable {
             monetary: 1 + Self.above(monetary, monetaryCuts))
     }
 
-    /// The 20th, 40th, 60th and 80th percentiles (nearest rank).
+    /// The 20th, 40th, 60th and 80th percentiles by nearest rank (the value at rank ⌈p·n⌉).
     static func quintileCuts(_ values: [Double]) -> [Double] {
         guard !values.isEmpty else { return [] }
         let sorted = values.sorted()
-        return (1...4).map { fifth in sorted[min(sorted.count - 1, (sorted.count * fifth) / 5)] }
+        return (1...4).map { fifth in sorted[max(0, (sorted.count * fifth + 4) / 5 - 1)] }
     }
 
     /// How many cut points `value` is strictly above (0...4).

@@ -1,0 +1,115 @@
+import Foundation
+import LuaHost
+
+/// The plugins in service, loaded from one or more plugin folders (`--plugins`, repeatable).
+///
+/// ``reload()`` re-reads the folders and swaps the whole set at once: a run that started
+/// keeps the set it took (``plugins`` is a value), the next run sees the new one. A plugin
+/// whose new version fails to load stays in service in its previous version, and the reason
+/// is reported (DESIGN.md decision 6).
+public final class PluginRegistry: @unchecked Sendable {
+    /// What a reload did.
+    public struct ReloadReport: Sendable {
+        /// Plugins loaded or reloaded from changed files.
+        public var loaded: [String] = []
+        /// Plugins whose files had not changed.
+        public var unchanged: [String] = []
+        /// Plugins gone from the folders.
+        public var removed: [String] = []
+        /// Errors; a plugin named here with a previous version keeps that version in service.
+        public var problems: [PluginError] = []
+        /// Plugins kept in their previous version because the new one failed.
+        public var kept: [String] = []
+    }
+
+    public let roots: [URL]
+    public let loader: PluginLoader
+    private let lock = NSLock()
+    private var current: [Plugin] = []
+    private var currentProblems: [PluginError] = []
+
+    public init(roots: [URL], loader: PluginLoader = PluginLoader()) {
+        self.roots = roots
+        self.loader = loader
+    }
+
+    /// The plugins in service, by folder order then name.
+    public var plugins: [Plugin] { lock.withLock { current } }
+    /// The problems of the last reload.
+    public var problems: [PluginError] { lock.withLock { currentProblems } }
+
+    public func plugin(named name: String) -> Plugin? { plugins.first { $0.name == name } }
+
+    /// The plugin that registered segment `name`.
+    public func segment(named name: String) -> (plugin: Plugin, segment: Plugin.Segment)? {
+        for plugin in plugins {
+            if let segment = plugin.segments.first(where: { $0.name == name }) { return (plugin, segment) }
+        }
+        return nil
+    }
+
+    @discardableResult
+    public func reload() -> ReloadReport {
+        let previous = lock.withLock { current }
+        var report = ReloadReport()
+        var next: [Plugin] = []
+        var pluginNames: [String: String] = [:]  // plugin name → its plugin.lua
+        var segmentNames: [String: String] = [:]  // segment name → where it is defined
+        for directory in discover(&report) {
+            let old = previous.first { $0.directory.standardizedFileURL == directory.standardizedFileURL }
+            var plugin: Plugin
+            if let old, old.fingerprint == PluginLoader.fingerprint(of: directory) {
+                plugin = old
+                report.unchanged.append(old.name)
+            } else {
+                do {
+                    plugin = try loader.load(directory: directory)
+                    report.loaded.append(plugin.name)
+                } catch {
+                    report.problems.append(error)
+                    guard let old else { continue }
+                    plugin = old
+                    report.kept.append(old.name)
+                }
+            }
+            if let first = pluginNames[plugin.name] {
+                report.problems.append(PluginError(location: plugin.main.displayPath, message: "plugin '\(plugin.name)' is already loaded from \(first)"))
+                continue
+            }
+            if let clash = plugin.segments.first(where: { segmentNames[$0.name] != nil }) {
+                report.problems.append(PluginError(
+                    location: clash.definedAt, message: "segment '\(clash.name)' is already registered at \(segmentNames[clash.name]!)"))
+                continue
+            }
+            pluginNames[plugin.name] = plugin.main.displayPath
+            for segment in plugin.segments { segmentNames[segment.name] = segment.definedAt }
+            next.append(plugin)
+        }
+        report.removed = previous.map(\.name).filter { name in !next.contains { $0.name == name } }
+        lock.withLock {
+            current = next
+            currentProblems = report.problems
+        }
+        return report
+    }
+
+    /// Plugin folders: every folder under each root that is not hidden.
+    private func discover(_ report: inout ReloadReport) -> [URL] {
+        var directories: [URL] = []
+        for root in roots {
+            let display = LuaState.displayPath(of: root, relativeTo: loader.chunkNameRoot)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                report.problems.append(PluginError(location: display, message: "no plugin folder here"))
+                continue
+            }
+            let entries = (try? FileManager.default.contentsOfDirectory(
+                at: root, includingPropertiesForKeys: [.isDirectoryKey], options: [.skipsHiddenFiles])) ?? []
+            for entry in entries.sorted(by: { $0.lastPathComponent < $1.lastPathComponent })
+            where (try? entry.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                directories.append(entry)
+            }
+        }
+        return directories
+    }
+}

@@ -1,0 +1,114 @@
+import CordialCore
+import CordialStore
+import Foundation
+import Logging
+import LuaHost
+
+/// The state of one test file: its temporary store, its cases, fixture numbering.
+final class PluginTestSession {
+    let store: SQLiteStore
+    var cases: [(String, LuaFunction)] = []
+    private var customers = 0
+
+    init(store: SQLiteStore) {
+        self.store = store
+    }
+
+    func nextCustomer() -> Int {
+        customers += 1
+        return customers
+    }
+
+    /// The label `segment` gives a stored customer, as a run would compute it today.
+    func classify(_ segment: PluginContext.SegmentFunction, customer id: CustomerID, context: PluginContext) throws -> String? {
+        let store = store
+        guard let facts = try waitForStore({ try await CustomerFacts.load(id, from: store) }) else {
+            throw PluginAPIError("no fixture customer \(id)")
+        }
+        let today = context.todayNumber
+        var rfm: RFMScore?
+        if segment.needsRFM, facts.purchases.count > 0, let last = facts.purchases.lastDay {
+            let population = try waitForStore { try await store.purchaseFacts() }
+            let scorer = RFMScorer(
+                recencyDays: population.map { Double(today - ($0.lastDay ?? today)) }, frequency: population.map { Double($0.count) },
+                monetary: population.map(\.total))
+            rfm = scorer.score(recencyDays: Double(today - last), frequency: Double(facts.purchases.count), monetary: facts.purchases.total)
+        }
+        let view = CustomerViewValue(view: CustomerView(facts: facts, today: today, rfm: rfm), metatable: context.viewMetatable)
+        let label = try segment.function.call(view, as: LuaValue.self)
+        if label.isNil { return nil }
+        guard let text = label.stringValue else {
+            throw PluginAPIError("segment '\(segment.name)' returned a \(label.typeName); return a label (a string) or nil")
+        }
+        if let labels = segment.labels, !labels.contains(text) {
+            throw PluginAPIError("segment '\(segment.name)' returned '\(text)', which is not one of its labels")
+        }
+        return text
+    }
+}
+
+/// Runs a plugin's `tests/*_test.lua`: each file in a fresh state with the plugin registered,
+/// `require "cordial.test"` and an empty temporary store; each `test.case` reported apart.
+public struct PluginTestRunner {
+    public struct Result: Sendable {
+        /// "file: case name"
+        public var name: String
+        public var failure: PluginError?
+    }
+
+    public var loader: PluginLoader
+    public var limits = LuaLimits(memoryBytes: 64 << 20, timeSeconds: 5)
+
+    public init(loader: PluginLoader) {
+        self.loader = loader
+    }
+
+    /// Runs every test file of `plugin`. Blocks: call it from a thread that may wait (not Swift's cooperative pool).
+    public func run(_ plugin: Plugin) -> [Result] {
+        plugin.tests.flatMap { run(file: $0, of: plugin) }
+    }
+
+    private func run(file: URL, of plugin: Plugin) -> [Result] {
+        let display = LuaState.displayPath(of: file, relativeTo: loader.chunkNameRoot)
+        let session: PluginTestSession
+        let instance: PluginInstance
+        let source: LuaSource
+        do {
+            let store = try SQLiteStore()
+            try waitForStore { try await store.migrate() }
+            session = PluginTestSession(store: store)
+            instance = try loader.instantiate(plugin, store: store, logger: Logger(label: "cordial.plugins.test"), limits: limits)
+            instance.context.testSession = session
+            try CordialModule.install(in: instance.state, context: instance.context, module: "cordial.test")
+            source = LuaSource(text: try String(contentsOf: file, encoding: .utf8), displayPath: display)
+        } catch let error as PluginError {
+            return [Result(name: display, failure: error)]
+        } catch {
+            return [Result(name: display, failure: PluginError(location: display, message: "\(error)"))]
+        }
+        do {
+            try instance.state.load(source).run()
+        } catch let error as LuaLoadError {
+            return [Result(name: display, failure: PluginError(error, file: display))]
+        } catch let error as LuaRunError {
+            return [Result(name: display, failure: PluginError(error, fallback: display))]
+        } catch {
+            return [Result(name: display, failure: PluginError(location: display, message: "\(error)"))]
+        }
+        let context = instance.context
+        return session.cases.map { name, body in
+            context.pendingChanges.removeAll()
+            do {
+                try body.run()
+                let changes = context.pendingChanges.changes
+                let store = session.store
+                try waitForStore { try await store.apply(changes) }
+                return Result(name: "\(file.lastPathComponent): \(name)", failure: nil)
+            } catch let error as LuaRunError {
+                return Result(name: "\(file.lastPathComponent): \(name)", failure: PluginError(error, fallback: display))
+            } catch {
+                return Result(name: "\(file.lastPathComponent): \(name)", failure: PluginError(location: display, message: "\(error)"))
+            }
+        }
+    }
+}

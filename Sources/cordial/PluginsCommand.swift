@@ -1,0 +1,101 @@
+import ArgumentParser
+import Cordial
+import CordialCore
+import Foundation
+import LuaHost
+
+/// `cordial plugins list|check|new|test`
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins", abstract: "List, check, create and test Lua plugins.",
+        subcommands: [ListPlugins.self, CheckPlugins.self, NewPlugin.self, TestPlugins.self])
+}
+
+struct ListPlugins: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The plugins in the plugin folders and what they register.")
+
+    @OptionGroup var pluginOptions: PluginOptions
+
+    func run() throws {
+        let (registry, report) = pluginOptions.registry()
+        printTable(["PLUGIN", "VERSION", "API", "SEGMENTS", "PERMISSIONS", "DESCRIPTION"], registry.plugins.map { plugin in
+            [plugin.name, plugin.manifest.version.description, "\(plugin.manifest.api)",
+             plugin.segments.map(\.name).joined(separator: ", "),
+             plugin.manifest.permissions.sorted().map(\.rawValue).joined(separator: ", "), plugin.manifest.description]
+        })
+        printProblems(report.problems)
+    }
+}
+
+struct CheckPlugins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Load the plugins as the engine does and report every problem at its file:line.")
+
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Argument(help: "Only this plugin.")
+    var name: String?
+
+    func run() throws {
+        let (registry, report) = pluginOptions.registry()
+        let problems = report.problems.filter { problem in name.map { problem.location.contains("/\($0)/") || problem.location.hasSuffix("/\($0)") } ?? true }
+        let plugins = registry.plugins.filter { name == nil || $0.name == name }
+        if let name, plugins.isEmpty, problems.isEmpty { throw CommandFailure("no plugin '\(name)' in \(pluginOptions.roots.map(\.path).joined(separator: ", "))") }
+        for plugin in plugins where !problems.contains(where: { $0.location.hasPrefix(plugin.main.displayPath.replacingOccurrences(of: "plugin.lua", with: "")) }) {
+            let segments = plugin.segments.map(\.name)
+            print("ok  \(plugin.name) \(plugin.manifest.version): \(segments.count) segment\(segments.count == 1 ? "" : "s")\(segments.isEmpty ? "" : " (\(segments.joined(separator: ", ")))")")
+        }
+        printProblems(problems)
+        if !problems.isEmpty { throw ExitCode.failure }
+    }
+}
+
+struct NewPlugin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new", abstract: "Create a plugin folder with a segment, a test and a letters folder to start from.")
+
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Argument(help: "The plugin's name: lower-case letters, digits and dashes.")
+    var name: String
+
+    func run() throws {
+        let directory = try PluginTemplate.create(name: name, in: pluginOptions.roots[0])
+        print("created \(directory.path)/plugin.lua, tests/\(name)_test.lua and letters/")
+        print("next: cordial plugins check \(name) && cordial plugins test \(name)")
+    }
+}
+
+struct TestPlugins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Run the plugins' tests/*_test.lua against fixture customers in a temporary store.")
+
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Argument(help: "Only this plugin.")
+    var name: String?
+
+    func run() throws {
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        let plugins = registry.plugins.filter { name == nil || $0.name == name }
+        if let name, plugins.isEmpty { throw CommandFailure("no plugin '\(name)' loaded") }
+        var failures = report.problems.isEmpty ? 0 : 1
+        var passed = 0
+        for plugin in plugins {
+            let results = PluginTestRunner(loader: registry.loader).run(plugin)
+            if results.isEmpty { print("\(plugin.name): no tests (add tests/\(plugin.name)_test.lua)") }
+            for result in results {
+                if let failure = result.failure {
+                    failures += 1
+                    print("FAIL \(plugin.name): \(result.name)\n     \(failure.description)")
+                } else {
+                    passed += 1
+                    print("ok   \(plugin.name): \(result.name)")
+                }
+            }
+        }
+        print("\(passed) passed, \(failures) failed")
+        if failures > 0 { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+import Logging
+
+/// `cordial segments run|list|show|history`
+struct SegmentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segments", abstract: "Run segment plugins and look at their membership and history.",
+        subcommands: [RunSegments.self, ListSegments.self, ShowSegment.self, SegmentHistory.self])
+}
+
+struct RunSegments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Classify every customer with the segment plugins and record who entered and left.",
+        discussion: "A segment whose function fails on a customer is not written at all; the others are.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Argument(help: "Segments to run (default: every registered segment).")
+    var names: [String] = []
+
+    @Option(help: "Lua worker threads.")
+    var workers: Int = 1
+
+    @Option(name: .customLong("as-of"), help: "Classify as of this date (YYYY-MM-DD, default today): recency counts to it and history records it.")
+    var asOf: String?
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+        if let asOf, DayText.day(of: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date (YYYY-MM-DD)") }
+    }
+
+    func run() async throws {
+        let opened = try await store.open()
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        let at = asOf.flatMap(DayText.day(of:)).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? Date()
+        var logger = Logger(label: "cordial")
+        logger.logLevel = .info
+        let runner = SegmentRunner(store: opened, plugins: registry.plugins, loader: registry.loader, workers: workers, at: at, logger: logger)
+        let total = try await opened.countCustomers()
+        let bar = ProgressBar("segmenting")
+        let started = Date()
+        let results = try await runner.run(names) { done in bar.update(total == 0 ? 1 : Double(done) / Double(total)) }
+        bar.finish()
+        let seconds = Date().timeIntervalSince(started)
+
+        var failed = false
+        var rows: [[String]] = []
+        for result in results {
+            switch result {
+            case .materialized(let summary, let plugin):
+                let labels = summary.counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+                rows.append([
+                    summary.segment, "\(plugin.name) \(plugin.manifest.version)", "\(summary.classified)", "\(summary.entered)", "\(summary.left)",
+                    labels.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+                ])
+            case .failed(let segment, let customer, let error):
+                failed = true
+                let who = customer.map { " on customer \($0)" } ?? ""
+                FileHandle.standardError.write(Data("segment '\(segment)' failed\(who), nothing written: \(error.description)\n".utf8))
+            }
+        }
+        if store.json {
+            try store.printJSON(results.compactMap { result -> SegmentRunSummary? in
+                if case .materialized(let summary, _) = result { return summary }
+                return nil
+            })
+        } else if !rows.isEmpty {
+            printTable(["SEGMENT", "PLUGIN", "CUSTOMERS", "ENTERED", "LEFT", "LABELS"], rows)
+            print(String(format: "%d customers in %.2f s with %d worker%@", total, seconds, workers, workers == 1 ? "" : "s"))
+        } else if results.isEmpty {
+            print("no segments registered; see docs/plugin-guide.md")
+        }
+        if failed { throw ExitCode.failure }
+    }
+}
+
+struct ListSegments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Segments that have been run, with their current counts.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let segments = try await store.open().segments()
+        if store.json { return try store.printJSON(segments) }
+        let day = Date.ISO8601FormatStyle().year().month().day()
+        printTable(["SEGMENT", "PLUGIN", "LAST RUN (AS OF)", "MEMBERS", "LABELS"], segments.map { segment in
+            [segment.name, "\(segment.plugin) \(segment.pluginVersion)", segment.lastRun.formatted(day), "\(segment.members)",
+             segment.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")]
+        })
+    }
+}
+
+struct ShowSegment: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "A segment's members per label, now or as of a past date.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The segment, or SEGMENT:LABEL to list that label's members.")
+    var name: String
+
+    @Option(help: "Membership as of this date (YYYY-MM-DD, end of that day) or time (ISO 8601).")
+    var at: String?
+
+    @Option(help: "With a label: at most this many members.")
+    var limit: Int = 50
+
+    func run() async throws {
+        let opened = try await store.open()
+        let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+        let segment = parts[0], label = parts.count > 1 ? parts[1] : nil
+        let date = try at.map(Self.parseDate)
+        guard try await opened.segments().contains(where: { $0.name == segment }) else {
+            throw CommandFailure("no segment '\(segment)' has been run; see `cordial segments list`")
+        }
+        if let label {
+            let members = try await opened.segmentMembers(segment, label: label, at: date, limit: limit)
+            if store.json { return try store.printJSON(members) }
+            for member in members { print("\(member.customer)\t\(member.label)\tsince \(member.since.formatted(.iso8601))") }
+            return
+        }
+        let counts = try await opened.segmentCounts(segment, at: date)
+        if store.json { return try store.printJSON(counts) }
+        print("\(segment) as of \(date.map { $0.formatted(.iso8601) } ?? "now")")
+        printTable(["LABEL", "MEMBERS"], counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map { [$0.key, "\($0.value)"] })
+    }
+
+    /// A day means its end (who was a member on 1 March); a time means that instant.
+    static func parseDate(_ text: String) throws -> Date {
+        if let day = DayText.day(of: text) { return Date(timeIntervalSince1970: Double(day + 1) * 86_400 - 0.001) }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        throw ValidationError("--at '\(text)' is neither a date (YYYY-MM-DD) nor an ISO 8601 time")
+    }
+}
+
+struct SegmentHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Who entered and left a segment's labels, newest first, with the plugin version.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The segment.")
+    var name: String
+
+    @Option(help: "At most this many changes.")
+    var limit: Int = 50
+
+    func run() async throws {
+        let changes = try await store.open().segmentHistory(name, limit: limit)
+        if store.json { return try store.printJSON(changes) }
+        printTable(["TIME", "CHANGE", "CUSTOMER", "LABEL", "VERSION"], changes.map {
+            [$0.time.formatted(.iso8601), $0.kind.rawValue, "\($0.customer)", $0.label, $0.pluginVersion]
+        })
+    }
+}
+
+/// Left-aligned columns separated by two spaces.
+func printTable(_ header: [String], _ rows: [[String]]) {
+    let all = [header] + rows
+    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    for row in all {
+        let cells = row.enumerated().map { index, cell in
+            index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        }
+        print(cells.joined(separator: "  "))
+    }
+}
