@@ -1,17 +1,28 @@
+import CordialStore
 import Foundation
+import Logging
 import LuaHost
 
 /// Runs an ad-hoc Lua script in the sandbox: `cordial run SCRIPT.lua [ARG ...]`.
 ///
 /// The script gets `arg` as `lua` gives it (`arg[0]` the script, `arg[1]`… the arguments) and
-/// the same arguments as `...`; `require` finds `.lua` files beside the script.
+/// the same arguments as `...`; `require` finds `.lua` files beside the script. With a store,
+/// `require "cordial"` gives the script the whole data API (a script is run by staff, so it
+/// holds every permission); its customer changes are written in one transaction when it
+/// succeeds and dropped when it fails.
+///
+/// Blocks while the script reads the store: run it on a thread that may wait (the main
+/// thread of a command, a worker), never on Swift's cooperative pool.
 public struct ScriptRunner {
     public var limits: LuaLimits
     /// Where `print` writes.
     public var output: (String) -> Void
+    public var store: (any Store)?
+    public var logger = Logger(label: "cordial.script")
 
-    public init(limits: LuaLimits = .default, output: @escaping (String) -> Void) {
+    public init(limits: LuaLimits = .default, store: (any Store)? = nil, output: @escaping (String) -> Void) {
         self.limits = limits
+        self.store = store
         self.output = output
     }
 
@@ -22,10 +33,19 @@ public struct ScriptRunner {
         let state = try LuaState(limits: limits, moduleRoot: script.deletingLastPathComponent())
         defer { state.close() }
         state.output = output
+        let display = LuaState.displayPath(of: script, relativeTo: state.chunkNameRoot)
+        let context = PluginContext(file: display, store: store, permissions: Set(Permission.allCases), logger: logger)
+        context.phase = .running
+        try CordialModule.install(in: state, context: context)
         let chunk = try state.loadFile(script)
         var arg = LuaTable(array: arguments.map { .string(LuaString($0)) })
         arg[0] = .string(LuaString(LuaState.displayPath(of: script, relativeTo: state.chunkNameRoot)))
         try state.setGlobal("arg", .table(arg))
-        return try chunk.callValues(arguments.map { .string(LuaString($0)) })
+        let results = try chunk.callValues(arguments.map { .string(LuaString($0)) })
+        if let store, !context.pendingChanges.isEmpty {
+            let changes = context.pendingChanges.changes
+            try waitForStore { try await store.apply(changes) }
+        }
+        return results
     }
 }

@@ -7,53 +7,75 @@ import GRDB
 extension SQLiteStore {
     public func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws {
         try await writer.read { db in
-            // Three cursors in customer order, merged here: one read, one snapshot, and the
-            // purchase totals come from one pass over the purchase index instead of a query
-            // per customer.
-            let customers = try SQLiteRows(db, sql: """
-                SELECT id, source, externalID, givenName, familyName, locale, tier, city, region, birthday,
-                       createdAt, tags, attributes
-                FROM customer WHERE forgottenAt IS NULL ORDER BY id
-                """)
-            let purchases = try SQLiteRows(db, sql: """
-                SELECT customerId, count(*), sum(CAST(amount AS REAL)), min(time), max(time)
-                FROM purchase GROUP BY customerId ORDER BY customerId
-                """)
-            let labels = try SQLiteRows(db, sql: """
-                SELECT customerId, segment, label FROM segmentMember INDEXED BY segmentMember_current_customer
-                WHERE leftAt IS NULL ORDER BY customerId
-                """)
-            var purchasesLeft = try purchases.next()
-            var labelsLeft = try labels.next()
-            var batch: [CustomerFacts] = []
-            batch.reserveCapacity(batchSize)
-            while try customers.next() {
-                let id = customers.integer(0)
-                var facts = CustomerFacts(
-                    id: CustomerID(id), source: customers.text(1) ?? "", externalID: customers.text(2) ?? "",
-                    givenName: customers.text(3) ?? "", familyName: customers.text(4) ?? "",
-                    locale: customers.text(5) ?? "en", tier: customers.text(6), city: customers.text(7),
-                    region: customers.text(8), birthday: customers.text(9), createdDay: customers.day(10) ?? 0,
-                    tags: try customers.strings(11), attributes: try customers.object(12))
-                while purchasesLeft && purchases.integer(0) < id { purchasesLeft = try purchases.next() }
-                if purchasesLeft && purchases.integer(0) == id {
-                    facts.purchases = PurchaseFacts(
-                        count: Int(purchases.integer(1)), total: purchases.double(2),
-                        firstDay: purchases.day(3), lastDay: purchases.day(4))
-                }
-                while labelsLeft && labels.integer(0) < id { labelsLeft = try labels.next() }
-                while labelsLeft && labels.integer(0) == id {
-                    facts.labels[labels.text(1) ?? ""] = labels.text(2) ?? ""
-                    labelsLeft = try labels.next()
-                }
-                batch.append(facts)
-                if batch.count == batchSize {
-                    try body(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-            if !batch.isEmpty { try body(batch) }
+            try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], batchSize: batchSize, body)
         }
+    }
+
+    public func customerFacts(_ query: CustomerQuery) async throws -> [CustomerFacts] {
+        try await writer.read { db in
+            var (condition, arguments) = Self.condition(of: query)
+            // The page's id range bounds the purchase and label cursors to the same customers.
+            let ids = try Int64.fetchAll(
+                db, sql: "SELECT id FROM customer WHERE \(condition) ORDER BY id LIMIT ?", arguments: StatementArguments(arguments + [query.limit]))
+            guard let first = ids.first, let last = ids.last else { return [] }
+            condition += " AND id BETWEEN \(first) AND \(last)"
+            var found: [CustomerFacts] = []
+            try Self.facts(db, condition: condition, arguments: arguments, range: first...last, batchSize: ids.count) { found += $0 }
+            return found
+        }
+    }
+
+    /// Customers matching `condition` with their purchase summaries and current labels, from
+    /// three cursors in customer order merged here: one pass over the purchase index instead
+    /// of a query per customer.
+    private static func facts(
+        _ db: Database, condition: String, arguments: [any DatabaseValueConvertible], range: ClosedRange<Int64>? = nil,
+        batchSize: Int, _ body: ([CustomerFacts]) throws -> Void
+    ) throws {
+        let bounds = range.map { "BETWEEN \($0.lowerBound) AND \($0.upperBound)" }
+        let customers = try SQLiteRows(db, sql: """
+            SELECT id, source, externalID, givenName, familyName, locale, tier, city, region, birthday,
+                   createdAt, tags, attributes
+            FROM customer WHERE \(condition) ORDER BY id
+            """, arguments: StatementArguments(arguments))
+        let purchases = try SQLiteRows(db, sql: """
+            SELECT customerId, count(*), sum(CAST(amount AS REAL)), min(time), max(time)
+            FROM purchase \(bounds.map { "WHERE customerId \($0)" } ?? "") GROUP BY customerId ORDER BY customerId
+            """)
+        let labels = try SQLiteRows(db, sql: """
+            SELECT customerId, segment, label FROM segmentMember INDEXED BY segmentMember_current_customer
+            WHERE leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
+            """)
+        var purchasesLeft = try purchases.next()
+        var labelsLeft = try labels.next()
+        var batch: [CustomerFacts] = []
+        batch.reserveCapacity(batchSize)
+        while try customers.next() {
+            let id = customers.integer(0)
+            var facts = CustomerFacts(
+                id: CustomerID(id), source: customers.text(1) ?? "", externalID: customers.text(2) ?? "",
+                givenName: customers.text(3) ?? "", familyName: customers.text(4) ?? "",
+                locale: customers.text(5) ?? "en", tier: customers.text(6), city: customers.text(7),
+                region: customers.text(8), birthday: customers.text(9), createdDay: customers.day(10) ?? 0,
+                tags: try customers.strings(11), attributes: try customers.object(12))
+            while purchasesLeft && purchases.integer(0) < id { purchasesLeft = try purchases.next() }
+            if purchasesLeft && purchases.integer(0) == id {
+                facts.purchases = PurchaseFacts(
+                    count: Int(purchases.integer(1)), total: purchases.double(2),
+                    firstDay: purchases.day(3), lastDay: purchases.day(4))
+            }
+            while labelsLeft && labels.integer(0) < id { labelsLeft = try labels.next() }
+            while labelsLeft && labels.integer(0) == id {
+                facts.labels[labels.text(1) ?? ""] = labels.text(2) ?? ""
+                labelsLeft = try labels.next()
+            }
+            batch.append(facts)
+            if batch.count == batchSize {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { try body(batch) }
     }
 
     public func purchaseFacts() async throws -> [PurchaseFacts] {

@@ -100,29 +100,35 @@ public final class SQLiteStore: Store {
 
     public func customers(_ query: CustomerQuery) async throws -> [Customer] {
         try await writer.read { db in
-            var sql = "SELECT \(CustomerRowReader.columns) FROM customer WHERE id > ?"
-            var arguments: [any DatabaseValueConvertible] = [query.after?.rawValue ?? 0]
-            if let tag = query.tag {
-                sql += " AND EXISTS (SELECT 1 FROM json_each(customer.tags) WHERE value = ?)"
-                arguments.append(tag)
-            }
-            if let tier = query.tier {
-                sql += " AND tier = ?"
-                arguments.append(tier)
-            }
-            if let segment = query.segment {
-                sql += " AND EXISTS (SELECT 1 FROM segmentMember m WHERE m.customerId = customer.id AND m.segment = ? AND m.leftAt IS NULL"
-                arguments.append(segment)
-                if let label = query.label {
-                    sql += " AND m.label = ?"
-                    arguments.append(label)
-                }
-                sql += ")"
-            }
-            sql += " ORDER BY id LIMIT ?"
-            arguments.append(query.limit)
-            return try CustomerRowReader.customers(db, sql: sql, arguments: arguments)
+            let (condition, arguments) = Self.condition(of: query)
+            return try CustomerRowReader.customers(
+                db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE \(condition) ORDER BY id LIMIT ?",
+                arguments: arguments + [query.limit])
         }
+    }
+
+    /// The WHERE condition of `query` (without its limit) and its arguments.
+    static func condition(of query: CustomerQuery) -> (String, [any DatabaseValueConvertible]) {
+        var sql = "id > ?"
+        var arguments: [any DatabaseValueConvertible] = [query.after?.rawValue ?? 0]
+        if let tag = query.tag {
+            sql += " AND EXISTS (SELECT 1 FROM json_each(customer.tags) WHERE value = ?)"
+            arguments.append(tag)
+        }
+        if let tier = query.tier {
+            sql += " AND tier = ?"
+            arguments.append(tier)
+        }
+        if let segment = query.segment {
+            sql += " AND EXISTS (SELECT 1 FROM segmentMember m WHERE m.customerId = customer.id AND m.segment = ? AND m.leftAt IS NULL"
+            arguments.append(segment)
+            if let label = query.label {
+                sql += " AND m.label = ?"
+                arguments.append(label)
+            }
+            sql += ")"
+        }
+        return (sql, arguments)
     }
 
     public func countCustomers() async throws -> Int {

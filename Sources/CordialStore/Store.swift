@@ -59,6 +59,10 @@ public protocol Store: Sendable {
     /// (not Swift's cooperative pool): it may block to hold the reader back.
     func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws
 
+    /// Customers matching `query` as segmentation sees them (with purchase summaries and
+    /// labels), in a fixed number of queries whatever the page size.
+    func customerFacts(_ query: CustomerQuery) async throws -> [CustomerFacts]
+
     /// The purchase summary of every customer not forgotten who bought anything (for
     /// population statistics such as RFM quintiles).
     func purchaseFacts() async throws -> [PurchaseFacts]

@@ -8,7 +8,7 @@ import LuaHost
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins", abstract: "List, check, create and test Lua plugins.",
-        subcommands: [ListPlugins.self, CheckPlugins.self, NewPlugin.self, TestPlugins.self])
+        subcommands: [ListPlugins.self, CheckPlugins.self, NewPlugin.self, TestPlugins.self, PluginDocs.self])
 }
 
 struct ListPlugins: ParsableCommand {
@@ -97,5 +97,22 @@ struct TestPlugins: ParsableCommand {
         }
         print("\(passed) passed, \(failures) failed")
         if failures > 0 { throw ExitCode.failure }
+    }
+}
+
+struct PluginDocs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docs", abstract: "Write the Lua API reference and editor annotations (docs/lua-api.md, docs/lua/*.d.lua).")
+
+    @Option(help: "The folder that holds docs/ (the repository root).")
+    var root: String = "."
+
+    func run() throws {
+        for (path, text) in LuaAPIDocs.files.sorted(by: { $0.key < $1.key }) {
+            let url = URL(fileURLWithPath: root).appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            print("wrote \(url.path)")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cordial
+import CordialStore
 import Foundation
 import LuaHost
 
@@ -11,9 +12,13 @@ struct RunCommand: ParsableCommand {
         discussion: """
             The script gets its arguments as `arg` and as `...`; `print` writes to standard output, \
             and `require` finds `.lua` files beside the script. On failure the error, its file:line \
-            and the Lua traceback go to standard error and the exit status is 1.
+            and the Lua traceback go to standard error and the exit status is 1. With a store (--db, \
+            $CORDIAL_DB or ./cordial.sqlite when it exists), `require "cordial"` reads and changes customers.
             """
     )
+
+    @Option(name: .customLong("db"), help: "The store (default $CORDIAL_DB, else ./cordial.sqlite when it exists).")
+    var database: String?
 
     @Argument(help: "The Lua script to run.")
     var script: String
@@ -36,7 +41,16 @@ struct RunCommand: ParsableCommand {
         let limits = LuaLimits(
             memoryBytes: memoryLimit == 0 ? nil : Int(memoryLimit * 1_048_576),
             timeSeconds: timeLimit == 0 ? nil : timeLimit)
-        let runner = ScriptRunner(limits: limits) { text in
+        let path = database ?? ProcessInfo.processInfo.environment["CORDIAL_DB"] ?? "cordial.sqlite"
+        var store: SQLiteStore?
+        if FileManager.default.fileExists(atPath: path) {
+            let opened = try SQLiteStore(path: path)
+            try waitForStore { try await opened.migrate() }
+            store = opened
+        } else if database != nil {
+            throw CommandFailure("no store at \(path); create one with `cordial init`")
+        }
+        let runner = ScriptRunner(limits: limits, store: store) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         do {
@@ -46,9 +60,12 @@ struct RunCommand: ParsableCommand {
             if !error.traceback.isEmpty { report += error.traceback + "\n" }
             FileHandle.standardError.write(Data(report.utf8))
             throw ExitCode(1)
+        } catch let error as StoreError {
+            throw CommandFailure("\(script): \(error.localizedDescription)")
         } catch let error as LuaLoadError {
             FileHandle.standardError.write(Data("cordial: \(error.description)\n".utf8))
             throw ExitCode(1)
         }
     }
 }
+

@@ -64,11 +64,6 @@ extension CustomerFacts {
     }
 
     static func find(_ query: CustomerQuery, in store: any Store) async throws -> [CustomerFacts] {
-        var found: [CustomerFacts] = []
-        for customer in try await store.customers(query) {
-            guard let id = customer.id else { continue }
-            found.append(CustomerFacts(customer, purchases: try await store.purchaseSummary(of: id), labels: try await store.segmentLabels(of: id)))
-        }
-        return found
+        try await store.customerFacts(query)
     }
 }

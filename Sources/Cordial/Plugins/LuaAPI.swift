@@ -54,7 +54,7 @@ public enum LuaAPI {
             parameters: [.init("id", "integer|string", "a store id (42) or a source and external id (\"crm:C-1042\")")],
             results: [.init("cordial.Customer?", "the customer view")], permission: .customersRead
         ) { context, arguments in
-            let store = try context.store(for: "cordial.customers.get", needs: .customersRead)
+            let store = try context.store(needing: .customersRead)
             let id = try arguments.value(1, "id")
             let today = context.todayNumber
             let view: CustomerFacts?
@@ -81,7 +81,7 @@ public enum LuaAPI {
                 end
                 """
         ) { context, arguments in
-            let store = try context.store(for: "cordial.customers.find", needs: .customersRead)
+            let store = try context.store(needing: .customersRead)
             let query = try CustomerFilter.query(arguments, at: 1)
             let facts = try waitForStore { try await CustomerFacts.find(query, in: store) }
             return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatable: context.viewMetatable)
@@ -90,7 +90,7 @@ public enum LuaAPI {
             "customers.count", "How many customers the store holds.",
             results: [.init("integer", "the number of customers")], permission: .customersRead
         ) { context, _ in
-            let store = try context.store(for: "cordial.customers.count", needs: .customersRead)
+            let store = try context.store(needing: .customersRead)
             return Int64(try waitForStore { try await store.countCustomers() })
         },
         LuaAPIFunction(
@@ -103,7 +103,7 @@ public enum LuaAPI {
                 end
                 """
         ) { context, arguments in
-            let store = try context.store(for: "cordial.customers.batches", needs: .customersRead)
+            let store = try context.store(needing: .customersRead)
             let size = try arguments.get(1, "size", as: Int?.self) ?? 200
             guard (1...1000).contains(size) else { throw arguments.invalid("size", "expected 1 to 1000, got \(size)") }
             var after: CustomerID?
@@ -131,7 +131,7 @@ public enum LuaAPI {
                 cordial.customers.update(c.id, { add_tags = { "vip" }, attributes = { last_gift = "2026-01-20" } })
                 """
         ) { context, arguments in
-            _ = try context.store(for: "cordial.customers.update", needs: .customersWrite)
+            _ = try context.store(needing: .customersWrite)
             let id = CustomerID(try arguments.get(1, "id", as: Int64.self))
             try context.pendingChanges.add(id, try arguments.value(2, "changes"), arguments: arguments)
             return LuaNoValue()
@@ -150,7 +150,7 @@ public enum LuaAPI {
             ],
             results: [.init("integer[]", "customer ids")], permission: .segmentsRead
         ) { context, arguments in
-            let store = try context.store(for: "cordial.segments.members", needs: .segmentsRead)
+            let store = try context.store(needing: .segmentsRead)
             let segment = try arguments.get(1, "segment", as: String.self)
             let label = try arguments.get(2, "label", as: String?.self)
             let limit = try arguments.get(3, "limit", as: Int?.self)
@@ -162,7 +162,7 @@ public enum LuaAPI {
             parameters: [.init("segment", "string", "the segment's name")],
             results: [.init("table<string, integer>", "label → count")], permission: .segmentsRead
         ) { context, arguments in
-            let store = try context.store(for: "cordial.segments.counts", needs: .segmentsRead)
+            let store = try context.store(needing: .segmentsRead)
             let segment = try arguments.get(1, "segment", as: String.self)
             let counts = try waitForStore { try await store.segmentCounts(segment, at: nil) }
             return LuaValue.table(LuaTable(hash: Dictionary(uniqueKeysWithValues: counts.map { (.string(LuaString($0.key)), .integer(Int64($0.value))) })))
@@ -172,7 +172,7 @@ public enum LuaAPI {
             parameters: [.init("id", "integer", "the customer's store id")],
             results: [.init("table<string, string>", "segment → label")], permission: .segmentsRead
         ) { context, arguments in
-            let store = try context.store(for: "cordial.segments.labels", needs: .segmentsRead)
+            let store = try context.store(needing: .segmentsRead)
             let id = CustomerID(try arguments.get(1, "id", as: Int64.self))
             let labels = try waitForStore { try await store.segmentLabels(of: id) }
             return LuaValue.table(LuaTable(hash: Dictionary(uniqueKeysWithValues: labels.map { (.string(LuaString($0.key)), .string(LuaString($0.value))) })))

@@ -67,14 +67,15 @@ public final class PluginContext {
     }
 
     /// The store, when the phase and the permission allow reaching it.
-    func store(for function: String, needs permission: Permission) throws -> any Store {
+    /// (Lua's message already starts with the calling function's name.)
+    func store(needing permission: Permission) throws -> any Store {
         guard phase == .running else {
-            throw PluginAPIError("\(function) is not available while a plugin registers: call it from a handler")
+            throw PluginAPIError("not available while a plugin registers (plugin.lua's top level): call it from a handler")
         }
         guard permissions.contains(permission) else {
-            throw PluginAPIError("\(function) needs the permission '\(permission.rawValue)'; add it to the plugin's permissions")
+            throw PluginAPIError("needs the permission '\(permission.rawValue)'; add it to the plugin's permissions")
         }
-        guard let store else { throw PluginAPIError("\(function): this host has no store") }
+        guard let store else { throw PluginAPIError("no store is open (cordial run: pass --db before the script, or run `cordial init`)") }
         return store
     }
 }
@@ -88,7 +89,7 @@ struct PluginAPIError: Error, LocalizedError {
 
 /// Waits for async store work from a Lua worker thread (never from Swift's cooperative pool:
 /// Lua runs on its own threads, DESIGN.md decision 1).
-func waitForStore<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
+public func waitForStore<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
     let done = DispatchSemaphore(value: 0)
     let box = ResultBox<T>()
     Task {

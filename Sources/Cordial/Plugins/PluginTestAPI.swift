@@ -101,6 +101,21 @@ enum PluginTestAPI {
         },
     ]
 
+    /// The fields of `test.customer`'s table (``TestFixtures`` reads them).
+    static let customerFixture = LuaAPIClass("cordial.TestCustomer", "A fixture customer for `test.customer`; every field is optional.", fields: [
+        .init("external_id", "string?", "id in the fixture source \"test\" (default test-N)"),
+        .init("given_name", "string?", "given name"),
+        .init("family_name", "string?", "family name"),
+        .init("locale", "string?", "default \"en\""),
+        .init("tier", "string?", "tier"),
+        .init("city", "string?", "city"),
+        .init("region", "string?", "region (with city)"),
+        .init("birthday", "string?", "\"YYYY-MM-DD\" or \"--MM-DD\""),
+        .init("tags", "string[]?", "tags"),
+        .init("attributes", "table<string, any>?", "free attributes"),
+        .init("purchases", "{date: string?, days_ago: integer?, amount: number|string, currency: string?}[]?", "purchases; `days_ago` counts back from `test.today`"),
+    ])
+
     static func session(_ context: PluginContext) throws -> PluginTestSession {
         guard let session = context.testSession else { throw PluginAPIError("cordial.test is only available in plugin tests") }
         return session
