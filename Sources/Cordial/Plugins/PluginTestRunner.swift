@@ -49,7 +49,7 @@ final class PluginTestSession {
 
 /// Runs a plugin's `tests/*_test.lua`: each file in a fresh state with the plugin registered,
 /// `require "cordial.test"` and an empty temporary store; each `test.case` reported apart.
-public struct PluginTestRunner {
+public struct PluginTestRunner: Sendable {
     public struct Result: Sendable {
         /// "file: case name"
         public var name: String
@@ -63,9 +63,19 @@ public struct PluginTestRunner {
         self.loader = loader
     }
 
-    /// Runs every test file of `plugin`. Blocks: call it from a thread that may wait (not Swift's cooperative pool).
+    /// Runs every test file of `plugin`. Blocks: call it from a thread that may wait (a
+    /// command's main thread), not from Swift's cooperative pool; async code uses ``results(of:)``.
     public func run(_ plugin: Plugin) -> [Result] {
         plugin.tests.flatMap { run(file: $0, of: plugin) }
+    }
+
+    /// ``run(_:)`` on a thread of its own, for async callers.
+    public func results(of plugin: Plugin) async -> [Result] {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: self.run(plugin)) }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
     }
 
     private func run(file: URL, of plugin: Plugin) -> [Result] {
