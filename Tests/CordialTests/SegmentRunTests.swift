@@ -1,0 +1,202 @@
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+import Logging
+import LuaHost
+import Testing
+
+/// Segment runs end to end: plugins from folders, a store file, the worker pool, the history.
+@Suite final class SegmentRunTests {
+    let folder: PluginFolder
+    private var files: [String] = []
+
+    init() throws {
+        folder = try PluginFolder()
+    }
+
+    deinit {
+        for file in files { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
+    }
+
+    func store() async throws -> SQLiteStore {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-segments-\(UUID().uuidString).sqlite").path
+        files.append(path)
+        let store = try SQLiteStore(path: path)
+        try await store.migrate()
+        return store
+    }
+
+    /// The demo organisation's first `count` customers with their purchases.
+    func demoStore(customers count: Int) async throws -> SQLiteStore {
+        let store = try await store()
+        let organisation = DemoOrganisation(seed: 42)
+        var customers = "", purchases = ""
+        try organisation.writeCustomers(count: count) { customers += $0 }
+        try organisation.writePurchases(count: count) { purchases += $0 }
+        _ = try await store.apply(
+            try CustomerImporter(source: "demo").batch(from: Data(customers.utf8), format: .csv, fileName: "c.csv"), dryRun: false)
+        _ = try await store.apply(
+            try PurchaseImporter(customerSource: "demo", currency: "VND").reader(data: Data(purchases.utf8), format: .csv, fileName: "p.csv"),
+            dryRun: false)
+        return store
+    }
+
+    static func day(_ text: String) -> Date { Date(timeIntervalSince1970: Double(DayText.day(of: text)!) * 86_400) }
+
+    func runner(_ store: any Store, roots: [URL], workers: Int = 1, at: String) -> SegmentRunner {
+        let registry = PluginRegistry(roots: roots, loader: PluginLoader(chunkNameRoot: roots[0]))
+        registry.reload()
+        return SegmentRunner(store: store, plugins: registry.plugins, loader: registry.loader, workers: workers, at: Self.day(at), logger: Logger(label: "test"))
+    }
+
+    func summaries(_ results: [SegmentRunner.Result]) -> [String: SegmentRunSummary] {
+        var summaries: [String: SegmentRunSummary] = [:]
+        for result in results {
+            if case .materialized(let summary, _) = result { summaries[summary.segment] = summary }
+        }
+        return summaries
+    }
+
+    /// Every member of `segment` now, as (customer, label).
+    func members(_ store: any Store, _ segment: String, at date: Date? = nil) async throws -> [String] {
+        try await store.segmentMembers(segment, label: nil, at: date, limit: nil).map { "\($0.customer)=\($0.label)" }
+    }
+
+    @Test func oneAndTwoWorkersGiveTheSameLabelsOnTheDemoOrganisation() async throws {
+        let store = try await demoStore(customers: 2_500)
+        let shipped = PluginLoaderTests.shipped
+        let first = summaries(try await runner(store, roots: [shipped], workers: 1, at: "2025-01-15").run())
+        #expect(first["lifecycle"]?.classified == 2_500)
+        #expect(first["rfm"]?.entered == first["rfm"]?.counts.values.reduce(0, +))
+        #expect((first["lifecycle"]?.counts.count ?? 0) >= 4, "\(first["lifecycle"]?.counts ?? [:])")
+        #expect((first["rfm"]?.counts.count ?? 0) >= 8, "\(first["rfm"]?.counts ?? [:])")
+        let lifecycle = try await members(store, "lifecycle"), rfm = try await members(store, "rfm")
+
+        // The same date with two workers: nobody enters or leaves, membership is identical.
+        let second = summaries(try await runner(store, roots: [shipped], workers: 2, at: "2025-01-15").run())
+        #expect(second["lifecycle"]?.entered == 0 && second["lifecycle"]?.left == 0)
+        #expect(second["rfm"]?.entered == 0 && second["rfm"]?.left == 0)
+        #expect(second["rfm"]?.counts == first["rfm"]?.counts)
+        #expect(try await members(store, "lifecycle") == lifecycle)
+        #expect(try await members(store, "rfm") == rfm)
+    }
+
+    @Test func oneAndTwoWorkersGiveTheSameLabelsOnCDNOW() async throws {
+        let data = try Data(contentsOf: CDNOWImportTests.shared.appendingPathComponent("CDNOW_master.txt"))
+        let stores = [try await store(), try await store()]
+        for store in stores { _ = try await store.apply(try CDNOWImporter().batch(from: data, fileName: "CDNOW_master.txt"), dryRun: false) }
+        let shipped = PluginLoaderTests.shipped
+        let one = summaries(try await runner(stores[0], roots: [shipped], workers: 1, at: "1998-07-01").run())
+        let two = summaries(try await runner(stores[1], roots: [shipped], workers: 2, at: "1998-07-01").run())
+        #expect(one["lifecycle"]?.classified == 23_570)
+        #expect(one["rfm"]?.counts == two["rfm"]?.counts)
+        #expect(one["lifecycle"]?.counts == two["lifecycle"]?.counts)
+        // CDNOW's cohort bought first in early 1997: by mid-1998 nobody is new.
+        #expect(one["lifecycle"]?.counts["new"] == nil)
+        #expect(try await members(stores[0], "rfm") == members(stores[1], "rfm"))
+        #expect(try await members(stores[0], "lifecycle") == members(stores[1], "lifecycle"))
+    }
+
+    @Test func historyAnswersMembershipAsOfAPastDate() async throws {
+        let store = try await demoStore(customers: 200)
+        try folder.segmentPlugin("tiers", version: "1.0.0", labels: "{ 'vip', 'regular' }",
+            body: "if c.purchases.count >= 10 then return 'vip' elseif c.purchases.count > 0 then return 'regular' end")
+        _ = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
+        let january = try await store.segmentCounts("tiers", at: nil)
+        let vipsInJanuary = try await members(store, "tiers")
+
+        // A stricter version of the plugin in March: some VIPs become regular.
+        try folder.segmentPlugin("tiers", version: "2.0.0", labels: "{ 'vip', 'regular' }",
+            body: "if c.purchases.count >= 20 then return 'vip' elseif c.purchases.count > 0 then return 'regular' end")
+        let march = summaries(try await runner(store, roots: [folder.root], at: "2025-03-01").run())["tiers"]
+        #expect((march?.left ?? 0) > 0)
+        #expect(march?.entered == march?.left, "each demoted VIP leaves 'vip' and enters 'regular'")
+
+        #expect(try await store.segmentCounts("tiers", at: Self.day("2025-02-01")) == january)
+        #expect(try await members(store, "tiers", at: Self.day("2025-02-01")) == vipsInJanuary)
+        #expect(try await store.segmentCounts("tiers", at: Self.day("2024-12-01")).isEmpty)
+        #expect(try await store.segmentCounts("tiers", at: nil) != january)
+
+        let history = try await store.segmentHistory("tiers", limit: 1_000)
+        let marchChanges = history.filter { $0.time == Self.day("2025-03-01") }
+        #expect(marchChanges.count == (march?.entered ?? 0) + (march?.left ?? 0))
+        #expect(marchChanges.allSatisfy { $0.pluginVersion == "2.0.0" })
+        #expect(marchChanges.filter { $0.kind == .left }.allSatisfy { $0.label == "vip" })
+        #expect(history.filter { $0.time == Self.day("2025-01-01") }.allSatisfy { $0.kind == .entered && $0.pluginVersion == "1.0.0" })
+
+        // History cannot be rewritten by a run dated before the last one.
+        await #expect(throws: StoreError.self) { try await self.runner(store, roots: [self.folder.root], at: "2025-02-01").run() }
+        #expect(try await store.segments().first?.lastRun == Self.day("2025-03-01"))
+    }
+
+    @Test func anErrorOnOneCustomerWritesNothingForThatSegmentAndNamesTheCustomer() async throws {
+        let store = try await demoStore(customers: 2_300)
+        try folder.segmentPlugin("fragile", body: "return 'ok'")
+        _ = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
+        let before = try await members(store, "fragile")
+        #expect(before.count == 2_300)
+
+        // Version 2 fails on customer 2,222 (in the third batch), after thousands were classified.
+        try folder.plugin("fragile", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "fragile", version = "2.0.0", api = 1 }
+            plugin:segment("fragile", function(c)
+              if c.id == 2222 then return c.purchases.totl end
+              return c.locale
+            end)
+            plugin:segment("sturdy", function(c) return c.locale end)
+            return plugin
+            """])
+        for workers in [1, 2] {
+            let results = try await runner(store, roots: [folder.root], workers: workers, at: "2025-02-01").run()
+            var failure: (CustomerID?, PluginError)?
+            for result in results {
+                if case .failed(let segment, let customer, let error) = result, segment == "fragile" { failure = (customer, error) }
+            }
+            let (customer, error) = try #require(failure)
+            #expect(customer == CustomerID(2222))
+            #expect(error.location == "fragile/plugin.lua:4")
+            #expect(error.message.contains("no field 'totl'"))
+            #expect(summaries(results)["sturdy"]?.classified == 2_300, "the plugin's other segment is written")
+            #expect(try await members(store, "fragile") == before, "the failed run changed nothing")
+            #expect(try await store.segments().first { $0.name == "fragile" }?.pluginVersion == "1.0.0")
+        }
+    }
+
+    @Test func aSegmentThatLoopsIsStoppedByItsTimeLimit() async throws {
+        let store = try await demoStore(customers: 50)
+        try folder.segmentPlugin("stuck", body: "if c.id == 7 then while true do end end return 'ok'")
+        var runner = runner(store, roots: [folder.root], at: "2025-01-01")
+        runner.limits = LuaLimits(memoryBytes: 16 << 20, timeSeconds: 0.2)
+        let results = try await runner.run()
+        guard case .failed(_, let customer, let error) = try #require(results.first) else {
+            Issue.record("the looping segment was materialized")
+            return
+        }
+        #expect(customer == CustomerID(7))
+        #expect(error.message.contains("time limit of 0.2 s exceeded"))
+        #expect(error.location.hasSuffix("stuck/plugin.lua:4"))
+        #expect(try await store.segments().isEmpty)
+    }
+
+    @Test func labelsOutsideTheDeclaredOnesAndNonStringsAreErrors() async throws {
+        let store = try await demoStore(customers: 20)
+        try folder.segmentPlugin("declared", labels: "{ 'a', 'b' }", body: "return c.id == 3 and 'c' or 'a'")
+        try folder.segmentPlugin("typed", body: "return c.id == 5 and 42 or 'x'")
+        let results = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
+        var messages: [String: String] = [:]
+        for result in results {
+            if case .failed(let segment, let customer, let error) = result { messages[segment] = "\(customer.map(\.description) ?? "-"): \(error.description)" }
+        }
+        #expect(messages["declared"]?.hasPrefix("3: ") == true)
+        #expect(messages["declared"]?.contains("returned 'c', which is not one of its labels") == true)
+        #expect(messages["typed"]?.hasPrefix("5: ") == true)
+        #expect(messages["typed"]?.contains("returned a number") == true)
+    }
+
+    @Test func anUnknownSegmentIsNamed() async throws {
+        let store = try await demoStore(customers: 5)
+        await #expect(throws: PluginError.self) { try await self.runner(store, roots: [PluginLoaderTests.shipped], at: "2025-01-01").run(["rfn"]) }
+    }
+}
