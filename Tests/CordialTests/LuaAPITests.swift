@@ -1,0 +1,187 @@
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+import LuaHost
+import Testing
+
+/// The `cordial` module as scripts and plugins use it.
+@Suite final class LuaAPITests {
+    private var paths: [URL] = []
+
+    deinit {
+        for path in paths { try? FileManager.default.removeItem(at: path) }
+    }
+
+    @Test func theGeneratedReferenceAndAnnotationsAreUpToDate() throws {
+        for (path, expected) in LuaAPIDocs.files {
+            let url = RunCommandTests.packageRoot.appendingPathComponent(path)
+            let found = (try? String(contentsOf: url, encoding: .utf8)) ?? "(missing)"
+            #expect(found == expected, "\(path) is stale: run `cordial plugins docs`")
+        }
+    }
+
+    /// Runs `source` as `cordial run` does, on a thread of its own (the data API waits for the store).
+    func script(_ source: String, store: (any Store)?) async throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        paths.append(directory)
+        let file = directory.appendingPathComponent("script.lua")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        let output = OutputBox()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try ScriptRunner(store: store) { output.append($0) }.run(script: file, arguments: [])
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+        return output.text
+    }
+
+    func store(customers: Int) async throws -> SQLiteStore {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-api-\(UUID().uuidString).sqlite")
+        paths += ["", "-wal", "-shm"].map { URL(fileURLWithPath: path.path + $0) }
+        let store = try SQLiteStore(path: path.path)
+        try await store.migrate()
+        var csv = ""
+        try DemoOrganisation(seed: 42).writeCustomers(count: customers) { csv += $0 }
+        _ = try await store.apply(try CustomerImporter(source: "demo").batch(from: Data(csv.utf8), format: .csv, fileName: "c.csv"), dryRun: false)
+        return store
+    }
+
+    @Test func theCustomerViewHasExactlyTheDocumentedFields() async throws {
+        let store = try await store(customers: 3)
+        let output = try await script("""
+            local cordial = require "cordial"
+            local c = cordial.customers.get(1)
+            local keys = {}
+            for key in pairs(c) do keys[#keys + 1] = key end
+            table.sort(keys)
+            print(table.concat(keys, ","))
+            local p = {}
+            for key in pairs(c.purchases) do p[#p + 1] = key end
+            table.sort(p)
+            print(table.concat(p, ","))
+            """, store: store)
+        let lines = output.split(separator: "\n").map(String.init)
+        // Optional fields (tier, city, …) of this customer may be absent: every key must be documented,
+        // and the documented ones must include every key a customer with all fields has.
+        let documented = Set(LuaAPI.customerClass.fields.map(\.name))
+        let shown = Set(lines[0].split(separator: ",").map(String.init))
+        #expect(shown.isSubset(of: documented), "undocumented: \(shown.subtracting(documented))")
+        let required = Set(LuaAPI.customerClass.fields.filter { !$0.type.hasSuffix("?") }.map(\.name))
+        #expect(required.isSubset(of: shown), "missing: \(required.subtracting(shown))")
+        let purchaseFields = LuaAPI.classes.first { $0.name == "cordial.PurchaseSummary" }!.fields
+        #expect(Set(lines[1].split(separator: ",").map(String.init)) == Set(purchaseFields.filter { !$0.type.hasSuffix("?") }.map(\.name)))
+    }
+
+    @Test func theViewIsStrictAndReadOnly() async throws {
+        let store = try await store(customers: 1)
+        await #expect(throws: LuaRunError.self) {
+            _ = try await self.script("local c = require('cordial').customers.get(1)\nreturn c.purchase.count", store: store)
+        }
+        do {
+            _ = try await script("local c = require('cordial').customers.get(1)\nc.nickname = 'x'", store: store)
+            Issue.record("assigning a field succeeded")
+        } catch let error as LuaRunError {
+            #expect(error.location?.hasSuffix("script.lua:2") == true)
+            #expect(error.message.contains("read-only"))
+        }
+    }
+
+    @Test func findFiltersAndUpdatesAreWrittenTogetherWhenTheScriptSucceeds() async throws {
+        let store = try await store(customers: 40)
+        let output = try await script("""
+            local cordial = require "cordial"
+            local gold = cordial.customers.find { tier = "gold", limit = 1000 }
+            for _, c in ipairs(gold) do cordial.customers.update(c.id, { add_tags = { "gold-care" }, attributes = { reviewed = true } }) end
+            print(#gold, cordial.customers.count())
+            local n = 0
+            for batch in cordial.customers.batches(7) do n = n + #batch end
+            print(n)
+            """, store: store)
+        let gold = try await store.customers(CustomerQuery(limit: 1000, tier: "gold"))
+        #expect(output == "\(gold.count)\t40\n40\n")
+        #expect(!gold.isEmpty)
+        #expect(gold.allSatisfy { $0.tags.contains("gold-care") && $0.attributes["reviewed"] == .bool(true) })
+        #expect(try await store.customers(CustomerQuery(limit: 1000, tag: "gold-care")).count == gold.count)
+
+        // A script that fails after updating writes nothing.
+        await #expect(throws: LuaRunError.self) {
+            _ = try await self.script("""
+                local cordial = require "cordial"
+                cordial.customers.update(1, { add_tags = { "half" } })
+                error("stop")
+                """, store: store)
+        }
+        #expect(try await store.customers(CustomerQuery(limit: 10, tag: "half")).isEmpty)
+    }
+
+    @Test func pluginsWithoutThePermissionAreRefused() throws {
+        let folder = try PluginFolder()
+        try folder.plugin("nosy", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "nosy", version = "1.0.0", api = 1, permissions = { "customers.read" } }
+            plugin:segment("nosy", function(c) cordial.customers.update(c.id, { add_tags = { "seen" } }) return "x" end)
+            return plugin
+            """, "tests/nosy_test.lua": """
+            local test = require "cordial.test"
+            test.case("update", function()
+              local message = test.fails(function() test.classify("nosy", test.customer {}) end, "needs the permission 'customers.write'")
+              test.truthy(message:find("nosy/plugin.lua:3", 1, true), message)
+            end)
+            """])
+        let loader = PluginLoader(chunkNameRoot: folder.root)
+        let plugin = try loader.load(directory: folder.root.appendingPathComponent("nosy"))
+        let results = PluginTestRunner(loader: loader).run(plugin)
+        #expect(results.count == 1)
+        #expect(results.allSatisfy { $0.failure == nil }, "\(results.compactMap(\.failure))")
+    }
+
+    @Test func jsonDatesAndLocaleFormatting() async throws {
+        let output = try await script("""
+            local cordial = require "cordial"
+            local f, d, j = cordial.format, cordial.dates, cordial.json
+            print(f.number(1250000.5, "vi"), f.number(1250000.5, "zh"), f.number(3.14159, "en", 2))
+            print(f.money("1250000", "VND", "vi"), f.money(1234.5, "USD", "en"), f.money(388, "CNY", "zh"))
+            print(f.date("2026-01-29", "vi"), f.date("2026-01-29", "zh"), f.date("2026-01-29", "en", "short"))
+            print(d.add_days("2024-02-28", 1), d.add_days("2024-03-01", -1), d.days_between("2025-12-25", "2026-01-29"), d.weekday("2026-11-22"))
+            print(d.parse("2025-02-29"))
+            print(j.encode({ name = "Nguyễn Thị Lan", orders = { 1, 2.5 }, vip = true }))
+            local back = j.decode('{"a":[1,2,{"b":null}],"c":"王伟"}')
+            print(#back.a, back.c, back.a[3].b)
+            print(pcall(j.encode, { 1, x = 2 }))
+            """, store: nil)
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "1.250.000,5\t1,250,000.5\t3.14")
+        #expect(lines[1].hasPrefix("1.250.000") && lines[1].contains("₫"))
+        #expect(lines[1].contains("$1,234.50"))
+        #expect(lines[2].hasPrefix("ngày 29 tháng 1, 2026\t2026年1月29日\t1/29/2026"))
+        #expect(lines[3] == "2024-02-29\t2024-02-29\t35\t7")
+        #expect(lines[4] == "nil\t'2025-02-29' is not a date (YYYY-MM-DD)")
+        #expect(lines[5] == #"{"name":"Nguyễn Thị Lan","orders":[1,2.5],"vip":true}"#)
+        #expect(lines[6] == "3\t王伟\tnil")
+        #expect(lines[7].hasPrefix("false") && lines[7].contains("mixes array items and named keys"))
+    }
+
+    @Test func theDataAPIWithoutAStoreSaysSo() async throws {
+        do {
+            _ = try await script("local cordial = require 'cordial'\nreturn cordial.customers.count()", store: nil)
+            Issue.record("counted without a store")
+        } catch let error as LuaRunError {
+            #expect(error.location?.hasSuffix("script.lua:2") == true)
+            #expect(error.message.contains("no store is open"))
+        }
+    }
+}
+
+private final class OutputBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected = ""
+    func append(_ text: String) { lock.withLock { collected += text } }
+    var text: String { lock.withLock { collected } }
+}
