@@ -22,13 +22,18 @@ struct ListCustomers: AsyncParsableCommand {
     @Option(help: "Only customers with this tag.")
     var tag: String?
 
+    @Option(help: "Only members of this segment now (SEGMENT or SEGMENT:LABEL).")
+    var segment: String?
+
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() async throws {
         let opened = try await store.open()
-        let customers = try await opened.customers(CustomerQuery(limit: limit, tag: tag))
+        let parts = segment?.split(separator: ":", maxSplits: 1).map(String.init)
+        let customers = try await opened.customers(
+            CustomerQuery(limit: limit, tag: tag, segment: parts?.first, label: (parts?.count ?? 0) > 1 ? parts?[1] : nil))
         if store.json { return try store.printJSON(customers) }
         for customer in customers {
             let name = customer.displayName.isEmpty ? "(no name)" : customer.displayName

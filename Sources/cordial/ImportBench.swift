@@ -65,13 +65,21 @@ enum BenchClock {
 
     /// Runs a tool found on PATH with standard output discarded; a failure is an error.
     static func runTool(_ name: String, _ arguments: [String]) throws {
+        _ = try runTool(name, arguments, keepingOutput: false)
+    }
+
+    /// Runs a tool found on PATH; returns its standard output when `keepingOutput`.
+    static func runTool(_ name: String, _ arguments: [String], keepingOutput: Bool) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [name] + arguments
-        process.standardOutput = FileHandle.nullDevice
+        let pipe = Pipe()
+        process.standardOutput = keepingOutput ? pipe : FileHandle.nullDevice
         try process.run()
+        let output = keepingOutput ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw CommandFailure("\(name) failed (status \(process.terminationStatus))") }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The process's peak resident memory so far.

@@ -81,6 +81,13 @@ import Testing
 
     @Test func theViewIsStrictAndReadOnly() async throws {
         let store = try await store(customers: 1)
+        _ = try await store.apply(ImportBatch(customers: [Customer(source: "t", externalID: "bare", name: PersonName(given: "A", family: "B"))]), dryRun: false)
+        // documented fields the customer has no value for read nil
+        let bare = try await script("""
+            local c = require('cordial').customers.get("t:bare")
+            print(c.tier, c.city, c.birthday, c.purchases.last, c.purchases.days_since_last, c.value.rfm, c.tags.vip)
+            """, store: store)
+        #expect(bare == "nil\tnil\tnil\tnil\tnil\tnil\tnil\n")
         await #expect(throws: LuaRunError.self) {
             _ = try await self.script("local c = require('cordial').customers.get(1)\nreturn c.purchase.count", store: store)
         }

@@ -4,11 +4,18 @@ import LuaHost
 /// Installs `require "cordial"` in a state, from ``LuaAPI``'s table: each function checks its
 /// arguments, the phase and the plugin's permissions, then does its work.
 enum CordialModule {
-    /// The metatable customer views share: unknown fields and assignments are errors.
-    static let strictViewMetatable = """
+    /// The metatable customer views share: unknown fields and assignments are errors. The
+    /// documented fields (``LuaAPI``'s customer and purchase-summary tables) read nil when the
+    /// customer has no value for them (no tier, no purchase yet).
+    static var strictViewMetatable: String {
+        let known = LuaAPI.classes.filter { ["cordial.Customer", "cordial.PurchaseSummary"].contains($0.name) }
+            .flatMap(\.fields).map { "[\"\($0.name)\"] = true" }.joined(separator: ", ")
+        return """
         local error, format, tostring = error, string.format, tostring
+        local known = { \(known) }
         return {
           __index = function(_, key)
+            if known[key] then return nil end
             error(format("no field '%s' in this customer view (see docs/lua-api.md)", tostring(key)), 2)
           end,
           __newindex = function(_, key)
@@ -17,6 +24,7 @@ enum CordialModule {
           __metatable = false,
         }
         """
+    }
 
     static func install(in state: LuaState, context: PluginContext, module name: String = "cordial") throws {
         if context.viewMetatable == nil {

@@ -112,17 +112,18 @@ public struct PluginLoader: Sendable {
         return modules
     }
 
-    /// Path → "size:modification time" of every file under `directory`.
+    /// Path → size and hash of the contents of every file under `directory`: a change of
+    /// content is noticed even within one tick of the file system's clock. (Hashes are
+    /// compared within one process only.)
     static func fingerprint(of directory: URL) -> [String: String] {
         var fingerprint: [String: String] = [:]
         let root = directory.standardizedFileURL.path
         guard let files = FileManager.default.enumerator(atPath: root) else { return [:] }
         for case let relative as String in files {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + relative),
-                  attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            fingerprint[relative] = "\(size):\(modified)"
+            guard let data = FileManager.default.contents(atPath: root + "/" + relative) else { continue }
+            var hasher = Hasher()
+            data.withUnsafeBytes { hasher.combine(bytes: $0) }  // every byte (Data's own hash reads a prefix)
+            fingerprint[relative] = "\(data.count):\(hasher.finalize())"
         }
         return fingerprint
     }

@@ -20,6 +20,8 @@ public final class PluginRegistry: @unchecked Sendable {
         public var problems: [PluginError] = []
         /// Plugins kept in their previous version because the new one failed.
         public var kept: [String] = []
+
+        public init() {}
     }
 
     public let roots: [URL]

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+import Logging
+
+/// `cordial bench segments`: a threshold segment (spend, orders, days since the last purchase,
+/// tier → three labels) over every customer of a store, materialized with history, against
+/// `sqlite3` running the equivalent `SELECT CASE … GROUP BY` on the same file, in one run.
+/// The labels' counts must agree, or the benchmark fails. Also times a plugin reload.
+struct SegmentBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segments",
+        abstract: "A threshold segment over every customer against sqlite3's SELECT CASE … GROUP BY.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .customLong("as-of"), help: "The date the segment is computed as of (YYYY-MM-DD).")
+    var asOf = "2025-01-15"
+
+    @Option(help: "Worker counts to measure, comma-separated.")
+    var workers = "1,2"
+
+    static let segment = "bench-threshold"
+
+    static let plugin = """
+        local cordial = require "cordial"
+        local plugin = cordial.plugin { name = "bench", version = "1.0.0", api = 1 }
+        plugin:segment("bench-threshold", { labels = { "vip", "active", "dormant" } }, function(c)
+          local p = c.purchases
+          if (p.total >= 20000000 and p.count >= 10) or c.tier == "platinum" then return "vip" end
+          local days = p.days_since_last
+          if days ~= nil and days <= 365 then return "active" end
+          return "dormant"
+        end)
+        return plugin
+        """
+
+    func sql(day: String) -> String {
+        """
+        SELECT CASE
+                 WHEN (p.total >= 20000000 AND p.orders >= 10) OR c.tier = 'platinum' THEN 'vip'
+                 WHEN p.days <= 365 THEN 'active'
+                 ELSE 'dormant' END AS label,
+               count(*)
+        FROM customer c LEFT JOIN (
+          SELECT customerId, count(*) AS orders, sum(CAST(amount AS REAL)) AS total,
+                 CAST(julianday('\(day)') - julianday(substr(max(time), 1, 10)) AS INTEGER) AS days
+          FROM purchase GROUP BY customerId) p ON p.customerId = c.id
+        WHERE c.forgottenAt IS NULL
+        GROUP BY label ORDER BY label;
+        """
+    }
+
+    func run() async throws {
+        guard let day = DayText.day(of: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date") }
+        let workerCounts = workers.split(separator: ",").compactMap { Int($0) }
+        let opened = try await store.open()
+        let customers = try await opened.countCustomers()
+        let purchases = try await opened.countPurchases()
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bench"), withIntermediateDirectories: true)
+        let pluginFile = folder.appendingPathComponent("bench/plugin.lua")
+        try Self.plugin.write(to: pluginFile, atomically: true, encoding: .utf8)
+        let registry = PluginRegistry(roots: [folder], loader: PluginLoader(chunkNameRoot: folder))
+        registry.reload()
+
+        // Reload timing: the file changes (a new version), the registry swaps it in.
+        var reloads: [Double] = []
+        for round in 1...20 {
+            try Self.plugin.replacingOccurrences(of: "1.0.0", with: "1.0.\(round)").write(to: pluginFile, atomically: true, encoding: .utf8)
+            var report = PluginRegistry.ReloadReport()
+            reloads.append(BenchClock.seconds { report = registry.reload() })
+            guard report.loaded == ["bench"] else { throw CommandFailure("the bench plugin did not reload: loaded \(report.loaded), unchanged \(report.unchanged), kept \(report.kept), \(report.problems)") }
+        }
+
+        var sqliteOutput = ""
+        let baseline = try BenchClock.seconds {
+            sqliteOutput = try BenchClock.runTool("sqlite3", ["-separator", "=", store.path, sql(day: asOf)], keepingOutput: true)
+        }
+        let expected = Dictionary(uniqueKeysWithValues: sqliteOutput.split(separator: "\n").compactMap { line -> (String, Int)? in
+            let parts = line.split(separator: "=")
+            guard parts.count == 2, let count = Int(parts[1]) else { return nil }
+            return (String(parts[0]), count)
+        })
+
+        print("cordial bench segments — \(store.path): \(customers) customers, \(purchases) purchases, as of \(asOf)")
+        print("")
+        print("| step | time | vs sqlite3 |")
+        print("|---|---|---|")
+        print(String(format: "| sqlite3 SELECT CASE … GROUP BY (label counts only) | %.2f s | 1.00× |", baseline))
+        let at = Date(timeIntervalSince1970: Double(day) * 86_400)
+        for count in workerCounts {
+            try await Self.forget(Self.segment, in: store.path)
+            let runner = SegmentRunner(
+                store: opened, plugins: registry.plugins, loader: registry.loader, workers: count, at: at, logger: Logger(label: "bench"))
+            var results: [SegmentRunner.Result] = []
+            let seconds = try await BenchClock.seconds { results = try await runner.run([Self.segment]) }
+            guard case .materialized(let summary, _) = results.first else { throw CommandFailure("the bench segment failed: \(results)") }
+            guard summary.counts == expected else { throw CommandFailure("labels differ: cordial \(summary.counts), sqlite3 \(expected)") }
+            print(String(format: "| cordial segments run, %d worker%@, first run (writes %d entries) | %.2f s | %.2f× |",
+                         count, count == 1 ? "" : "s", summary.entered, seconds, seconds / baseline))
+            let again = try await BenchClock.seconds { results = try await runner.run([Self.segment]) }
+            print(String(format: "| the same again, %d worker%@ (nothing changes) | %.2f s | %.2f× |", count, count == 1 ? "" : "s", again, again / baseline))
+        }
+        try await Self.forget(Self.segment, in: store.path)
+        print("")
+        print("labels: " + expected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + " (equal in both)")
+        let sorted = reloads.sorted()
+        print(String(format: "plugin reload after a change: median %.2f ms, max %.2f ms (20 reloads)", sorted[sorted.count / 2] * 1e3, sorted.last! * 1e3))
+        print("peak memory of this process: \(BenchClock.peakMemoryMB()) MB")
+    }
+
+    /// Removes the bench segment's membership and runs, so that each measured run starts from nothing.
+    static func forget(_ segment: String, in path: String) async throws {
+        try BenchClock.runTool("sqlite3", [path, """
+            DELETE FROM segmentMember WHERE segment = '\(segment)'; DELETE FROM segmentRun WHERE segment = '\(segment)';
+            """])
+    }
+}
