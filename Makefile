@@ -8,7 +8,8 @@ CORDIAL = .build/release/cordial
 DEMO_DB = .build/demo.sqlite
 
 # The demo organisation: 1,000 customers in Vietnamese, Chinese and English with their
-# purchase histories, imported into a fresh store, listed; then an example script.
+# purchase histories, imported into a fresh store, listed; the shipped plugins checked and
+# tested; their segments run as of a date after the demo's purchases; then example scripts.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv
@@ -16,13 +17,19 @@ demo: build
 	$(CORDIAL) import customers .build/demo-customers.csv --source demo --db $(DEMO_DB)
 	$(CORDIAL) import transactions .build/demo-purchases.csv --source demo --currency VND --db $(DEMO_DB)
 	$(CORDIAL) customers list --limit 8 --db $(DEMO_DB)
+	$(CORDIAL) plugins check
+	$(CORDIAL) plugins test
+	$(CORDIAL) segments run --as-of 2025-01-15 --workers 2 --db $(DEMO_DB)
+	$(CORDIAL) segments show lifecycle --at 2025-01-15 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
+	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 
 test: dependencies
 	$(SWIFT) test
 
 BENCH_CSV = .build/bench-customers-1m.csv
 BENCH_DB = .build/bench-1m.sqlite
+BENCH_PURCHASES = .build/bench-purchases-1m.csv
 
 # docs/benchmarks.md: the Lua host, then a million demo customers imported and scanned.
 bench: build
@@ -33,6 +40,9 @@ bench: build
 	$(CORDIAL) init --db $(BENCH_DB)
 	$(CORDIAL) import customers $(BENCH_CSV) --source demo --db $(BENCH_DB)
 	$(CORDIAL) bench scan --db $(BENCH_DB)
+	test -f $(BENCH_PURCHASES) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV) --purchases $(BENCH_PURCHASES)
+	$(CORDIAL) import transactions $(BENCH_PURCHASES) --source demo --currency VND --db $(BENCH_DB)
+	$(CORDIAL) bench segments --db $(BENCH_DB)
 
 build: dependencies
 	$(SWIFT) build -c release --product cordial

@@ -89,15 +89,31 @@ struct PluginAPIError: Error, LocalizedError {
 
 /// Waits for async store work from a Lua worker thread (never from Swift's cooperative pool:
 /// Lua runs on its own threads, DESIGN.md decision 1).
+///
+/// The work runs on ``StoreCallExecutor``, not on the cooperative pool: a busy pool (two
+/// threads on a two-core machine) would otherwise hold a plugin's read back until its time
+/// limit ran out.
 public func waitForStore<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
     let done = DispatchSemaphore(value: 0)
     let box = ResultBox<T>()
-    Task {
+    Task(executorPreference: StoreCallExecutor.shared) {
         do { box.result = .success(try await operation()) } catch { box.result = .failure(error) }
         done.signal()
     }
     done.wait()
     return try box.result!.get()
+}
+
+/// Threads of their own for the store calls Lua handlers wait for.
+final class StoreCallExecutor: TaskExecutor {
+    static let shared = StoreCallExecutor()
+    private let queue = DispatchQueue(label: "cordial.store-calls", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
 }
 
 private final class ResultBox<T>: @unchecked Sendable {
