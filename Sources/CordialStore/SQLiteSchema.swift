@@ -97,9 +97,11 @@ enum SQLiteSchema {
                 t.belongsTo("customer", onDelete: .cascade).notNull()
                 t.column("label", .text).notNull()
                 t.column("enteredAt", .datetime).notNull()
-                t.column("enteredRun", .integer).notNull().references("segmentRun")
+                // Run ids without foreign keys: runs are never deleted, and the check would cost a
+                // lookup per row on a first run over a million customers.
+                t.column("enteredRun", .integer).notNull()
                 t.column("leftAt", .datetime)
-                t.column("leftRun", .integer).references("segmentRun")
+                t.column("leftRun", .integer)
             }
             try db.execute(sql: """
                 CREATE UNIQUE INDEX segmentMember_current ON segmentMember(segment, customerId) WHERE leftAt IS NULL;

@@ -17,9 +17,10 @@ public final class SQLiteStore: Store {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // 64 MB of page cache (SQLite's default is 2 MB): with a small cache, a large import
-            // writes the same index pages out to the WAL again and again.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 64 MB of page cache for the writer (SQLite's default is 2 MB): with a small cache,
+            // a large import writes the same index pages out to the WAL again and again.
+            // Readers scan, and keep the default.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
             // Statement journals in memory: an upsert touching several indexes otherwise
             // spills its statement journal to a temporary file, thirteen writes per row.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
