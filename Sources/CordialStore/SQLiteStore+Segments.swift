@@ -42,12 +42,16 @@ extension SQLiteStore {
             SELECT customerId, count(*), sum(CAST(amount AS REAL)), min(time), max(time)
             FROM purchase \(bounds.map { "WHERE customerId \($0)" } ?? "") GROUP BY customerId ORDER BY customerId
             """)
-        let labels = try SQLiteRows(db, sql: """
-            SELECT customerId, segment, label FROM segmentMember INDEXED BY segmentMember_current_customer
-            WHERE leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
-            """)
+        // One cursor per segment over the current-member index, in customer order.
+        let segments = try String.fetchAll(db, sql: "SELECT DISTINCT segment FROM segmentRun ORDER BY segment")
+        let labels = try segments.map { segment in
+            try SQLiteRows(db, sql: """
+                SELECT customerId, label FROM segmentMember INDEXED BY segmentMember_current
+                WHERE segment = ? AND leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
+                """, arguments: [segment])
+        }
         var purchasesLeft = try purchases.next()
-        var labelsLeft = try labels.next()
+        var labelsLeft = try labels.map { try $0.next() }
         var batch: [CustomerFacts] = []
         batch.reserveCapacity(batchSize)
         while try customers.next() {
@@ -64,10 +68,12 @@ extension SQLiteStore {
                     count: Int(purchases.integer(1)), total: purchases.double(2),
                     firstDay: purchases.day(3), lastDay: purchases.day(4))
             }
-            while labelsLeft && labels.integer(0) < id { labelsLeft = try labels.next() }
-            while labelsLeft && labels.integer(0) == id {
-                facts.labels[labels.text(1) ?? ""] = labels.text(2) ?? ""
-                labelsLeft = try labels.next()
+            for (index, cursor) in labels.enumerated() {
+                while labelsLeft[index] && cursor.integer(0) < id { labelsLeft[index] = try cursor.next() }
+                if labelsLeft[index] && cursor.integer(0) == id {
+                    facts.labels[segments[index]] = cursor.text(1) ?? ""
+                    labelsLeft[index] = try cursor.next()
+                }
             }
             batch.append(facts)
             if batch.count == batchSize {
@@ -237,7 +243,10 @@ extension SQLiteStore {
     public func segmentLabels(of id: CustomerID) async throws -> [String: String] {
         try await writer.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT segment, label FROM segmentMember WHERE customerId = ? AND leftAt IS NULL", arguments: [id.rawValue])
+                db, sql: """
+                    SELECT segment, label FROM segmentMember
+                    WHERE segment IN (SELECT DISTINCT segment FROM segmentRun) AND customerId = ? AND leftAt IS NULL
+                    """, arguments: [id.rawValue])
             return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as String) })
         }
     }
