@@ -82,6 +82,13 @@ enum BenchClock {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The largest peak resident memory of the child processes that have ended so far.
+    static func peakChildMemoryMB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+
     /// The process's peak resident memory so far.
     static func peakMemoryMB() -> Int {
         var usage = rusage()
