@@ -6,8 +6,50 @@ import GRDB
 /// with its history (DESIGN.md decision 5).
 extension SQLiteStore {
     public func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws {
-        try await writer.read { db in
-            try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], batchSize: batchSize, body)
+        guard let pool = writer as? DatabasePool else {
+            return try await writer.read { db in
+                var purchases = try PurchaseAggregateCursor(db)
+                try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, batchSize: batchSize, body)
+            }
+        }
+        // Two readers that see the same committed state (both start while the writer is
+        // held, so no commit falls between them): the purchase aggregate is read on one while
+        // the other decodes the customers, on two cores.
+        let channel = AggregateChannel()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            pool.asyncWriteWithoutTransaction { _ in
+                pool.asyncConcurrentRead { result in
+                    do {
+                        let db = try result.get()
+                        var cursor = try PurchaseAggregateCursor(db)
+                        var chunk: AggregateChannel.Chunk = []
+                        chunk.reserveCapacity(4_096)
+                        while let next = try cursor.next() {
+                            chunk.append(next)
+                            if chunk.count == 4_096 {
+                                try channel.put(chunk)
+                                chunk.removeAll(keepingCapacity: true)
+                            }
+                        }
+                        if !chunk.isEmpty { try channel.put(chunk) }
+                        channel.finish()
+                    } catch {
+                        channel.finish(error)
+                    }
+                }
+                pool.asyncConcurrentRead { result in
+                    do {
+                        let db = try result.get()
+                        var purchases = ChannelAggregates(channel)
+                        try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, batchSize: batchSize, body)
+                        channel.cancel()  // normally finished already; never leave the producer waiting
+                        continuation.resume()
+                    } catch {
+                        channel.cancel()
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
         }
     }
 
@@ -20,17 +62,20 @@ extension SQLiteStore {
             guard let first = ids.first, let last = ids.last else { return [] }
             condition += " AND id BETWEEN \(first) AND \(last)"
             var found: [CustomerFacts] = []
-            try Self.facts(db, condition: condition, arguments: arguments, range: first...last, batchSize: ids.count) { found += $0 }
+            var purchases = try PurchaseAggregateCursor(db, range: first...last)
+            try Self.facts(
+                db, condition: condition, arguments: arguments, range: first...last, purchases: &purchases, batchSize: ids.count
+            ) { found += $0 }
             return found
         }
     }
 
     /// Customers matching `condition` with their purchase summaries and current labels, from
-    /// three cursors in customer order merged here: one pass over the purchase index instead
-    /// of a query per customer.
+    /// cursors in customer order merged here: one pass over the purchase index instead of a
+    /// query per customer.
     private static func facts(
         _ db: Database, condition: String, arguments: [any DatabaseValueConvertible], range: ClosedRange<Int64>? = nil,
-        batchSize: Int, _ body: ([CustomerFacts]) throws -> Void
+        purchases: inout some PurchaseAggregates, batchSize: Int, _ body: ([CustomerFacts]) throws -> Void
     ) throws {
         let bounds = range.map { "BETWEEN \($0.lowerBound) AND \($0.upperBound)" }
         let customers = try SQLiteRows(db, sql: """
@@ -38,10 +83,6 @@ extension SQLiteStore {
                    createdAt, tags, attributes
             FROM customer WHERE \(condition) ORDER BY id
             """, arguments: StatementArguments(arguments))
-        let purchases = try SQLiteRows(db, sql: """
-            SELECT customerId, count(*), sum(CAST(amount AS REAL)), min(time), max(time)
-            FROM purchase \(bounds.map { "WHERE customerId \($0)" } ?? "") GROUP BY customerId ORDER BY customerId
-            """)
         // One cursor per segment over the current-member index, in customer order.
         let segments = try String.fetchAll(db, sql: "SELECT DISTINCT segment FROM segmentRun ORDER BY segment")
         let labels = try segments.map { segment in
@@ -50,7 +91,7 @@ extension SQLiteStore {
                 WHERE segment = ? AND leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
                 """, arguments: [segment])
         }
-        var purchasesLeft = try purchases.next()
+        var purchase = try purchases.next()
         var labelsLeft = try labels.map { try $0.next() }
         var batch: [CustomerFacts] = []
         batch.reserveCapacity(batchSize)
@@ -62,12 +103,8 @@ extension SQLiteStore {
                 locale: customers.text(5) ?? "en", tier: customers.text(6), city: customers.text(7),
                 region: customers.text(8), birthday: customers.text(9), createdDay: customers.day(10) ?? 0,
                 tags: try customers.strings(11), attributes: try customers.object(12))
-            while purchasesLeft && purchases.integer(0) < id { purchasesLeft = try purchases.next() }
-            if purchasesLeft && purchases.integer(0) == id {
-                facts.purchases = PurchaseFacts(
-                    count: Int(purchases.integer(1)), total: purchases.double(2),
-                    firstDay: purchases.day(3), lastDay: purchases.day(4))
-            }
+            while let current = purchase, current.customer < id { purchase = try purchases.next() }
+            if let current = purchase, current.customer == id { facts.purchases = current.facts }
             for (index, cursor) in labels.enumerated() {
                 while labelsLeft[index] && cursor.integer(0) < id { labelsLeft[index] = try cursor.next() }
                 if labelsLeft[index] && cursor.integer(0) == id {

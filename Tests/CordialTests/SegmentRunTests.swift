@@ -195,8 +195,31 @@ import Testing
         #expect(messages["typed"]?.contains("returned a number") == true)
     }
 
+    /// The scan reads purchase totals on a second connection: they must be each customer's own.
+    @Test func theFactsScanAgreesWithEachCustomersPurchaseSummary() async throws {
+        let store = try await demoStore(customers: 600)
+        let scanned = FactsBox()
+        try await store.scanCustomerFacts(batchSize: 64) { batch in scanned.append(batch) }
+        let facts = scanned.all
+        #expect(facts.map(\.id.rawValue) == Array(1...600))
+        for fact in facts where fact.id.rawValue % 7 == 0 {
+            let summary = try await store.purchaseSummary(of: fact.id)
+            #expect(fact.purchases.count == summary.count)
+            #expect(abs(fact.purchases.total - NSDecimalNumber(decimal: summary.total).doubleValue) < 0.01)
+            #expect(fact.purchases.lastDay == summary.last.map { Int(($0.timeIntervalSince1970 / 86_400).rounded(.down)) })
+        }
+        #expect(facts.contains { $0.purchases.count == 0 } && facts.contains { $0.purchases.count > 10 })
+    }
+
     @Test func anUnknownSegmentIsNamed() async throws {
         let store = try await demoStore(customers: 5)
         await #expect(throws: PluginError.self) { try await self.runner(store, roots: [PluginLoaderTests.shipped], at: "2025-01-01").run(["rfn"]) }
     }
+}
+
+private final class FactsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var facts: [CustomerFacts] = []
+    func append(_ batch: [CustomerFacts]) { lock.withLock { facts += batch } }
+    var all: [CustomerFacts] { lock.withLock { facts } }
 }
