@@ -54,7 +54,7 @@ struct SegmentBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let day = DayText.day(of: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date") }
+        guard DayText.day(of: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' is not a date") }
         let workerCounts = workers.split(separator: ",").compactMap { Int($0) }
         let opened = try await store.open()
         let customers = try await opened.countCustomers()
