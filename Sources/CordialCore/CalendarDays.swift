@@ -1,5 +1,8 @@
+import Foundation
+
 /// Calendar arithmetic without `Calendar`, for hot paths (imports, scans) where a
-/// formatter or calendar per value would cost more than the rest of the row.
+/// formatter or calendar per value would cost more than the rest of the row. Plugins see
+/// dates as "YYYY-MM-DD" text; a day is counted from 1970-01-01 (UTC).
 public enum CalendarDays {
     /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
     /// days_from_civil).
@@ -10,5 +13,69 @@ public enum CalendarDays {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// "2024-02-29" for day 19782.
+    public static func text(ofDay day: Int) -> String {
+        // Howard Hinnant's civil_from_days.
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let dayOfMonth = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))"
+    }
+
+    /// The day of "YYYY-MM-DD" (a valid calendar date); nil otherwise.
+    public static func day(of text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        return bytes.count == 10 ? day(ofPrefix: bytes) : nil
+    }
+
+    /// The day of the "YYYY-MM-DD" that `bytes` start with (stored times are
+    /// "YYYY-MM-DD HH:MM:SS.SSS"); nil when they do not start with a valid date.
+    public static func day(ofPrefix bytes: some RandomAccessCollection<UInt8>) -> Int? {
+        guard bytes.count >= 10 else { return nil }
+        let start = bytes.startIndex
+        func byte(_ offset: Int) -> UInt8 { bytes[bytes.index(start, offsetBy: offset)] }
+        guard byte(4) == UInt8(ascii: "-"), byte(7) == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for offset in range {
+                let digit = Int(byte(offset)) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        return CalendarDays.since1970(year: year, month: month, day: day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// The UTC day `date` falls on.
+    public static func day(of date: Date) -> Int {
+        Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+    }
+
+    /// Midnight UTC at the start of `day`.
+    public static func date(ofDay day: Int) -> Date {
+        Date(timeIntervalSince1970: Double(day) * 86_400)
     }
 }

@@ -23,30 +23,15 @@ enum CustomerRowReader {
 
     /// Every customer `sql` selects (it must select ``columns``).
     static func customers(_ db: Database, sql: String, arguments: [any DatabaseValueConvertible]) throws -> [Customer] {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(StatementArguments(arguments))
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
+        let rows = try SQLiteRows(db, cachedSQL: sql, arguments: StatementArguments(arguments))
+        defer { rows.reset() }
         var customers: [Customer] = []
-        while true {
-            let code = sqlite3_step(handle)
-            guard code == SQLITE_ROW else {
-                if code == SQLITE_DONE { return customers }
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
-            }
-            customers.append(try customer(handle))
-        }
+        while try rows.next() { customers.append(try customer(rows)) }
+        return customers
     }
 
-    private static func customer(_ handle: OpaquePointer) throws -> Customer {
-        func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
-            guard let text = sqlite3_column_text(handle, column) else { return nil }
-            return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
-        }
-        func text(_ column: Int32) -> String? {
-            bytes(column).map { String(decoding: $0, as: UTF8.self) }
-        }
+    private static func customer(_ rows: SQLiteRows) throws -> Customer {
+        let bytes = rows.bytes, text = rows.text
         func strings(_ column: Int32) throws -> [String] {
             guard let bytes = bytes(column) else { return [] }
             do { return try JSONTextParser.strings(bytes) } catch { throw Corrupt(column: CustomerRow.columns[Int(column) - 1]) }
@@ -82,12 +67,12 @@ enum CustomerRowReader {
         }
         // Column numbers: 0 id, then CustomerRow.columns from 1.
         return Customer(
-            id: CustomerID(sqlite3_column_int64(handle, 0)), source: text(1) ?? "", externalID: text(2) ?? "",
+            id: CustomerID(rows.integer(0)), source: text(1) ?? "", externalID: text(2) ?? "",
             name: PersonName(given: text(3) ?? "", family: text(4) ?? ""), honorific: text(5),
             emails: try strings(6), phones: try strings(7), address: try address(8),
             birthday: bytes(11).flatMap(birthday), locale: text(13) ?? "en", tier: text(14), tags: try strings(15),
             attributes: try attributes(16), createdAt: try date(17), updatedAt: try date(18),
-            version: Int(sqlite3_column_int64(handle, 19)))
+            version: Int(rows.integer(19)))
     }
 
     /// "1990-02-28" or "--02-28".

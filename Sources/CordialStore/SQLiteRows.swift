@@ -11,11 +11,22 @@ struct SQLiteRows {
     private let db: Database
 
     init(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try self.init(db, statement: db.makeStatement(sql: sql), arguments: arguments)
+    }
+
+    /// On GRDB's cached statement for `sql` (call ``reset()`` when done, so the cache can reuse it).
+    init(_ db: Database, cachedSQL sql: String, arguments: StatementArguments) throws {
+        try self.init(db, statement: db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private init(_ db: Database, statement: Statement, arguments: StatementArguments) throws {
         self.db = db
-        statement = try db.makeStatement(sql: sql)
+        self.statement = statement
         try statement.setArguments(arguments)
         handle = statement.sqliteStatement
     }
+
+    func reset() { sqlite3_reset(handle) }
 
     /// Moves to the next row; false at the end.
     func next() throws -> Bool {
@@ -56,17 +67,6 @@ struct SQLiteRows {
 
     /// Days since 1970 of a stored date ("2024-01-01 12:30:00.000", UTC).
     func day(_ column: Int32) -> Int? {
-        guard let bytes = bytes(column), bytes.count >= 10 else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = Int(bytes[index]) - 48
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-        return CalendarDays.since1970(year: year, month: month, day: day)
+        bytes(column).flatMap(CalendarDays.day(ofPrefix:))
     }
 }

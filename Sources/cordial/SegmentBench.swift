@@ -54,7 +54,7 @@ struct SegmentBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard DayText.day(of: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' is not a date") }
+        guard CalendarDays.day(of: asOf) != nil else { throw ValidationError("--as-of '\(asOf)' is not a date") }
         let workerCounts = workers.split(separator: ",").compactMap { Int($0) }
         let opened = try await store.open()
         let customers = try await opened.countCustomers()
@@ -97,7 +97,7 @@ struct SegmentBench: AsyncParsableCommand {
         let executable = CommandLine.arguments[0]
         for count in workerCounts {
             for (label, reset) in [("first run (writes every entry)", true), ("the same again (nothing changes)", false)] {
-                if reset { try await Self.forget(Self.segment, in: store.path) }
+                if reset { try Self.forget(Self.segment, in: store.path) }
                 var output = ""
                 let seconds = try BenchClock.seconds {
                     output = try BenchClock.runTool(executable, [
@@ -113,7 +113,7 @@ struct SegmentBench: AsyncParsableCommand {
                              count, count == 1 ? "" : "s", label, summary.entered, seconds, seconds / baseline, BenchClock.peakChildMemoryMB()))
             }
         }
-        try await Self.forget(Self.segment, in: store.path)
+        try Self.forget(Self.segment, in: store.path)
         print("")
         print("labels: " + expected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + " (equal in every run)")
         let sorted = reloads.sorted()
@@ -122,7 +122,7 @@ struct SegmentBench: AsyncParsableCommand {
     }
 
     /// Removes the bench segment's membership and runs, so that each measured run starts from nothing.
-    static func forget(_ segment: String, in path: String) async throws {
+    static func forget(_ segment: String, in path: String) throws {
         try BenchClock.runTool("sqlite3", [path, """
             DELETE FROM segmentMember WHERE segment = '\(segment)'; DELETE FROM segmentRun WHERE segment = '\(segment)';
             """])

@@ -31,14 +31,14 @@ struct RunSegments: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
-        if let asOf, DayText.day(of: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date (YYYY-MM-DD)") }
+        if let asOf, CalendarDays.day(of: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date (YYYY-MM-DD)") }
     }
 
     func run() async throws {
         let opened = try await store.open()
         let (registry, report) = pluginOptions.registry()
         printProblems(report.problems)
-        let at = asOf.flatMap(DayText.day(of:)).map { Date(timeIntervalSince1970: Double($0) * 86_400) } ?? Date()
+        let at = asOf.flatMap(CalendarDays.day(of:)).map(CalendarDays.date(ofDay:)) ?? Date()
         var logger = Logger(label: "cordial")
         logger.logLevel = .info
         let runner = SegmentRunner(store: opened, plugins: registry.plugins, loader: registry.loader, workers: workers, at: at, logger: logger)
@@ -133,7 +133,7 @@ struct ShowSegment: AsyncParsableCommand {
 
     /// A day means its end (who was a member on 1 March); a time means that instant.
     static func parseDate(_ text: String) throws -> Date {
-        if let day = DayText.day(of: text) { return Date(timeIntervalSince1970: Double(day + 1) * 86_400 - 0.001) }
+        if let day = CalendarDays.day(of: text) { return Date(timeIntervalSince1970: Double(day + 1) * 86_400 - 0.001) }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         throw ValidationError("--at '\(text)' is neither a date (YYYY-MM-DD) nor an ISO 8601 time")
     }

@@ -42,7 +42,7 @@ import Testing
         return store
     }
 
-    static func day(_ text: String) -> Date { Date(timeIntervalSince1970: Double(DayText.day(of: text)!) * 86_400) }
+    static func day(_ text: String) -> Date { CalendarDays.date(ofDay: CalendarDays.day(of: text)!) }
 
     func runner(_ store: any Store, roots: [URL], workers: Int = 1, at: String) -> SegmentRunner {
         let registry = PluginRegistry(roots: roots, loader: PluginLoader(chunkNameRoot: roots[0]))
@@ -206,7 +206,7 @@ import Testing
             let summary = try await store.purchaseSummary(of: fact.id)
             #expect(fact.purchases.count == summary.count)
             #expect(abs(fact.purchases.total - NSDecimalNumber(decimal: summary.total).doubleValue) < 0.01)
-            #expect(fact.purchases.lastDay == summary.last.map { Int(($0.timeIntervalSince1970 / 86_400).rounded(.down)) })
+            #expect(fact.purchases.lastDay == summary.last.map(CalendarDays.day(of:)))
         }
         #expect(facts.contains { $0.purchases.count == 0 } && facts.contains { $0.purchases.count > 10 })
     }

@@ -44,26 +44,9 @@ enum CustomerFilter {
 }
 
 extension CustomerFacts {
-    /// What a view shows of a stored customer: profile, purchase summary, current labels.
-    init(_ customer: Customer, purchases: PurchaseSummary, labels: [String: String]) {
-        let day = { (date: Date) in Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) }
-        self.init(
-            id: customer.id ?? CustomerID(0), source: customer.source, externalID: customer.externalID,
-            givenName: customer.name.given, familyName: customer.name.family, locale: customer.locale, tier: customer.tier,
-            city: customer.address?.city, region: customer.address?.region, birthday: customer.birthday?.description,
-            createdDay: day(customer.createdAt), tags: customer.tags, attributes: customer.attributes,
-            purchases: PurchaseFacts(
-                count: purchases.count, total: NSDecimalNumber(decimal: purchases.total).doubleValue,
-                firstDay: purchases.first.map(day), lastDay: purchases.last.map(day)),
-            labels: labels)
-    }
-
+    /// One customer as segmentation sees it, through the same bulk read as a page of them.
     static func load(_ id: CustomerID, from store: any Store) async throws -> CustomerFacts? {
-        guard let customer = try await store.customer(id) else { return nil }
-        return CustomerFacts(customer, purchases: try await store.purchaseSummary(of: id), labels: try await store.segmentLabels(of: id))
-    }
-
-    static func find(_ query: CustomerQuery, in store: any Store) async throws -> [CustomerFacts] {
-        try await store.customerFacts(query)
+        let found = try await store.customerFacts(CustomerQuery(after: CustomerID(id.rawValue - 1), limit: 1))
+        return found.first { $0.id == id }
     }
 }

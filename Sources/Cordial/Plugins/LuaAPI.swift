@@ -83,7 +83,7 @@ public enum LuaAPI {
         ) { context, arguments in
             let store = try context.store(needing: .customersRead)
             let query = try CustomerFilter.query(arguments, at: 1)
-            let facts = try waitForStore { try await CustomerFacts.find(query, in: store) }
+            let facts = try waitForStore { try await store.customerFacts(query) }
             return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatable: context.viewMetatable)
         },
         LuaAPIFunction(
@@ -111,7 +111,7 @@ public enum LuaAPI {
             return arguments.luaState.dynamicFunction("cordial.customers.batches iterator") { _ in
                 if finished { return LuaValue.nil }
                 let query = CustomerQuery(after: after, limit: size)
-                let facts = try waitForStore { try await CustomerFacts.find(query, in: store) }
+                let facts = try waitForStore { try await store.customerFacts(query) }
                 guard let last = facts.last else {
                     finished = true
                     return LuaValue.nil
@@ -219,14 +219,14 @@ public enum LuaAPI {
             "dates.today", "Today as \"YYYY-MM-DD\" in the host's time zone; in a segment run, the date the run is as of.",
             results: [.init("string", "the date")]
         ) { context, _ in
-            DayText.text(ofDay: context.todayNumber)
+            CalendarDays.text(ofDay: context.todayNumber)
         },
         LuaAPIFunction(
             "dates.add_days", "The date `days` after `date` (before, when negative).",
             parameters: [.init("date", "string", "\"YYYY-MM-DD\""), .init("days", "integer", "days to add")],
             results: [.init("string", "\"YYYY-MM-DD\"")]
         ) { _, arguments in
-            DayText.text(ofDay: try LuaDates.day(arguments, 1, "date") + (try arguments.get(2, "days", as: Int.self)))
+            CalendarDays.text(ofDay: try LuaDates.day(arguments, 1, "date") + (try arguments.get(2, "days", as: Int.self)))
         },
         LuaAPIFunction(
             "dates.days_between", "Days from `from` to `to` (negative when `to` is earlier).",
@@ -250,7 +250,7 @@ public enum LuaAPI {
             results: [.init("string?", "the date"), .init("string?", "why it is not a date")]
         ) { _, arguments in
             let text = try arguments.get(1, "text", as: String.self)
-            guard DayText.day(of: text) != nil else {
+            guard CalendarDays.day(of: text) != nil else {
                 return LuaMultipleValues([.nil, .string(LuaString("'\(text)' is not a date (YYYY-MM-DD)"))])
             }
             return text
@@ -300,7 +300,7 @@ public enum LuaAPI {
             let locale = try LuaFormats.locale(arguments, 2)
             let style = try arguments.get(3, "style", as: String?.self) ?? "long"
             guard style == "long" || style == "short" else { throw arguments.invalid("style", "expected \"long\" or \"short\", got '\(style)'") }
-            let date = Date(timeIntervalSince1970: Double(day) * 86_400)
+            let date = CalendarDays.date(ofDay: day)
             let utc = TimeZone(identifier: "UTC")!
             return date.formatted(Date.FormatStyle(date: style == "long" ? .long : .numeric, time: .omitted, locale: locale, timeZone: utc))
         },

@@ -7,7 +7,7 @@ enum LuaDates {
     /// The day of a "YYYY-MM-DD" argument.
     static func day(_ arguments: LuaArguments, _ index: Int, _ name: String) throws -> Int {
         let text = try arguments.get(index, name, as: String.self)
-        guard let day = DayText.day(of: text) else { throw arguments.invalid(name, "expected a date \"YYYY-MM-DD\", got '\(text)'") }
+        guard let day = CalendarDays.day(of: text) else { throw arguments.invalid(name, "expected a date \"YYYY-MM-DD\", got '\(text)'") }
         return day
     }
 }

@@ -48,8 +48,12 @@ public struct PluginLoader: Sendable {
     }
 
     /// A state with the plugin registered, its data API open: for segment runs and tests.
+    /// `today` is the moment the run is as of; its UTC day is the plugin's today.
     public func instantiate(_ plugin: Plugin, store: (any Store)?, logger: Logger, limits: LuaLimits, today: Date = Date()) throws(PluginError) -> PluginInstance {
-        let context = PluginContext(file: plugin.main.displayPath, store: store, logger: logger, today: today)
+        // Days in UTC, as the view counts them (purchase days, `days_since_last`), so that
+        // `cordial.dates.today()` and the view agree on what day the run is.
+        let context = PluginContext(
+            file: plugin.main.displayPath, store: store, logger: logger, today: today, timeZone: TimeZone(identifier: "UTC")!)
         let state = try register(main: plugin.main, modules: plugin.modules, context: context, limits: registrationLimits)
         state.limits = limits
         context.phase = .running

@@ -27,8 +27,7 @@ enum PluginTestAPI {
             "today", "Sets the date the plugin sees as today (`cordial.dates.today()`, `days_since_last`).", module: "cordial.test",
             parameters: [.init("date", "string", "\"YYYY-MM-DD\"")]
         ) { context, arguments in
-            context.today = Date(timeIntervalSince1970: Double(try LuaDates.day(arguments, 1, "date")) * 86_400 + 43_200)
-            context.timeZone = TimeZone(identifier: "UTC")!
+            context.today = CalendarDays.date(ofDay: try LuaDates.day(arguments, 1, "date")) + 43_200  // noon
             return LuaNoValue()
         },
         LuaAPIFunction(
@@ -162,7 +161,7 @@ enum TestFixtures {
             guard let purchase = entry.tableValue else { throw arguments.invalid("fields", "purchases[\(index + 1)] must be a table") }
             let day: Int
             if let date = purchase["date"].stringValue {
-                guard let parsed = DayText.day(of: date) else { throw arguments.invalid("fields", "purchases[\(index + 1)].date '\(date)' is not YYYY-MM-DD") }
+                guard let parsed = CalendarDays.day(of: date) else { throw arguments.invalid("fields", "purchases[\(index + 1)].date '\(date)' is not YYYY-MM-DD") }
                 day = parsed
             } else if let ago = purchase["days_ago"].integerValue {
                 day = today - Int(ago)
@@ -179,7 +178,7 @@ enum TestFixtures {
                 customerSource: "test", customerExternalID: external,
                 purchase: Purchase(
                     customerID: CustomerID(0), source: "test", externalID: "\(external)-\(index + 1)",
-                    time: Date(timeIntervalSince1970: Double(day) * 86_400 + 43_200), amount: money)))
+                    time: CalendarDays.date(ofDay: day) + 43_200, amount: money)))
         }
         return ImportBatch(customers: [customer], purchases: purchases)
     }

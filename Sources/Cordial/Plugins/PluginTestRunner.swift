@@ -19,31 +19,25 @@ final class PluginTestSession {
         return customers
     }
 
-    /// The label `segment` gives a stored customer, as a run would compute it today.
+    /// The instance the tests run in (it holds this session through its context).
+    weak var instance: PluginInstance?
+
+    /// The label `segment` gives a stored customer, computed as a run computes it (the same
+    /// view, the same driver, the same checks), as of the test's today.
     func classify(_ segment: PluginContext.SegmentFunction, customer id: CustomerID, context: PluginContext) throws -> String? {
         let store = store
-        guard let facts = try waitForStore({ try await CustomerFacts.load(id, from: store) }) else {
+        guard let instance, let facts = try waitForStore({ try await CustomerFacts.load(id, from: store) }) else {
             throw PluginAPIError("no fixture customer \(id)")
         }
         let today = context.todayNumber
-        var rfm: RFMScore?
-        if segment.needsRFM, facts.purchases.count > 0, let last = facts.purchases.lastDay {
-            let population = try waitForStore { try await store.purchaseFacts() }
-            let scorer = RFMScorer(
-                recencyDays: population.map { Double(today - ($0.lastDay ?? today)) }, frequency: population.map { Double($0.count) },
-                monetary: population.map(\.total))
-            rfm = scorer.score(recencyDays: Double(today - last), frequency: Double(facts.purchases.count), monetary: facts.purchases.total)
+        let scorer = segment.needsRFM ? RFMScorer(population: try waitForStore { try await store.purchaseFacts() }, today: today) : nil
+        let view = CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today))
+        try instance.load(CustomerViewBatch(views: [view], metatable: context.viewMetatable))
+        do {
+            return try instance.classify(segment).first ?? nil
+        } catch {
+            throw PluginAPIError(error.error.description)
         }
-        let view = CustomerViewValue(view: CustomerView(facts: facts, today: today, rfm: rfm), metatable: context.viewMetatable)
-        let label = try segment.function.call(view, as: LuaValue.self)
-        if label.isNil { return nil }
-        guard let text = label.stringValue else {
-            throw PluginAPIError("segment '\(segment.name)' returned a \(label.typeName); return a label (a string) or nil")
-        }
-        if let labels = segment.labels, !labels.contains(text) {
-            throw PluginAPIError("segment '\(segment.name)' returned '\(text)', which is not one of its labels")
-        }
-        return text
     }
 }
 
@@ -89,6 +83,7 @@ public struct PluginTestRunner: Sendable {
             session = PluginTestSession(store: store)
             instance = try loader.instantiate(plugin, store: store, logger: Logger(label: "cordial.plugins.test"), limits: limits)
             instance.context.testSession = session
+            session.instance = instance
             try CordialModule.install(in: instance.state, context: instance.context, module: "cordial.test")
             source = LuaSource(text: try String(contentsOf: file, encoding: .utf8), displayPath: display)
         } catch let error as PluginError {

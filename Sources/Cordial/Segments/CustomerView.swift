@@ -31,7 +31,7 @@ struct CustomerView: Sendable {
             c.set("city", facts.city)
             c.set("region", facts.region)
             c.set("birthday", facts.birthday)
-            c.set("created", DayText.text(ofDay: facts.createdDay))
+            c.set("created", CalendarDays.text(ofDay: facts.createdDay))
             c.set("tags", fields: facts.tags.count) { tags in
                 for tag in facts.tags { tags.set(tag, true) }
             }
@@ -42,8 +42,8 @@ struct CustomerView: Sendable {
             c.set("purchases", fields: 5, metatable: metatable) { p in
                 p.set("count", purchases.count)
                 p.set("total", purchases.total)
-                p.set("first", purchases.firstDay.map(DayText.text(ofDay:)))
-                p.set("last", purchases.lastDay.map(DayText.text(ofDay:)))
+                p.set("first", purchases.firstDay.map(CalendarDays.text(ofDay:)))
+                p.set("last", purchases.lastDay.map(CalendarDays.text(ofDay:)))
                 p.set("days_since_last", purchases.lastDay.map { today - $0 })
             }
             c.set("segments", fields: facts.labels.count) { segments in

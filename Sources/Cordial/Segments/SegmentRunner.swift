@@ -43,8 +43,9 @@ public struct SegmentRunner: Sendable {
     public func run(_ names: [String] = [], progress: (@Sendable (Int) -> Void)? = nil) async throws -> [Result] {
         let selected = try select(names)
         guard !selected.isEmpty else { return [] }
-        let scorer = selected.contains(where: \.segment.needsRFM) ? try await rfmScorer() : nil
-        let today = Int((at.timeIntervalSince1970 / 86_400).rounded(.down))
+        let today = CalendarDays.day(of: at)
+        let scorer = selected.contains(where: \.segment.needsRFM)
+            ? RFMScorer(population: try await store.purchaseFacts(), today: today) : nil
 
         let work = RunState(segments: selected.map(\.segment.name))
         let loader = loader, limits = limits, logger = logger, store = store, at = at
@@ -65,7 +66,7 @@ public struct SegmentRunner: Sendable {
         try await store.scanCustomerFacts(batchSize: batchSize) { batch in
             let number = work.addBatch(batch.map(\.id))
             let views = batch.map { facts in
-                CustomerView(facts: facts, today: today, rfm: scorer.flatMap { Self.score(facts.purchases, today: today, scorer: $0) })
+                CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today))
             }
             inFlight.wait()
             group.enter()
@@ -124,19 +125,6 @@ public struct SegmentRunner: Sendable {
             }
             return found
         }
-    }
-
-    private func rfmScorer() async throws -> RFMScorer {
-        let today = Double(Int((at.timeIntervalSince1970 / 86_400).rounded(.down)))
-        let facts = try await store.purchaseFacts()
-        return RFMScorer(
-            recencyDays: facts.map { today - Double($0.lastDay ?? 0) }, frequency: facts.map { Double($0.count) },
-            monetary: facts.map(\.total))
-    }
-
-    private static func score(_ purchases: PurchaseFacts, today: Int, scorer: RFMScorer) -> RFMScore? {
-        guard purchases.count > 0, let last = purchases.lastDay else { return nil }
-        return scorer.score(recencyDays: Double(today - last), frequency: Double(purchases.count), monetary: purchases.total)
     }
 }
 

@@ -32,6 +32,20 @@ public struct RFMScorer: Sendable {
         monetaryCuts = Self.quintileCuts(monetary)
     }
 
+    /// Cut points of the customers who bought (`population`), recency counted to `today`.
+    public init(population: [PurchaseFacts], today: Int) {
+        let buyers = population.filter { $0.count > 0 && $0.lastDay != nil }
+        self.init(
+            recencyDays: buyers.map { Double(today - $0.lastDay!) }, frequency: buyers.map { Double($0.count) },
+            monetary: buyers.map(\.total))
+    }
+
+    /// The scores of a customer's purchases as of `today`; nil for a customer who never bought.
+    public func score(_ purchases: PurchaseFacts, today: Int) -> RFMScore? {
+        guard purchases.count > 0, let last = purchases.lastDay else { return nil }
+        return score(recencyDays: Double(today - last), frequency: Double(purchases.count), monetary: purchases.total)
+    }
+
     public func score(recencyDays: Double, frequency: Double, monetary: Double) -> RFMScore {
         RFMScore(
             recency: 5 - Self.above(recencyDays, recencyCuts),
