@@ -42,6 +42,7 @@ public enum CalendarDays {
 
     /// The day of the "YYYY-MM-DD" that `bytes` start with (stored times are
     /// "YYYY-MM-DD HH:MM:SS.SSS"); nil when they do not start with a valid date.
+    @inlinable  // specialised in callers: scans parse three dates a customer
     public static func day(ofPrefix bytes: some RandomAccessCollection<UInt8>) -> Int? {
         guard bytes.count >= 10 else { return nil }
         let start = bytes.startIndex
@@ -61,6 +62,7 @@ public enum CalendarDays {
         return CalendarDays.since1970(year: year, month: month, day: day)
     }
 
+    @usableFromInline
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
