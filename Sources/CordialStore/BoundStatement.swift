@@ -15,6 +15,7 @@ struct BoundStatement {
     private enum Parameter {
         case null
         case integer(Int64)
+        case real(Double)
         /// A range of ``text``.
         case text(offset: Int, count: Int)
     }
@@ -40,6 +41,11 @@ struct BoundStatement {
 
     mutating func bind(_ integer: Int) { bind(Int64(integer)) }
 
+    /// A non-finite value (a model that did not converge for this row) is stored as NULL.
+    mutating func bind(_ real: Double) {
+        parameters.append(real.isFinite ? .real(real) : .null)
+    }
+
     /// Runs the statement with the bound parameters, handing the first column of each row
     /// it returns (for RETURNING) to `row`, then resets it for the next use.
     mutating func run(_ db: Database, row: (Int64) -> Void = { _ in }) throws {
@@ -54,6 +60,7 @@ struct BoundStatement {
                 switch parameter {
                 case .null: sqlite3_bind_null(handle, position)
                 case .integer(let integer): sqlite3_bind_int64(handle, position, integer)
+                case .real(let real): sqlite3_bind_double(handle, position, real)
                 // SQLITE_STATIC (nil): SQLite reads the bytes in place; they outlive the step below.
                 case .text(let offset, let count): sqlite3_bind_text(handle, position, base + offset, Int32(count), nil)
                 }

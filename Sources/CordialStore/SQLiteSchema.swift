@@ -110,6 +110,38 @@ enum SQLiteSchema {
             // segment's rows, which is fine for commands a person types.
             try db.execute(sql: "CREATE UNIQUE INDEX segmentMember_current ON segmentMember(segment, customerId) WHERE leftAt IS NULL")
         }
+        migrator.registerMigration("v3: customer value fits and scores") { db in
+            // The fit's parameters, terms and optimisation reports as JSON (``ValueFit``): read
+            // whole, never queried by field.
+            try db.create(table: "valueFit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("fittedAt", .datetime).notNull()
+                t.column("endDate", .text).notNull()
+                t.column("unit", .text).notNull()
+                t.column("customers", .integer).notNull()
+                t.column("details", .text).notNull()
+            }
+            // The latest fit's scores, one row per customer (a new fit replaces them all).
+            try db.create(table: "customerValue") { t in
+                t.primaryKey("customerId", .integer).references("customer", onDelete: .cascade)
+                t.column("fitId", .integer).notNull().references("valueFit")
+                t.column("frequency", .integer).notNull()
+                t.column("recency", .double).notNull()
+                t.column("age", .double).notNull()
+                t.column("repeatMean", .double).notNull()
+                t.column("spent", .double).notNull()
+                t.column("rfmRecency", .integer).notNull()
+                t.column("rfmFrequency", .integer).notNull()
+                t.column("rfmMonetary", .integer).notNull()
+                // NULL where a series did not converge for this customer.
+                t.column("pAlive", .double)
+                t.column("expectedPurchases", .double)
+                t.column("expectedSpend", .double)
+                t.column("clv", .double)
+                t.column("referrals", .integer).notNull()
+                t.column("influence", .double).notNull()
+            }
+        }
         return migrator
     }
 }

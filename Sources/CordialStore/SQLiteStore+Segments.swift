@@ -70,7 +70,7 @@ extension SQLiteStore {
         }
     }
 
-    /// Customers matching `condition` with their purchase summaries and current labels, from
+    /// Customers matching `condition` with their purchase summaries, current labels and value, from
     /// cursors in customer order merged here: one pass over the purchase index instead of a
     /// query per customer.
     private static func facts(
@@ -91,8 +91,14 @@ extension SQLiteStore {
                 WHERE segment = ? AND leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
                 """, arguments: [segment])
         }
+        // The latest value fit's scores, in customer order.
+        let values = try SQLiteRows(db, sql: """
+            SELECT \(valueColumns) FROM customerValue \(bounds.map { "WHERE customerId \($0)" } ?? "") ORDER BY customerId
+            """)
         var purchase = try purchases.next()
         var labelsLeft = try labels.map { try $0.next() }
+        var valuesLeft = try values.next()
+        let valueEndDay = try storedValueEndDay(db)
         var batch: [CustomerFacts] = []
         batch.reserveCapacity(batchSize)
         while try customers.next() {
@@ -112,6 +118,8 @@ extension SQLiteStore {
                     labelsLeft[index] = try cursor.next()
                 }
             }
+            while valuesLeft && values.integer(0) < id { valuesLeft = try values.next() }
+            if valuesLeft && values.integer(0) == id { facts.value = values.customerValue(endDay: valueEndDay) }
             batch.append(facts)
             if batch.count == batchSize {
                 try body(batch)

@@ -81,6 +81,29 @@ public protocol Store: Sendable {
     func segmentHistory(_ segment: String, limit: Int) async throws -> [SegmentChange]
     /// The customer's current label in every segment.
     func segmentLabels(of id: CustomerID) async throws -> [String: String]
+
+    // MARK: Customer value
+
+    /// Hands every customer not forgotten who bought by the end of `endDay` (days since
+    /// 1970), with their purchases up to then merged per day, in ascending id order and in
+    /// batches of `batchSize`, to `body` on the reading thread.
+    func scanPurchaseDays(through endDay: Int, batchSize: Int, _ body: @escaping @Sendable ([PurchaseDays]) throws -> Void) async throws
+
+    /// (referred, referrer) for every customer whose attribute `referred_by` names another
+    /// customer of the same source by external id.
+    func referrals() async throws -> [(referred: CustomerID, referrer: CustomerID)]
+
+    /// Records `fit` and makes `values` the stored customer values, in one transaction
+    /// (the previous fit's values are replaced). Returns the fit with its id.
+    func saveValueFit(_ fit: ValueFit, values: [CustomerValue]) async throws -> ValueFit
+
+    /// The fit whose values are stored, if any.
+    func latestValueFit() async throws -> ValueFit?
+    func customerValue(of id: CustomerID) async throws -> CustomerValue?
+    func customerValues(_ query: CustomerValueQuery) async throws -> [CustomerValue]
+    /// The values of `figure` at each fraction (0…1, nearest rank) of the stored values
+    /// that have it, with how many have it.
+    func valueQuantiles(of figure: CustomerValueFigure, at fractions: [Double]) async throws -> (count: Int, values: [Double])
 }
 
 extension Store {

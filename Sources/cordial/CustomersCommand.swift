@@ -61,15 +61,7 @@ struct ShowCustomer: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let found: Customer?
-        if let number = Int64(id) {
-            found = try await opened.customer(CustomerID(number))
-        } else if let colon = id.firstIndex(of: ":") {
-            found = try await opened.customer(source: String(id[..<colon]), externalID: String(id[id.index(after: colon)...]))
-        } else {
-            throw ValidationError("'\(id)' is neither a store id nor SOURCE:EXTERNAL-ID")
-        }
-        guard let customer = found else { throw CommandFailure("no customer '\(id)'") }
+        let customer = try await lookUpCustomer(id, in: opened)
         let summary = try await opened.purchaseSummary(of: customer.id!)
         if store.json { return try store.printJSON(Shown(customer: customer, purchases: summary)) }
         let day = Date.ISO8601FormatStyle().year().month().day()
@@ -142,4 +134,18 @@ struct ForgetCustomer: AsyncParsableCommand {
         }
         print("customer \(id): personal data erased; purchases kept")
     }
+}
+
+/// The customer a command-line argument names: a store id (42) or SOURCE:EXTERNAL-ID (cdnow:00042).
+func lookUpCustomer(_ id: String, in store: any Store) async throws -> Customer {
+    let found: Customer?
+    if let number = Int64(id) {
+        found = try await store.customer(CustomerID(number))
+    } else if let colon = id.firstIndex(of: ":") {
+        found = try await store.customer(source: String(id[..<colon]), externalID: String(id[id.index(after: colon)...]))
+    } else {
+        throw ValidationError("'\(id)' is neither a store id nor SOURCE:EXTERNAL-ID")
+    }
+    guard let customer = found else { throw CommandFailure("no customer '\(id)'") }
+    return customer
 }

@@ -79,6 +79,26 @@ import Testing
         #expect(GammaGammaModel(p: 1, q: 0.9, gamma: 1).expectedAverageSpend(once) == .infinity)
     }
 
+    @Test func lifetimeValueFollowsItsTerms() throws {
+        let purchases = BGNBDModel(r: 0.243, alpha: 4.414, a: 0.793, b: 2.426), spend = GammaGammaModel(p: 6.25, q: 3.74, gamma: 15.44)
+        let c = RepeatPurchaseSummary(customer: CustomerID(1), frequency: 2, recency: 30.43, age: 38.86, repeatMean: 22.35)
+        func score(_ terms: LifetimeValueTerms) -> ModelScores {
+            CustomerValueScorer(purchases: purchases, spend: spend, terms: terms, unit: .week).score(c)
+        }
+        // Without discounting, lifetime value is expected spend × expected purchases.
+        let plain = score(LifetimeValueTerms(horizonMonths: 12, margin: 1, annualDiscountRate: 0))
+        #expect(abs(plain.expectedPurchases - purchases.expectedPurchases(within: 365.25 / 7, c)) < 1e-12)
+        #expect(abs(plain.lifetimeValue - plain.expectedSpend * plain.expectedPurchases) < 1e-9)
+        // Margin scales it; discounting lowers it; a longer horizon raises it.
+        let discounted = score(LifetimeValueTerms(horizonMonths: 12, margin: 1, annualDiscountRate: 0.1))
+        #expect(discounted.lifetimeValue < plain.lifetimeValue && discounted.lifetimeValue > plain.lifetimeValue / 1.1)
+        #expect(abs(score(LifetimeValueTerms(horizonMonths: 12, margin: 0.3, annualDiscountRate: 0.1)).lifetimeValue - 0.3 * discounted.lifetimeValue) < 1e-9)
+        #expect(score(LifetimeValueTerms(horizonMonths: 24, margin: 1, annualDiscountRate: 0.1)).lifetimeValue > discounted.lifetimeValue)
+        #expect(throws: ValueModelError.self) { try LifetimeValueTerms(horizonMonths: 0).validated() }
+        #expect(throws: ValueModelError.self) { try LifetimeValueTerms(margin: 0).validated() }
+        #expect(throws: ValueModelError.self) { try LifetimeValueTerms(annualDiscountRate: -0.1).validated() }
+    }
+
     @Test func specialFunctionsMatchReferenceValues() throws {
         for (x, expected) in [(0.5, -1.9635100260214235), (1.0, -0.5772156649015329), (10.0, 2.251752589066721), (3.7, 1.1671535393615113)] {
             #expect(abs(SpecialFunctions.digamma(x) - expected) < 1e-12, "ψ(\(x))")

@@ -9,37 +9,10 @@ import Testing
 /// Segment runs end to end: plugins from folders, a store file, the worker pool, the history.
 @Suite final class SegmentRunTests {
     let folder: PluginFolder
-    private var files: [String] = []
+    let stores = TemporaryStores()
 
     init() throws {
         folder = try PluginFolder()
-    }
-
-    deinit {
-        for file in files { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
-    }
-
-    func store() async throws -> SQLiteStore {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-segments-\(UUID().uuidString).sqlite").path
-        files.append(path)
-        let store = try SQLiteStore(path: path)
-        try await store.migrate()
-        return store
-    }
-
-    /// The demo organisation's first `count` customers with their purchases.
-    func demoStore(customers count: Int) async throws -> SQLiteStore {
-        let store = try await store()
-        let organisation = DemoOrganisation(seed: 42)
-        var customers = "", purchases = ""
-        try organisation.writeCustomers(count: count) { customers += $0 }
-        try organisation.writePurchases(count: count) { purchases += $0 }
-        _ = try await store.apply(
-            try CustomerImporter(source: "demo").batch(from: Data(customers.utf8), format: .csv, fileName: "c.csv"), dryRun: false)
-        _ = try await store.apply(
-            try PurchaseImporter(customerSource: "demo", currency: "VND").reader(data: Data(purchases.utf8), format: .csv, fileName: "p.csv"),
-            dryRun: false)
-        return store
     }
 
     static func day(_ text: String) -> Date { CalendarDays.date(ofDay: CalendarDays.day(of: text)!) }
@@ -64,7 +37,7 @@ import Testing
     }
 
     @Test func oneAndTwoWorkersGiveTheSameLabelsOnTheDemoOrganisation() async throws {
-        let store = try await demoStore(customers: 2_500)
+        let store = try await stores.demo(customers: 2_500)
         let shipped = PluginLoaderTests.shipped
         let first = summaries(try await runner(store, roots: [shipped], workers: 1, at: "2025-01-15").run())
         #expect(first["lifecycle"]?.classified == 2_500)
@@ -84,7 +57,7 @@ import Testing
 
     @Test func oneAndTwoWorkersGiveTheSameLabelsOnCDNOW() async throws {
         let data = try Data(contentsOf: CDNOWImportTests.shared.appendingPathComponent("CDNOW_master.txt"))
-        let stores = [try await store(), try await store()]
+        let stores = [try await stores.empty(), try await stores.empty()]
         for store in stores { _ = try await store.apply(try CDNOWImporter().batch(from: data, fileName: "CDNOW_master.txt"), dryRun: false) }
         let shipped = PluginLoaderTests.shipped
         let one = summaries(try await runner(stores[0], roots: [shipped], workers: 1, at: "1998-07-01").run())
@@ -99,7 +72,7 @@ import Testing
     }
 
     @Test func historyAnswersMembershipAsOfAPastDate() async throws {
-        let store = try await demoStore(customers: 200)
+        let store = try await stores.demo(customers: 200)
         try folder.segmentPlugin("tiers", version: "1.0.0", labels: "{ 'vip', 'regular' }",
             body: "if c.purchases.count >= 10 then return 'vip' elseif c.purchases.count > 0 then return 'regular' end")
         _ = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
@@ -131,7 +104,7 @@ import Testing
     }
 
     @Test func anErrorOnOneCustomerWritesNothingForThatSegmentAndNamesTheCustomer() async throws {
-        let store = try await demoStore(customers: 2_300)
+        let store = try await stores.demo(customers: 2_300)
         try folder.segmentPlugin("fragile", body: "return 'ok'")
         _ = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
         let before = try await members(store, "fragile")
@@ -165,7 +138,7 @@ import Testing
     }
 
     @Test func aSegmentThatLoopsIsStoppedByItsTimeLimit() async throws {
-        let store = try await demoStore(customers: 50)
+        let store = try await stores.demo(customers: 50)
         try folder.segmentPlugin("stuck", body: "if c.id == 7 then while true do end end return 'ok'")
         var runner = runner(store, roots: [folder.root], at: "2025-01-01")
         runner.limits = LuaLimits(memoryBytes: 16 << 20, timeSeconds: 0.2)
@@ -181,7 +154,7 @@ import Testing
     }
 
     @Test func labelsOutsideTheDeclaredOnesAndNonStringsAreErrors() async throws {
-        let store = try await demoStore(customers: 20)
+        let store = try await stores.demo(customers: 20)
         try folder.segmentPlugin("declared", labels: "{ 'a', 'b' }", body: "return c.id == 3 and 'c' or 'a'")
         try folder.segmentPlugin("typed", body: "return c.id == 5 and 42 or 'x'")
         let results = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
@@ -197,7 +170,7 @@ import Testing
 
     /// The scan reads purchase totals on a second connection: they must be each customer's own.
     @Test func theFactsScanAgreesWithEachCustomersPurchaseSummary() async throws {
-        let store = try await demoStore(customers: 600)
+        let store = try await stores.demo(customers: 600)
         let scanned = FactsBox()
         try await store.scanCustomerFacts(batchSize: 64) { batch in scanned.append(batch) }
         let facts = scanned.all
@@ -212,7 +185,7 @@ import Testing
     }
 
     @Test func anUnknownSegmentIsNamed() async throws {
-        let store = try await demoStore(customers: 5)
+        let store = try await stores.demo(customers: 5)
         await #expect(throws: PluginError.self) { try await self.runner(store, roots: [PluginLoaderTests.shipped], at: "2025-01-01").run(["rfn"]) }
     }
 }

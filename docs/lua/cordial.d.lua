@@ -43,9 +43,17 @@
 ---@field last string? day of the last purchase
 ---@field days_since_last integer? days from the last purchase to today (the run's date)
 
----Values computed by the host; absent until computed.
+---Values the host computes (`cordial value fit`); nil until computed, or for a customer with no purchase by the fit's end date.
 ---@class cordial.CustomerValue
----@field rfm cordial.RFMScore? RFM scores, in runs of segments declared with `rfm = true`
+---@field rfm cordial.RFMScore? RFM scores: as of the run in segments declared with `rfm = true`, otherwise as of the last value fit
+---@field p_alive number? probability that the customer is still buying (BG/NBD), 0…1
+---@field expected_purchases number? purchases expected over the fit's horizon (12 months unless set)
+---@field expected_spend number? expected value of a future purchase (Gamma-Gamma)
+---@field clv number? lifetime value: discounted margin expected over the horizon
+---@field spent number? current value: what the customer spent up to the fit's end date
+---@field referrals integer? customers whose `referred_by` attribute names this one
+---@field influence number? influence value: the sum of those customers' lifetime values
+---@field as_of string? the fit's end date, "YYYY-MM-DD"
 
 ---Quintile scores, 5 is best, among customers who bought.
 ---@class cordial.RFMScore

@@ -350,8 +350,16 @@ public enum LuaAPI {
             .init("last", "string?", "day of the last purchase"),
             .init("days_since_last", "integer?", "days from the last purchase to today (the run's date)"),
         ]),
-        LuaAPIClass("cordial.CustomerValue", "Values computed by the host; absent until computed.", fields: [
-            .init("rfm", "cordial.RFMScore?", "RFM scores, in runs of segments declared with `rfm = true`"),
+        LuaAPIClass("cordial.CustomerValue", "Values the host computes (`cordial value fit`); nil until computed, or for a customer with no purchase by the fit's end date.", fields: [
+            .init("rfm", "cordial.RFMScore?", "RFM scores: as of the run in segments declared with `rfm = true`, otherwise as of the last value fit"),
+            .init("p_alive", "number?", "probability that the customer is still buying (BG/NBD), 0…1"),
+            .init("expected_purchases", "number?", "purchases expected over the fit's horizon (12 months unless set)"),
+            .init("expected_spend", "number?", "expected value of a future purchase (Gamma-Gamma)"),
+            .init("clv", "number?", "lifetime value: discounted margin expected over the horizon"),
+            .init("spent", "number?", "current value: what the customer spent up to the fit's end date"),
+            .init("referrals", "integer?", "customers whose `referred_by` attribute names this one"),
+            .init("influence", "number?", "influence value: the sum of those customers' lifetime values"),
+            .init("as_of", "string?", "the fit's end date, \"YYYY-MM-DD\""),
         ]),
         LuaAPIClass("cordial.RFMScore", "Quintile scores, 5 is best, among customers who bought.", fields: [
             .init("r", "integer", "recency 1…5 (5: bought most recently)"),

@@ -49,15 +49,26 @@ struct CustomerView: Sendable {
             c.set("segments", fields: facts.labels.count) { segments in
                 for (segment, label) in facts.labels { segments.set(segment, label) }
             }
-            c.set("value", fields: 1) { value in
-                if let rfm {
-                    value.set("rfm", fields: 4) { score in
-                        score.set("r", rfm.recency)
-                        score.set("f", rfm.frequency)
-                        score.set("m", rfm.monetary)
-                        score.set("score", rfm.code)
+            let stored = facts.value
+            c.set("value", fields: 10) { value in
+                if let score = rfm ?? stored?.rfm {
+                    value.set("rfm", fields: 4) { table in
+                        table.set("r", score.recency)
+                        table.set("f", score.frequency)
+                        table.set("m", score.monetary)
+                        table.set("score", score.code)
                     }
                 }
+                guard let stored else { return }
+                func finite(_ number: Double) -> Double? { number.isFinite ? number : nil }
+                value.set("p_alive", finite(stored.scores.probabilityAlive))
+                value.set("expected_purchases", finite(stored.scores.expectedPurchases))
+                value.set("expected_spend", finite(stored.scores.expectedSpend))
+                value.set("clv", finite(stored.scores.lifetimeValue))
+                value.set("spent", stored.spent)
+                value.set("referrals", stored.referrals)
+                value.set("influence", stored.influenceValue)
+                value.set("as_of", CalendarDays.text(ofDay: stored.endDay))
             }
         }
     }

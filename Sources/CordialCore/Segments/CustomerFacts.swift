@@ -20,12 +20,14 @@ public struct CustomerFacts: Sendable, Hashable {
     public var purchases: PurchaseFacts
     /// Current label per segment, before this run.
     public var labels: [String: String]
+    /// The latest value fit's scores, if the customer had a purchase by its end date.
+    public var value: CustomerValue?
 
     public init(
         id: CustomerID, source: String, externalID: String, givenName: String = "", familyName: String = "",
         locale: String = "en", tier: String? = nil, city: String? = nil, region: String? = nil,
         birthday: String? = nil, createdDay: Int = 0, tags: [String] = [], attributes: [String: JSONValue] = [:],
-        purchases: PurchaseFacts = PurchaseFacts(), labels: [String: String] = [:]
+        purchases: PurchaseFacts = PurchaseFacts(), labels: [String: String] = [:], value: CustomerValue? = nil
     ) {
         self.id = id
         self.source = source
@@ -42,6 +44,7 @@ public struct CustomerFacts: Sendable, Hashable {
         self.attributes = attributes
         self.purchases = purchases
         self.labels = labels
+        self.value = value
     }
 }
 

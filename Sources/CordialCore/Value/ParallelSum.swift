@@ -9,35 +9,36 @@ enum ParallelSum {
     static func sum(count: Int, _ body: @Sendable (Range<Int>) -> [Double]) -> [Double] {
         let pieces = count < parallelThreshold ? 1 : ProcessInfo.processInfo.activeProcessorCount
         guard pieces > 1 else { return body(0..<count) }
-        let results = Results(count: pieces)
+        let results = PieceResults<[Double]>(count: pieces)
         DispatchQueue.concurrentPerform(iterations: pieces) { piece in
             results.set(piece, body(count * piece / pieces..<count * (piece + 1) / pieces))
         }
-        return results.total()
-    }
-
-    /// One slot per piece; each written by its own thread, read after all have finished.
-    private final class Results: @unchecked Sendable {
-        // A buffer, not an array property: threads writing different slots of a class's
-        // array would trip Swift's exclusivity check on the whole property.
-        private let slots: UnsafeMutableBufferPointer<[Double]>
-
-        init(count: Int) {
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: [])
-        }
-
-        deinit {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-
-        func set(_ piece: Int, _ value: [Double]) { slots[piece] = value }
-
-        func total() -> [Double] {
-            slots.dropFirst().reduce(into: slots[0]) { sum, part in
-                for i in part.indices { sum[i] += part[i] }
-            }
+        let parts = results.all()
+        return parts.dropFirst().reduce(into: parts[0]) { sum, part in
+            for i in part.indices { sum[i] += part[i] }
         }
     }
+}
+
+/// One slot per piece of parallel work (`DispatchQueue.concurrentPerform`), each written by
+/// its own thread and read after all have finished.
+public final class PieceResults<Value>: @unchecked Sendable {
+    // A buffer, not an array property: threads writing different slots of a class's array
+    // would trip Swift's exclusivity check on the whole property.
+    private let slots: UnsafeMutableBufferPointer<Value?>
+
+    public init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    public func set(_ piece: Int, _ value: Value) { slots[piece] = value }
+
+    /// Every piece's value, in piece order (all must have been set).
+    public func all() -> [Value] { slots.map { $0! } }
 }

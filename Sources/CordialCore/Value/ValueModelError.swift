@@ -5,11 +5,15 @@ public enum ValueModelError: Error, LocalizedError, Equatable {
     /// Too few customers, or none with repeat purchases, to estimate the named model.
     case notEnoughData(model: String, reason: String)
     case invalidTerms(String)
+    /// The optimiser stopped without converging; nothing is stored.
+    case notConverged(model: String, report: MinimizerReport)
 
     public var errorDescription: String? {
         switch self {
         case .notEnoughData(let model, let reason): "cannot fit the \(model) model: \(reason)"
         case .invalidTerms(let message): message
+        case .notConverged(let model, let report):
+            "the \(model) fit did not converge (\(report.message) after \(report.iterations) iterations); nothing was stored"
         }
     }
 }

@@ -1,0 +1,139 @@
+import CordialCore
+import CordialStore
+import Foundation
+
+/// `cordial value fit`: reads every customer's purchases up to an end date, fits the BG/NBD
+/// and Gamma-Gamma models, scores every customer (RFM, P(alive), expected purchases and
+/// spend, lifetime value, influence) and stores the fit with the scores in one transaction.
+public struct ValueFitter: Sendable {
+    public var store: any Store
+    /// The calibration period's last day (days since 1970): purchases after it are ignored.
+    public var endDay: Int
+    public var unit: ValueTimeUnit
+    public var terms: LifetimeValueTerms
+
+    public init(store: any Store, endDay: Int, unit: ValueTimeUnit = .week, terms: LifetimeValueTerms = LifetimeValueTerms()) {
+        self.store = store
+        self.endDay = endDay
+        self.unit = unit
+        self.terms = terms
+    }
+
+    /// What a fit did, with how long each step took.
+    public struct Outcome: Sendable {
+        public var fit: ValueFit
+        public var readSeconds: Double
+        public var fitSeconds: Double
+        public var scoreSeconds: Double
+        public var saveSeconds: Double
+    }
+
+    /// Fits, scores and stores. `progress` hears each step's name as it starts.
+    public func run(progress: @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
+        let terms = try terms.validated()
+        var clock = Date()
+        func lap() -> Double {
+            defer { clock = Date() }
+            return Date().timeIntervalSince(clock)
+        }
+
+        progress("reading purchases")
+        let histories = HistoryCollector(endDay: endDay, unit: unit)
+        try await store.scanPurchaseDays(through: endDay, batchSize: 4_096) { histories.add($0) }
+        let (summaries, facts) = histories.result()
+        guard !summaries.isEmpty else {
+            throw ValueModelError.notEnoughData(model: "BG/NBD", reason: "no customer bought by \(CalendarDays.text(ofDay: endDay))")
+        }
+        let readSeconds = lap()
+
+        progress("fitting BG/NBD and Gamma-Gamma")
+        let (purchases, purchasesReport) = try BGNBDModel.fit(summaries)
+        let (spend, spendReport) = try GammaGammaModel.fit(summaries)
+        for (model, report) in [("BG/NBD", purchasesReport), ("Gamma-Gamma", spendReport)] where !report.minimizer.converged {
+            throw ValueModelError.notConverged(model: model, report: report.minimizer)
+        }
+        let fitSeconds = lap()
+
+        progress("scoring \(summaries.count) customers")
+        let fit = ValueFit(
+            fittedAt: Date(), endDay: endDay, unit: unit, terms: terms, purchases: purchases, purchasesReport: purchasesReport,
+            spend: spend, spendReport: spendReport, customers: summaries.count)
+        var values = Self.score(summaries, facts: facts, fit: fit)
+        Self.addInfluence(try await store.referrals(), to: &values)
+        let scoreSeconds = lap()
+
+        progress("saving")
+        let saved = try await store.saveValueFit(fit, values: values)
+        return Outcome(fit: saved, readSeconds: readSeconds, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds, saveSeconds: lap())
+    }
+
+    /// Scores every customer on all cores (the lifetime value sums a hypergeometric series
+    /// per month of the horizon, the costliest step for a million customers).
+    static func score(_ summaries: [RepeatPurchaseSummary], facts: [PurchaseFacts], fit: ValueFit) -> [CustomerValue] {
+        let scorer = fit.scorer
+        let rfm = RFMScorer(population: facts, today: fit.endDay)
+        let pieces = summaries.count < 10_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
+        let parts = PieceResults<[CustomerValue]>(count: pieces)
+        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            let range = summaries.count * piece / pieces..<summaries.count * (piece + 1) / pieces
+            parts.set(piece, range.map { i in
+                CustomerValue(
+                    customer: summaries[i].customer, fit: fit.id ?? 0, endDay: fit.endDay, summary: summaries[i], spent: facts[i].total,
+                    rfm: rfm.score(facts[i], today: fit.endDay)!, scores: scorer.score(summaries[i]))
+            })
+        }
+        return parts.all().flatMap { $0 }
+    }
+
+    /// Adds each referred customer's lifetime value to their referrer's influence value.
+    /// `values` are in customer order; referrers without a value of their own (no purchase)
+    /// get none.
+    static func addInfluence(_ referrals: [(referred: CustomerID, referrer: CustomerID)], to values: inout [CustomerValue]) {
+        guard !referrals.isEmpty else { return }
+        func index(of id: CustomerID) -> Int? {
+            var (low, high) = (0, values.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if values[middle].customer.rawValue < id.rawValue { low = middle + 1 } else { high = middle }
+            }
+            return low < values.count && values[low].customer == id ? low : nil
+        }
+        for (referred, referrer) in referrals {
+            guard let to = index(of: referrer) else { continue }
+            values[to].referrals += 1
+            if let from = index(of: referred), values[from].scores.lifetimeValue.isFinite {
+                values[to].influenceValue += values[from].scores.lifetimeValue
+            }
+        }
+    }
+}
+
+/// Gathers summaries from the store's reading thread.
+private final class HistoryCollector: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private let endDay: Int
+    private let unit: ValueTimeUnit
+    private var summaries: [RepeatPurchaseSummary] = []
+    private var facts: [PurchaseFacts] = []
+
+    init(endDay: Int, unit: ValueTimeUnit) {
+        self.endDay = endDay
+        self.unit = unit
+    }
+
+    func add(_ batch: [PurchaseDays]) {
+        lock.lock()
+        defer { lock.unlock() }
+        for history in batch {
+            guard let summary = RepeatPurchaseSummary(history, endDay: endDay, unit: unit) else { continue }
+            summaries.append(summary)
+            facts.append(history.purchaseFacts)
+        }
+    }
+
+    func result() -> ([RepeatPurchaseSummary], [PurchaseFacts]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (summaries, facts)
+    }
+}

@@ -1,0 +1,248 @@
+import ArgumentParser
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+
+/// `cordial value fit|show|report`
+struct ValueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "value", abstract: "Customer value: fit the BG/NBD and Gamma-Gamma models, score customers, report.",
+        subcommands: [FitValue.self, ShowValue.self, ValueReport.self])
+}
+
+struct FitValue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit", abstract: "Fit the value models on purchases up to a date and store every customer's scores.",
+        discussion: """
+            Purchases up to and including --until are the calibration data; several purchases on one day
+            count as one transaction. The new scores replace the previous fit's in one transaction; a fit
+            that does not converge stores nothing. See docs/customer-value.md.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Last day of the calibration period (YYYY-MM-DD, default today).")
+    var until: String?
+
+    @Option(help: "Time unit of the models: day or week.")
+    var unit: String = "week"
+
+    @Option(help: "Months ahead for expected purchases and lifetime value.")
+    var horizon: Int = 12
+
+    @Option(help: "Share of revenue that is margin, above 0 and at most 1.")
+    var margin: Double = 1
+
+    @Option(help: "Yearly discount rate (0.1 = 10 %).")
+    var discount: Double = 0.1
+
+    func validate() throws {
+        if let until, CalendarDays.day(of: until) == nil { throw ValidationError("--until '\(until)' is not a date (YYYY-MM-DD)") }
+        if ValueTimeUnit(rawValue: unit) == nil { throw ValidationError("--unit must be day or week, got '\(unit)'") }
+    }
+
+    func run() async throws {
+        let opened = try await store.open()
+        let terms = LifetimeValueTerms(horizonMonths: horizon, margin: margin, annualDiscountRate: discount)
+        let endDay = until.flatMap(CalendarDays.day(of:)) ?? CalendarDays.day(of: Date())
+        let fitter = ValueFitter(store: opened, endDay: endDay, unit: ValueTimeUnit(rawValue: unit)!, terms: terms)
+        let interactive = isatty(STDERR_FILENO) == 1 && !store.json
+        let outcome: ValueFitter.Outcome
+        do {
+            outcome = try await fitter.run { step in
+                if interactive { FileHandle.standardError.write(Data("\(step)…\n".utf8)) }
+            }
+        } catch let error as ValueModelError {
+            throw CommandFailure(error.localizedDescription)
+        }
+        if store.json { return try store.printJSON(outcome.fit) }
+        let fit = outcome.fit
+        print("fit \(fit.id ?? 0): \(fit.customers) customers, purchases to \(fit.endDate), in \(fit.unit.rawValue)s")
+        printFit(fit)
+        print(String(
+            format: "read %.2f s, fit %.2f s, score %.2f s, save %.2f s", outcome.readSeconds, outcome.fitSeconds,
+            outcome.scoreSeconds, outcome.saveSeconds))
+    }
+}
+
+struct ShowValue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One customer's value as the latest fit scored it.",
+        discussion: "ID is the store id (42) or SOURCE:EXTERNAL-ID (cdnow:00042).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The customer.")
+    var id: String
+
+    func run() async throws {
+        let opened = try await store.open()
+        let customer = try await lookUpCustomer(id, in: opened)
+        guard let fit = try await opened.latestValueFit() else { throw CommandFailure("no value fit yet; run `cordial value fit`") }
+        guard let value = try await opened.customerValue(of: customer.id!) else {
+            throw CommandFailure("customer \(customer.id!) had no purchase by \(fit.endDate), the end of fit \(fit.id ?? 0)")
+        }
+        if store.json { return try store.printJSON(ValueRow(value, customer: customer)) }
+        let unit = fit.unit.rawValue + "s"
+        let s = value.summary, scores = value.scores
+        print("""
+            customer    \(customer.id!)  (\(customer.source):\(customer.externalID))  \(customer.displayName)
+            as of       \(fit.endDate), fit \(fit.id ?? 0)
+            RFM         \(value.rfm.code)  (recency \(value.rfm.recency), frequency \(value.rfm.frequency), monetary \(value.rfm.monetary))
+            history     \(s.frequency) repeat purchase days; last \(number(s.recency)) \(unit) after the first; first \(number(s.age)) \(unit) ago
+            spent       \(money(value.spent))  (repeat purchases \(money(s.repeatMean)) on average)
+            P(alive)    \(number(scores.probabilityAlive, 3))
+            expected    \(number(scores.expectedPurchases, 2)) purchases in \(fit.terms.horizonMonths) months, \(money(scores.expectedSpend)) each
+            CLV         \(money(scores.lifetimeValue))  (\(termsText(fit.terms)))
+            referrals   \(value.referrals), influence \(money(value.influenceValue))
+            """)
+    }
+}
+
+struct ValueReport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "The latest fit: parameters, distributions, top customers and high value at risk.",
+        discussion: """
+            High value at risk: customers in the top fifth by spend whose probability of being alive
+            is below --risk, biggest spenders first.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Customers per list.")
+    var top: Int = 10
+
+    @Option(help: "P(alive) below which a customer counts as at risk.")
+    var risk: Double = 0.5
+
+    func validate() throws {
+        guard (1...1_000).contains(top) else { throw ValidationError("--top must be 1 to 1000") }
+        guard risk > 0, risk <= 1 else { throw ValidationError("--risk must be above 0 and at most 1") }
+    }
+
+    struct Distribution: Encodable {
+        var figure: String
+        var count: Int
+        /// At 0, 25, 50, 75, 90, 99 and 100 %.
+        var quantiles: [Double]
+    }
+
+    struct Report: Encodable {
+        var fit: ValueFit
+        var distributions: [Distribution]
+        var top: [ValueRow]
+        var atRisk: [ValueRow]
+    }
+
+    func run() async throws {
+        let opened = try await store.open()
+        guard let fit = try await opened.latestValueFit() else { throw CommandFailure("no value fit yet; run `cordial value fit`") }
+        let fractions = [0, 0.25, 0.5, 0.75, 0.9, 0.99, 1]
+        var distributions: [Distribution] = []
+        for figure in [CustomerValueFigure.lifetimeValue, .probabilityAlive, .expectedPurchases, .spent] {
+            let (count, values) = try await opened.valueQuantiles(of: figure, at: fractions)
+            distributions.append(Distribution(figure: figure.rawValue, count: count, quantiles: values))
+        }
+        let topSpend = try await opened.valueQuantiles(of: .spent, at: [0.8]).values.first ?? 0
+        let best = try await rows(opened, CustomerValueQuery(order: .lifetimeValue, limit: top))
+        let atRisk = try await rows(opened, CustomerValueQuery(order: .spent, limit: top, probabilityAliveBelow: risk, spentAtLeast: topSpend))
+        if store.json { return try store.printJSON(Report(fit: fit, distributions: distributions, top: best, atRisk: atRisk)) }
+
+        print("fit \(fit.id ?? 0) of \(fit.fittedAt.formatted(.iso8601)): \(fit.customers) customers, purchases to \(fit.endDate), in \(fit.unit.rawValue)s")
+        printFit(fit)
+        print("")
+        printTable(
+            ["FIGURE", "CUSTOMERS", "MIN", "25%", "MEDIAN", "75%", "90%", "99%", "MAX"],
+            distributions.map { [$0.figure, "\($0.count)"] + $0.quantiles.map { number($0, 2) } })
+        print("\nhighest lifetime value")
+        printRows(best)
+        print("\nhigh value at risk: top fifth by spend (at least \(money(topSpend))), P(alive) below \(number(risk, 2))")
+        if atRisk.isEmpty { print("(none)") } else { printRows(atRisk) }
+    }
+
+    private func rows(_ store: any Store, _ query: CustomerValueQuery) async throws -> [ValueRow] {
+        var rows: [ValueRow] = []
+        for value in try await store.customerValues(query) {
+            rows.append(ValueRow(value, customer: try await store.customer(value.customer)))
+        }
+        return rows
+    }
+
+    private func printRows(_ rows: [ValueRow]) {
+        printTable(
+            ["ID", "CUSTOMER", "SPENT", "P(ALIVE)", "EXPECTED", "CLV", "RFM"],
+            rows.map { row in
+                [
+                    "\(row.id)", row.name, money(row.spent), number(row.pAlive ?? .nan, 3), number(row.expectedPurchases ?? .nan, 2),
+                    money(row.clv ?? .nan), row.rfm,
+                ]
+            })
+    }
+}
+
+/// A customer's stored value as the commands print it (and as their JSON).
+struct ValueRow: Encodable {
+    var id: Int64
+    var name: String
+    var spent: Double
+    var rfm: String
+    var frequency: Int
+    var recency: Double
+    var age: Double
+    var repeatMean: Double
+    var pAlive: Double?
+    var expectedPurchases: Double?
+    var expectedSpend: Double?
+    var clv: Double?
+    var referrals: Int
+    var influence: Double
+
+    init(_ value: CustomerValue, customer: Customer?) {
+        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        id = value.customer.rawValue
+        name = customer.map { $0.displayName.isEmpty ? "\($0.source):\($0.externalID)" : $0.displayName } ?? ""
+        spent = value.spent
+        rfm = value.rfm.code
+        frequency = value.summary.frequency
+        recency = value.summary.recency
+        age = value.summary.age
+        repeatMean = value.summary.repeatMean
+        pAlive = finite(value.scores.probabilityAlive)
+        expectedPurchases = finite(value.scores.expectedPurchases)
+        expectedSpend = finite(value.scores.expectedSpend)
+        clv = finite(value.scores.lifetimeValue)
+        referrals = value.referrals
+        influence = value.influenceValue
+    }
+}
+
+/// The fitted parameters and how each optimisation ended.
+private func printFit(_ fit: ValueFit) {
+    let m = fit.purchases, g = fit.spend
+    printTable(["MODEL", "PARAMETERS", "CUSTOMERS", "LOG-LIKELIHOOD", "OPTIMISER"], [
+        [
+            "BG/NBD", "r \(number(m.r, 4))  α \(number(m.alpha, 4))  a \(number(m.a, 4))  b \(number(m.b, 4))",
+            "\(fit.purchasesReport.customers)", number(fit.purchasesReport.logLikelihood, 2), reportText(fit.purchasesReport.minimizer),
+        ],
+        [
+            "Gamma-Gamma", "p \(number(g.p, 4))  q \(number(g.q, 4))  γ \(number(g.gamma, 4))",
+            "\(fit.spendReport.customers)", number(fit.spendReport.logLikelihood, 2), reportText(fit.spendReport.minimizer),
+        ],
+    ])
+    print("lifetime value: \(termsText(fit.terms))")
+}
+
+private func reportText(_ report: MinimizerReport) -> String {
+    (report.converged ? "converged" : "NOT converged") + " in \(report.iterations) iterations (\(report.message))"
+}
+
+private func termsText(_ terms: LifetimeValueTerms) -> String {
+    "\(terms.horizonMonths) months, margin \(number(terms.margin * 100, 0)) %, discount \(number(terms.annualDiscountRate * 100, 1)) % a year"
+}
+
+private func number(_ value: Double, _ decimals: Int = 2) -> String {
+    value.isFinite ? String(format: "%.\(decimals)f", value) : "-"
+}
+
+private func money(_ value: Double) -> String { number(value, 2) }

@@ -1,0 +1,190 @@
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+import Logging
+import Testing
+
+/// `cordial value fit` end to end: CDNOW through the importer and the store, the published
+/// estimates, stored scores in plugins' customer views, influence, refits and refusals.
+@Suite final class ValueFitTests {
+    let folder: PluginFolder
+    let stores = TemporaryStores()
+
+    init() throws {
+        folder = try PluginFolder()
+    }
+
+    static let calibrationEnd = CalendarDays.since1970(year: 1997, month: 9, day: 30)
+
+    /// `value` rounded to three significant digits equals `published` rounded the same way.
+    static func agree(_ value: Double, _ published: Double) -> Bool {
+        func round3(_ v: Double) -> Double {
+            let magnitude = pow(10, floor(log10(abs(v))) - 2)
+            return (v / magnitude).rounded() * magnitude
+        }
+        return abs(round3(value) - round3(published)) < 1e-9 * abs(published)
+    }
+
+    @Test func theCDNOWSampleGivesThePublishedEstimates() async throws {
+        let store = try await stores.cdnowSample()
+        let outcome = try await ValueFitter(store: store, endDay: Self.calibrationEnd, unit: .week).run()
+        let fit = outcome.fit
+        #expect(fit.customers == 2_357)
+        #expect(fit.purchasesReport.minimizer.converged && fit.spendReport.minimizer.converged)
+        // Fader, Hardie & Lee (2005): r = 0.243, α = 4.414, a = 0.793, b = 2.426;
+        // Hardie's Gamma-Gamma note: p = 6.25, q = 3.74, γ = 15.44.
+        let published: [(String, Double, Double)] = [
+            ("r", fit.purchases.r, 0.243), ("α", fit.purchases.alpha, 4.414), ("a", fit.purchases.a, 0.793), ("b", fit.purchases.b, 2.426),
+            ("p", fit.spend.p, 6.25), ("q", fit.spend.q, 3.74), ("γ", fit.spend.gamma, 15.44),
+        ]
+        for (name, found, expected) in published {
+            #expect(Self.agree(found, expected), "\(name) = \(found), published \(expected)")
+        }
+        #expect(fit.spendReport.customers == 946)
+        let stored = try await store.latestValueFit()
+        #expect(stored == fit)
+    }
+
+    @Test func storedSummariesEqualThePublishedCalibrationSummary() async throws {
+        let store = try await stores.cdnowSample()
+        let summaries = Summaries()
+        try await store.scanPurchaseDays(through: Self.calibrationEnd, batchSize: 500) { batch in
+            summaries.add(batch.compactMap { RepeatPurchaseSummary($0, endDay: Self.calibrationEnd, unit: .week) })
+        }
+        // ID, x, t_x, T, zbar, in the sample's order (which is the store's: ascending master id).
+        let text = try String(
+            contentsOf: CDNOWImportTests.shared.appendingPathComponent("cdnow_customers_summary_with_transactions.csv"), encoding: .utf8)
+        let published = text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
+        let ours = summaries.all
+        #expect(ours.count == published.count)
+        var differing: [Int] = []
+        for (index, (mine, theirs)) in zip(ours, published).enumerated()
+        where mine.frequency != Int(theirs[1]) || abs(mine.recency - theirs[2]) > 0.005 || abs(mine.age - theirs[3]) > 0.005
+            || abs(mine.repeatMean - theirs[4]) > 0.0051 {
+            differing.append(index + 1)
+        }
+        #expect(differing.isEmpty, "customers \(differing.prefix(10)) differ from the published summary")
+    }
+
+    @Test func pluginsReadTheStoredValues() async throws {
+        let store = try await stores.cdnowSample()
+        _ = try await ValueFitter(store: store, endDay: Self.calibrationEnd, unit: .week).run()
+        try folder.segmentPlugin("vitality", labels: #"{ "likely", "unlikely" }"#, body: """
+            assert(c.value.as_of == "1997-09-30", "as_of " .. tostring(c.value.as_of))
+            assert(c.value.clv >= 0 and c.value.expected_purchases >= 0 and c.value.spent >= 0)
+            assert(c.value.rfm.score:match("^[1-5][1-5][1-5]$"))
+            if c.value.p_alive >= 0.5 then return "likely" else return "unlikely" end
+            """)
+        let registry = PluginRegistry(roots: [folder.root], loader: PluginLoader(chunkNameRoot: folder.root))
+        registry.reload()
+        let at = CalendarDays.date(ofDay: Self.calibrationEnd + 1)
+        let results = try await SegmentRunner(store: store, plugins: registry.plugins, loader: registry.loader, workers: 2, at: at, logger: Logger(label: "test")).run([])
+        guard case .materialized(let summary, _) = try #require(results.first) else {
+            Issue.record("the segment failed: \(results)")
+            return
+        }
+        let unlikely = try await store.customerValues(CustomerValueQuery(limit: 10_000, probabilityAliveBelow: 0.5)).count
+        #expect(unlikely > 0)
+        #expect(summary.counts["unlikely"] == unlikely)
+        #expect(summary.counts["likely"] == 2_357 - unlikely)
+    }
+
+    @Test func influenceSumsTheLifetimeValueOfReferredCustomers() async throws {
+        let store = try await stores.demo(customers: 400)
+        let end = CalendarDays.since1970(year: 2025, month: 1, day: 15)
+        // Three buyers and one customer who never bought, from the first customers.
+        var buyers: [Customer] = [], prospect: Customer?
+        for id in 1...60 {
+            let customer = try #require(try await store.customer(CustomerID(Int64(id))))
+            if try await store.purchaseSummary(of: customer.id!).count > 0 { buyers.append(customer) } else { prospect = prospect ?? customer }
+        }
+        let referrer = buyers[0], prospectReferred = try #require(prospect)
+        // The referrer brought two buyers and the prospect; a fourth buyer names someone unknown.
+        var changes: [CustomerChange] = []
+        for (customer, referredBy) in [(buyers[1], referrer.externalID), (buyers[2], referrer.externalID), (prospectReferred, referrer.externalID), (buyers[3], "nobody")] {
+            var change = CustomerChange(customer: customer.id!)
+            change.attributes["referred_by"] = .string(referredBy)
+            changes.append(change)
+        }
+        try await store.apply(changes)
+        _ = try await ValueFitter(store: store, endDay: end, unit: .day).run()
+        let of = { (customer: Customer) in try await store.customerValue(of: customer.id!) }
+        let brought = try #require(try await of(referrer)), one = try #require(try await of(buyers[1])), two = try #require(try await of(buyers[2]))
+        #expect(brought.referrals == 3)
+        #expect(abs(brought.influenceValue - (one.scores.lifetimeValue + two.scores.lifetimeValue)) < 1e-6)
+        #expect(brought.influenceValue > 0)
+        #expect(one.referrals == 0 && one.influenceValue == 0)
+        #expect(try await of(buyers[3])?.referrals == 0)
+        #expect(try await of(prospectReferred) == nil)
+    }
+
+    @Test func aRefitReplacesEveryValue() async throws {
+        let store = try await stores.cdnowSample()
+        let first = try await ValueFitter(store: store, endDay: Self.calibrationEnd, unit: .week).run().fit
+        let later = CalendarDays.since1970(year: 1998, month: 6, day: 30)
+        let second = try await ValueFitter(store: store, endDay: later, unit: .day, terms: LifetimeValueTerms(horizonMonths: 6)).run().fit
+        #expect(second.id == (first.id ?? 0) + 1)
+        #expect(try await store.latestValueFit()?.id == second.id)
+        let value = try #require(try await store.customerValue(of: CustomerID(1)))
+        #expect(value.fit == second.id && value.endDay == later)
+        #expect(value.summary.frequency == 3)  // 00004's purchase of 1997-12-12 now counts
+        let all = try await store.customerValues(CustomerValueQuery(limit: 10_000))
+        #expect(all.count == 2_357 && all.allSatisfy { $0.fit == second.id })
+    }
+
+    @Test func aStoreWithoutPurchasesIsRefusedAndNothingIsStored() async throws {
+        let store = try await stores.empty()
+        await #expect(throws: ValueModelError.self) {
+            try await ValueFitter(store: store, endDay: Self.calibrationEnd).run()
+        }
+        #expect(try await store.latestValueFit() == nil)
+        let sample = try await stores.cdnowSample()
+        // Before anyone bought: nothing to fit.
+        await #expect(throws: ValueModelError.self) {
+            try await ValueFitter(store: sample, endDay: CalendarDays.since1970(year: 1996, month: 12, day: 31)).run()
+        }
+        await #expect(throws: ValueModelError.self) {
+            try await ValueFitter(store: sample, endDay: Self.calibrationEnd, terms: LifetimeValueTerms(margin: 1.5)).run()
+        }
+        #expect(try await sample.latestValueFit() == nil)
+    }
+
+    @Test func theCommandsFitShowAndReport() throws {
+        let db = stores.path()
+        let sample = CDNOWImportTests.shared.appendingPathComponent("CDNOW_sample.txt").path
+        #expect(try RunCommandTests.cordial(["init", "--db", db]).status == 0)
+        #expect(try RunCommandTests.cordial(["import", "transactions", sample, "--format", "cdnow", "--db", db]).status == 0)
+
+        let early = try RunCommandTests.cordial(["value", "show", "cdnow:00004", "--db", db])
+        #expect(early.status != 0 && early.standardError.contains("no value fit yet"), "\(early.standardError)")
+        let badUnit = try RunCommandTests.cordial(["value", "fit", "--unit", "month", "--db", db])
+        #expect(badUnit.status != 0 && badUnit.standardError.contains("--unit must be day or week"), "\(badUnit.standardError)")
+        let badMargin = try RunCommandTests.cordial(["value", "fit", "--until", "1997-09-30", "--margin", "2", "--db", db])
+        #expect(badMargin.status == 1 && badMargin.standardError.contains("margin must be above 0 and at most 1"), "\(badMargin.standardError)")
+
+        let fit = try RunCommandTests.cordial(["value", "fit", "--until", "1997-09-30", "--unit", "week", "--db", db])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        #expect(fit.standardOutput.contains("r 0.2426  α 4.4136  a 0.7929  b 2.4259"), "\(fit.standardOutput)")
+        let show = try RunCommandTests.cordial(["value", "show", "cdnow:00004", "--db", db])
+        #expect(show.standardOutput.contains("P(alive)    0.727"), "\(show.standardOutput)")
+        let unknown = try RunCommandTests.cordial(["value", "show", "cdnow:99999", "--db", db])
+        #expect(unknown.status == 1 && unknown.standardError.contains("no customer 'cdnow:99999'"))
+        let report = try RunCommandTests.cordial(["value", "report", "--top", "3", "--db", db])
+        #expect(report.status == 0)
+        #expect(report.standardOutput.contains("highest lifetime value") && report.standardOutput.contains("high value at risk"))
+        #expect(report.standardOutput.contains("cdnow:05420"), "the highest lifetime value of the sample")
+    }
+}
+
+/// Summaries gathered on the store's reading thread.
+private final class Summaries: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var summaries: [RepeatPurchaseSummary] = []
+
+    func add(_ batch: [RepeatPurchaseSummary]) {
+        lock.withLock { summaries += batch }
+    }
+
+    var all: [RepeatPurchaseSummary] { lock.withLock { summaries } }
+}
