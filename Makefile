@@ -21,6 +21,8 @@ demo: build
 	$(CORDIAL) plugins test
 	$(CORDIAL) segments run --as-of 2025-01-15 --workers 2 --db $(DEMO_DB)
 	$(CORDIAL) segments show lifecycle --at 2025-01-15 --db $(DEMO_DB)
+	$(CORDIAL) value fit --until 2024-12-31 --unit week --db $(DEMO_DB)
+	$(CORDIAL) value report --top 5 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 
@@ -31,7 +33,11 @@ BENCH_CSV = .build/bench-customers-1m.csv
 BENCH_DB = .build/bench-1m.sqlite
 BENCH_PURCHASES = .build/bench-purchases-1m.csv
 
-# docs/benchmarks.md: the Lua host, then a million demo customers imported and scanned.
+CDNOW_DB = .build/cdnow-master.sqlite
+LIFETIMES_PYTHON = .build/lifetimes-venv/bin/python
+
+# docs/benchmarks.md: the Lua host, then a million demo customers imported, scanned and
+# segmented; customer value on CDNOW and the million against Python's lifetimes package.
 bench: build
 	$(CORDIAL) bench lua
 	test -f $(BENCH_CSV) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV)
@@ -43,6 +49,12 @@ bench: build
 	test -f $(BENCH_PURCHASES) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV) --purchases $(BENCH_PURCHASES)
 	$(CORDIAL) import transactions $(BENCH_PURCHASES) --source demo --currency VND --db $(BENCH_DB)
 	$(CORDIAL) bench segments --db $(BENCH_DB)
+	test -x $(LIFETIMES_PYTHON) || (python3 -m venv .build/lifetimes-venv && .build/lifetimes-venv/bin/pip install --quiet lifetimes==0.11.3)
+	rm -f $(CDNOW_DB) $(CDNOW_DB)-wal $(CDNOW_DB)-shm
+	$(CORDIAL) init --db $(CDNOW_DB)
+	$(CORDIAL) import transactions ../shared/data/cdnow/CDNOW_master.txt --format cdnow --db $(CDNOW_DB)
+	$(CORDIAL) bench value --db $(CDNOW_DB) --until 1997-09-30 --unit week --python $(LIFETIMES_PYTHON)
+	$(CORDIAL) bench value --db $(BENCH_DB) --until 2024-12-31 --unit week --python $(LIFETIMES_PYTHON)
 
 build: dependencies
 	$(SWIFT) build -c release --product cordial

@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print its figures.",
-        subcommands: [LuaBench.self, ImportBench.self, ScanBench.self, SegmentBench.self]
+        subcommands: [LuaBench.self, ImportBench.self, ScanBench.self, SegmentBench.self, ValueBench.self]
     )
 }
 

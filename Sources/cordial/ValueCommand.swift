@@ -154,7 +154,10 @@ struct ValueReport: AsyncParsableCommand {
         print("")
         printTable(
             ["FIGURE", "CUSTOMERS", "MIN", "25%", "MEDIAN", "75%", "90%", "99%", "MAX"],
-            distributions.map { [$0.figure, "\($0.count)"] + $0.quantiles.map { number($0, 2) } })
+            distributions.map { row in
+                let isMoney = row.figure == CustomerValueFigure.lifetimeValue.rawValue || row.figure == CustomerValueFigure.spent.rawValue
+                return [row.figure, "\(row.count)"] + row.quantiles.map { isMoney ? money($0) : number($0, 2) }
+            })
         print("\nhighest lifetime value")
         printRows(best)
         print("\nhigh value at risk: top fifth by spend (at least \(money(topSpend))), P(alive) below \(number(risk, 2))")
@@ -245,4 +248,8 @@ private func number(_ value: Double, _ decimals: Int = 2) -> String {
     value.isFinite ? String(format: "%.\(decimals)f", value) : "-"
 }
 
-private func money(_ value: Double) -> String { number(value, 2) }
+/// Amounts with digit grouping; cents only for small amounts (a store in VND has none).
+private func money(_ value: Double) -> String {
+    guard value.isFinite else { return "-" }
+    return value.formatted(.number.precision(.fractionLength(abs(value) >= 1_000 ? 0 : 2)).locale(Locale(identifier: "en_US")))
+}

@@ -100,8 +100,15 @@ import Testing
             if try await store.purchaseSummary(of: customer.id!).count > 0 { buyers.append(customer) } else { prospect = prospect ?? customer }
         }
         let referrer = buyers[0], prospectReferred = try #require(prospect)
-        // The referrer brought two buyers and the prospect; a fourth buyer names someone unknown.
-        var changes: [CustomerChange] = []
+        // The demo's own referrals are removed, then: the referrer brought two buyers and the
+        // prospect; a fourth buyer names someone unknown.
+        let natural = try await store.referrals()
+        #expect(natural.count > 10, "the demo organisation has referrals")
+        var changes: [CustomerChange] = natural.map { pair in
+            var change = CustomerChange(customer: pair.referred)
+            change.attributes["referred_by"] = .some(nil)
+            return change
+        }
         for (customer, referredBy) in [(buyers[1], referrer.externalID), (buyers[2], referrer.externalID), (prospectReferred, referrer.externalID), (buyers[3], "nobody")] {
             var change = CustomerChange(customer: customer.id!)
             change.attributes["referred_by"] = .string(referredBy)

@@ -45,6 +45,11 @@ public struct DemoOrganisation {
         if random.next(below: 4) == 0 { tags.append("newsletter") }
         if random.next(below: 10) == 0 { tags.append("b2b") }
         let externalID = String(format: "D%07d", number)
+        var attributes: [String: JSONValue] = ["preferred_channel": .string(random.pick(["letter", "email", "phone", "visit"]))]
+        // About one customer in twelve was referred by an earlier one (influence value).
+        if number > 1, random.next(below: 12) == 0 {
+            attributes["referred_by"] = .string(String(format: "D%07d", 1 + random.next(below: number - 1)))
+        }
         return Customer(
             source: "demo", externalID: externalID, name: name, honorific: honorific,
             emails: ["\(externalID.lowercased())@example.\(place.domain)"],
@@ -53,16 +58,16 @@ public struct DemoOrganisation {
                              region: place.region, country: place.country),
             birthday: Birthday(year: knowsYear ? year : nil, month: month, day: day),
             locale: locale, tier: tier, tags: tags,
-            attributes: ["preferred_channel": .string(random.pick(["letter", "email", "phone", "visit"]))],
-            createdAt: Self.epoch, updatedAt: Self.epoch)
+            attributes: attributes, createdAt: Self.epoch, updatedAt: Self.epoch)
     }
 
     /// Writes `count` customers as CSV (the importer's columns), in pieces, never all at once.
     public func writeCustomers(count: Int, to write: (String) throws -> Void) throws {
-        try write(CustomerExporter.csvLine(CustomerExporter.columns + ["preferred_channel"]))
+        let attributeColumns = ["preferred_channel", "referred_by"]
+        try write(CustomerExporter.csvLine(CustomerExporter.columns + attributeColumns))
         guard count > 0 else { return }
         for number in 1...count {
-            try write(CustomerExporter.csvRow(customer(number), attributeColumns: ["preferred_channel"]))
+            try write(CustomerExporter.csvRow(customer(number), attributeColumns: attributeColumns))
         }
     }
 
