@@ -96,7 +96,10 @@ struct BGNBDLikelihood: Sendable {
         let maxFrequency = customers.map(\.frequency).max() ?? 0
         perFrequency = Array(repeating: 0, count: maxFrequency + 1)
         total = Double(customers.count)
-        for (history, count) in counts {
+        // In a fixed order: the sums (and so the fit, to the last digit) must not depend on
+        // the dictionary's per-process hashing.
+        let ordered = counts.sorted { ($0.key.frequency, $0.key.recency, $0.key.age) < ($1.key.frequency, $1.key.recency, $1.key.age) }
+        for (history, count) in ordered {
             frequency.append(history.frequency)
             recency.append(history.recency)
             age.append(history.age)

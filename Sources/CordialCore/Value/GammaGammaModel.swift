@@ -55,7 +55,8 @@ public struct GammaGammaModel: Sendable, Hashable, Codable {
 struct GammaGammaLikelihood: Sendable {
     private var frequency: [Double] = []
     private var mean: [Double] = []
-    private var perFrequency: [Int: Double] = [:]
+    /// Customers per frequency 0…max (an array, so sums run in a fixed order).
+    private var perFrequency: [Double]
     private var sumLogMean = 0.0
     private var sumXLogMean = 0.0
     private var sumXLogX = 0.0
@@ -63,11 +64,12 @@ struct GammaGammaLikelihood: Sendable {
 
     init(_ customers: [RepeatPurchaseSummary], moneyScale: Double) {
         total = Double(customers.count)
+        perFrequency = Array(repeating: 0, count: (customers.map(\.frequency).max() ?? 0) + 1)
         for c in customers {
             let x = Double(c.frequency), m = c.repeatMean / moneyScale
             frequency.append(x)
             mean.append(m)
-            perFrequency[c.frequency, default: 0] += 1
+            perFrequency[c.frequency] += 1
             sumLogMean += log(m)
             sumXLogMean += x * log(m)
             sumXLogX += x * log(x)
@@ -83,7 +85,7 @@ struct GammaGammaLikelihood: Sendable {
         var dp = sumXLogMean + sumXLogX
         var dq = total * (log(gamma) - ψ(q))
         var dgamma = total * q / gamma
-        for (frequency, n) in perFrequency {
+        for (frequency, n) in perFrequency.enumerated() where n > 0 {
             let x = Double(frequency)
             value += n * (lnΓ(p * x + q) - lnΓ(p * x))
             dp += n * x * (ψ(p * x + q) - ψ(p * x))

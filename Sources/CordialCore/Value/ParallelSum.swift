@@ -6,8 +6,12 @@ enum ParallelSum {
     /// Serial below this many items, where threads would cost more than they save.
     static let parallelThreshold = 20_000
 
+    /// Pieces of a parallel sum: fixed, not the core count, so that a fit gives the same
+    /// digits on every machine (floating-point sums depend on how they are split).
+    static let pieces = 8
+
     static func sum(count: Int, _ body: @Sendable (Range<Int>) -> [Double]) -> [Double] {
-        let pieces = count < parallelThreshold ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        let pieces = count < parallelThreshold ? 1 : Self.pieces
         guard pieces > 1 else { return body(0..<count) }
         let results = PieceResults<[Double]>(count: pieces)
         DispatchQueue.concurrentPerform(iterations: pieces) { piece in
