@@ -85,9 +85,13 @@ public protocol Store: Sendable {
     // MARK: Customer value
 
     /// Hands every customer not forgotten who bought by the end of `endDay` (days since
-    /// 1970), with their purchases up to then merged per day, in ascending id order and in
-    /// batches of `batchSize`, to `body` on the reading thread.
-    func scanPurchaseDays(through endDay: Int, batchSize: Int, _ body: @escaping @Sendable ([PurchaseDays]) throws -> Void) async throws
+    /// 1970), with their purchases up to then merged per day, in batches of `batchSize`, to
+    /// `body` on the reading threads, from one consistent state. Customers come in parts
+    /// (ascending id ranges, part 0 the lowest) that may be read at the same time; within a
+    /// part, in ascending id order.
+    func scanPurchaseDays(
+        through endDay: Int, batchSize: Int, _ body: @escaping @Sendable (_ part: Int, [PurchaseDays]) throws -> Void
+    ) async throws
 
     /// (referred, referrer) for every customer whose attribute `referred_by` names another
     /// customer of the same source by external id.

@@ -49,8 +49,8 @@ import Testing
     @Test func storedSummariesEqualThePublishedCalibrationSummary() async throws {
         let store = try await stores.cdnowSample()
         let summaries = Summaries()
-        try await store.scanPurchaseDays(through: Self.calibrationEnd, batchSize: 500) { batch in
-            summaries.add(batch.compactMap { RepeatPurchaseSummary($0, endDay: Self.calibrationEnd, unit: .week) })
+        try await store.scanPurchaseDays(through: Self.calibrationEnd, batchSize: 500) { part, batch in
+            summaries.add(batch.compactMap { RepeatPurchaseSummary($0, endDay: Self.calibrationEnd, unit: .week) }, part: part)
         }
         // ID, x, t_x, T, zbar, in the sample's order (which is the store's: ascending master id).
         let text = try String(
@@ -184,14 +184,14 @@ import Testing
     }
 }
 
-/// Summaries gathered on the store's reading thread.
+/// Summaries gathered on the store's reading threads, joined part by part.
 private final class Summaries: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
-    private var summaries: [RepeatPurchaseSummary] = []
+    private var parts: [Int: [RepeatPurchaseSummary]] = [:]
 
-    func add(_ batch: [RepeatPurchaseSummary]) {
-        lock.withLock { summaries += batch }
+    func add(_ batch: [RepeatPurchaseSummary], part: Int) {
+        lock.withLock { parts[part, default: []] += batch }
     }
 
-    var all: [RepeatPurchaseSummary] { lock.withLock { summaries } }
+    var all: [RepeatPurchaseSummary] { lock.withLock { parts.sorted { $0.key < $1.key }.flatMap(\.value) } }
 }

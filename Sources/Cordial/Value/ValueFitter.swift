@@ -39,7 +39,7 @@ public struct ValueFitter: Sendable {
 
         progress("reading purchases")
         let histories = HistoryCollector(endDay: endDay, unit: unit)
-        try await store.scanPurchaseDays(through: endDay, batchSize: 4_096) { histories.add($0) }
+        try await store.scanPurchaseDays(through: endDay, batchSize: 4_096) { histories.add($1, part: $0) }
         let (summaries, facts) = histories.result()
         guard !summaries.isEmpty else {
             throw ValueModelError.notEnoughData(model: "BG/NBD", reason: "no customer bought by \(CalendarDays.text(ofDay: endDay))")
@@ -108,32 +108,38 @@ public struct ValueFitter: Sendable {
     }
 }
 
-/// Gathers summaries from the store's reading thread.
+/// Gathers summaries from the store's reading threads, part by part, and joins the parts
+/// in customer order.
 private final class HistoryCollector: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
     private let endDay: Int
     private let unit: ValueTimeUnit
-    private var summaries: [RepeatPurchaseSummary] = []
-    private var facts: [PurchaseFacts] = []
+    private var parts: [Int: (summaries: [RepeatPurchaseSummary], facts: [PurchaseFacts])] = [:]
 
     init(endDay: Int, unit: ValueTimeUnit) {
         self.endDay = endDay
         self.unit = unit
     }
 
-    func add(_ batch: [PurchaseDays]) {
-        lock.lock()
-        defer { lock.unlock() }
+    func add(_ batch: [PurchaseDays], part: Int) {
+        var summaries: [RepeatPurchaseSummary] = [], facts: [PurchaseFacts] = []
+        summaries.reserveCapacity(batch.count)
+        facts.reserveCapacity(batch.count)
         for history in batch {
             guard let summary = RepeatPurchaseSummary(history, endDay: endDay, unit: unit) else { continue }
             summaries.append(summary)
             facts.append(history.purchaseFacts)
         }
+        lock.withLock {
+            parts[part, default: ([], [])].summaries += summaries
+            parts[part, default: ([], [])].facts += facts
+        }
     }
 
     func result() -> ([RepeatPurchaseSummary], [PurchaseFacts]) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (summaries, facts)
+        lock.withLock {
+            let ordered = parts.sorted { $0.key < $1.key }.map(\.value)
+            return (ordered.flatMap(\.summaries), ordered.flatMap(\.facts))
+        }
     }
 }

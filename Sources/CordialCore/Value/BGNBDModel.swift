@@ -71,8 +71,10 @@ public struct BGNBDModel: Sendable, Hashable, Codable {
 }
 
 /// The BG/NBD log-likelihood and its gradient over customers grouped by identical histories
-/// (a million customers measured in days share far fewer (x, tₓ, T) triples), with the terms
-/// that depend on x alone computed once per distinct x.
+/// (a million customers measured in days share far fewer (x, tₓ, T) triples). Terms of x
+/// alone are computed once per distinct x, and ln(α + t) once per distinct time: purchase
+/// times are whole days, so a million histories hold a few thousand distinct times, and a
+/// history's own work is one `exp` and one `log1p`.
 struct BGNBDLikelihood: Sendable {
     private struct History: Hashable {
         var frequency: Int
@@ -81,30 +83,41 @@ struct BGNBDLikelihood: Sendable {
     }
 
     private var frequency: [Int] = []
-    private var recency: [Double] = []
-    private var age: [Double] = []
+    /// Indexes into `times`.
+    private var recency: [Int] = []
+    private var age: [Int] = []
     private var weight: [Double] = []
+    /// Distinct scaled times (recencies and ages).
+    private var times: [Double] = []
     /// Customers per frequency 0…max.
     private var perFrequency: [Double]
     private var total: Double
 
     init(_ customers: [RepeatPurchaseSummary], timeScale: Double) {
-        var counts: [History: Int] = [:]
-        for c in customers {
-            counts[History(frequency: c.frequency, recency: c.recency * timeScale, age: c.age * timeScale), default: 0] += 1
+        // Groups and times in order of first appearance (not a dictionary's, which is hashed
+        // per process): the sums, and so the fit to the last digit, are the same every run.
+        var group: [History: Int] = [:]
+        var timeIndex: [Double: Int] = [:]
+        func index(of time: Double) -> Int {
+            if let known = timeIndex[time] { return known }
+            timeIndex[time] = times.count
+            times.append(time)
+            return times.count - 1
         }
-        let maxFrequency = customers.map(\.frequency).max() ?? 0
-        perFrequency = Array(repeating: 0, count: maxFrequency + 1)
+        perFrequency = Array(repeating: 0, count: (customers.map(\.frequency).max() ?? 0) + 1)
         total = Double(customers.count)
-        // In a fixed order: the sums (and so the fit, to the last digit) must not depend on
-        // the dictionary's per-process hashing.
-        let ordered = counts.sorted { ($0.key.frequency, $0.key.recency, $0.key.age) < ($1.key.frequency, $1.key.recency, $1.key.age) }
-        for (history, count) in ordered {
+        for c in customers {
+            perFrequency[c.frequency] += 1
+            let history = History(frequency: c.frequency, recency: c.recency * timeScale, age: c.age * timeScale)
+            if let known = group[history] {
+                weight[known] += 1
+                continue
+            }
+            group[history] = weight.count
             frequency.append(history.frequency)
-            recency.append(history.recency)
-            age.append(history.age)
-            weight.append(Double(count))
-            perFrequency[history.frequency] += Double(count)
+            recency.append(index(of: history.recency))
+            age.append(index(of: history.age))
+            weight.append(1)
         }
     }
 
@@ -112,8 +125,9 @@ struct BGNBDLikelihood: Sendable {
     func negativeMeanLogLikelihood(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
         let (r, alpha, a, b) = (exp(theta[0]), exp(theta[1]), exp(theta[2]), exp(theta[3]))
         let ψ = SpecialFunctions.digamma, lnΓ = SpecialFunctions.logGamma
-        // Terms of x alone: ln Γ(r+x) − ln Γ(r) and the beta-function ratio B(a, b+x) / B(a, b).
-        var value = 0.0, dr = 0.0, da = 0.0, db = 0.0
+        // Terms of x alone: ln Γ(r+x) − ln Γ(r) + r ln α and the beta-function ratio
+        // B(a, b+x) / B(a, b).
+        var value = total * r * log(alpha), dr = total * log(alpha), dalpha = total * r / alpha, da = 0.0, db = 0.0
         let (ψr, ψb, ψab, lnΓr, lnΓb, lnΓab) = (ψ(r), ψ(b), ψ(a + b), lnΓ(r), lnΓ(b), lnΓ(a + b))
         for (x, n) in perFrequency.enumerated() where n > 0 {
             let xd = Double(x)
@@ -124,35 +138,43 @@ struct BGNBDLikelihood: Sendable {
         }
         // Terms of each history: ln(e^A₃ + [x > 0] e^A₄) with A₃ the "alive at T" and A₄ the
         // "dropped out after tₓ" path; w is the share of the second.
-        let (logA, logAlpha) = (log(a), log(alpha))
+        let logA = log(a)
         let logB1 = perFrequency.indices.map { $0 > 0 ? log(b + Double($0) - 1) : 0 }  // ln(b + x − 1)
+        let logTime = times.map { log(alpha + $0) }, inverseTime = times.map { 1 / (alpha + $0) }
         let parts = ParallelSum.sum(count: weight.count) { range in
-            var sums = [0.0, 0.0, 0.0, 0.0, 0.0]  // value, dr, dα, da, db
+            var value = 0.0, dr = 0.0, dalpha = 0.0, da = 0.0, db = 0.0
             for i in range {
-                let x = frequency[i], xd = Double(x), n = weight[i]
-                let logT = log(alpha + age[i])
-                let a3 = -(r + xd) * logT
-                var logSum = a3, w = 0.0, logTx = 0.0
-                if x > 0 {
-                    logTx = log(alpha + recency[i])
-                    let a4 = logA - logB1[x] - (r + xd) * logTx
-                    let high = max(a3, a4)
-                    logSum = high + log(exp(a3 - high) + exp(a4 - high))
-                    w = exp(a4 - logSum)
+                let x = frequency[i], rx = r + Double(x), n = weight[i]
+                let logT = logTime[age[i]], inverseT = inverseTime[age[i]]
+                let a3 = -rx * logT
+                guard x > 0 else {
+                    value += n * a3
+                    dr -= n * logT
+                    dalpha -= n * rx * inverseT
+                    continue
                 }
-                sums[0] += n * (r * logAlpha + logSum)
-                sums[1] += n * (logAlpha - (1 - w) * logT - w * logTx)
-                sums[2] += n * (r / alpha - (r + xd) * ((1 - w) / (alpha + age[i]) + w / (alpha + recency[i])))
-                if x > 0 {
-                    sums[3] += n * w / a
-                    sums[4] -= n * w / (b + xd - 1)
+                let logTx = logTime[recency[i]], inverseTx = inverseTime[recency[i]]
+                let a4 = logA - logB1[x] - rx * logTx
+                // log-sum-exp and the share of A₄ from one exp: e = e^(low − high).
+                let logSum: Double, w: Double
+                if a3 >= a4 {
+                    let e = exp(a4 - a3)
+                    (logSum, w) = (a3 + log1p(e), e / (1 + e))
+                } else {
+                    let e = exp(a3 - a4)
+                    (logSum, w) = (a4 + log1p(e), 1 / (1 + e))
                 }
+                value += n * logSum
+                dr -= n * ((1 - w) * logT + w * logTx)
+                dalpha -= n * rx * ((1 - w) * inverseT + w * inverseTx)
+                da += n * w / a
+                db -= n * w / (b + Double(x) - 1)
             }
-            return sums
+            return [value, dr, dalpha, da, db]
         }
         value += parts[0]
         dr += parts[1]
-        let dalpha = parts[2]
+        dalpha += parts[2]
         da += parts[3]
         db += parts[4]
         // Minimise −LL / N; the chain rule for θ = ln(parameter) multiplies by the parameter.
