@@ -9,7 +9,8 @@ DEMO_DB = .build/demo.sqlite
 
 # The demo organisation: 1,000 customers in Vietnamese, Chinese and English with their
 # purchase histories, imported into a fresh store, listed; the shipped plugins checked and
-# tested; their segments run as of a date after the demo's purchases; then example scripts.
+# tested; the value models fitted; the segments run as of a date after the demo's
+# purchases (care-priority reads the fit); then example scripts.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv
@@ -19,10 +20,10 @@ demo: build
 	$(CORDIAL) customers list --limit 8 --db $(DEMO_DB)
 	$(CORDIAL) plugins check
 	$(CORDIAL) plugins test
-	$(CORDIAL) segments run --as-of 2025-01-15 --workers 2 --db $(DEMO_DB)
-	$(CORDIAL) segments show lifecycle --at 2025-01-15 --db $(DEMO_DB)
 	$(CORDIAL) value fit --until 2024-12-31 --unit week --db $(DEMO_DB)
 	$(CORDIAL) value report --top 5 --db $(DEMO_DB)
+	$(CORDIAL) segments run --as-of 2025-01-15 --workers 2 --db $(DEMO_DB)
+	$(CORDIAL) segments show lifecycle --at 2025-01-15 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 

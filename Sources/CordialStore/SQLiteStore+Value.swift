@@ -217,9 +217,10 @@ extension BoundStatement {
         bind(value.summary.age)
         bind(value.summary.repeatMean)
         bind(value.spent)
-        bind(value.rfm.recency)
-        bind(value.rfm.frequency)
-        bind(value.rfm.monetary)
+        // Fits always score RFM (0 would only come from a hand-made value).
+        bind(value.rfm?.recency ?? 0)
+        bind(value.rfm?.frequency ?? 0)
+        bind(value.rfm?.monetary ?? 0)
         bind(value.scores.probabilityAlive)
         bind(value.scores.expectedPurchases)
         bind(value.scores.expectedSpend)

@@ -89,7 +89,7 @@ struct ShowValue: AsyncParsableCommand {
         print("""
             customer    \(customer.id!)  (\(customer.source):\(customer.externalID))  \(customer.displayName)
             as of       \(fit.endDate), fit \(fit.id ?? 0)
-            RFM         \(value.rfm.code)  (recency \(value.rfm.recency), frequency \(value.rfm.frequency), monetary \(value.rfm.monetary))
+            RFM         \(value.rfm.map { "\($0.code)  (recency \($0.recency), frequency \($0.frequency), monetary \($0.monetary))" } ?? "-")
             history     \(s.frequency) repeat purchase days; last \(number(s.recency)) \(unit) after the first; first \(number(s.age)) \(unit) ago
             spent       \(money(value.spent))  (repeat purchases \(money(s.repeatMean)) on average)
             P(alive)    \(number(scores.probabilityAlive, 3))
@@ -206,7 +206,7 @@ struct ValueRow: Encodable {
         id = value.customer.rawValue
         name = customer.map { $0.displayName.isEmpty ? "\($0.source):\($0.externalID)" : $0.displayName } ?? ""
         spent = value.spent
-        rfm = value.rfm.code
+        rfm = value.rfm?.code ?? "-"
         frequency = value.summary.frequency
         recency = value.summary.recency
         age = value.summary.age

@@ -18,7 +18,7 @@ import Testing
         let registry = PluginRegistry(roots: [Self.shipped], loader: PluginLoader(chunkNameRoot: RunCommandTests.packageRoot))
         let report = registry.reload()
         #expect(report.problems.isEmpty, "\(report.problems)")
-        #expect(registry.plugins.map(\.name) == ["lifecycle", "rfm"])
+        #expect(registry.plugins.map(\.name) == ["care-priority", "lifecycle", "rfm"])
         let rfm = try #require(registry.segment(named: "rfm"))
         #expect(rfm.segment.needsRFM)
         #expect(rfm.segment.labels?.contains("champions") == true)

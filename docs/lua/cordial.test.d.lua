@@ -14,6 +14,7 @@
 ---@field tags string[]? tags
 ---@field attributes table<string, any>? free attributes
 ---@field purchases {date: string?, days_ago: integer?, amount: number|string, currency: string?}[]? purchases; `days_ago` counts back from `test.today`
+---@field value {p_alive: number?, expected_purchases: number?, expected_spend: number?, clv: number?, spent: number?, referrals: integer?, influence: number?, rfm: {r: integer, f: integer, m: integer}?}? what a value fit would have stored (`c.value`, as of `test.today`)
 
 local test = {}
 

@@ -43,6 +43,10 @@ enum PluginTestAPI {
             guard let id = try waitForStore({ try await store.customer(source: source, externalID: external)?.id }) else {
                 throw PluginAPIError("the fixture customer was not stored")
             }
+            let fields = try arguments.value(1, "fields").tableValue
+            if let value = fields?["value"], !value.isNil {
+                session.values[id] = try TestFixtures.value(value, customer: id, context: context, arguments: arguments)
+            }
             return id.rawValue
         },
         LuaAPIFunction(
@@ -113,6 +117,7 @@ enum PluginTestAPI {
         .init("tags", "string[]?", "tags"),
         .init("attributes", "table<string, any>?", "free attributes"),
         .init("purchases", "{date: string?, days_ago: integer?, amount: number|string, currency: string?}[]?", "purchases; `days_ago` counts back from `test.today`"),
+        .init("value", "{p_alive: number?, expected_purchases: number?, expected_spend: number?, clv: number?, spent: number?, referrals: integer?, influence: number?, rfm: {r: integer, f: integer, m: integer}?}?", "what a value fit would have stored (`c.value`, as of `test.today`)"),
     ])
 
     static func session(_ context: PluginContext) throws -> PluginTestSession {
@@ -125,7 +130,46 @@ enum PluginTestAPI {
 enum TestFixtures {
     static let keys: Set<String> = [
         "external_id", "given_name", "family_name", "locale", "tier", "city", "region", "birthday", "tags", "attributes", "purchases",
+        "value",
     ]
+
+    static let valueKeys: Set<String> = ["p_alive", "expected_purchases", "expected_spend", "clv", "spent", "referrals", "influence", "rfm"]
+
+    /// A fixture's `value` table: what a value fit would have stored for the customer, as
+    /// of the test's today. Absent figures are nil in the view, as for a customer the fit
+    /// could not score.
+    static func value(_ value: LuaValue, customer: CustomerID, context: PluginContext, arguments: LuaArguments) throws -> CustomerValue {
+        guard let table = value.tableValue, table.array.isEmpty else { throw arguments.invalid("fields", "value must be a table of value figures") }
+        for key in table.hash.keys where !valueKeys.contains(key.stringValue ?? "") {
+            throw arguments.invalid("fields", "unknown value field '\(key.stringValue ?? key.typeName)' (known: \(valueKeys.sorted().joined(separator: ", ")))")
+        }
+        func number(_ key: String) throws -> Double? {
+            let field = table[key]
+            if field.isNil { return nil }
+            guard let number = field.doubleValue else { throw arguments.invalid("fields", "value.\(key) must be a number, got \(field.typeName)") }
+            return number
+        }
+        var rfm: RFMScore?
+        if let scores = table["rfm"].tableValue {
+            func score(_ key: String) throws -> Int {
+                guard let n = scores[key].doubleValue, let score = Int(exactly: n), (1...5).contains(score) else {
+                    throw arguments.invalid("fields", "value.rfm.\(key) must be an integer 1…5")
+                }
+                return score
+            }
+            rfm = RFMScore(recency: try score("r"), frequency: try score("f"), monetary: try score("m"))
+        } else if !table["rfm"].isNil {
+            throw arguments.invalid("fields", "value.rfm must be a table { r = …, f = …, m = … }")
+        }
+        return CustomerValue(
+            customer: customer, fit: 0, endDay: context.todayNumber,
+            summary: RepeatPurchaseSummary(customer: customer, frequency: 0, recency: 0, age: 0, repeatMean: 0),
+            spent: try number("spent") ?? 0, rfm: rfm,
+            scores: ModelScores(
+                probabilityAlive: try number("p_alive") ?? .nan, expectedPurchases: try number("expected_purchases") ?? .nan,
+                expectedSpend: try number("expected_spend") ?? .nan, lifetimeValue: try number("clv") ?? .nan),
+            referrals: Int(try number("referrals") ?? 0), influenceValue: try number("influence") ?? 0)
+    }
 
     static func batch(_ value: LuaValue, number: Int, context: PluginContext, arguments: LuaArguments) throws -> ImportBatch {
         let fields = value.isNil ? LuaTable() : (value.tableValue ?? LuaTable(array: [.nil]))

@@ -8,6 +8,8 @@ import LuaHost
 final class PluginTestSession {
     let store: SQLiteStore
     var cases: [(String, LuaFunction)] = []
+    /// Fixture customers' `value` tables, as a value fit would have stored them.
+    var values: [CustomerID: CustomerValue] = [:]
     private var customers = 0
 
     init(store: SQLiteStore) {
@@ -26,9 +28,10 @@ final class PluginTestSession {
     /// view, the same driver, the same checks), as of the test's today.
     func classify(_ segment: PluginContext.SegmentFunction, customer id: CustomerID, context: PluginContext) throws -> String? {
         let store = store
-        guard let instance, let facts = try waitForStore({ try await CustomerFacts.load(id, from: store) }) else {
+        guard let instance, var facts = try waitForStore({ try await CustomerFacts.load(id, from: store) }) else {
             throw PluginAPIError("no fixture customer \(id)")
         }
+        facts.value = values[id]
         let today = context.todayNumber
         let scorer = segment.needsRFM ? RFMScorer(population: try waitForStore { try await store.purchaseFacts() }, today: today) : nil
         let view = CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today))

@@ -79,7 +79,7 @@ public struct ValueFitter: Sendable {
             parts.set(piece, range.map { i in
                 CustomerValue(
                     customer: summaries[i].customer, fit: fit.id ?? 0, endDay: fit.endDay, summary: summaries[i], spent: facts[i].total,
-                    rfm: rfm.score(facts[i], today: fit.endDay)!, scores: scorer.score(summaries[i]))
+                    rfm: rfm.score(facts[i], today: fit.endDay), scores: scorer.score(summaries[i]))
             })
         }
         return parts.all().flatMap { $0 }

@@ -9,7 +9,8 @@ public struct CustomerValue: Sendable, Hashable {
     public var summary: RepeatPurchaseSummary
     /// Current value: what the customer spent up to the fit's end date.
     public var spent: Double
-    public var rfm: RFMScore
+    /// Always set by a fit; nil only in test fixtures that give none.
+    public var rfm: RFMScore?
     public var scores: ModelScores
     /// Customers who name this one as their referrer (attribute `referred_by`), and the sum
     /// of their lifetime values: the influence value.
@@ -17,7 +18,7 @@ public struct CustomerValue: Sendable, Hashable {
     public var influenceValue: Double
 
     public init(
-        customer: CustomerID, fit: Int64, endDay: Int, summary: RepeatPurchaseSummary, spent: Double, rfm: RFMScore, scores: ModelScores,
+        customer: CustomerID, fit: Int64, endDay: Int, summary: RepeatPurchaseSummary, spent: Double, rfm: RFMScore?, scores: ModelScores,
         referrals: Int = 0, influenceValue: Double = 0
     ) {
         self.customer = customer
