@@ -5,11 +5,11 @@ import GRDB
 /// Segmentation: the facts scan that feeds segment functions, and materialized membership
 /// with its history (DESIGN.md decision 5).
 extension SQLiteStore {
-    public func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws {
+    public func scanCustomerFacts(batchSize: Int, values: Bool, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws {
         guard let pool = writer as? DatabasePool else {
             return try await writer.read { db in
                 var purchases = try PurchaseAggregateCursor(db)
-                try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, batchSize: batchSize, body)
+                try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, body)
             }
         }
         // Two readers that see the same committed state (both start while the writer is
@@ -41,7 +41,8 @@ extension SQLiteStore {
                     do {
                         let db = try result.get()
                         var purchases = ChannelAggregates(channel)
-                        try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, batchSize: batchSize, body)
+                        try Self.facts(
+                            db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, body)
                         channel.cancel()  // normally finished already; never leave the producer waiting
                         continuation.resume()
                     } catch {
@@ -64,7 +65,7 @@ extension SQLiteStore {
             var found: [CustomerFacts] = []
             var purchases = try PurchaseAggregateCursor(db, range: first...last)
             try Self.facts(
-                db, condition: condition, arguments: arguments, range: first...last, purchases: &purchases, batchSize: ids.count
+                db, condition: condition, arguments: arguments, range: first...last, purchases: &purchases, values: true, batchSize: ids.count
             ) { found += $0 }
             return found
         }
@@ -75,7 +76,7 @@ extension SQLiteStore {
     /// query per customer.
     private static func facts(
         _ db: Database, condition: String, arguments: [any DatabaseValueConvertible], range: ClosedRange<Int64>? = nil,
-        purchases: inout some PurchaseAggregates, batchSize: Int, _ body: ([CustomerFacts]) throws -> Void
+        purchases: inout some PurchaseAggregates, values loadValues: Bool, batchSize: Int, _ body: ([CustomerFacts]) throws -> Void
     ) throws {
         let bounds = range.map { "BETWEEN \($0.lowerBound) AND \($0.upperBound)" }
         let customers = try SQLiteRows(db, sql: """
@@ -91,9 +92,10 @@ extension SQLiteStore {
                 WHERE segment = ? AND leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
                 """, arguments: [segment])
         }
-        // The latest value fit's scores, in customer order.
+        // The latest value fit's scores, in customer order (none when not asked for).
         let values = try SQLiteRows(db, sql: """
-            SELECT \(valueColumns) FROM customerValue \(bounds.map { "WHERE customerId \($0)" } ?? "") ORDER BY customerId
+            SELECT \(valueColumns) FROM customerValue WHERE \(loadValues ? "1" : "0")
+            \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
             """)
         var purchase = try purchases.next()
         var labelsLeft = try labels.map { try $0.next() }

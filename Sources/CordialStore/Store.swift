@@ -56,8 +56,9 @@ public protocol Store: Sendable {
 
     /// Hands every customer not forgotten, in ascending id order and in batches of
     /// `batchSize`, to `body`, from one consistent read. `body` runs on the reading thread
-    /// (not Swift's cooperative pool): it may block to hold the reader back.
-    func scanCustomerFacts(batchSize: Int, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws
+    /// (not Swift's cooperative pool): it may block to hold the reader back. With `values`,
+    /// each customer's stored value (``CustomerFacts/value``) is read too.
+    func scanCustomerFacts(batchSize: Int, values: Bool, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws
 
     /// Customers matching `query` as segmentation sees them (with purchase summaries and
     /// labels), in a fixed number of queries whatever the page size.

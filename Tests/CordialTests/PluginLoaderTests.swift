@@ -134,7 +134,7 @@ import Testing
 
     @Test func theShippedPluginsPassTheirTests() async throws {
         let loader = PluginLoader(chunkNameRoot: RunCommandTests.packageRoot)
-        for name in ["lifecycle", "rfm"] {
+        for name in ["care-priority", "lifecycle", "rfm"] {
             let plugin = try loader.load(directory: Self.shipped.appendingPathComponent(name))
             let results = await PluginTestRunner(loader: loader).results(of: plugin)
             #expect(results.count >= 5)

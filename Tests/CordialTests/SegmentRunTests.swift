@@ -172,7 +172,7 @@ import Testing
     @Test func theFactsScanAgreesWithEachCustomersPurchaseSummary() async throws {
         let store = try await stores.demo(customers: 600)
         let scanned = FactsBox()
-        try await store.scanCustomerFacts(batchSize: 64) { batch in scanned.append(batch) }
+        try await store.scanCustomerFacts(batchSize: 64, values: false) { batch in scanned.append(batch) }
         let facts = scanned.all
         #expect(facts.map(\.id.rawValue) == Array(1...600))
         for fact in facts where fact.id.rawValue % 7 == 0 {

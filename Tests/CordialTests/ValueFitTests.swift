@@ -70,20 +70,36 @@ import Testing
     @Test func pluginsReadTheStoredValues() async throws {
         let store = try await stores.cdnowSample()
         _ = try await ValueFitter(store: store, endDay: Self.calibrationEnd, unit: .week).run()
-        try folder.segmentPlugin("vitality", labels: #"{ "likely", "unlikely" }"#, body: """
-            assert(c.value.as_of == "1997-09-30", "as_of " .. tostring(c.value.as_of))
-            assert(c.value.clv >= 0 and c.value.expected_purchases >= 0 and c.value.spent >= 0)
-            assert(c.value.rfm.score:match("^[1-5][1-5][1-5]$"))
-            if c.value.p_alive >= 0.5 then return "likely" else return "unlikely" end
-            """)
+        try folder.plugin("vitality", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "vitality", version = "1.0.0", api = 1 }
+            plugin:segment("vitality", { labels = { "likely", "unlikely" }, value = true }, function(c)
+              assert(c.value.as_of == "1997-09-30", "as_of " .. tostring(c.value.as_of))
+              assert(c.value.clv >= 0 and c.value.expected_purchases >= 0 and c.value.spent >= 0)
+              assert(c.value.rfm.score:match("^[1-5][1-5][1-5]$"))
+              if c.value.p_alive >= 0.5 then return "likely" else return "unlikely" end
+            end)
+            -- Without value = true the figures are not loaded, and reading one says so.
+            plugin:segment("undeclared", function(c) return c.value.p_alive and "x" end)
+            return plugin
+            """])
         let registry = PluginRegistry(roots: [folder.root], loader: PluginLoader(chunkNameRoot: folder.root))
         registry.reload()
         let at = CalendarDays.date(ofDay: Self.calibrationEnd + 1)
-        let results = try await SegmentRunner(store: store, plugins: registry.plugins, loader: registry.loader, workers: 2, at: at, logger: Logger(label: "test")).run([])
+        let runner = SegmentRunner(store: store, plugins: registry.plugins, loader: registry.loader, workers: 2, at: at, logger: Logger(label: "test"))
+        let results = try await runner.run(["vitality"])
         guard case .materialized(let summary, _) = try #require(results.first) else {
             Issue.record("the segment failed: \(results)")
             return
         }
+        let undeclared = try await runner.run(["undeclared"])
+        guard case .failed(_, let customer, let error) = try #require(undeclared.first) else {
+            Issue.record("reading an unloaded value figure should fail: \(undeclared)")
+            return
+        }
+        #expect(customer == CustomerID(1))
+        #expect(error.description.contains("c.value.p_alive is not loaded in this run: declare value = true"), "\(error.description)")
+        #expect(error.description.contains("vitality/plugin.lua:10"), "\(error.description)")
         let unlikely = try await store.customerValues(CustomerValueQuery(limit: 10_000, probabilityAliveBelow: 0.5)).count
         #expect(unlikely > 0)
         #expect(summary.counts["unlikely"] == unlikely)

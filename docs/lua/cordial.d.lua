@@ -14,6 +14,7 @@
 ---@field description string? one line for `cordial segments list`
 ---@field labels string[]? the labels the segment may return; any other label is an error
 ---@field rfm boolean? the run computes `c.value.rfm` (RFM quintile scores as of the run's date)
+---@field value boolean? the run loads the latest value fit's figures into `c.value` (`p_alive`, `clv`, …; reading them without it is an error)
 
 ---A customer as handlers see it: a read-only copy; unknown fields are errors.
 ---@class cordial.Customer
@@ -43,9 +44,9 @@
 ---@field last string? day of the last purchase
 ---@field days_since_last integer? days from the last purchase to today (the run's date)
 
----Values the host computes (`cordial value fit`); nil until computed, or for a customer with no purchase by the fit's end date.
+---Values the host computes. In segment runs the fit's figures are loaded for segments declared with `value = true` (reading them otherwise is an error); they are nil before the first `cordial value fit` and for customers with no purchase by its end date.
 ---@class cordial.CustomerValue
----@field rfm cordial.RFMScore? RFM scores: as of the run in segments declared with `rfm = true`, otherwise as of the last value fit
+---@field rfm cordial.RFMScore? RFM scores: as of the run in segments declared with `rfm = true`, otherwise as of the last value fit (with `value = true`)
 ---@field p_alive number? probability that the customer is still buying (BG/NBD), 0…1
 ---@field expected_purchases number? purchases expected over the fit's horizon (12 months unless set)
 ---@field expected_spend number? expected value of a future purchase (Gamma-Gamma)

@@ -16,6 +16,7 @@ local likely, unlikely = 0.7, 0.3
 plugin:segment("care-priority", {
   description = "keep-close and grow: probably still buying, big or smaller spenders; win-back: big spenders probably gone",
   labels = { "keep-close", "grow", "watch", "win-back", "dormant" },
+  value = true,  -- load the value fit's figures into c.value
 }, function(c)
   local v = c.value
   -- No fit yet, or no purchase by the fit's end date: no priority.

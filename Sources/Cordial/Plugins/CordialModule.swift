@@ -26,9 +26,28 @@ enum CordialModule {
         """
     }
 
+    /// The metatable of `c.value` in runs whose segments did not ask for the stored figures:
+    /// reading one says how to ask, instead of a silent nil. `rfm` reads nil when absent (a
+    /// customer who never bought, or a segment without `rfm = true`), as before value fits.
+    static let unloadedValueMetatable = """
+        local error, format, tostring = error, string.format, tostring
+        return {
+          __index = function(_, key)
+            if key == "rfm" then return nil end
+            error(format("c.value.%s is not loaded in this run: declare value = true in the segment's options", tostring(key)), 2)
+          end,
+          __newindex = function(_, key)
+            error(format("a customer view is read-only (assigning 'value.%s')", tostring(key)), 2)
+          end,
+          __metatable = false,
+        }
+        """
+
     static func install(in state: LuaState, context: PluginContext, module name: String = "cordial") throws {
-        if context.viewMetatable == nil {
-            context.viewMetatable = try state.load(strictViewMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self)
+        if context.viewMetatables.view == nil {
+            context.viewMetatables = ViewMetatables(
+                view: try state.load(strictViewMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self),
+                unloadedValue: try state.load(unloadedValueMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self))
         }
 
         var pluginType = LuaObjectType<PluginHandle>("Plugin")

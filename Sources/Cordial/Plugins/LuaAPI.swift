@@ -69,7 +69,7 @@ public enum LuaAPI {
             } else {
                 throw arguments.invalid("id", "expected a store id or \"SOURCE:EXTERNAL_ID\", got \(id.typeName == "string" ? "'\(id.stringValue ?? "")'" : id.typeName)")
             }
-            return CustomerViewValue(view: view.map { CustomerView(facts: $0, today: today) }, metatable: context.viewMetatable)
+            return CustomerViewValue(view: view.map { CustomerView(facts: $0, today: today) }, metatables: context.viewMetatables)
         },
         LuaAPIFunction(
             "customers.find", "Customers matching every given filter, in id order (at most `limit`, 100 by default, 1000 at most).",
@@ -84,7 +84,7 @@ public enum LuaAPI {
             let store = try context.store(needing: .customersRead)
             let query = try CustomerFilter.query(arguments, at: 1)
             let facts = try waitForStore { try await store.customerFacts(query) }
-            return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatable: context.viewMetatable)
+            return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatables: context.viewMetatables)
         },
         LuaAPIFunction(
             "customers.count", "How many customers the store holds.",
@@ -117,7 +117,7 @@ public enum LuaAPI {
                     return LuaValue.nil
                 }
                 after = last.id
-                return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatable: context.viewMetatable)
+                return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatables: context.viewMetatables)
             }
         },
         LuaAPIFunction(
@@ -341,6 +341,7 @@ public enum LuaAPI {
             .init("description", "string?", "one line for `cordial segments list`"),
             .init("labels", "string[]?", "the labels the segment may return; any other label is an error"),
             .init("rfm", "boolean?", "the run computes `c.value.rfm` (RFM quintile scores as of the run's date)"),
+            .init("value", "boolean?", "the run loads the latest value fit's figures into `c.value` (`p_alive`, `clv`, …; reading them without it is an error)"),
         ]),
         customerClass,
         LuaAPIClass("cordial.PurchaseSummary", "A customer's purchases in five numbers.", fields: [
@@ -350,8 +351,8 @@ public enum LuaAPI {
             .init("last", "string?", "day of the last purchase"),
             .init("days_since_last", "integer?", "days from the last purchase to today (the run's date)"),
         ]),
-        LuaAPIClass("cordial.CustomerValue", "Values the host computes (`cordial value fit`); nil until computed, or for a customer with no purchase by the fit's end date.", fields: [
-            .init("rfm", "cordial.RFMScore?", "RFM scores: as of the run in segments declared with `rfm = true`, otherwise as of the last value fit"),
+        LuaAPIClass("cordial.CustomerValue", "Values the host computes. In segment runs the fit's figures are loaded for segments declared with `value = true` (reading them otherwise is an error); they are nil before the first `cordial value fit` and for customers with no purchase by its end date.", fields: [
+            .init("rfm", "cordial.RFMScore?", "RFM scores: as of the run in segments declared with `rfm = true`, otherwise as of the last value fit (with `value = true`)"),
             .init("p_alive", "number?", "probability that the customer is still buying (BG/NBD), 0…1"),
             .init("expected_purchases", "number?", "purchases expected over the fit's horizon (12 months unless set)"),
             .init("expected_spend", "number?", "expected value of a future purchase (Gamma-Gamma)"),

@@ -11,6 +11,7 @@ public struct Plugin: Sendable {
         public var description: String
         public var labels: [String]?
         public var needsRFM: Bool
+        public var needsValue: Bool
         /// `plugins/rfm/plugin.lua:14`
         public var definedAt: String
     }

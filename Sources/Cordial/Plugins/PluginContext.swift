@@ -23,6 +23,8 @@ public final class PluginContext {
         public var labels: [String]?
         /// Its runs compute RFM scores (`c.value.rfm`).
         public var needsRFM: Bool
+        /// Its runs load the latest value fit's figures (`c.value.p_alive`, …).
+        public var needsValue: Bool
         public var function: LuaFunction
         /// `plugins/rfm/plugin.lua:14`.
         public var definedAt: String
@@ -45,8 +47,8 @@ public final class PluginContext {
     public var timeZone: TimeZone
     /// Customer changes made by the running handler, written together when it returns.
     var pendingChanges = PendingCustomerChanges()
-    /// The strict metatable customer views share (set when the module is installed).
-    var viewMetatable: LuaReference?
+    /// The strict metatables customer views share (set when the module is installed).
+    var viewMetatables = ViewMetatables()
 
     /// ``today`` as days since 1970 in ``timeZone``.
     var todayNumber: Int {

@@ -12,7 +12,7 @@ final class PluginHandle {
 /// Lua error, so the admin reads it at the line of `plugin.lua` that made it.
 enum PluginDeclaration {
     static let manifestKeys: Set<String> = ["name", "version", "api", "description", "permissions"]
-    static let segmentOptionKeys: Set<String> = ["description", "labels", "rfm"]
+    static let segmentOptionKeys: Set<String> = ["description", "labels", "rfm", "value"]
 
     static func declare(_ value: LuaValue, in context: PluginContext) throws -> LuaValue {
         guard context.phase == .registering else {
@@ -83,7 +83,7 @@ enum PluginDeclaration {
         }
         var description = ""
         var labels: [String]?
-        var rfm = false
+        var rfm = false, value = false
         if !optionsValue.isNil {
             guard let options = optionsValue.tableValue, options.array.isEmpty else {
                 throw arguments.invalid("options", "expected a table of options, got \(optionsValue.typeName)")
@@ -108,10 +108,14 @@ enum PluginDeclaration {
                 guard let flag = options["rfm"].boolValue else { throw arguments.invalid("options", "rfm must be true or false") }
                 rfm = flag
             }
+            if !options["value"].isNil {
+                guard let flag = options["value"].boolValue else { throw arguments.invalid("options", "value must be true or false") }
+                value = flag
+            }
         }
         let function = try arguments.get(Int(functionIndex), "classify", as: LuaFunction.self)
         context.segments.append(PluginContext.SegmentFunction(
-            name: name, description: description, labels: labels, needsRFM: rfm, function: function,
+            name: name, description: description, labels: labels, needsRFM: rfm, needsValue: value, function: function,
             definedAt: function.definedAt ?? context.file))
     }
 }

@@ -42,7 +42,7 @@ public struct PluginLoader: Sendable {
         return Plugin(
             manifest: manifest, directory: directory, main: main, modules: modules,
             segments: context.segments.map {
-                Plugin.Segment(name: $0.name, description: $0.description, labels: $0.labels, needsRFM: $0.needsRFM, definedAt: $0.definedAt)
+                Plugin.Segment(name: $0.name, description: $0.description, labels: $0.labels, needsRFM: $0.needsRFM, needsValue: $0.needsValue, definedAt: $0.definedAt)
             },
             tests: tests, fingerprint: Self.fingerprint(of: directory))
     }

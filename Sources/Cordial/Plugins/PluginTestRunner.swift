@@ -31,11 +31,12 @@ final class PluginTestSession {
         guard let instance, var facts = try waitForStore({ try await CustomerFacts.load(id, from: store) }) else {
             throw PluginAPIError("no fixture customer \(id)")
         }
-        facts.value = values[id]
+        facts.value = segment.needsValue ? values[id] : nil
         let today = context.todayNumber
         let scorer = segment.needsRFM ? RFMScorer(population: try waitForStore { try await store.purchaseFacts() }, today: today) : nil
-        let view = CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today))
-        try instance.load(CustomerViewBatch(views: [view], metatable: context.viewMetatable))
+        let view = CustomerView(
+            facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: segment.needsValue)
+        try instance.load(CustomerViewBatch(views: [view], metatables: context.viewMetatables))
         do {
             return try instance.classify(segment).first ?? nil
         } catch {

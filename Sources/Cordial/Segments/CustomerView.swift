@@ -15,10 +15,13 @@ struct CustomerView: Sendable {
     /// Days since 1970 of the date the view is as of (for `days_since_last`).
     var today: Int
     var rfm: RFMScore?
+    /// False in runs whose segments did not declare `value = true`: `c.value` then holds only
+    /// the run's RFM scores, and reading anything else in it is an error that says so.
+    var valueLoaded = true
 
-    /// Pushes the view; `metatable` is the state's shared strict metatable (see ``CordialModule``).
-    func push(onto stack: LuaStack, metatable: LuaReference?) -> Int32 {
-        let facts = facts
+    /// Pushes the view with the state's shared strict metatables (see ``CordialModule``).
+    func push(onto stack: LuaStack, metatables: ViewMetatables) -> Int32 {
+        let facts = facts, metatable = metatables.view
         return stack.pushTable(fields: 20, metatable: metatable) { c in
             c.set("id", facts.id.rawValue)
             c.set("source", facts.source)
@@ -49,8 +52,8 @@ struct CustomerView: Sendable {
             c.set("segments", fields: facts.labels.count) { segments in
                 for (segment, label) in facts.labels { segments.set(segment, label) }
             }
-            let stored = facts.value
-            c.set("value", fields: 10) { value in
+            let stored = valueLoaded ? facts.value : nil
+            c.set("value", fields: 10, metatable: valueLoaded ? nil : metatables.unloadedValue) { value in
                 if let score = rfm ?? stored?.rfm {
                     value.set("rfm", fields: 4) { table in
                         table.set("r", score.recency)
@@ -77,24 +80,31 @@ struct CustomerView: Sendable {
 /// One view as a Lua value (nil when there is no customer).
 struct CustomerViewValue: LuaPushable {
     var view: CustomerView?
-    var metatable: LuaReference?
+    var metatables: ViewMetatables
 
     func push(onto stack: LuaStack) -> Int32 {
         guard let view else { return LuaValue.nil.push(onto: stack) }
-        return view.push(onto: stack, metatable: metatable)
+        return view.push(onto: stack, metatables: metatables)
     }
 }
 
 /// Many views as one array, the unit a worker classifies.
 struct CustomerViewBatch: LuaPushable {
     var views: [CustomerView]
-    var metatable: LuaReference?
+    var metatables: ViewMetatables
 
     func push(onto stack: LuaStack) -> Int32 {
         stack.pushTable(arrayCount: views.count) { array in
             for (index, view) in views.enumerated() {
-                array.set(index + 1, CustomerViewValue(view: view, metatable: metatable))
+                array.set(index + 1, CustomerViewValue(view: view, metatables: metatables))
             }
         }
     }
+}
+
+/// The metatables a state's customer views share: the strict one of the view and its
+/// `purchases`, and the one of `c.value` when the run did not load the value figures.
+struct ViewMetatables {
+    var view: LuaReference?
+    var unloadedValue: LuaReference?
 }
