@@ -27,11 +27,23 @@ public enum CalendarDays {
         let dayOfMonth = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        guard (0...9_999).contains(year) else { return String(format: "%04d-%02d-%02d", year, month, dayOfMonth) }
+        // Ten ASCII digits and dashes written in place: a segment run formats three dates a customer.
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var rest = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(48 + rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, at: 0, width: 4)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, at: 5, width: 2)
+            buffer[7] = UInt8(ascii: "-")
+            put(dayOfMonth, at: 8, width: 2)
+            return 10
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))"
     }
 
     /// The day of "YYYY-MM-DD" (a valid calendar date); nil otherwise.

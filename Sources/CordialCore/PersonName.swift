@@ -42,7 +42,12 @@ public struct PersonName: Codable, Sendable, Hashable {
     }
 
     static func language(_ locale: String) -> String {
-        String(locale.lowercased().prefix { $0.isLetter })
+        // ASCII first ("vi", "zh-Hant", "en_GB"): views call this for every customer of a run.
+        let letters = locale.utf8.prefix { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) }
+        if letters.endIndex == locale.utf8.endIndex || locale.utf8[letters.endIndex] < 0x80 {
+            return String(decoding: letters.map { $0 | 0x20 }, as: UTF8.self)
+        }
+        return String(locale.lowercased().prefix { $0.isLetter })
     }
 
     static func familyFirst(_ locale: String) -> Bool {
