@@ -18,10 +18,10 @@ public struct PersonName: Codable, Sendable, Hashable {
 
     /// The full name in the order of `locale`'s language.
     public func display(locale: String) -> String {
-        let parts = Self.familyFirst(locale) ? [family, given] : [given, family]
-        let present = parts.filter { !$0.isEmpty }
-        let separator = present.allSatisfy(Self.isCJK) ? "" : " "
-        return present.joined(separator: separator)
+        if family.isEmpty { return given }
+        if given.isEmpty { return family }
+        let (first, second) = Self.familyFirst(locale) ? (family, given) : (given, family)
+        return Self.isCJK(first) && Self.isCJK(second) ? first + second : first + " " + second
     }
 
     /// How a letter addresses the person: "Ms. Carter", "王先生", "Chị Lan".
@@ -51,7 +51,10 @@ public struct PersonName: Codable, Sendable, Hashable {
     }
 
     static func familyFirst(_ locale: String) -> Bool {
-        ["vi", "zh", "ja", "ko", "hu"].contains(language(locale))
+        switch language(locale) {
+        case "vi", "zh", "ja", "ko", "hu": true
+        default: false
+        }
     }
 
     /// True when every letter is a Han, Kana or Hangul character.

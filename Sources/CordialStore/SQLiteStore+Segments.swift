@@ -148,6 +148,11 @@ extension SQLiteStore {
 
     public func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary {
         try await writer.write { db in
+            // History rows are appended in customer order, so a small page cache does: the
+            // writer's 64 MB (for imports' scattered index updates) would only add to a run's
+            // peak memory.
+            try db.execute(sql: "PRAGMA cache_size = -8192")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
             if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [outcome.segment]),
                outcome.at < last {
                 throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)
