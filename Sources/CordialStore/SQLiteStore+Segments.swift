@@ -211,19 +211,15 @@ extension SQLiteStore {
                 try leave.run(db)
             }
             // 64 rows per statement: the first run of a segment over a million customers inserts a million.
-            let rowSQL = "(?, ?, ?, ?, ?)"
-            let insert = "INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES "
-            var enterMany = try BoundStatement(db, sql: insert + Array(repeating: rowSQL, count: 64).joined(separator: ", "))
-            var enterOne = try BoundStatement(db, sql: insert + rowSQL)
-            var start = 0
-            while start < entering.count {
-                let many = entering.count - start >= 64
-                let end = many ? start + 64 : start + 1
-                for (customer, label) in entering[start..<end] {
-                    if many { enterMany.bindMember(outcome.segment, customer, label, stamp, run) } else { enterOne.bindMember(outcome.segment, customer, label, stamp, run) }
-                }
-                if many { try enterMany.run(db) } else { try enterOne.run(db) }
-                start = end
+            try BoundStatement.insertAll(
+                entering, in: db, insert: "INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES ",
+                rowSQL: "(?, ?, ?, ?, ?)", chunk: 64
+            ) { statement, member in
+                statement.bind(outcome.segment)
+                statement.bind(member.0.rawValue)
+                statement.bind(member.1)
+                statement.bind(stamp)
+                statement.bind(run)
             }
             try db.execute(
                 sql: "UPDATE segmentRun SET entered = ?, left = ?, finishedAt = ? WHERE id = ?",
@@ -318,15 +314,5 @@ extension SQLiteStore {
             db, sql: "SELECT label, count(*) FROM segmentMember WHERE segment = ? AND \(condition) GROUP BY label",
             arguments: arguments)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
-    }
-}
-
-extension BoundStatement {
-    fileprivate mutating func bindMember(_ segment: String, _ customer: CustomerID, _ label: String, _ stamp: String, _ run: Int64) {
-        bind(segment)
-        bind(customer.rawValue)
-        bind(label)
-        bind(stamp)
-        bind(run)
     }
 }

@@ -90,24 +90,14 @@ extension SQLiteStore {
                 arguments: [CustomerRow.storedText(fit.fittedAt), fit.endDate, fit.unit.rawValue, fit.customers, details])
             let id = db.lastInsertedRowID
             try db.execute(sql: "DELETE FROM customerValue")
-            // 32 rows per statement: a fit over a million customers writes a million rows.
-            let rowSQL = "(" + Array(repeating: "?", count: 16).joined(separator: ", ") + ")"
-            let insert = """
-                INSERT INTO customerValue (customerId, fitId, frequency, recency, age, repeatMean, spent, rfmRecency,
-                    rfmFrequency, rfmMonetary, pAlive, expectedPurchases, expectedSpend, clv, referrals, influence) VALUES
-                """
-            var many = try BoundStatement(db, sql: insert + Array(repeating: rowSQL, count: 32).joined(separator: ", "))
-            var one = try BoundStatement(db, sql: insert + rowSQL)
-            var start = 0
-            while start < values.count {
-                let full = values.count - start >= 32
-                let end = full ? start + 32 : start + 1
-                for value in values[start..<end] {
-                    if full { many.bindValue(value, fit: id) } else { one.bindValue(value, fit: id) }
-                }
-                if full { try many.run(db) } else { try one.run(db) }
-                start = end
-            }
+            // 32 rows per statement (16 columns each): a fit over a million customers writes a million rows.
+            try BoundStatement.insertAll(
+                values, in: db, insert: """
+                    INSERT INTO customerValue (customerId, fitId, frequency, recency, age, repeatMean, spent, rfmRecency,
+                        rfmFrequency, rfmMonetary, pAlive, expectedPurchases, expectedSpend, clv, referrals, influence) VALUES
+                    """,
+                rowSQL: "(" + Array(repeating: "?", count: 16).joined(separator: ", ") + ")", chunk: 32
+            ) { statement, value in statement.bindValue(value, fit: id) }
             var saved = unsaved
             saved.id = id
             return saved

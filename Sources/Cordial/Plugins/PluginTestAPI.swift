@@ -140,9 +140,7 @@ enum TestFixtures {
     /// could not score.
     static func value(_ value: LuaValue, customer: CustomerID, context: PluginContext, arguments: LuaArguments) throws -> CustomerValue {
         guard let table = value.tableValue, table.array.isEmpty else { throw arguments.invalid("fields", "value must be a table of value figures") }
-        for key in table.hash.keys where !valueKeys.contains(key.stringValue ?? "") {
-            throw arguments.invalid("fields", "unknown value field '\(key.stringValue ?? key.typeName)' (known: \(valueKeys.sorted().joined(separator: ", ")))")
-        }
+        try checkKeys(of: table, known: valueKeys, naming: "value field", arguments: arguments)
         func number(_ key: String) throws -> Double? {
             let field = table[key]
             if field.isNil { return nil }
@@ -171,12 +169,18 @@ enum TestFixtures {
             referrals: Int(try number("referrals") ?? 0), influenceValue: try number("influence") ?? 0)
     }
 
+    /// Refuses a key of `table` outside `known`, listing the known ones (a misspelt fixture
+    /// field would otherwise test something else than meant).
+    static func checkKeys(of table: LuaTable, known: Set<String>, naming: String, arguments: LuaArguments) throws {
+        for key in table.hash.keys where !known.contains(key.stringValue ?? "") {
+            throw arguments.invalid("fields", "unknown \(naming) '\(key.stringValue ?? key.typeName)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
     static func batch(_ value: LuaValue, number: Int, context: PluginContext, arguments: LuaArguments) throws -> ImportBatch {
         let fields = value.isNil ? LuaTable() : (value.tableValue ?? LuaTable(array: [.nil]))
         guard fields.array.isEmpty else { throw arguments.invalid("fields", "expected a table of customer fields") }
-        for key in fields.hash.keys where !keys.contains(key.stringValue ?? "") {
-            throw arguments.invalid("fields", "unknown field '\(key.stringValue ?? key.typeName)' (known: \(keys.sorted().joined(separator: ", ")))")
-        }
+        try checkKeys(of: fields, known: keys, naming: "field", arguments: arguments)
         func text(_ key: String) throws -> String? {
             let field = fields[key]
             if field.isNil { return nil }
