@@ -23,10 +23,13 @@ public struct MinimizerReport: Sendable, Hashable, Codable {
 public struct BoundedMinimizer: Sendable {
     public var lower: [Double]
     public var upper: [Double]
-    /// On the gradient of the objective per customer, in log-parameters: 1e-6 leaves the
-    /// parameters within about a millionth of the optimum, and is above the rounding noise
-    /// of a gradient summed over a million customers.
-    public var gradientTolerance = 1e-6
+    /// Converged when the largest component of the projected gradient (of the objective per
+    /// customer, in log-parameters) is below this.
+    public var gradientTolerance = 1e-8
+    /// Also converged when no step lowers the objective any more and the gradient is below
+    /// this: a gradient summed over a million customers has rounding noise about here, and
+    /// the optimum cannot be located more closely than the noise allows.
+    public var stallTolerance = 1e-5
     public var maxIterations = 1_000
 
     public init(lower: [Double], upper: [Double]) {
@@ -90,7 +93,7 @@ public struct BoundedMinimizer: Sendable {
                 step /= 2
             }
             guard let next = accepted else {
-                return finish(x, f, iteration, evaluations, norm <= 10 * gradientTolerance, norm, "the line search found no lower value")
+                return finish(x, f, iteration, evaluations, norm <= stallTolerance, norm, "the line search found no lower value")
             }
             let s = zip(next.x, x).map { $0 - $1 }
             let y = zip(next.g, g).map { $0 - $1 }
