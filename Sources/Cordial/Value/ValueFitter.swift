@@ -67,7 +67,8 @@ public struct ValueFitter: Sendable {
         return Outcome(fit: saved, readSeconds: readSeconds, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds, saveSeconds: lap())
     }
 
-    /// Scores every customer on all cores (the lifetime value sums a hypergeometric series
+    /// Scores every customer on all cores. The values name the fit by id once it is saved:
+    /// ``Store/saveValueFit(_:values:)`` writes the new fit's id into every row. (the lifetime value sums a hypergeometric series
     /// per month of the horizon, the costliest step for a million customers).
     static func score(_ summaries: [RepeatPurchaseSummary], facts: [PurchaseFacts], fit: ValueFit) -> [CustomerValue] {
         let scorer = fit.scorer
