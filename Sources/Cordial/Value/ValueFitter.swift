@@ -67,9 +67,9 @@ public struct ValueFitter: Sendable {
         return Outcome(fit: saved, readSeconds: readSeconds, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds, saveSeconds: lap())
     }
 
-    /// Scores every customer on all cores. The values name the fit by id once it is saved:
-    /// ``Store/saveValueFit(_:values:)`` writes the new fit's id into every row. (the lifetime value sums a hypergeometric series
-    /// per month of the horizon, the costliest step for a million customers).
+    /// Scores every customer on all cores (the lifetime value sums a hypergeometric series
+    /// per month of the horizon, the costliest step for a million customers). The values
+    /// name their fit once it is saved: ``Store/saveValueFit(_:values:)`` writes its id.
     static func score(_ summaries: [RepeatPurchaseSummary], facts: [PurchaseFacts], fit: ValueFit) -> [CustomerValue] {
         let scorer = fit.scorer
         let rfm = RFMScorer(population: facts, today: fit.endDay)
