@@ -2,6 +2,7 @@
 # Each installs what is missing (scripts/install-dependencies), then builds.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CORDIAL = .build/release/cordial
+CORDIAL_BENCH = .build/release/cordial-bench
 
 .PHONY: demo test bench build dependencies clean
 
@@ -40,22 +41,23 @@ LIFETIMES_PYTHON = .build/lifetimes-venv/bin/python
 # docs/benchmarks.md: the Lua host, then a million demo customers imported, scanned and
 # segmented; customer value on CDNOW and the million against Python's lifetimes package.
 bench: build
-	$(CORDIAL) bench lua
+	$(SWIFT) build -c release --product cordial-bench
+	$(CORDIAL_BENCH) lua
 	test -f $(BENCH_CSV) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV)
-	$(CORDIAL) bench import $(BENCH_CSV)
+	$(CORDIAL_BENCH) import $(BENCH_CSV)
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	$(CORDIAL) init --db $(BENCH_DB)
 	$(CORDIAL) import customers $(BENCH_CSV) --source demo --db $(BENCH_DB)
-	$(CORDIAL) bench scan --db $(BENCH_DB)
+	$(CORDIAL_BENCH) scan --db $(BENCH_DB)
 	test -f $(BENCH_PURCHASES) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV) --purchases $(BENCH_PURCHASES)
 	$(CORDIAL) import transactions $(BENCH_PURCHASES) --source demo --currency VND --db $(BENCH_DB)
-	$(CORDIAL) bench segments --db $(BENCH_DB)
+	$(CORDIAL_BENCH) segments --db $(BENCH_DB)
 	test -x $(LIFETIMES_PYTHON) || (python3 -m venv .build/lifetimes-venv && .build/lifetimes-venv/bin/pip install --quiet lifetimes==0.11.3)
 	rm -f $(CDNOW_DB) $(CDNOW_DB)-wal $(CDNOW_DB)-shm
 	$(CORDIAL) init --db $(CDNOW_DB)
 	$(CORDIAL) import transactions ../shared/data/cdnow/CDNOW_master.txt --format cdnow --db $(CDNOW_DB)
-	$(CORDIAL) bench value --db $(CDNOW_DB) --until 1997-09-30 --unit week --python $(LIFETIMES_PYTHON)
-	$(CORDIAL) bench value --db $(BENCH_DB) --until 2024-12-31 --unit week --python $(LIFETIMES_PYTHON)
+	$(CORDIAL_BENCH) value --db $(CDNOW_DB) --until 1997-09-30 --unit week --python $(LIFETIMES_PYTHON)
+	$(CORDIAL_BENCH) value --db $(BENCH_DB) --until 2024-12-31 --unit week --python $(LIFETIMES_PYTHON)
 
 build: dependencies
 	$(SWIFT) build -c release --product cordial

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Cordial", targets: ["Cordial"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .executable(name: "cordial", targets: ["cordial"]),
+        .executable(name: "cordial-bench", targets: ["cordial-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,7 +28,7 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
-        // Plain C-API loops that `cordial bench lua` measures the host against.
+        // Plain C-API loops that `cordial-bench lua` measures the host against.
         .target(name: "CLuaBench", dependencies: ["CLua"]),
         .target(
             name: "LuaHost",
@@ -35,22 +36,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CordialCore", swiftSettings: swiftSettings),
-        // The Store protocol and its SQLite conformer (GRDB).
+        // The store protocols by role and their value types: no database code.
+        .target(name: "CordialStore", dependencies: ["CordialCore"], swiftSettings: swiftSettings),
+        // The embedded default backend: SQLite through GRDB.
         .target(
-            name: "CordialStore",
+            name: "CordialSQLite",
             dependencies: [
-                "CordialCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "CordialCore", "CordialStore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Cordial",
-            dependencies: ["LuaHost", "CordialCore", "CordialStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LuaHost", "CordialCore", "CordialStore", "CordialSQLite", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "cordial",
+            dependencies: [
+                "Cordial", "CordialCore", "CordialStore", "LuaHost",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmarks of docs/benchmarks.md, apart from the product (`make bench`).
+        .executableTarget(
+            name: "cordial-bench",
             dependencies: [
                 "Cordial", "CordialCore", "CordialStore", "LuaHost", "CLuaBench",
                 .product(name: "Logging", package: "swift-log"),
@@ -71,12 +84,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CordialStoreTests",
-            dependencies: ["CordialStore", "CordialCore"],
+            dependencies: ["CordialStore", "CordialSQLite", "CordialCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CordialTests",
-            dependencies: ["Cordial", "CordialStore", "cordial"],
+            dependencies: ["Cordial", "CordialStore", "CordialSQLite", "cordial"],
             swiftSettings: swiftSettings
         ),
     ],

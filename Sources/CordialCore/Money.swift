@@ -1,6 +1,14 @@
 import Foundation
 
 /// An amount of money: a `Decimal` and an ISO 4217 currency code. Never a `Double`.
+///
+/// The money rule, for every backend: amounts are stored exactly (decimal text in SQLite,
+/// `NUMERIC` in PostgreSQL), and money that is shown, charged or budgeted — a customer's
+/// total, a gift's cost, a campaign's budget — is summed exactly, in `Decimal` (or the
+/// database's exact type). Statistics — segmentation facts (``PurchaseFacts/total``), the
+/// value models' histories (``PurchaseDays/amounts``), quantiles — are `Double`s: each
+/// amount is converted once, correctly rounded, and the statistic is computed on those
+/// numbers, never fed back into a stored amount.
 public struct Money: Codable, Sendable, Hashable {
     public var amount: Decimal
     public var currency: String

@@ -47,6 +47,14 @@ public struct PurchaseSummary: Codable, Sendable, Hashable {
         self.last = last
     }
 
+    /// The summary of `purchases` (any order). The total is summed in `Decimal`: exact, as
+    /// money that is shown or charged is (``Money``).
+    public init(of purchases: [Purchase]) {
+        self.init(
+            count: purchases.count, total: purchases.reduce(0) { $0 + $1.amount.amount },
+            first: purchases.map(\.time).min(), last: purchases.map(\.time).max())
+    }
+
     /// Whole days from the last purchase to `date`; nil when there was none.
     public func daysSinceLast(at date: Date) -> Int? {
         last.map { Int((date.timeIntervalSince($0) / 86_400).rounded(.down)) }

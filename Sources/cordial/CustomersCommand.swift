@@ -93,7 +93,9 @@ struct ExportCustomers: AsyncParsableCommand {
             // Written to a temporary file and moved into place: never a half-written export.
             let target = URL(fileURLWithPath: output)
             let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
-            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw CommandFailure("cannot write \(output)")
+            }
             let handle = try FileHandle(forWritingTo: temporary)
             do {
                 let count = try await exporter.export(from: opened) { try handle.write(contentsOf: Data($0.utf8)) }

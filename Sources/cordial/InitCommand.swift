@@ -10,6 +10,6 @@ struct InitCommand: AsyncParsableCommand {
     func run() async throws {
         let opened = try await store.open(creating: true)
         let customers = try await opened.countCustomers()
-        print("store \(store.path) is ready (\(customers) customers)")
+        print("store \(store.location) is ready (\(customers) customers)")
     }
 }

@@ -41,14 +41,15 @@ struct RunCommand: ParsableCommand {
         let limits = LuaLimits(
             memoryBytes: memoryLimit == 0 ? nil : Int(memoryLimit * 1_048_576),
             timeSeconds: timeLimit == 0 ? nil : timeLimit)
-        let path = database ?? ProcessInfo.processInfo.environment["CORDIAL_DB"] ?? "cordial.sqlite"
-        var store: SQLiteStore?
-        if FileManager.default.fileExists(atPath: path) {
-            let opened = try SQLiteStore(path: path)
-            try waitForStore { try await opened.migrate() }
-            store = opened
-        } else if database != nil {
-            throw CommandFailure("no store at \(path); create one with `cordial init`")
+        // Without --db, a script runs without a store when the default one does not exist.
+        let location = try StoreLocation(database ?? StoreLocation.fromEnvironment)
+        var store: (any Store)?
+        do {
+            store = try waitForStore { try await location.open() }
+        } catch StoreError.noStore(_) where database == nil {
+            store = nil
+        } catch let error as StoreError {
+            throw CommandFailure(error.localizedDescription)
         }
         let runner = ScriptRunner(limits: limits, store: store) { text in
             FileHandle.standardOutput.write(Data(text.utf8))

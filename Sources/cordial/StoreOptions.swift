@@ -1,30 +1,25 @@
 import ArgumentParser
+import Cordial
 import CordialStore
 import Foundation
 
 /// The options every store command shares (DESIGN.md's command-line contract).
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The store: a SQLite file (default $CORDIAL_DB, else ./cordial.sqlite).")
+    @Option(name: .customLong("db"), help: "The store: a SQLite file or sqlite: URL (default $CORDIAL_DB, else ./cordial.sqlite).")
     var database: String?
 
     @Flag(name: .customLong("json"), help: "Machine-readable output.")
     var json = false
 
-    var path: String {
-        database ?? ProcessInfo.processInfo.environment["CORDIAL_DB"] ?? "cordial.sqlite"
-    }
+    var location: String { database ?? StoreLocation.fromEnvironment }
 
-    /// Opens the store; unless `creating`, the file must exist (a typo should not make an empty store).
+    /// Opens the store; unless `creating`, it must exist (a typo should not make an empty store).
     func open(creating: Bool = false) async throws -> any Store {
-        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            throw CommandFailure("PostgreSQL stores are not available yet; use a SQLite file")
+        do {
+            return try await StoreLocation.open(location, creating: creating)
+        } catch let error as StoreError {
+            throw CommandFailure(error.localizedDescription)
         }
-        if !creating && !FileManager.default.fileExists(atPath: path) {
-            throw CommandFailure("no store at \(path); create one with `cordial init`")
-        }
-        let store = try SQLiteStore(path: path)
-        try await store.migrate()
-        return store
     }
 
     /// Prints a value as JSON (sorted keys, ISO 8601 dates).

@@ -1,4 +1,5 @@
 import CordialCore
+import CordialSQLite
 import CordialStore
 import Foundation
 import Testing

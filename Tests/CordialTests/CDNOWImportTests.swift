@@ -12,7 +12,7 @@ import Testing
     @Test func theMasterFileImportsEveryCustomerAndTransaction() async throws {
         let data = try Data(contentsOf: Self.shared.appendingPathComponent("CDNOW_master.txt"))
         let batch = try CDNOWImporter().batch(from: data, fileName: "CDNOW_master.txt")
-        let store = try SQLiteStore()
+        let store = try await StoreLocation.temporary()
         try await store.migrate()
         let summary = try await store.apply(batch, dryRun: false)
         #expect(summary.customersCreated == 23_570)

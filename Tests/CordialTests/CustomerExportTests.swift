@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: CustomerImporter.Format.allCases)
     func exportThenImportGivesTheSameCustomers(format: CustomerImporter.Format) async throws {
-        let original = try SQLiteStore()
+        let original = try await StoreLocation.temporary()
         try await original.migrate()
         _ = try await original.apply(ImportBatch(customers: Self.customers), dryRun: false)
         var text = ""
@@ -38,7 +38,7 @@ import Testing
         #expect(count == 3)
 
         let batch = try CustomerImporter(source: "crm").batch(from: Data(text.utf8), format: format, fileName: "export")
-        let copy = try SQLiteStore()
+        let copy = try await StoreLocation.temporary()
         try await copy.migrate()
         _ = try await copy.apply(batch, dryRun: false)
         let reimported = try await copy.customers(CustomerQuery(limit: 10))

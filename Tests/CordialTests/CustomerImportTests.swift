@@ -98,7 +98,7 @@ import Testing
     /// A file longer than one batch streams through the store in several; a bad row near the
     /// end still leaves the store as it was, and a dry run writes nothing either.
     @Test func aLongFileIsAllOrNothingAcrossBatches() async throws {
-        let store = try SQLiteStore()
+        let store = try await StoreLocation.temporary()
         try await store.migrate()
         var lines = ["id,first_name,birthday"]
         for number in 1...5_000 { lines.append("C-\(number),Khách \(number),1990-01-\(number % 28 + 1)") }
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func anUpsertImportIntoTheStore() async throws {
-        let store = try SQLiteStore()
+        let store = try await StoreLocation.temporary()
         try await store.migrate()
         let first = try await store.apply(try batch("id,first_name,tier\nC-1,Lan,gold\nC-2,An,\n"), dryRun: false)
         #expect(first.customersCreated == 2)

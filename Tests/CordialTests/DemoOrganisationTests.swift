@@ -19,7 +19,7 @@ import Testing
 
     @Test func theFileImportsCleanlyInThreeLanguages() async throws {
         let batch = try CustomerImporter(source: "demo").batch(from: Data(try csv(count: 1_000, seed: 42).utf8), format: .csv, fileName: "demo.csv")
-        let store = try SQLiteStore()
+        let store = try await StoreLocation.temporary()
         try await store.migrate()
         let summary = try await store.apply(batch, dryRun: false)
         #expect(summary.customersCreated == 1_000)
@@ -37,7 +37,7 @@ import Testing
         var again = ""
         try organisation.writePurchases(count: 300) { again += $0 }
         #expect(purchases == again)
-        let store = try SQLiteStore()
+        let store = try await StoreLocation.temporary()
         try await store.migrate()
         _ = try await store.apply(
             try CustomerImporter(source: "demo").batch(from: Data(try csv(count: 300, seed: 42).utf8), format: .csv, fileName: "c.csv"),

@@ -42,10 +42,10 @@ import Testing
         return output.text
     }
 
-    func store(customers: Int) async throws -> SQLiteStore {
+    func store(customers: Int) async throws -> any Store {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-api-\(UUID().uuidString).sqlite")
         paths += ["", "-wal", "-shm"].map { URL(fileURLWithPath: path.path + $0) }
-        let store = try SQLiteStore(path: path.path)
+        let store = try await StoreLocation.sqlite(path: path.path).open(creating: true)
         try await store.migrate()
         var csv = ""
         try DemoOrganisation(seed: 42).writeCustomers(count: customers) { csv += $0 }

@@ -8,8 +8,8 @@ import Testing
 @Suite struct PurchaseImportTests {
     let importer = PurchaseImporter(customerSource: "crm", currency: "VND")
 
-    func store(with customers: [String]) async throws -> SQLiteStore {
-        let store = try SQLiteStore()
+    func store(with customers: [String]) async throws -> any Store {
+        let store = try await StoreLocation.temporary()
         try await store.migrate()
         _ = try await store.apply(
             ImportBatch(customers: customers.map { Customer(source: "crm", externalID: $0, name: PersonName(given: "", family: "")) }),

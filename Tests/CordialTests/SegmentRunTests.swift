@@ -171,9 +171,11 @@ import Testing
     /// The scan reads purchase totals on a second connection: they must be each customer's own.
     @Test func theFactsScanAgreesWithEachCustomersPurchaseSummary() async throws {
         let store = try await stores.demo(customers: 600)
-        let scanned = FactsBox()
-        try await store.scanCustomerFacts(batchSize: 64, values: false) { batch in scanned.append(batch) }
-        let facts = scanned.all
+        var facts: [CustomerFacts] = []
+        for try await batch in store.scanCustomerFacts(batchSize: 64, values: false) {
+            #expect(batch.count <= 64)
+            facts += batch
+        }
         #expect(facts.map(\.id.rawValue) == Array(1...600))
         for fact in facts where fact.id.rawValue % 7 == 0 {
             let summary = try await store.purchaseSummary(of: fact.id)
@@ -188,11 +190,4 @@ import Testing
         let store = try await stores.demo(customers: 5)
         await #expect(throws: PluginError.self) { try await self.runner(store, roots: [PluginLoaderTests.shipped], at: "2025-01-01").run(["rfn"]) }
     }
-}
-
-private final class FactsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var facts: [CustomerFacts] = []
-    func append(_ batch: [CustomerFacts]) { lock.withLock { facts += batch } }
-    var all: [CustomerFacts] { lock.withLock { facts } }
 }

@@ -18,14 +18,14 @@ final class TemporaryStores {
     }
 
     /// An empty, migrated store.
-    func empty() async throws -> SQLiteStore {
-        let store = try SQLiteStore(path: path())
+    func empty() async throws -> any Store {
+        let store = try await StoreLocation.sqlite(path: path()).open(creating: true)
         try await store.migrate()
         return store
     }
 
     /// The demo organisation's first `count` customers with their purchases.
-    func demo(customers count: Int) async throws -> SQLiteStore {
+    func demo(customers count: Int) async throws -> any Store {
         let store = try await empty()
         let organisation = DemoOrganisation(seed: 42)
         var customers = "", purchases = ""
@@ -40,7 +40,7 @@ final class TemporaryStores {
     }
 
     /// The CDNOW sample (2,357 customers, 6,919 purchases).
-    func cdnowSample() async throws -> SQLiteStore {
+    func cdnowSample() async throws -> any Store {
         let store = try await empty()
         let data = try Data(contentsOf: CDNOWImportTests.shared.appendingPathComponent("CDNOW_sample.txt"))
         _ = try await store.apply(try CDNOWImporter().batch(from: data, fileName: "CDNOW_sample.txt"), dryRun: false)

@@ -6,13 +6,13 @@ import LuaHost
 
 /// The state of one test file: its temporary store, its cases, fixture numbering.
 final class PluginTestSession {
-    let store: SQLiteStore
+    let store: any Store
     var cases: [(String, LuaFunction)] = []
     /// Fixture customers' `value` tables, as a value fit would have stored them.
     var values: [CustomerID: CustomerValue] = [:]
     private var customers = 0
 
-    init(store: SQLiteStore) {
+    init(store: any Store) {
         self.store = store
     }
 
@@ -82,8 +82,7 @@ public struct PluginTestRunner: Sendable {
         let instance: PluginInstance
         let source: LuaSource
         do {
-            let store = try SQLiteStore()
-            try waitForStore { try await store.migrate() }
+            let store = try waitForStore { try await StoreLocation.temporary() }
             session = PluginTestSession(store: store)
             instance = try loader.instantiate(plugin, store: store, logger: Logger(label: "cordial.plugins.test"), limits: limits)
             instance.context.testSession = session

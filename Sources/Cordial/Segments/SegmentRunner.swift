@@ -58,50 +58,35 @@ public struct SegmentRunner: Sendable {
             }
             return try LuaState(limits: LuaLimits(memoryBytes: 1 << 20, timeSeconds: 1))
         }
-        let inFlight = DispatchSemaphore(value: 2 * workers)
-        let group = DispatchGroup()
         let segmentNames = Set(selected.map(\.segment.name))
         let workerCount = workers
 
         // The stored value figures only when a segment asked for them: reading and writing
         // them into every view costs a fifth of a run over a million customers.
         let loadValues = selected.contains(where: \.segment.needsValue)
-        try await store.scanCustomerFacts(batchSize: batchSize, values: loadValues) { batch in
-            let number = work.addBatch(batch.map(\.id))
-            let views = batch.map { facts in
-                CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: loadValues)
-            }
-            inFlight.wait()
-            group.enter()
-            pool.submit(on: number % workerCount) { _ in
-                defer {
-                    inFlight.signal()
-                    group.leave()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // At most two batches in flight per worker: the store's read waits (back-pressure),
+            // so memory holds a few batches, not the whole customer file.
+            var inFlight = 0
+            for try await batch in store.scanCustomerFacts(batchSize: batchSize, values: loadValues) {
+                let number = work.addBatch(batch.map(\.id))
+                let views = batch.map { facts in
+                    CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: loadValues)
                 }
-                for instance in instances[number % workerCount].instances {
-                    let wanted = instance.segments.filter { segmentNames.contains($0.name) && !work.hasFailed($0.name) }
-                    guard !wanted.isEmpty else { continue }
-                    do {
-                        try instance.load(CustomerViewBatch(views: views, metatables: instance.context.viewMetatables))
-                    } catch {
-                        for segment in wanted {
-                            work.fail(segment.name, batch: number, customer: nil, error: PluginError(location: instance.plugin.main.displayPath, message: "\(error)"))
-                        }
-                        continue
-                    }
-                    for segment in wanted {
-                        do throws(SegmentFailure) {
-                            work.store(try instance.classify(segment), segment: segment.name, batch: number)
-                        } catch {
-                            let customer = views.indices.contains(error.index) ? views[error.index].facts.id : nil
-                            work.fail(segment.name, batch: number, customer: customer, error: error.error)
-                        }
+                if inFlight == 2 * workerCount {
+                    try await group.next()
+                    inFlight -= 1
+                }
+                inFlight += 1
+                group.addTask {
+                    try await pool.perform(on: number % workerCount) { _ in
+                        Self.classify(views, batch: number, instances: instances[number % workerCount].instances, segments: segmentNames, work: work)
+                        progress?(work.finish(count: views.count))
                     }
                 }
-                progress?(work.finish(count: views.count))
             }
+            try await group.waitForAll()
         }
-        await withCheckedContinuation { continuation in group.notify(queue: .global()) { continuation.resume() } }
 
         var results: [Result] = []
         for (plugin, segment) in selected {
@@ -116,6 +101,32 @@ public struct SegmentRunner: Sendable {
             results.append(.materialized(summary, plugin: plugin))
         }
         return results
+    }
+
+    /// Classifies one batch on its worker's thread with every plugin instance of that worker.
+    private static func classify(
+        _ views: [CustomerView], batch number: Int, instances: [PluginInstance], segments segmentNames: Set<String>, work: RunState
+    ) {
+        for instance in instances {
+            let wanted = instance.segments.filter { segmentNames.contains($0.name) && !work.hasFailed($0.name) }
+            guard !wanted.isEmpty else { continue }
+            do {
+                try instance.load(CustomerViewBatch(views: views, metatables: instance.context.viewMetatables))
+            } catch {
+                for segment in wanted {
+                    work.fail(segment.name, batch: number, customer: nil, error: PluginError(location: instance.plugin.main.displayPath, message: "\(error)"))
+                }
+                continue
+            }
+            for segment in wanted {
+                do throws(SegmentFailure) {
+                    work.store(try instance.classify(segment), segment: segment.name, batch: number)
+                } catch {
+                    let customer = views.indices.contains(error.index) ? views[error.index].facts.id : nil
+                    work.fail(segment.name, batch: number, customer: customer, error: error.error)
+                }
+            }
+        }
     }
 
     private func select(_ names: [String]) throws -> [(plugin: Plugin, segment: Plugin.Segment)] {

@@ -38,8 +38,8 @@ public struct ValueFitter: Sendable {
         }
 
         progress("reading purchases")
-        let histories = HistoryCollector(endDay: endDay, unit: unit)
-        try await store.scanPurchaseDays(through: endDay, batchSize: 4_096) { histories.add($1, part: $0) }
+        var histories = HistoryCollector(endDay: endDay, unit: unit)
+        for try await batch in store.scanPurchaseDays(through: endDay, batchSize: 4_096) { histories.add(batch) }
         let (summaries, facts) = histories.result()
         guard !summaries.isEmpty else {
             throw ValueModelError.notEnoughData(model: "BG/NBD", reason: "no customer bought by \(CalendarDays.text(ofDay: endDay))")
@@ -109,20 +109,20 @@ public struct ValueFitter: Sendable {
     }
 }
 
-/// Gathers summaries from the store's reading threads, part by part, and joins the parts
-/// in customer order.
-private final class HistoryCollector: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+/// Gathers the summaries of the store's batches and joins them in customer order (batches
+/// may come in any order; each is in customer order and no two share a customer).
+private struct HistoryCollector {
     private let endDay: Int
     private let unit: ValueTimeUnit
-    private var parts: [Int: (summaries: [RepeatPurchaseSummary], facts: [PurchaseFacts])] = [:]
+    private var batches: [(first: CustomerID, summaries: [RepeatPurchaseSummary], facts: [PurchaseFacts])] = []
 
     init(endDay: Int, unit: ValueTimeUnit) {
         self.endDay = endDay
         self.unit = unit
     }
 
-    func add(_ batch: [PurchaseDays], part: Int) {
+    mutating func add(_ batch: [PurchaseDays]) {
+        guard let first = batch.first?.customer else { return }
         var summaries: [RepeatPurchaseSummary] = [], facts: [PurchaseFacts] = []
         summaries.reserveCapacity(batch.count)
         facts.reserveCapacity(batch.count)
@@ -131,16 +131,11 @@ private final class HistoryCollector: @unchecked Sendable {  // guarded by `lock
             summaries.append(summary)
             facts.append(history.purchaseFacts)
         }
-        lock.withLock {
-            parts[part, default: ([], [])].summaries += summaries
-            parts[part, default: ([], [])].facts += facts
-        }
+        batches.append((first, summaries, facts))
     }
 
     func result() -> ([RepeatPurchaseSummary], [PurchaseFacts]) {
-        lock.withLock {
-            let ordered = parts.sorted { $0.key < $1.key }.map(\.value)
-            return (ordered.flatMap(\.summaries), ordered.flatMap(\.facts))
-        }
+        let ordered = batches.sorted { $0.first.rawValue < $1.first.rawValue }
+        return (ordered.flatMap(\.summaries), ordered.flatMap(\.facts))
     }
 }

@@ -1,3 +1,4 @@
+import CordialStore
 import Foundation
 import GRDB
 import GRDBSQLite

@@ -1,3 +1,4 @@
+import CordialStore
 import Foundation
 
 /// Runs a producer on its own thread, up to `depth` results ahead of the consumer, so that

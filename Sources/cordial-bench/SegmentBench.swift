@@ -5,7 +5,7 @@ import CordialStore
 import Foundation
 import Logging
 
-/// `cordial bench segments`: a threshold segment (spend, orders, days since the last purchase,
+/// `cordial-bench segments`: a threshold segment (spend, orders, days since the last purchase,
 /// tier → three labels) over every customer of a store, materialized with history, against
 /// `sqlite3` running the equivalent `SELECT CASE … GROUP BY` on the same file, in one run.
 /// The labels' counts must agree, or the benchmark fails. Also times a plugin reload.
@@ -14,7 +14,7 @@ struct SegmentBench: AsyncParsableCommand {
         commandName: "segments",
         abstract: "A threshold segment over every customer against sqlite3's SELECT CASE … GROUP BY.")
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: BenchStoreOptions
 
     @Option(name: .customLong("as-of"), help: "The date the segment is computed as of (YYYY-MM-DD).")
     var asOf = "2025-01-15"
@@ -74,12 +74,12 @@ struct SegmentBench: AsyncParsableCommand {
             try Self.plugin.replacingOccurrences(of: "1.0.0", with: "1.0.\(round)").write(to: pluginFile, atomically: true, encoding: .utf8)
             var report = PluginRegistry.ReloadReport()
             reloads.append(BenchClock.seconds { report = registry.reload() })
-            guard report.loaded == ["bench"] else { throw CommandFailure("the bench plugin did not reload: loaded \(report.loaded), unchanged \(report.unchanged), kept \(report.kept), \(report.problems)") }
+            guard report.loaded == ["bench"] else { throw BenchFailure("the bench plugin did not reload: loaded \(report.loaded), unchanged \(report.unchanged), kept \(report.kept), \(report.problems)") }
         }
 
         var sqliteOutput = ""
         let baseline = try BenchClock.seconds {
-            sqliteOutput = try BenchClock.runTool("sqlite3", ["-separator", "=", store.path, sql(day: asOf)], keepingOutput: true)
+            sqliteOutput = try BenchClock.runTool("sqlite3", ["-separator", "=", try store.path, sql(day: asOf)], keepingOutput: true)
         }
         let expected = Dictionary(uniqueKeysWithValues: sqliteOutput.split(separator: "\n").compactMap { line -> (String, Int)? in
             let parts = line.split(separator: "=")
@@ -87,33 +87,33 @@ struct SegmentBench: AsyncParsableCommand {
             return (String(parts[0]), count)
         })
 
-        print("cordial bench segments — \(store.path): \(customers) customers, \(purchases) purchases, as of \(asOf)")
+        print("cordial-bench segments — \(try store.path): \(customers) customers, \(purchases) purchases, as of \(asOf)")
         print("")
         print("| step | time | vs sqlite3 | peak memory |")
         print("|---|---|---|---|")
         print(String(format: "| sqlite3 SELECT CASE … GROUP BY (label counts only) | %.2f s | 1.00× | %d MB |", baseline, BenchClock.peakChildMemoryMB()))
         // Each run is `cordial segments run` in a process of its own, as a user runs it, so
         // that its time and peak memory are that run's alone.
-        let executable = CommandLine.arguments[0]
+        let executable = CordialExecutable.path
         for count in workerCounts {
             for (label, reset) in [("first run (writes every entry)", true), ("the same again (nothing changes)", false)] {
-                if reset { try Self.forget(Self.segment, in: store.path) }
+                if reset { try Self.forget(Self.segment, in: try store.path) }
                 var output = ""
                 let seconds = try BenchClock.seconds {
                     output = try BenchClock.runTool(executable, [
-                        "segments", "run", Self.segment, "--workers", "\(count)", "--as-of", asOf, "--db", store.path,
+                        "segments", "run", Self.segment, "--workers", "\(count)", "--as-of", asOf, "--db", try store.path,
                         "--plugins", folder.path, "--json",
                     ], keepingOutput: true)
                 }
                 let summaries = try JSONDecoder().decode([SegmentRunSummary].self, from: Data(output.utf8))
                 guard let summary = summaries.first, summary.counts == expected else {
-                    throw CommandFailure("labels differ: cordial \(summaries.first?.counts ?? [:]), sqlite3 \(expected)")
+                    throw BenchFailure("labels differ: cordial \(summaries.first?.counts ?? [:]), sqlite3 \(expected)")
                 }
                 print(String(format: "| cordial segments run, %d worker%@, %@: %d entered | %.2f s | %.2f× | %d MB |",
                              count, count == 1 ? "" : "s", label, summary.entered, seconds, seconds / baseline, BenchClock.peakChildMemoryMB()))
             }
         }
-        try Self.forget(Self.segment, in: store.path)
+        try Self.forget(Self.segment, in: try store.path)
         print("")
         print("labels: " + expected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + " (equal in every run)")
         let sorted = reloads.sorted()

@@ -1,57 +1,67 @@
 import CordialCore
+import CordialStore
 import Foundation
 import GRDB
 
 /// Segmentation: the facts scan that feeds segment functions, and materialized membership
 /// with its history (DESIGN.md decision 5).
 extension SQLiteStore {
-    public func scanCustomerFacts(batchSize: Int, values: Bool, _ body: @escaping @Sendable ([CustomerFacts]) throws -> Void) async throws {
+    public func scanCustomerFacts(batchSize: Int, values: Bool) -> BatchStream<CustomerFacts> {
+        let (stream, producer) = BatchStream<CustomerFacts>.makeStream()
+        let send: @Sendable ([CustomerFacts]) throws -> Void = { try producer.send($0) }
         guard let pool = writer as? DatabasePool else {
-            return try await writer.read { db in
-                var purchases = try PurchaseAggregateCursor(db)
-                try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, body)
+            writer.asyncRead { result in
+                do {
+                    let db = try result.get()
+                    var purchases = try PurchaseAggregateCursor(db)
+                    try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, send)
+                    producer.finish()
+                } catch {
+                    producer.finish(throwing: error)
+                }
             }
+            return stream
         }
         // Two readers that see the same committed state (both start while the writer is
         // held, so no commit falls between them): the purchase aggregate is read on one while
-        // the other decodes the customers, on two cores.
+        // the other decodes the customers, on two cores. The customer reader blocks in
+        // `send` while the consumer is behind.
         let channel = AggregateChannel()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pool.asyncWriteWithoutTransaction { _ in
-                pool.asyncConcurrentRead { result in
-                    do {
-                        let db = try result.get()
-                        var cursor = try PurchaseAggregateCursor(db)
-                        var chunk: AggregateChannel.Chunk = []
-                        chunk.reserveCapacity(4_096)
-                        while let next = try cursor.next() {
-                            chunk.append(next)
-                            if chunk.count == 4_096 {
-                                try channel.put(chunk)
-                                chunk.removeAll(keepingCapacity: true)
-                            }
+        pool.asyncWriteWithoutTransaction { _ in
+            pool.asyncConcurrentRead { result in
+                do {
+                    let db = try result.get()
+                    var cursor = try PurchaseAggregateCursor(db)
+                    var chunk: AggregateChannel.Chunk = []
+                    chunk.reserveCapacity(4_096)
+                    while let next = try cursor.next() {
+                        chunk.append(next)
+                        if chunk.count == 4_096 {
+                            try channel.put(chunk)
+                            chunk.removeAll(keepingCapacity: true)
                         }
-                        if !chunk.isEmpty { try channel.put(chunk) }
-                        channel.finish()
-                    } catch {
-                        channel.finish(error)
                     }
+                    if !chunk.isEmpty { try channel.put(chunk) }
+                    channel.finish()
+                } catch {
+                    channel.finish(error)
                 }
-                pool.asyncConcurrentRead { result in
-                    do {
-                        let db = try result.get()
-                        var purchases = ChannelAggregates(channel)
-                        try Self.facts(
-                            db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, body)
-                        channel.cancel()  // normally finished already; never leave the producer waiting
-                        continuation.resume()
-                    } catch {
-                        channel.cancel()
-                        continuation.resume(throwing: error)
-                    }
+            }
+            pool.asyncConcurrentRead { result in
+                do {
+                    let db = try result.get()
+                    var purchases = ChannelAggregates(channel)
+                    try Self.facts(
+                        db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, send)
+                    channel.cancel()  // normally finished already; never leave the producer waiting
+                    producer.finish()
+                } catch {
+                    channel.cancel()
+                    producer.finish(throwing: error)
                 }
             }
         }
+        return stream
     }
 
     public func customerFacts(_ query: CustomerQuery) async throws -> [CustomerFacts] {
@@ -166,45 +176,18 @@ extension SQLiteStore {
                 arguments: [outcome.segment, outcome.plugin, outcome.pluginVersion, stamp, CustomerRow.storedText(Date()), outcome.customers.count])
             let run = db.lastInsertedRowID
 
-            // Merge the current members (in customer order) with the new labels (in customer order).
-            var leaving: [Int64] = []
-            var entering: [(CustomerID, String)] = []
-            var counts: [String: Int] = [:]
-            var unchanged = 0
+            // The current members in customer order, merged with the new labels (in customer order).
             let current = try SQLiteRows(db, sql: """
                 SELECT id, customerId, label FROM segmentMember INDEXED BY segmentMember_current
                 WHERE segment = ? AND leftAt IS NULL ORDER BY customerId
                 """, arguments: [outcome.segment])
-            var currentLeft = try current.next()
-            var previous: Int64 = .min
-            for (index, customer) in outcome.customers.enumerated() {
-                precondition(customer.rawValue > previous, "segment outcomes are in ascending customer order")
-                previous = customer.rawValue
-                while currentLeft && current.integer(1) < customer.rawValue {
-                    leaving.append(current.integer(0))  // no longer classified (forgotten, removed)
-                    currentLeft = try current.next()
-                }
-                let label = outcome.labels[index]
-                if let label { counts[label, default: 0] += 1 }
-                if currentLeft && current.integer(1) == customer.rawValue {
-                    if current.text(2) == label {
-                        unchanged += 1
-                    } else {
-                        leaving.append(current.integer(0))
-                        if let label { entering.append((customer, label)) }
-                    }
-                    currentLeft = try current.next()
-                } else if let label {
-                    entering.append((customer, label))
-                }
-            }
-            while currentLeft {
-                leaving.append(current.integer(0))
-                currentLeft = try current.next()
+            let diff = try MembershipDiff(outcome) {
+                guard try current.next() else { return nil }
+                return MembershipDiff.Member(row: current.integer(0), customer: CustomerID(current.integer(1)), label: current.text(2) ?? "")
             }
 
             var leave = try BoundStatement(db, sql: "UPDATE segmentMember SET leftAt = ?, leftRun = ? WHERE id = ?")
-            for row in leaving {
+            for row in diff.leaving {
                 leave.bind(stamp)
                 leave.bind(run)
                 leave.bind(row)
@@ -212,21 +195,21 @@ extension SQLiteStore {
             }
             // 64 rows per statement: the first run of a segment over a million customers inserts a million.
             try BoundStatement.insertAll(
-                entering, in: db, insert: "INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES ",
+                diff.entering, in: db, insert: "INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES ",
                 rowSQL: "(?, ?, ?, ?, ?)", chunk: 64
             ) { statement, member in
                 statement.bind(outcome.segment)
-                statement.bind(member.0.rawValue)
-                statement.bind(member.1)
+                statement.bind(member.customer.rawValue)
+                statement.bind(member.label)
                 statement.bind(stamp)
                 statement.bind(run)
             }
             try db.execute(
                 sql: "UPDATE segmentRun SET entered = ?, left = ?, finishedAt = ? WHERE id = ?",
-                arguments: [entering.count, leaving.count, CustomerRow.storedText(Date()), run])
+                arguments: [diff.entering.count, diff.leaving.count, CustomerRow.storedText(Date()), run])
             return SegmentRunSummary(
-                segment: outcome.segment, run: run, classified: outcome.customers.count, entered: entering.count,
-                left: leaving.count, unchanged: unchanged, counts: counts)
+                segment: outcome.segment, run: run, classified: outcome.customers.count, entered: diff.entering.count,
+                left: diff.leaving.count, unchanged: diff.unchanged, counts: diff.counts)
         }
     }
 

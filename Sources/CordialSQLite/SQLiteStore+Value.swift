@@ -1,23 +1,25 @@
 import CordialCore
+import CordialStore
 import Foundation
 import GRDB
 
 /// Customer value: the purchase histories the models are fitted on, and the stored fits and
 /// per-customer scores.
 extension SQLiteStore {
-    public func scanPurchaseDays(
-        through endDay: Int, batchSize: Int, _ body: @escaping @Sendable (_ part: Int, [PurchaseDays]) throws -> Void
-    ) async throws {
-        // Two parts split at the middle id, read at once on two connections: reading eight
-        // million purchases is most of a fit's time. The split only balances the work; the
-        // parts cover every id whatever it is.
-        let middle = try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT (min(id) + max(id)) / 2 FROM customer")?[0] as Int64?
-        } ?? 0
-        try await concurrentReads(2) { part, db in
-            try Self.readPurchaseDays(
-                db, ids: part == 0 ? "customerId <= \(middle)" : "customerId > \(middle)", through: endDay, batchSize: batchSize
-            ) { try body(part, $0) }
+    public func scanPurchaseDays(through endDay: Int, batchSize: Int) -> BatchStream<PurchaseDays> {
+        let writer = self.writer
+        return BatchStream.producing { producer in
+            // Two parts split at the middle id, read at once on two connections: reading eight
+            // million purchases is most of a fit's time. The split only balances the work; the
+            // parts cover every id whatever it is.
+            let middle = try await writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT (min(id) + max(id)) / 2 FROM customer")?[0] as Int64?
+            } ?? 0
+            try await self.concurrentReads(2) { part, db in
+                try Self.readPurchaseDays(
+                    db, ids: part == 0 ? "customerId <= \(middle)" : "customerId > \(middle)", through: endDay, batchSize: batchSize
+                ) { try producer.send($0) }
+            }
         }
     }
 
@@ -26,16 +28,17 @@ extension SQLiteStore {
         _ db: Database, ids: String, through endDay: Int, batchSize: Int, _ body: ([PurchaseDays]) throws -> Void
     ) throws {
         let forgotten = Set(try Int64.fetchAll(db, sql: "SELECT id FROM customer WHERE forgottenAt IS NOT NULL"))
-        // In the purchase index's order, so no sort; stored times compare as text.
+        // In the purchase index's order, so no sort; stored times compare as text. Amounts
+        // are statistics here: each converted to a Double once (Money's rule).
         let rows = try SQLiteRows(db, sql: """
             SELECT customerId, time, CAST(amount AS REAL) FROM purchase INDEXED BY purchase_customer_time
             WHERE \(ids) AND time < ? ORDER BY customerId, time
             """, arguments: [CalendarDays.text(ofDay: endDay + 1)])
         var batch: [PurchaseDays] = []
         batch.reserveCapacity(batchSize)
-        var current: PurchaseDays?
-        func close() throws {
-            guard let done = current else { return }
+        var builder = PurchaseDaysBuilder()
+        func close(_ done: PurchaseDays?) throws {
+            guard let done else { return }
             batch.append(done)
             if batch.count == batchSize {
                 try body(batch)
@@ -45,21 +48,9 @@ extension SQLiteStore {
         while try rows.next() {
             let customer = rows.integer(0)
             guard !forgotten.contains(customer), let day = rows.day(1) else { continue }
-            let amount = rows.double(2)
-            if current?.customer.rawValue == customer {
-                current!.purchaseCount += 1
-                if current!.days.last == day {
-                    current!.amounts[current!.amounts.count - 1] += amount
-                } else {
-                    current!.days.append(day)
-                    current!.amounts.append(amount)
-                }
-            } else {
-                try close()
-                current = PurchaseDays(customer: CustomerID(customer), days: [day], amounts: [amount], purchaseCount: 1)
-            }
+            try close(builder.add(customer: CustomerID(customer), day: day, amount: rows.double(2)))
         }
-        try close()
+        try close(builder.finish())
         if !batch.isEmpty { try body(batch) }
     }
 

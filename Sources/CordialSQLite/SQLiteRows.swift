@@ -1,4 +1,5 @@
 import CordialCore
+import CordialStore
 import Foundation
 import GRDB
 import GRDBSQLite

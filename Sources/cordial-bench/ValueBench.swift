@@ -3,7 +3,7 @@ import CordialCore
 import CordialStore
 import Foundation
 
-/// `cordial bench value`: `cordial value fit` (read, fit, score every customer, store) against
+/// `cordial-bench value`: `cordial value fit` (read, fit, score every customer, store) against
 /// the Python `lifetimes` package doing the same fit and scoring on the same store file, in one
 /// run. The fitted parameters must agree, or the benchmark fails.
 struct ValueBench: AsyncParsableCommand {
@@ -12,7 +12,7 @@ struct ValueBench: AsyncParsableCommand {
         abstract: "cordial value fit against the Python lifetimes package on the same store.",
         discussion: "Needs a Python with lifetimes installed (make bench creates .build/lifetimes-venv).")
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: BenchStoreOptions
 
     @Option(help: "Last day of the calibration period (YYYY-MM-DD).")
     var until: String
@@ -47,18 +47,18 @@ struct ValueBench: AsyncParsableCommand {
         var output = ""
         let wall = try BenchClock.seconds {
             output = try BenchClock.runTool(
-                CommandLine.arguments[0], ["value", "fit", "--until", until, "--unit", unit, "--db", store.path], keepingOutput: true)
+                CordialExecutable.path, ["value", "fit", "--until", until, "--unit", unit, "--db", try store.path], keepingOutput: true)
         }
         let memory = BenchClock.peakChildMemoryMB()
         var pythonOutput = ""
         let pythonWall = try BenchClock.seconds {
-            pythonOutput = try BenchClock.runTool(python, [script, store.path, "--until", until, "--unit", unit], keepingOutput: true)
+            pythonOutput = try BenchClock.runTool(python, [script, try store.path, "--until", until, "--unit", unit], keepingOutput: true)
         }
         guard let line = pythonOutput.split(separator: "\n").last,
               let baseline = try? JSONDecoder().decode(Baseline.self, from: Data(line.utf8))
-        else { throw CommandFailure("\(script) printed no result: \(pythonOutput.suffix(300))") }
+        else { throw BenchFailure("\(script) printed no result: \(pythonOutput.suffix(300))") }
 
-        guard let fit = try await opened.latestValueFit() else { throw CommandFailure("cordial value fit stored no fit") }
+        guard let fit = try await opened.latestValueFit() else { throw BenchFailure("cordial value fit stored no fit") }
         let steps = Self.steps(output)
 
         // The same data must give the same estimates (to 0.1 %: both optimisers stop near the optimum).
@@ -70,15 +70,15 @@ struct ValueBench: AsyncParsableCommand {
         ]
         for (name, ours, theirs) in pairs {
             guard let theirs, abs(ours - theirs) <= 1e-3 * abs(theirs) else {
-                throw CommandFailure("estimates differ: \(name) = \(ours) here, \(theirs.map { "\($0)" } ?? "missing") in lifetimes")
+                throw BenchFailure("estimates differ: \(name) = \(ours) here, \(theirs.map { "\($0)" } ?? "missing") in lifetimes")
             }
         }
         guard baseline.customers == fit.customers else {
-            throw CommandFailure("customers differ: \(fit.customers) here, \(baseline.customers) in lifetimes")
+            throw BenchFailure("customers differ: \(fit.customers) here, \(baseline.customers) in lifetimes")
         }
 
         let t = baseline.times
-        print("cordial bench value — \(store.path): \(customers) customers, \(purchases) purchases; calibration to \(until) in \(unit)s; \(fit.customers) scored")
+        print("cordial-bench value — \(try store.path): \(customers) customers, \(purchases) purchases; calibration to \(until) in \(unit)s; \(fit.customers) scored")
         print("")
         print("| step | lifetimes | cordial | ratio |")
         print("|---|---|---|---|")

@@ -3,17 +3,20 @@ import CLuaBench
 import Foundation
 import LuaHost
 
-/// `cordial bench lua`: the host's call costs and limit overhead against plain C-API loops
-/// and the stock `lua5.4` interpreter, in the same run (the machines are shared and noisy,
-/// so only ratios measured together mean anything).
+/// `cordial-bench`: the benchmarks of docs/benchmarks.md, apart from the product. Each one
+/// measures Cordial against its baseline (plain C, sqlite3, Python's lifetimes) in the same
+/// run: the machines are shared and noisy, so only ratios measured together mean anything.
+@main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "cordial-bench",
         abstract: "Run a benchmark and print its figures.",
         subcommands: [LuaBench.self, ImportBench.self, ScanBench.self, SegmentBench.self, ValueBench.self]
     )
 }
 
+/// `cordial-bench lua`: the host's call costs and limit overhead against plain C-API loops
+/// and the stock `lua5.4` interpreter.
 struct LuaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lua",
@@ -30,7 +33,7 @@ struct LuaBench: ParsableCommand {
     var callsOnly = false
 
     func run() throws {
-        print("cordial bench lua — \(iterations) calls per measurement, best of \(repeats)")
+        print("cordial-bench lua — \(iterations) calls per measurement, best of \(repeats)")
         print("")
         let swiftCallsLua = try best { try hostCallsLua() }
         let cCallsLua = try best { try cBaseline(cordial_bench_c_calls_lua(Int64(iterations))) }

@@ -3,14 +3,14 @@ import CordialCore
 import CordialStore
 import Foundation
 
-/// `cordial bench scan`: every customer of a store streamed into Swift values on one core,
+/// `cordial-bench scan`: every customer of a store streamed into Swift values on one core,
 /// against `sqlite3` printing every column of every customer to /dev/null, in the same run.
 struct ScanBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Stream every customer into Swift values, against sqlite3 printing them all.")
 
-    @OptionGroup var store: StoreOptions
+    @OptionGroup var store: BenchStoreOptions
 
     @Option(help: "Customers per batch.")
     var batchSize = 1_000
@@ -18,7 +18,7 @@ struct ScanBench: AsyncParsableCommand {
     func run() async throws {
         let opened = try await store.open()
         let baseline = try BenchClock.seconds {
-            try BenchClock.runTool("sqlite3", [store.path, "SELECT * FROM customer"])
+            try BenchClock.runTool("sqlite3", [try store.path, "SELECT * FROM customer"])
         }
         var count = 0
         var checksum = 0  // uses every customer, so the work cannot be skipped
@@ -30,7 +30,7 @@ struct ScanBench: AsyncParsableCommand {
                 }
             }
         }
-        print("cordial bench scan — \(store.path), \(count) customers, batches of \(batchSize) (checksum \(checksum))")
+        print("cordial-bench scan — \(try store.path), \(count) customers, batches of \(batchSize) (checksum \(checksum))")
         print("")
         print("| step | time | per customer | vs sqlite3 |")
         print("|---|---|---|---|")

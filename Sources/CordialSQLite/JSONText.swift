@@ -1,4 +1,5 @@
 import CordialCore
+import CordialStore
 import Foundation
 
 /// Canonical JSON text for the list and object columns: keys sorted, no insignificant

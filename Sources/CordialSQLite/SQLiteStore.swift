@@ -1,8 +1,10 @@
 import CordialCore
+import CordialStore
 import Foundation
 import GRDB
 
 /// The embedded default store: one SQLite file through GRDB, in WAL mode with foreign keys.
+/// Embedders usually open it through `StoreLocation.open()` (module `Cordial`).
 ///
 /// ```swift
 /// let store = try SQLiteStore(path: "cordial.sqlite")
@@ -147,28 +149,23 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func purchaseSummary(of id: CustomerID) async throws -> PurchaseSummary {
-        let purchases = try await purchases(of: id)
-        // Sums in Decimal: SQLite has no exact decimal type.
-        return PurchaseSummary(
-            count: purchases.count, total: purchases.reduce(0) { $0 + $1.amount.amount },
-            first: purchases.first?.time, last: purchases.last?.time)
-    }
-
-    public func scanCustomers(batchSize: Int) -> AsyncThrowingStream<[Customer], any Error> {
+    public func scanCustomers(batchSize: Int) -> BatchStream<Customer> {
         let writer = self.writer
-        var after: Int64 = 0
-        return AsyncThrowingStream {
-            // Keyset pagination: each batch is one short read, so memory holds one batch.
-            let start = after
-            let batch = try await writer.read { db in
-                try CustomerRowReader.customers(
-                    db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id > ? ORDER BY id LIMIT ?",
-                    arguments: [start, batchSize])
+        return BatchStream.producing { producer in
+            // Keyset pagination: each batch is one short read, so no read is held open while
+            // the consumer works, and memory holds a few batches.
+            var after: Int64 = 0
+            while true {
+                let start = after
+                let batch = try await writer.read { db in
+                    try CustomerRowReader.customers(
+                        db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id > ? ORDER BY id LIMIT ?",
+                        arguments: [start, batchSize])
+                }
+                guard let last = batch.last?.id else { return }
+                after = last.rawValue
+                try await producer.send(batch)
             }
-            guard let last = batch.last?.id else { return nil }
-            after = last.rawValue
-            return batch
         }
     }
 

@@ -1,4 +1,5 @@
 import CordialCore
+import CordialStore
 import Foundation
 
 /// Reads back the JSON text that ``JSONText`` writes (and any other valid JSON), straight

@@ -1,0 +1,40 @@
+import CordialSQLite
+import CordialStore
+import Foundation
+
+extension StoreLocation {
+    /// Opens the store at this location and brings its schema up to date: the one way the
+    /// command line, `cordial run`, plugin tests and embedders open a store.
+    ///
+    /// ```swift
+    /// let store = try await StoreLocation("crm.sqlite").open(creating: true)
+    /// ```
+    ///
+    /// Unless `creating`, a SQLite file must exist already (``StoreError/noStore(_:)``): a
+    /// mistyped path should not make an empty store. A PostgreSQL location is refused with
+    /// ``StoreError/backendUnavailable(_:)`` until that backend lands.
+    public func open(creating: Bool = false) async throws -> any Store {
+        switch self {
+        case .sqlite(let path):
+            if !creating && !FileManager.default.fileExists(atPath: path) { throw StoreError.noStore(self) }
+            let store = try SQLiteStore(path: path)
+            try await store.migrate()
+            return store
+        case .postgres:
+            throw StoreError.backendUnavailable(self)
+        }
+    }
+
+    /// Parses `location` and opens the store there (see ``open(creating:)``).
+    public static func open(_ location: String, creating: Bool = false) async throws -> any Store {
+        try await StoreLocation(location).open(creating: creating)
+    }
+
+    /// A private, empty, migrated store in memory: for plugin tests, dry runs and embedders'
+    /// tests. It lives as long as the value.
+    public static func temporary() async throws -> any Store {
+        let store = try SQLiteStore()
+        try await store.migrate()
+        return store
+    }
+}

@@ -1,0 +1,36 @@
+import CordialCore
+import Foundation
+
+/// Segmentation: what segment functions see of every customer, and materialized membership
+/// with its history (DESIGN.md decision 5).
+public protocol SegmentStore: Sendable {
+    /// Every customer not forgotten, in ascending id order and in batches of `batchSize`, from
+    /// one consistent read, as segmentation sees them (purchase summary, current labels; with
+    /// `values`, the stored value figures, ``CustomerFacts/value``). The read holds back while
+    /// the consumer is behind.
+    func scanCustomerFacts(batchSize: Int, values: Bool) -> BatchStream<CustomerFacts>
+
+    /// Customers matching `query` as segmentation sees them (with purchase summaries, labels
+    /// and stored values), in a fixed number of queries whatever the page size.
+    func customerFacts(_ query: CustomerQuery) async throws -> [CustomerFacts]
+
+    /// The purchase summary of every customer not forgotten who bought anything (for
+    /// population statistics such as RFM quintiles), in customer order.
+    func purchaseFacts() async throws -> [PurchaseFacts]
+
+    /// Makes `outcome` the segment's membership in one transaction, recording who entered
+    /// and who left which label (``MembershipDiff``). A run as of a date before the
+    /// segment's last run is refused (``StoreError/segmentRunBackdated(_:lastRun:requested:)``).
+    func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary
+
+    /// Every segment that has been run, by name, with its last run and current counts.
+    func segments() async throws -> [SegmentInfo]
+    /// Members per label as of `date` (nil: now).
+    func segmentCounts(_ segment: String, at date: Date?) async throws -> [String: Int]
+    /// Members as of `date` (nil: now), optionally of one label, in customer order.
+    func segmentMembers(_ segment: String, label: String?, at date: Date?, limit: Int?) async throws -> [SegmentMember]
+    /// Entries and exits, newest first.
+    func segmentHistory(_ segment: String, limit: Int) async throws -> [SegmentChange]
+    /// The customer's current label in every segment.
+    func segmentLabels(of id: CustomerID) async throws -> [String: String]
+}

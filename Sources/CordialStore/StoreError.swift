@@ -1,0 +1,48 @@
+import CordialCore
+import Foundation
+
+/// A store operation was refused.
+public enum StoreError: Error, LocalizedError, Equatable {
+    case unknownCustomer(source: String, externalID: String, origin: String? = nil)
+    case noSuchCustomer(CustomerID)
+    case staleVersion(CustomerID, expected: Int, found: Int)
+    /// A location of no backend this build knows (`mysql://…`, an empty text).
+    case unsupportedLocation(String)
+    /// A location of a backend this build does not have yet.
+    case backendUnavailable(StoreLocation)
+    /// No store at a location that must exist (`cordial init` creates one).
+    case noStore(StoreLocation)
+    case noSuchStaff(Int64)
+    case segmentRunBackdated(String, lastRun: Date, requested: Date)
+
+    public var errorDescription: String? {
+        switch self {
+        case .unknownCustomer(let source, let externalID, let origin):
+            (origin.map { "\($0): " } ?? "") + "no customer '\(externalID)' from source '\(source)'"
+        case .noSuchCustomer(let id):
+            "no customer \(id)"
+        case .staleVersion(let id, let expected, let found):
+            "customer \(id) was changed meanwhile (version \(found), expected \(expected))"
+        case .noSuchStaff(let id):
+            "no member of staff \(id)"
+        case .segmentRunBackdated(let segment, let lastRun, let requested):
+            "segment '\(segment)' was last run as of \(lastRun.formatted(.iso8601)); a run as of "
+                + "\(requested.formatted(.iso8601)) would rewrite its history"
+        case .unsupportedLocation(let location):
+            "cannot open a store at '\(Self.withoutCredentials(location))': give a SQLite file path, a sqlite: or file: URL, "
+                + "or postgres://USER@HOST:PORT/DB"
+        case .backendUnavailable(let location):
+            "cannot open '\(location)': PostgreSQL stores are not available in this build yet; use a SQLite file"
+        case .noStore(let location):
+            "no store at \(location); create one with `cordial init`"
+        }
+    }
+
+    /// `scheme://user:secret@host/…` without its user information: messages carry no password.
+    static func withoutCredentials(_ location: String) -> String {
+        guard let scheme = location.range(of: "://"), let at = location[scheme.upperBound...].firstIndex(of: "@") else {
+            return location
+        }
+        return String(location[..<scheme.upperBound]) + "…" + String(location[at...])
+    }
+}
