@@ -21,18 +21,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // The system Lua 5.4 library and a shim of static inline wrappers for its macros,
-        // the C trampoline for Swift functions, the limit hook and the counting allocator.
+        // The system Lua 5.4 library and a shim of static inline wrappers for its macros.
         .systemLibrary(
             name: "CLua",
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // The host's own C: the guard, the counting allocator, the limit hook, the trampoline
+        // for Swift functions and the sandbox's protected helpers.
+        .target(name: "CLuaHost", dependencies: ["CLua"]),
         // Plain C-API loops that `cordial-bench lua` measures the host against.
         .target(name: "CLuaBench", dependencies: ["CLua"]),
         .target(
             name: "LuaHost",
-            dependencies: ["CLua"],
+            dependencies: ["CLua", "CLuaHost"],
             swiftSettings: swiftSettings
         ),
         .target(name: "CordialCore", swiftSettings: swiftSettings),

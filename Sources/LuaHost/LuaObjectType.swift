@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 
 /// How a Swift class looks to Lua: a userdata with read-only fields and methods.
 ///

@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 import Foundation
 
 /// The sandbox of DESIGN.md decision 8, set up once per state.

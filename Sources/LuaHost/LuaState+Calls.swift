@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 
 /// Calls from Swift into Lua, and the errors they report.
 extension LuaState {

@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 import Foundation
 
 /// Swift functions exposed to Lua, and the way the C trampoline reaches them.

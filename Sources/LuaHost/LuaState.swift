@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 import Foundation
 
 /// One sandboxed Lua 5.4 state with its own memory cap and time budget.

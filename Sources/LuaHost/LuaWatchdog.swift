@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 import Foundation
 
 /// The one thread that enforces every state's time budget.

@@ -1,0 +1,128 @@
+#include "internal.h"
+
+/* Every Swift function is this C closure with upvalue 1 = the Swift function's
+ * object (a light userdata; the host keeps the object alive). */
+int cordial_trampoline(lua_State *L) {
+    cordial_guard *g = cordial_guard_of(L);
+    int saved = g->in_host;
+    g->in_host = 1;
+    int n = g->dispatch(L, g->host, lua_touserdata(L, lua_upvalueindex(1)));
+    g->in_host = saved;
+    if (n == -1) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
+    if (n < 0) return lua_error(L);
+    if (g->limit && g->used > g->limit) { /* Swift allocated past the cap */
+        lua_gc(L, LUA_GCCOLLECT);
+        if (g->used > g->limit) {
+            cordial_guard_record_where(g, L);
+            cordial_guard_kill(g, CORDIAL_KILL_MEMORY);
+        }
+    }
+    return n;
+}
+
+void cordial_push_swift_function(lua_State *L, void *function) {
+    lua_pushlightuserdata(L, function);
+    lua_pushcclosure(L, cordial_trampoline, 1);
+}
+
+/* A Swift object in a userdata is one retained pointer; __gc releases it. */
+int cordial_userdata_gc(lua_State *L) {
+    void **slot = (void **)lua_touserdata(L, 1);
+    if (slot && *slot) {
+        void *object = *slot;
+        *slot = NULL;
+        cordial_guard_of(L)->release(object);
+    }
+    return 0;
+}
+
+void cordial_push_object(lua_State *L, void *object) {
+    void **slot = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
+    *slot = object;
+}
+
+void *cordial_object_at(lua_State *L, int idx) {
+    void **slot = (void **)lua_touserdata(L, idx);
+    return slot ? *slot : NULL;
+}
+
+void cordial_push_userdata_gc(lua_State *L) { lua_pushcfunction(L, cordial_userdata_gc); }
+
+/* The host's only way into Lua. The outermost call arms the deadline that the
+ * watchdog checks; arming reads the watchdog's last tick (at most one period old,
+ * so a budget can stretch by one period) and costs one store. */
+int cordial_call(lua_State *L, int nargs, int nresults, int msgh) {
+    cordial_guard *g = cordial_guard_of(L);
+    int outermost = g->depth++ == 0;
+    if (outermost) g->where[0] = '\0';
+    if (outermost && g->budget_ns > 0)
+        __atomic_store_n(&g->deadline, __atomic_load_n(&g->now, __ATOMIC_RELAXED) + g->budget_ns, __ATOMIC_RELEASE);
+    int saved = g->in_host;
+    g->in_host = 0;
+    int status = lua_pcall(L, nargs, nresults, msgh);
+    g->in_host = saved;
+    if (outermost && g->budget_ns > 0)
+        __atomic_store_n(&g->deadline, 0, __ATOMIC_RELEASE);
+    g->depth--;
+    return status;
+}
+
+int cordial_call_depth(lua_State *L) { return cordial_guard_of(L)->depth; }
+
+int cordial_tostring_helper(lua_State *L) {
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+/* Turns any error value into a readable message, even when it is a table whose
+ * __tostring itself fails. */
+void cordial_push_error_text(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    int t = lua_type(L, idx);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+        lua_pushvalue(L, idx);
+        lua_tolstring(L, -1, NULL);
+        return;
+    }
+    if (luaL_getmetafield(L, idx, "__tostring") != LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_pushcfunction(L, cordial_tostring_helper);
+        lua_pushvalue(L, idx);
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) return;
+        const char *why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "non-string error";
+        lua_pushfstring(L, "(error object is a %s value; its __tostring failed: %s)", luaL_typename(L, idx), why);
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, idx));
+}
+
+/* The message handler of every host call; leaves {message, where, traceback}. */
+int cordial_message_handler(lua_State *L) {
+    /* stack: error value */
+    lua_createtable(L, 0, 3);
+    cordial_push_error_text(L, 1);
+    lua_setfield(L, -2, "message");
+    lua_Debug ar;
+    /* the first Lua frame that is the script's: the sandbox's own functions are skipped */
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && strcmp(ar.source, "=[sandbox]") != 0) {
+            lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+            lua_setfield(L, -2, "where");
+            break;
+        }
+    }
+    luaL_traceback(L, L, NULL, 1);
+    lua_setfield(L, -2, "traceback");
+    return 1;
+}
+
+/* Pushers, so that Swift never needs a C function's address. */
+void cordial_push_message_handler(lua_State *L) { lua_pushcfunction(L, cordial_message_handler); }
+
+void cordial_push_tostring_helper(lua_State *L) { lua_pushcfunction(L, cordial_tostring_helper); }

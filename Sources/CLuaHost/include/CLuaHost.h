@@ -1,0 +1,112 @@
+/*
+ * CLuaHost: the host's own C, compiled once (DESIGN.md, "CLuaHost").
+ *
+ * Swift must never be unwound by lua_error's longjmp (DESIGN.md decision 2), so every
+ * raise happens in these C frames:
+ *   - `cordial_guard`, the per-state record of the memory cap, the time budget and the
+ *     "kill" that makes a limit fatal (pcall cannot swallow it);
+ *   - the counting allocator, the limit hook and the watchdog's deadline check (guard.c);
+ *   - the trampoline through which Lua calls Swift functions (Swift reports failure by
+ *     return value and the trampoline raises), the host's protected call and the message
+ *     handler that turns any error value into message + where + traceback (call.c);
+ *   - the sandbox's protected helpers: safe libraries, strict globals, guarded
+ *     coroutine.resume and xpcall handlers (sandbox.c);
+ *   - creating, collecting and closing states (state.c).
+ * The thin wrappers of Lua's macros are in CLua's shim.h.
+ */
+#ifndef CORDIAL_LUA_HOST_H
+#define CORDIAL_LUA_HOST_H
+
+#include <lua.h>
+#include <pthread.h>
+#include <stddef.h>
+
+enum {
+    CORDIAL_KILL_NONE = 0,
+    CORDIAL_KILL_TIME = 1,
+    CORDIAL_KILL_MEMORY = 2,
+};
+
+/* A deadline value that means "this call was killed by the watchdog". */
+#define CORDIAL_DEADLINE_KILLED (-1LL)
+
+/* Swift's side of a Lua->Swift call: >= 0 results pushed; -1 an error message
+ * string is on top (the trampoline prefixes the caller's file:line); -2 an error
+ * value is on top that is raised as it is (a Lua error passing through Swift). */
+typedef int (*cordial_dispatch_fn)(lua_State *L, void *host, void *function);
+
+typedef void (*cordial_release_fn)(void *object);
+
+typedef struct cordial_guard {
+    size_t used;          /* bytes allocated by this state now */
+    size_t peak;          /* the most it ever held */
+    size_t limit;         /* memory cap in bytes, 0 = none */
+    size_t grace;         /* headroom past the cap for error handling after a kill */
+    size_t pending_size;  /* the refused request Lua retries after an emergency GC */
+    int in_host;          /* Swift frames are innermost: an allocation must not raise */
+    int kill;             /* CORDIAL_KILL_*, written under mutex, read atomically */
+    int depth;            /* nesting of host->Lua calls; the outermost one is timed */
+    long long budget_ns;  /* wall-clock budget of an outermost call, 0 = none */
+    long long deadline;   /* CLOCK_MONOTONIC_COARSE ns; 0 = not armed */
+    long long now;        /* the watchdog's clock, updated every tick: arming reads no clock */
+    long long collect_deadline; /* for finalizers run by the host's collections */
+    lua_State *main;
+    lua_State *current;   /* the running thread (coroutines), under mutex */
+    pthread_mutex_t mutex;
+    void *host;           /* the Swift LuaState, unretained */
+    cordial_dispatch_fn dispatch;
+    cordial_release_fn release; /* drops the Swift object of a collected userdata */
+    char budget_text[32]; /* "0.5 s" */
+    char limit_text[32];  /* "64 MB" */
+    char where[96];       /* file:line of the allocation that crossed the cap */
+} cordial_guard;
+
+/* ------------------------------------------------------------- the guard */
+
+long long cordial_coarse_now(void);
+int cordial_guard_kill_reason(cordial_guard *g);
+size_t cordial_guard_used(cordial_guard *g);
+size_t cordial_guard_peak(cordial_guard *g);
+void cordial_guard_reset_peak(cordial_guard *g);
+const char *cordial_guard_where(cordial_guard *g);
+/* Called by the watchdog thread: kills the call whose deadline has passed.
+ * The compare-and-swap makes sure it is the same call: a later call's deadline
+ * is always later than `now`. Returns 1 when it killed. */
+int cordial_guard_check_deadline(cordial_guard *g, long long now);
+/* After the outermost call: forget the kill and remove the hooks. */
+int cordial_guard_take_kill(cordial_guard *g);
+/* Every Swift function is this C closure with upvalue 1 = the Swift function's
+ * object (a light userdata; the host keeps the object alive). */
+int cordial_trampoline(lua_State *L);
+void cordial_push_swift_function(lua_State *L, void *function);
+void cordial_push_object(lua_State *L, void *object);
+void *cordial_object_at(lua_State *L, int idx);
+void cordial_push_userdata_gc(lua_State *L);
+/* The host's only way into Lua. The outermost call arms the deadline that the
+ * watchdog checks; arming reads the watchdog's last tick (at most one period old,
+ * so a budget can stretch by one period) and costs one store. */
+int cordial_call(lua_State *L, int nargs, int nresults, int msgh);
+int cordial_call_depth(lua_State *L);
+/* The message handler of every host call; leaves {message, where, traceback}. */
+int cordial_message_handler(lua_State *L);
+/* Opens only the safe libraries (never luaL_openlibs); run under lua_pcall. */
+int cordial_open_safe_libraries(lua_State *L);
+/* Creates a state whose allocator counts into a new guard. NULL on failure. */
+lua_State *cordial_newstate(cordial_guard **out, cordial_dispatch_fn dispatch, cordial_release_fn release);
+void cordial_guard_set_host(cordial_guard *g, void *host);
+void cordial_guard_set_budget(cordial_guard *g, long long budget_ns, const char *text);
+void cordial_guard_set_limit(cordial_guard *g, size_t limit, const char *text);
+/* A full collection from the host, finalizers bounded by `budget_ns`. */
+void cordial_collect(lua_State *L, long long budget_ns);
+/* Closes the state (finalizers bounded by `budget_ns`) and frees the guard.
+ * The watchdog must no longer be watching this guard. */
+void cordial_close(lua_State *L, long long budget_ns);
+/* Pushers, so that Swift never needs a C function's address. */
+void cordial_push_message_handler(lua_State *L);
+void cordial_push_open_safe_libraries(lua_State *L);
+void cordial_push_tostring_helper(lua_State *L);
+void cordial_push_make_guarded_handler(lua_State *L);
+void cordial_push_make_strict_metatable(lua_State *L);
+void cordial_push_make_guarded_resume(lua_State *L);
+
+#endif
