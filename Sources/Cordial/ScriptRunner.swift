@@ -34,7 +34,8 @@ public struct ScriptRunner {
         defer { state.close() }
         state.output = output
         let display = LuaState.displayPath(of: script, relativeTo: state.chunkNameRoot)
-        let context = PluginContext(file: display, store: store, permissions: Set(Permission.allCases), logger: logger)
+        let context = PluginContext(
+            file: display, environment: PluginEnvironment(store: store, logger: logger, permissions: Set(Permission.allCases)))
         context.phase = .running
         try CordialModule.install(in: state, context: context)
         let chunk = try state.loadFile(script)
@@ -42,9 +43,9 @@ public struct ScriptRunner {
         arg[0] = .string(LuaString(LuaState.displayPath(of: script, relativeTo: state.chunkNameRoot)))
         try state.setGlobal("arg", .table(arg))
         let results = try chunk.callValues(arguments.map { .string(LuaString($0)) })
-        if let store, !context.pendingChanges.isEmpty {
-            let changes = context.pendingChanges.changes
-            try waitForStore { try await store.apply(changes) }
+        if let store, !context.run.pendingChanges.isEmpty {
+            let changes = context.run.pendingChanges.changes
+            try context.wait { try await store.apply(changes) }
         }
         return results
     }

@@ -110,6 +110,17 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func customers(withIDs ids: [CustomerID]) async throws -> [Customer] {
+        guard !ids.isEmpty else { return [] }
+        // One statement, the ids as one JSON array argument (no limit on how many).
+        let list = "[" + Set(ids.map(\.rawValue)).sorted().map(String.init).joined(separator: ",") + "]"
+        return try await writer.read { db in
+            try CustomerRowReader.customers(
+                db, sql: "SELECT \(CustomerRowReader.columns) FROM customer WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                arguments: [list])
+        }
+    }
+
     /// The WHERE condition of `query` (without its limit) and its arguments.
     static func condition(of query: CustomerQuery) -> (String, [any DatabaseValueConvertible]) {
         var sql = "id > ?"

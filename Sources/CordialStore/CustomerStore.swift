@@ -11,6 +11,8 @@ public protocol CustomerStore: Sendable {
 
     func customer(_ id: CustomerID) async throws -> Customer?
     func customer(source: String, externalID: String) async throws -> Customer?
+    /// The customers of `ids` that exist, in id order, in one read whatever their number.
+    func customers(withIDs ids: [CustomerID]) async throws -> [Customer]
     /// Customers in id order, after `query.after`, at most `query.limit`.
     func customers(_ query: CustomerQuery) async throws -> [Customer]
     func countCustomers() async throws -> Int
@@ -46,6 +48,14 @@ extension CustomerStore {
     /// A customer's purchases in four figures; the total is summed exactly (``Money``'s rule).
     public func purchaseSummary(of id: CustomerID) async throws -> PurchaseSummary {
         PurchaseSummary(of: try await purchases(of: id))
+    }
+
+    /// The store id of the customer a reference names, if there is one.
+    public func customerID(_ reference: CustomerReference) async throws -> CustomerID? {
+        switch reference {
+        case .id(let id): try await customer(id)?.id
+        case .external(let source, let externalID): try await customer(source: source, externalID: externalID)?.id
+        }
     }
 
     /// The customer a reference names (a store id or a source and external id), if any.

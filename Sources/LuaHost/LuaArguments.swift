@@ -54,6 +54,12 @@ public struct LuaArguments {
         throw LuaArgumentError(function: function, parameter: parameter, problem: "expected \(String(describing: type)), got \(got)")
     }
 
+    /// The Lua type of argument `index` as messages name it: `integer`, `float`, `string`,
+    /// `table`, `function`, `boolean`, `nil`, `userdata`; `no value` past the last argument.
+    public func typeName(_ index: Int) -> String {
+        lua_type(L, Int32(index)) == LUA_TNONE ? "no value" : stack.typeName(at: Int32(index))
+    }
+
     /// A problem with an argument that the type checks cannot see (a negative count, an unknown option).
     public func invalid(_ parameter: String, _ problem: String) -> LuaArgumentError {
         LuaArgumentError(function: function, parameter: parameter, problem: problem)

@@ -23,7 +23,7 @@ struct ListCustomers: AsyncParsableCommand {
     var tag: String?
 
     @Option(help: "Only members of this segment now (SEGMENT or SEGMENT:LABEL).")
-    var segment: String?
+    var segment: SegmentSelector?
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
@@ -31,9 +31,8 @@ struct ListCustomers: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let parts = segment?.split(separator: ":", maxSplits: 1).map(String.init)
         let customers = try await opened.customers(
-            CustomerQuery(limit: limit, tag: tag, segment: parts?.first, label: (parts?.count ?? 0) > 1 ? parts?[1] : nil))
+            CustomerQuery(limit: limit, tag: tag, segment: segment?.segment, label: segment?.label))
         if store.json { return try store.printJSON(customers) }
         for customer in customers {
             let name = customer.displayName.isEmpty ? "(no name)" : customer.displayName
@@ -138,16 +137,9 @@ struct ForgetCustomer: AsyncParsableCommand {
     }
 }
 
-/// The customer a command-line argument names: a store id (42) or SOURCE:EXTERNAL-ID (cdnow:00042).
-func lookUpCustomer(_ id: String, in store: any Store) async throws -> Customer {
-    let found: Customer?
-    if let number = Int64(id) {
-        found = try await store.customer(CustomerID(number))
-    } else if let colon = id.firstIndex(of: ":") {
-        found = try await store.customer(source: String(id[..<colon]), externalID: String(id[id.index(after: colon)...]))
-    } else {
-        throw ValidationError("'\(id)' is neither a store id nor SOURCE:EXTERNAL-ID")
-    }
-    guard let customer = found else { throw CommandFailure("no customer '\(id)'") }
+/// The customer a command-line argument names: a store id (42) or SOURCE:EXTERNAL_ID (cdnow:00042).
+func lookUpCustomer(_ text: String, in store: any Store) async throws -> Customer {
+    guard let reference = CustomerReference(text) else { throw ValidationError(CustomerReference.invalid(text)) }
+    guard let customer = try await store.customer(reference) else { throw CommandFailure("no customer '\(text)'") }
     return customer
 }

@@ -11,6 +11,7 @@ struct ImportCommand: ParsableCommand {
 }
 
 extension ImportFormat: ExpressibleByArgument {}
+extension PurchaseFileFormat: ExpressibleByArgument {}
 extension CustomerImporter.DateOrder: ExpressibleByArgument {}
 
 /// How a file's columns map to fields: `--map`, `--mapping FILE`, `--date-format`.
@@ -26,32 +27,11 @@ struct ColumnOptions: ParsableArguments {
 
     /// Field → column from the mapping file and the flags, each field checked against `fields`.
     func mapping(fields: [String: [String]]) throws -> [String: String] {
-        let known = fields.keys.sorted().joined(separator: ", ")
-        var mapping: [String: String] = [:]
-        if let path = mappingFile {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read mapping file \(path)") }
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CommandFailure("\(path): expected one JSON object of field → column, like {\"external_id\": \"Mã KH\"}")
-            }
-            for (field, column) in object.sorted(by: { $0.key < $1.key }) {
-                guard fields[field] != nil else { throw CommandFailure("\(path): unknown field '\(field)' (fields: \(known))") }
-                guard let column = column as? String else { throw CommandFailure("\(path): the column for '\(field)' must be a string") }
-                mapping[field] = column
-            }
+        do {
+            return try ColumnMapping.parse(file: mappingFile, entries: mappings, fields: fields)
+        } catch {
+            throw CommandFailure(error.message)
         }
-        for entry in mappings {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, fields[parts[0]] != nil else {
-                throw CommandFailure("--map '\(entry)': expected FIELD=COLUMN with FIELD one of \(known)")
-            }
-            mapping[parts[0]] = parts[1]
-        }
-        return mapping
-    }
-
-    /// csv or jsonl by the file's extension.
-    static func format(of file: String) -> ImportFormat {
-        ["jsonl", "ndjson"].contains(URL(fileURLWithPath: file).pathExtension.lowercased()) ? .jsonl : .csv
     }
 }
 
@@ -87,7 +67,7 @@ struct ImportCustomersCommand: AsyncParsableCommand {
             source: source, mapping: try columns.mapping(fields: CustomerImporter.fields), dateOrder: columns.dateOrder)
         let opened = try await store.open()
         let summary = try await importFile(file, into: opened, dryRun: dryRun) { () throws(ImportError) in
-            try importer.reader(path: file, format: format ?? ColumnOptions.format(of: file))
+            try importer.reader(path: file, format: format ?? ImportFormat.detect(path: file))
         }
         if store.json { return try store.printJSON(summary) }
         let (create, update) = dryRun ? ("would create", "would update") : ("created", "updated")
@@ -107,17 +87,13 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
             by file name and line. The CDNOW format (../shared/data/cdnow) creates its customers.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case csv, jsonl, cdnow
-    }
-
     @OptionGroup var store: StoreOptions
 
     @Argument(help: "The file to import.")
     var file: String
 
     @Option(help: "csv, jsonl or cdnow (default: csv or jsonl by extension, cdnow for .txt).")
-    var format: Format?
+    var format: PurchaseFileFormat?
 
     @Option(help: "The source of the customers the file names.")
     var source: String = "import"
@@ -131,7 +107,7 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let format = format ?? (file.lowercased().hasSuffix(".txt") ? .cdnow : Format(rawValue: ColumnOptions.format(of: file).rawValue)!)
+        let format = format ?? PurchaseFileFormat.detect(path: file)
         let opened = try await store.open()
         let summary: ImportSummary
         switch format {

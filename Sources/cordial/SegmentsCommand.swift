@@ -103,7 +103,7 @@ struct ShowSegment: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     @Argument(help: "The segment, or SEGMENT:LABEL to list that label's members.")
-    var name: String
+    var name: SegmentSelector
 
     @Option(help: "Membership as of this date (YYYY-MM-DD, end of that day) or time (ISO 8601).")
     var at: String?
@@ -113,8 +113,7 @@ struct ShowSegment: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
-        let segment = parts[0], label = parts.count > 1 ? parts[1] : nil
+        let segment = name.segment, label = name.label
         let date = try at.map(Self.parseDate)
         guard try await opened.segments().contains(where: { $0.name == segment }) else {
             throw CommandFailure("no segment '\(segment)' has been run; see `cordial segments list`")

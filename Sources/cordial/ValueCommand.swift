@@ -8,7 +8,7 @@ import Foundation
 struct ValueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "value", abstract: "Customer value: fit the BG/NBD and Gamma-Gamma models, score customers, report.",
-        subcommands: [FitValue.self, ShowValue.self, ValueReport.self])
+        subcommands: [FitValue.self, ShowValue.self, ReportValue.self])
 }
 
 struct FitValue: AsyncParsableCommand {
@@ -100,7 +100,7 @@ struct ShowValue: AsyncParsableCommand {
     }
 }
 
-struct ValueReport: AsyncParsableCommand {
+struct ReportValue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "The latest fit: parameters, distributions, top customers and high value at risk.",
         discussion: """
@@ -121,55 +121,26 @@ struct ValueReport: AsyncParsableCommand {
         guard risk > 0, risk <= 1 else { throw ValidationError("--risk must be above 0 and at most 1") }
     }
 
-    struct Distribution: Encodable {
-        var figure: String
-        var count: Int
-        /// At 0, 25, 50, 75, 90, 99 and 100 %.
-        var quantiles: [Double]
-    }
-
-    struct Report: Encodable {
-        var fit: ValueFit
-        var distributions: [Distribution]
-        var top: [ValueRow]
-        var atRisk: [ValueRow]
-    }
-
     func run() async throws {
         let opened = try await store.open()
-        guard let fit = try await opened.latestValueFit() else { throw CommandFailure("no value fit yet; run `cordial value fit`") }
-        let fractions = [0, 0.25, 0.5, 0.75, 0.9, 0.99, 1]
-        var distributions: [Distribution] = []
-        for figure in [CustomerValueFigure.lifetimeValue, .probabilityAlive, .expectedPurchases, .spent] {
-            let (count, values) = try await opened.valueQuantiles(of: figure, at: fractions)
-            distributions.append(Distribution(figure: figure.rawValue, count: count, quantiles: values))
+        guard let report = try await ValueReport.latest(in: opened, top: top, risk: risk) else {
+            throw CommandFailure("no value fit yet; run `cordial value fit`")
         }
-        let topSpend = try await opened.valueQuantiles(of: .spent, at: [0.8]).values.first ?? 0
-        let best = try await rows(opened, CustomerValueQuery(order: .lifetimeValue, limit: top))
-        let atRisk = try await rows(opened, CustomerValueQuery(order: .spent, limit: top, probabilityAliveBelow: risk, spentAtLeast: topSpend))
-        if store.json { return try store.printJSON(Report(fit: fit, distributions: distributions, top: best, atRisk: atRisk)) }
-
+        if store.json { return try store.printJSON(report) }
+        let fit = report.fit
         print("fit \(fit.id ?? 0) of \(fit.fittedAt.formatted(.iso8601)): \(fit.customers) customers, purchases to \(fit.endDate), in \(fit.unit.rawValue)s")
         printFit(fit)
         print("")
         printTable(
             ["FIGURE", "CUSTOMERS", "MIN", "25%", "MEDIAN", "75%", "90%", "99%", "MAX"],
-            distributions.map { row in
+            report.distributions.map { row in
                 let isMoney = row.figure == CustomerValueFigure.lifetimeValue.rawValue || row.figure == CustomerValueFigure.spent.rawValue
                 return [row.figure, "\(row.count)"] + row.quantiles.map { isMoney ? money($0) : number($0, 2) }
             })
         print("\nhighest lifetime value")
-        printRows(best)
-        print("\nhigh value at risk: top fifth by spend (at least \(money(topSpend))), P(alive) below \(number(risk, 2))")
-        if atRisk.isEmpty { print("(none)") } else { printRows(atRisk) }
-    }
-
-    private func rows(_ store: any Store, _ query: CustomerValueQuery) async throws -> [ValueRow] {
-        var rows: [ValueRow] = []
-        for value in try await store.customerValues(query) {
-            rows.append(ValueRow(value, customer: try await store.customer(value.customer)))
-        }
-        return rows
+        printRows(report.top)
+        print("\nhigh value at risk: top fifth by spend (at least \(money(report.topSpend))), P(alive) below \(number(risk, 2))")
+        if report.atRisk.isEmpty { print("(none)") } else { printRows(report.atRisk) }
     }
 
     private func printRows(_ rows: [ValueRow]) {
@@ -181,42 +152,6 @@ struct ValueReport: AsyncParsableCommand {
                     money(row.clv ?? .nan), row.rfm,
                 ]
             })
-    }
-}
-
-/// A customer's stored value as the commands print it (and as their JSON).
-struct ValueRow: Encodable {
-    var id: Int64
-    var name: String
-    var spent: Double
-    var rfm: String
-    var frequency: Int
-    var recency: Double
-    var age: Double
-    var repeatMean: Double
-    var pAlive: Double?
-    var expectedPurchases: Double?
-    var expectedSpend: Double?
-    var clv: Double?
-    var referrals: Int
-    var influence: Double
-
-    init(_ value: CustomerValue, customer: Customer?) {
-        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
-        id = value.customer.rawValue
-        name = customer.map { $0.displayName.isEmpty ? "\($0.source):\($0.externalID)" : $0.displayName } ?? ""
-        spent = value.spent
-        rfm = value.rfm?.code ?? "-"
-        frequency = value.summary.frequency
-        recency = value.summary.recency
-        age = value.summary.age
-        repeatMean = value.summary.repeatMean
-        pAlive = finite(value.scores.probabilityAlive)
-        expectedPurchases = finite(value.scores.expectedPurchases)
-        expectedSpend = finite(value.scores.expectedSpend)
-        clv = finite(value.scores.lifetimeValue)
-        referrals = value.referrals
-        influence = value.influenceValue
     }
 }
 

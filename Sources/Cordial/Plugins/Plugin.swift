@@ -5,28 +5,19 @@ import LuaHost
 /// were when it loaded. States for runs are made from this text, so a run uses the version
 /// that loaded even when the files have changed (or broken) since.
 public struct Plugin: Sendable {
-    /// A segment as registered, without its function (which lives in a state).
-    public struct Segment: Sendable, Hashable {
-        public var name: String
-        public var description: String
-        public var labels: [String]?
-        public var needsRFM: Bool
-        public var needsValue: Bool
-        /// `plugins/rfm/plugin.lua:14`
-        public var definedAt: String
-    }
-
     public var manifest: PluginManifest
     public var directory: URL
     /// `plugins/rfm/plugin.lua` as read.
     public var main: LuaSource
     /// The plugin's other Lua files by `require` name (`util` for `util.lua`, `lib.score` for `lib/score.lua`).
     public var modules: [String: LuaSource]
-    public var segments: [Segment]
+    /// What `plugin.lua` registered (without the functions, which live in a state).
+    public var registrations: PluginRegistrations
     /// `tests/*_test.lua`, sorted.
     public var tests: [URL]
     /// What the files looked like (path → size and modification time), to notice changes.
     public var fingerprint: [String: String]
 
     public var name: String { manifest.name }
+    public var segments: [SegmentRegistration] { registrations.segments }
 }

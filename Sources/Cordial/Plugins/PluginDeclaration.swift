@@ -15,9 +15,6 @@ enum PluginDeclaration {
     static let segmentOptionKeys: Set<String> = ["description", "labels", "rfm", "value"]
 
     static func declare(_ value: LuaValue, in context: PluginContext) throws -> LuaValue {
-        guard context.phase == .registering else {
-            throw PluginAPIError("cordial.plugin can only be called while plugin.lua loads")
-        }
         guard context.manifest == nil else { throw PluginAPIError("cordial.plugin was already called in this plugin") }
         guard let table = value.tableValue else {
             throw PluginAPIError("cordial.plugin expects a table (the manifest), got \(value.typeName)")
@@ -59,19 +56,15 @@ enum PluginDeclaration {
         let manifest = PluginManifest(
             name: name, version: version, api: Int(api), description: description.stringValue ?? "", permissions: permissions)
         context.manifest = manifest
-        context.permissions = permissions
         return .object(LuaObjectBox(PluginHandle(manifest: manifest)))
     }
 
     static func segment(_ arguments: LuaArguments, in context: PluginContext) throws {
-        guard context.phase == .registering else {
-            throw PluginAPIError("plugin:segment can only be called while plugin.lua loads")
-        }
         let name = try arguments.get(2, "name", as: String.self)
         guard PluginManifest.isValidName(name) else {
             throw arguments.invalid("name", "'\(name)' is not a valid segment name: use lower-case letters, digits and dashes")
         }
-        guard !context.segments.contains(where: { $0.name == name }) else {
+        guard !context.registrations.segments.contains(where: { $0.name == name }) else {
             throw PluginAPIError("segment '\(name)' is registered twice")
         }
         // options may be left out: plugin:segment(name, function … end)
@@ -114,9 +107,10 @@ enum PluginDeclaration {
             }
         }
         let function = try arguments.get(Int(functionIndex), "classify", as: LuaFunction.self)
-        context.segments.append(PluginContext.SegmentFunction(
-            name: name, description: description, labels: labels, needsRFM: rfm, needsValue: value, function: function,
+        context.registrations.segments.append(SegmentRegistration(
+            name: name, description: description, labels: labels, needsRFM: rfm, needsValue: value,
             definedAt: function.definedAt ?? context.file))
+        context.segmentFunctions[name] = function
     }
 }
 

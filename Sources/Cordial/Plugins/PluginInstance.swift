@@ -60,12 +60,15 @@ public final class PluginInstance {
 
     /// The label of each customer of the loaded batch for segment `segment`; nil: no label.
     /// On error, the failing customer's index in the batch comes with it.
-    func classify(_ segment: PluginContext.SegmentFunction) throws(SegmentFailure) -> [String?] {
+    func classify(_ segment: SegmentRegistration) throws(SegmentFailure) -> [String?] {
+        guard let function = context.segmentFunctions[segment.name] else {
+            throw SegmentFailure(index: 0, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' has no function in this state"))
+        }
         let allowed: LuaValue = segment.labels.map { labels in
             .table(LuaTable(hash: Dictionary(uniqueKeysWithValues: labels.map { (.string(LuaString($0)), .boolean(true)) })))
         } ?? .nil
         do {
-            let result = try classifyViews.call(segment.function, allowed, segment.name, as: LuaValue.self)
+            let result = try classifyViews.call(function, allowed, segment.name, as: LuaValue.self)
             let labels = result.tableValue?.array ?? []
             var out: [String?] = []
             out.reserveCapacity(labels.count)
@@ -92,8 +95,8 @@ public final class PluginInstance {
         }
     }
 
-    /// The segment functions this instance registered.
-    public var segments: [PluginContext.SegmentFunction] { context.segments }
+    /// The segments this instance registered.
+    public var segments: [SegmentRegistration] { context.registrations.segments }
 }
 
 /// A segment function failed on the customer at `index` of the batch.

@@ -27,7 +27,7 @@ public struct PluginLoader: Sendable {
         }
         let main = LuaSource(text: mainText, displayPath: "\(display)/plugin.lua")
         let modules = try Self.modules(in: directory, display: display)
-        let context = PluginContext(file: main.displayPath, store: nil, logger: Logger(label: "cordial.plugins"))
+        let context = PluginContext(file: main.displayPath, environment: PluginEnvironment(store: nil, logger: Logger(label: "cordial.plugins")))
         let state = try register(main: main, modules: modules, context: context, limits: registrationLimits)
         defer { state.close() }
         guard let manifest = context.manifest else { throw PluginError(location: main.displayPath, message: "plugin.lua must return cordial.plugin { … }") }
@@ -41,9 +41,7 @@ public struct PluginLoader: Sendable {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         return Plugin(
             manifest: manifest, directory: directory, main: main, modules: modules,
-            segments: context.segments.map {
-                Plugin.Segment(name: $0.name, description: $0.description, labels: $0.labels, needsRFM: $0.needsRFM, needsValue: $0.needsValue, definedAt: $0.definedAt)
-            },
+            registrations: context.registrations,
             tests: tests, fingerprint: Self.fingerprint(of: directory))
     }
 
@@ -52,12 +50,13 @@ public struct PluginLoader: Sendable {
     public func instantiate(_ plugin: Plugin, store: (any Store)?, logger: Logger, limits: LuaLimits, today: Date = Date()) throws(PluginError) -> PluginInstance {
         // Days in UTC, as the view counts them (purchase days, `days_since_last`), so that
         // `cordial.dates.today()` and the view agree on what day the run is.
-        let context = PluginContext(
-            file: plugin.main.displayPath, store: store, logger: logger, today: today, timeZone: TimeZone(identifier: "UTC")!)
+        let environment = PluginEnvironment(
+            store: store, logger: logger, permissions: plugin.manifest.permissions, timeZone: TimeZone(identifier: "UTC")!)
+        // Registration runs with no data access whatever the environment holds (phase checks).
+        let context = PluginContext(file: plugin.main.displayPath, environment: environment, today: today)
         let state = try register(main: plugin.main, modules: plugin.modules, context: context, limits: registrationLimits)
         state.limits = limits
         context.phase = .running
-        context.permissions = plugin.manifest.permissions
         do {
             return try PluginInstance(plugin: plugin, state: state, context: context)
         } catch {

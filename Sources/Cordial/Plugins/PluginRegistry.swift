@@ -43,7 +43,7 @@ public final class PluginRegistry: @unchecked Sendable {
     public func plugin(named name: String) -> Plugin? { plugins.first { $0.name == name } }
 
     /// The plugin that registered segment `name`.
-    public func segment(named name: String) -> (plugin: Plugin, segment: Plugin.Segment)? {
+    public func segment(named name: String) -> (plugin: Plugin, segment: SegmentRegistration)? {
         for plugin in plugins {
             if let segment = plugin.segments.first(where: { $0.name == name }) { return (plugin, segment) }
         }

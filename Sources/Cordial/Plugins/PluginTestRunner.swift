@@ -26,14 +26,14 @@ final class PluginTestSession {
 
     /// The label `segment` gives a stored customer, computed as a run computes it (the same
     /// view, the same driver, the same checks), as of the test's today.
-    func classify(_ segment: PluginContext.SegmentFunction, customer id: CustomerID, context: PluginContext) throws -> String? {
+    func classify(_ segment: SegmentRegistration, customer id: CustomerID, context: PluginContext) throws -> String? {
         let store = store
-        guard let instance, var facts = try waitForStore({ try await CustomerFacts.load(id, from: store) }) else {
+        guard let instance, var facts = try context.wait({ try await CustomerFacts.load(id, from: store) }) else {
             throw PluginAPIError("no fixture customer \(id)")
         }
         facts.value = segment.needsValue ? values[id] : nil
         let today = context.todayNumber
-        let scorer = segment.needsRFM ? RFMScorer(population: try waitForStore { try await store.purchaseFacts() }, today: today) : nil
+        let scorer = segment.needsRFM ? RFMScorer(population: try context.wait { try await store.purchaseFacts() }, today: today) : nil
         let view = CustomerView(
             facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: segment.needsValue)
         try instance.load(CustomerViewBatch(views: [view], metatables: context.viewMetatables))
@@ -105,12 +105,12 @@ public struct PluginTestRunner: Sendable {
         }
         let context = instance.context
         return session.cases.map { name, body in
-            context.pendingChanges.removeAll()
+            context.run.pendingChanges.removeAll()
             do {
                 try body.run()
-                let changes = context.pendingChanges.changes
+                let changes = context.run.pendingChanges.changes
                 let store = session.store
-                try waitForStore { try await store.apply(changes) }
+                try context.wait { try await store.apply(changes) }
                 return Result(name: "\(file.lastPathComponent): \(name)", failure: nil)
             } catch let error as LuaRunError {
                 return Result(name: "\(file.lastPathComponent): \(name)", failure: PluginError(error, fallback: display))

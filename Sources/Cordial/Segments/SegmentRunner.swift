@@ -129,7 +129,7 @@ public struct SegmentRunner: Sendable {
         }
     }
 
-    private func select(_ names: [String]) throws -> [(plugin: Plugin, segment: Plugin.Segment)] {
+    private func select(_ names: [String]) throws -> [(plugin: Plugin, segment: SegmentRegistration)] {
         let all = plugins.flatMap { plugin in plugin.segments.map { (plugin: plugin, segment: $0) } }
         guard !names.isEmpty else { return all }
         return try names.map { name in

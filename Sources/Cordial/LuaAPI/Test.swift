@@ -27,7 +27,7 @@ enum PluginTestAPI {
             "today", "Sets the date the plugin sees as today (`cordial.dates.today()`, `days_since_last`).", module: "cordial.test",
             parameters: [.init("date", "string", "\"YYYY-MM-DD\"")]
         ) { context, arguments in
-            context.today = CalendarDays.date(ofDay: try LuaDates.day(arguments, 1, "date")) + 43_200  // noon
+            context.run.today = CalendarDays.date(ofDay: try LuaDates.day(arguments, 1, "date")) + 43_200  // noon
             return LuaNoValue()
         },
         LuaAPIFunction(
@@ -38,9 +38,9 @@ enum PluginTestAPI {
             let session = try session(context)
             let batch = try TestFixtures.batch(try arguments.value(1, "fields"), number: session.nextCustomer(), context: context, arguments: arguments)
             let store = session.store
-            _ = try waitForStore { try await store.apply(batch, dryRun: false) }
+            _ = try context.wait { try await store.apply(batch, dryRun: false) }
             let source = batch.customers[0].source, external = batch.customers[0].externalID
-            guard let id = try waitForStore({ try await store.customer(source: source, externalID: external)?.id }) else {
+            guard let id = try context.wait({ try await store.customer(source: source, externalID: external)?.id }) else {
                 throw PluginAPIError("the fixture customer was not stored")
             }
             let fields = try arguments.value(1, "fields").tableValue
@@ -57,8 +57,8 @@ enum PluginTestAPI {
             let session = try session(context)
             let name = try arguments.get(1, "segment", as: String.self)
             let id = CustomerID(try arguments.get(2, "id", as: Int64.self))
-            guard let segment = context.segments.first(where: { $0.name == name }) else {
-                throw arguments.invalid("segment", "the plugin registers no segment '\(name)' (it has: \(context.segments.map(\.name).joined(separator: ", ")))")
+            guard let segment = context.registrations.segments.first(where: { $0.name == name }) else {
+                throw arguments.invalid("segment", "the plugin registers no segment '\(name)' (it has: \(context.registrations.segments.map(\.name).joined(separator: ", ")))")
             }
             return try session.classify(segment, customer: id, context: context)
         },

@@ -1,8 +1,9 @@
 import CordialCore
 import LuaHost
 
-/// Installs `require "cordial"` in a state, from ``LuaAPI``'s table: each function checks its
-/// arguments, the phase and the plugin's permissions, then does its work.
+/// Installs `require "cordial"` in a state, from ``LuaAPI``'s table. Every function is
+/// installed through ``LuaAPIFunction/checkCall(_:in:)``: its spec's phase, permission and
+/// parameter types are enforced here, in one place, before its body runs.
 enum CordialModule {
     /// The metatable customer views share: unknown fields and assignments are errors. The
     /// documented fields (``LuaAPI``'s customer and purchase-summary tables) read nil when the
@@ -59,11 +60,15 @@ enum CordialModule {
         var namespaces: [String: LuaTable] = [:]
         var module = LuaTable()
         for spec in LuaAPI.functions where spec.module == name {
+            let call: (LuaArguments) throws -> any LuaPushable = { arguments in
+                try spec.checkCall(arguments, in: context)
+                return try spec.body(context, arguments)
+            }
             if spec.isMethod {
-                pluginType.method(spec.member) { _, arguments in try spec.body(context, arguments) }
+                pluginType.method(spec.member) { _, arguments in try call(arguments) }
                 continue
             }
-            let function = state.dynamicFunction("\(name).\(spec.name)") { arguments in try spec.body(context, arguments) }
+            let function = state.dynamicFunction(spec.qualifiedName, call)
             if let owner = spec.owner {
                 namespaces[owner, default: LuaTable()][spec.member] = .function(function)
             } else {

@@ -1,0 +1,35 @@
+/// Everything a plugin registers while `plugin.lua` loads, as values: segments now; care
+/// policies, campaigns, letter templates and feedback hooks join here. The functions behind
+/// them live in a state (``PluginContext``'s handlers), so this value can cross threads and
+/// be shown, compared and listed without one.
+public struct PluginRegistrations: Sendable, Hashable {
+    public var segments: [SegmentRegistration] = []
+
+    public init() {}
+
+    /// The names every registration takes, for duplicate checks across plugins.
+    public var segmentNames: [String] { segments.map(\.name) }
+}
+
+/// A segment a plugin registered with `plugin:segment`.
+public struct SegmentRegistration: Sendable, Hashable {
+    public var name: String
+    public var description: String
+    /// The labels it declared; nil: any label.
+    public var labels: [String]?
+    /// Its runs compute RFM scores (`c.value.rfm`).
+    public var needsRFM: Bool
+    /// Its runs load the latest value fit's figures (`c.value.p_alive`, …).
+    public var needsValue: Bool
+    /// `plugins/rfm/plugin.lua:14`
+    public var definedAt: String
+
+    public init(name: String, description: String = "", labels: [String]? = nil, needsRFM: Bool = false, needsValue: Bool = false, definedAt: String) {
+        self.name = name
+        self.description = description
+        self.labels = labels
+        self.needsRFM = needsRFM
+        self.needsValue = needsValue
+        self.definedAt = definedAt
+    }
+}
