@@ -12,9 +12,10 @@ import Foundation
 /// }
 /// ```
 ///
-/// When the consumer stops early (it throws, breaks, or its task is cancelled) or drops the
-/// stream without reading it, the producer's next `send` throws ``Cancelled`` and the read
-/// ends, so no connection is held by a reader nobody listens to.
+/// When the consumer stops early (its loop throws or breaks, or its task is cancelled) or
+/// drops the stream without reading it, the producer's next `send` throws ``Cancelled`` and
+/// the read ends, so no connection is held by a reader nobody listens to. A stream has one
+/// consumer: iterate it once.
 public struct BatchStream<Item: Sendable>: AsyncSequence, Sendable {
     public typealias Element = [Item]
 
@@ -81,19 +82,28 @@ public struct BatchStream<Item: Sendable>: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(consumer: consumer)
+        Iterator(consumer: consumer, iteration: Iteration(consumer.channel))
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         fileprivate let consumer: Consumer
+        fileprivate let iteration: Iteration
 
         public mutating func next() async throws -> [Item]? {
             try await consumer.channel.next()
         }
     }
 
-    /// Held by the stream and its iterators: when the last of them goes, the producer is
-    /// told to stop.
+    /// Held by an iterator: when it goes (the loop ended, broke or threw), so does the read,
+    /// as with `AsyncStream`. A stream has one consumer.
+    fileprivate final class Iteration: Sendable {
+        let channel: BatchChannel<Item>
+        init(_ channel: BatchChannel<Item>) { self.channel = channel }
+        deinit { channel.cancel() }
+    }
+
+    /// Held by the stream and its iterators: when the last of them goes (a stream nobody
+    /// iterated), the producer is told to stop.
     fileprivate final class Consumer: Sendable {
         let channel: BatchChannel<Item>
         init(_ channel: BatchChannel<Item>) { self.channel = channel }

@@ -1,39 +1,18 @@
 import CordialCore
-import CordialSQLite
 import CordialStore
 import Foundation
 import Testing
 
-/// The contract of ``Store``: one body per behaviour, run against every conformer.
-/// (PostgreSQL joins the list when its conformer lands.)
+/// The contract of ``CustomerStore`` and ``StaffStore``: one body per behaviour, run against
+/// every conformer (``StoreKind``). Segments and value have suites of their own.
 @Suite final class StoreConformanceTests {
-    /// Files of this test's stores, removed when it ends.
-    private var files: [String] = []
-
-    deinit {
-        for file in files {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
-        }
-    }
-
-    enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case sqliteMemory, sqliteFile
-        var testDescription: String { rawValue }
-    }
+    private let conformers = Conformers()
 
     func makeStore(_ kind: Kind) async throws -> any Store {
-        let store: any Store
-        switch kind {
-        case .sqliteMemory:
-            store = try SQLiteStore()
-        case .sqliteFile:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).sqlite").path
-            files.append(path)
-            store = try SQLiteStore(path: path)
-        }
-        try await store.migrate()
-        return store
+        try await conformers.make(kind)
     }
+
+    typealias Kind = StoreKind
 
     static let lan = Customer(
         source: "crm", externalID: "C-1", name: PersonName(given: "Thị Lan", family: "Nguyễn"), honorific: "Chị",
@@ -276,5 +255,77 @@ import Testing
             try await store.record(Interaction(customerID: CustomerID(999), kind: .letter, time: Date()))
         }
         #expect(try await store.interactions(of: lan).count == 2)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func migratingTwiceChangesNothing(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        _ = try await store.apply(ImportBatch(customers: [Self.lan]), dryRun: false)
+        try await store.migrate()
+        #expect(try await store.countCustomers() == 1)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func customersAreReadByIDsAndByReference(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        _ = try await store.apply(ImportBatch(customers: [Self.lan, Self.wei]), dryRun: false)
+        let lan = try #require(try await store.customer(source: "crm", externalID: "C-1"))
+        let wei = try #require(try await store.customer(source: "crm", externalID: "C-2"))
+        let found = try await store.customers(withIDs: [wei.id!, CustomerID(999), lan.id!, wei.id!])
+        #expect(found.map(\.id) == [lan.id, wei.id], "the ones that exist, once each, in id order")
+        #expect(try await store.customers(withIDs: []).isEmpty)
+        #expect(try await store.customer(.id(lan.id!))?.externalID == "C-1")
+        #expect(try await store.customer(.external(source: "crm", externalID: "C-2"))?.id == wei.id)
+        #expect(try await store.customerID(.external(source: "crm", externalID: "C-404")) == nil)
+        #expect(try await store.customer(CustomerID(999)) == nil)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func purchasesComeOldestFirstAndAreCounted(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        _ = try await store.apply(
+            ImportBatch(customers: [Self.lan, Self.wei], purchases: [
+                Self.purchase("C-1", "late", "30.25", day: 9), Self.purchase("C-1", "early", "10", day: 2),
+                Self.purchase("C-2", "only", "7", day: 5),
+            ]), dryRun: false)
+        let lan = try #require(try await store.customer(source: "crm", externalID: "C-1")?.id)
+        let purchases = try await store.purchases(of: lan)
+        #expect(purchases.map(\.externalID) == ["early", "late"])
+        #expect(purchases.map(\.amount) == [Money(10, "VND"), Money(Decimal(string: "30.25")!, "VND")])
+        #expect(purchases.allSatisfy { $0.customerID == lan })
+        #expect(try await store.countPurchases() == 3)
+        #expect(try await store.purchases(of: CustomerID(999)).isEmpty)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func tagAndAttributeChangesAreWrittenTogetherOrNotAtAll(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        _ = try await store.apply(ImportBatch(customers: [Self.lan, Self.wei]), dryRun: false)
+        let lan = try #require(try await store.customer(source: "crm", externalID: "C-1"))
+        let wei = try #require(try await store.customer(source: "crm", externalID: "C-2"))
+        var gift = CustomerChange(customer: lan.id!)
+        gift.addTags = ["gifted", "vip"]
+        gift.removeTags = ["vip"]
+        gift.attributes = ["last_gift": .string("2026-01-20"), "note": nil]
+        var call = CustomerChange(customer: wei.id!)
+        call.addTags = ["called"]
+        try await store.apply([gift, call])
+        let changed = try #require(try await store.customer(lan.id!))
+        #expect(Set(changed.tags) == ["gifted", "vip"])
+        #expect(changed.attributes["last_gift"] == .string("2026-01-20"))
+        #expect(changed.attributes["note"] == nil)
+        #expect(changed.version == lan.version + 1)
+        #expect(try await store.customer(wei.id!)?.tags == ["called"])
+
+        // One unknown customer: nothing of the batch is written.
+        var more = CustomerChange(customer: wei.id!)
+        more.addTags = ["twice"]
+        await #expect(throws: StoreError.noSuchCustomer(CustomerID(999))) {
+            try await store.apply([more, CustomerChange(customer: CustomerID(999))])
+        }
+        #expect(try await store.customer(wei.id!)?.tags == ["called"])
+        // No change at all leaves the version alone.
+        try await store.apply([CustomerChange(customer: wei.id!)])
+        #expect(try await store.customer(wei.id!)?.version == 2)
     }
 }
