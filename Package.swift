@@ -10,7 +10,12 @@ let package = Package(
     name: "Cordial",
     platforms: [.macOS(.v14)],
     products: [
+        // The engine (with the embedded SQLite backend as its default store).
         .library(name: "Cordial", targets: ["Cordial"]),
+        // The store protocols and value types, and each backend on its own, for embedders
+        // that link only the store they use.
+        .library(name: "CordialStore", targets: ["CordialStore", "CordialCore"]),
+        .library(name: "CordialSQLite", targets: ["CordialSQLite"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .executable(name: "cordial", targets: ["cordial"]),
         .executable(name: "cordial-bench", targets: ["cordial-bench"]),

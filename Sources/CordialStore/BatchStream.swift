@@ -15,7 +15,8 @@ import Foundation
 /// When the consumer stops early (its loop throws or breaks, or its task is cancelled) or
 /// drops the stream without reading it, the producer's next `send` throws ``Cancelled`` and
 /// the read ends, so no connection is held by a reader nobody listens to. A stream has one
-/// consumer: iterate it once.
+/// consumer: iterate it once. A consumer whose task is cancelled still gets the batches
+/// already buffered, then `CancellationError`.
 public struct BatchStream<Item: Sendable>: AsyncSequence, Sendable {
     public typealias Element = [Item]
 
@@ -121,8 +122,9 @@ private final class BatchChannel<Item: Sendable>: @unchecked Sendable {  // guar
     private var cancelled = false
     /// The consumer, waiting for a batch.
     private var waitingConsumer: CheckedContinuation<[Item]?, any Error>?
-    /// A suspended producer's batch, waiting for room.
-    private var waitingProducer: RoomWaiter?
+    /// Suspended producers' batches, waiting for room, first come first served (a backend
+    /// may read several ranges at once, each with its own producing task).
+    private var waitingProducers: [RoomWaiter] = []
 
     private struct RoomWaiter {
         var batch: [Item]
@@ -180,7 +182,7 @@ private final class BatchChannel<Item: Sendable>: @unchecked Sendable {  // guar
             consumer?.resume(returning: batch)
             return continuation.resume()
         }
-        waitingProducer = RoomWaiter(batch: batch, continuation: continuation)
+        waitingProducers.append(RoomWaiter(batch: batch, continuation: continuation))
         condition.unlock()
     }
 
@@ -203,8 +205,7 @@ private final class BatchChannel<Item: Sendable>: @unchecked Sendable {  // guar
                 condition.lock()
                 if !buffer.isEmpty {
                     let batch = buffer.removeFirst()
-                    let producer = waitingProducer
-                    waitingProducer = nil
+                    let producer = waitingProducers.isEmpty ? nil : waitingProducers.removeFirst()
                     condition.broadcast()
                     condition.unlock()
                     continuation.resume(returning: batch)
@@ -234,11 +235,11 @@ private final class BatchChannel<Item: Sendable>: @unchecked Sendable {  // guar
         cancelled = true
         let consumer = waitingConsumer
         waitingConsumer = nil
-        let producer = waitingProducer
-        waitingProducer = nil
+        let producers = waitingProducers
+        waitingProducers = []
         condition.broadcast()
         condition.unlock()
         consumer?.resume(throwing: CancellationError())
-        producer?.continuation.resume(throwing: BatchStream<Item>.Cancelled())
+        for producer in producers { producer.continuation.resume(throwing: BatchStream<Item>.Cancelled()) }
     }
 }

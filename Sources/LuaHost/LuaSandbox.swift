@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Only the safe libraries are opened, one by one (never `luaL_openlibs`). The prelude below
 /// then replaces the globals with frozen copies of what scripts may use, and makes reading or
-/// assigning an undeclared global an error (the C side is `cordial_strict_*` in shim.h).
+/// assigning an undeclared global an error (the C side is `cordial_strict_*` in CLuaHost/sandbox.c).
 enum LuaSandbox {
     /// Names that exist in stock Lua but not here, so that using one says why.
     static let withheld = ["io", "debug", "package", "dofile", "loadfile"]
@@ -255,7 +255,7 @@ extension LuaState {
         cordial_push_message_handler(L)
     }
 
-    /// A C function of the shim, held as a Lua function.
+    /// A C function of CLuaHost, held as a Lua function.
     private func cFunction(_ pusher: (OpaquePointer?) -> Void) -> LuaFunction {
         ensureStack(L, 1)
         pusher(L)

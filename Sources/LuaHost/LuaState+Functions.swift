@@ -58,7 +58,7 @@ extension LuaState {
     }
 }
 
-/// The C trampoline's way into Swift (see `cordial_trampoline` in shim.h): a plain function,
+/// The C trampoline's way into Swift (see `cordial_trampoline` in CLuaHost/call.c): a plain function,
 /// so that each call is a direct C call.
 func luaHostDispatch(_ L: OpaquePointer?, _ host: UnsafeMutableRawPointer?, _ function: UnsafeMutableRawPointer?) -> Int32 {
     Unmanaged<LuaState>.fromOpaque(host!)._withUnsafeGuaranteedRef { state in

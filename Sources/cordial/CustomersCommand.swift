@@ -46,7 +46,7 @@ struct ListCustomers: AsyncParsableCommand {
 struct ShowCustomer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "One customer, with a purchase summary.",
-        discussion: "ID is the store id (42) or SOURCE:EXTERNAL-ID (cdnow:00042).")
+        discussion: "ID is the store id (42) or SOURCE:EXTERNAL_ID (cdnow:00042).")
 
     @OptionGroup var store: StoreOptions
 
@@ -139,7 +139,11 @@ struct ForgetCustomer: AsyncParsableCommand {
 
 /// The customer a command-line argument names: a store id (42) or SOURCE:EXTERNAL_ID (cdnow:00042).
 func lookUpCustomer(_ text: String, in store: any Store) async throws -> Customer {
-    guard let reference = CustomerReference(text) else { throw ValidationError(CustomerReference.invalid(text)) }
+    guard let reference = CustomerReference(text) else {
+        // A number or SOURCE:… that can name no customer (0, "crm:") is simply not found.
+        if Int64(text) != nil || text.contains(":") { throw CommandFailure("no customer '\(text)'") }
+        throw ValidationError(CustomerReference.invalid(text))
+    }
     guard let customer = try await store.customer(reference) else { throw CommandFailure("no customer '\(text)'") }
     return customer
 }

@@ -42,9 +42,9 @@ struct RunCommand: ParsableCommand {
             memoryBytes: memoryLimit == 0 ? nil : Int(memoryLimit * 1_048_576),
             timeSeconds: timeLimit == 0 ? nil : timeLimit)
         // Without --db, a script runs without a store when the default one does not exist.
-        let location = try StoreLocation(database ?? StoreLocation.fromEnvironment)
         var store: (any Store)?
         do {
+            let location = try StoreLocation(database ?? StoreLocation.fromEnvironment)
             store = try waitForStore { try await location.open() }
         } catch StoreError.noStore(_) where database == nil {
             store = nil

@@ -69,7 +69,7 @@ struct FitValue: AsyncParsableCommand {
 struct ShowValue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "One customer's value as the latest fit scored it.",
-        discussion: "ID is the store id (42) or SOURCE:EXTERNAL-ID (cdnow:00042).")
+        discussion: "ID is the store id (42) or SOURCE:EXTERNAL_ID (cdnow:00042).")
 
     @OptionGroup var store: StoreOptions
 

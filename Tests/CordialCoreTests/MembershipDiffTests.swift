@@ -71,7 +71,8 @@ import Testing
         #expect(SegmentSelector("lifecycle") == SegmentSelector(segment: "lifecycle"))
         #expect(SegmentSelector("lifecycle:lapsing") == SegmentSelector(segment: "lifecycle", label: "lapsing"))
         #expect(SegmentSelector("tier:gold:old")?.label == "gold:old")
-        for bad in ["", ":gold", "tier:"] { #expect(SegmentSelector(bad) == nil, "\(bad)") }
+        #expect(SegmentSelector("tier:") == SegmentSelector(segment: "tier"), "an empty label is the whole segment")
+        for bad in ["", ":gold"] { #expect(SegmentSelector(bad) == nil, "\(bad)") }
         #expect(SegmentSelector(segment: "rfm", label: "champions").description == "rfm:champions")
     }
 }

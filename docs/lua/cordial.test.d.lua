@@ -28,7 +28,7 @@ function test.case(name, body) end
 function test.today(date) end
 
 ---Adds a fixture customer (with purchases) to the test's temporary store.
----@param fields cordial.TestCustomer profile fields and purchases; all optional
+---@param fields? cordial.TestCustomer profile fields and purchases; all optional
 ---@return integer # the customer's store id
 function test.customer(fields) end
 

@@ -20,7 +20,9 @@ extension LuaAPI {
                 // Store ids are positive: any other number names no customer.
                 guard number > 0 else { return CustomerViewValue(view: nil, metatables: context.viewMetatables) }
                 reference = .id(CustomerID(number))
-            } else if let text = id.stringValue, let parsed = CustomerReference(text) {
+            } else if let text = id.stringValue, text.contains(":") {
+                // "crm:" or ":x" names no customer, as an unknown one does.
+                guard let parsed = CustomerReference(text) else { return CustomerViewValue(view: nil, metatables: context.viewMetatables) }
                 reference = parsed
             } else {
                 throw arguments.invalid("id", "expected a store id or \"SOURCE:EXTERNAL_ID\", got \(id.typeName == "string" ? "'\(id.stringValue ?? "")'" : id.typeName)")

@@ -32,7 +32,7 @@ enum PluginTestAPI {
         },
         LuaAPIFunction(
             "customer", "Adds a fixture customer (with purchases) to the test's temporary store.", module: "cordial.test",
-            parameters: [.init("fields", "cordial.TestCustomer", "profile fields and purchases; all optional")],
+            parameters: [.init("fields", "cordial.TestCustomer", "profile fields and purchases; all optional", optional: true)],
             results: [.init("integer", "the customer's store id")]
         ) { context, arguments in
             let session = try session(context)

@@ -9,16 +9,12 @@ public struct SegmentSelector: Sendable, Hashable, CustomStringConvertible {
         self.label = label
     }
 
-    /// Parses `SEGMENT` or `SEGMENT:LABEL`; nil when the segment or the label is empty.
+    /// Parses `SEGMENT` or `SEGMENT:LABEL` (`SEGMENT:` is the whole segment); nil when the
+    /// segment is empty.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let segment = parts.first, !segment.isEmpty else { return nil }
-        if parts.count == 2 {
-            guard !parts[1].isEmpty else { return nil }
-            self.init(segment: segment, label: parts[1])
-        } else {
-            self.init(segment: segment)
-        }
+        self.init(segment: segment, label: parts.count == 2 && !parts[1].isEmpty ? parts[1] : nil)
     }
 
     public var description: String { label.map { "\(segment):\($0)" } ?? segment }
