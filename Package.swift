@@ -97,6 +97,7 @@ let package = Package(
         .testTarget(
             name: "CordialTests",
             dependencies: ["Cordial", "CordialStore", "CordialSQLite", "cordial"],
+            resources: [.copy("hostile")],
             swiftSettings: swiftSettings
         ),
     ],

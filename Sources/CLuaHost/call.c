@@ -4,6 +4,11 @@
  * object (a light userdata; the host keeps the object alive). */
 int cordial_trampoline(lua_State *L) {
     cordial_guard *g = cordial_guard_of(L);
+    /* Room for everything the Swift function pushes (its results, the tables it builds,
+     * nested values), taken here where running out is an ordinary Lua error: a script that
+     * filled its stack gets "stack overflow", never a host precondition. */
+    if (!lua_checkstack(L, CORDIAL_HOST_STACK_SLOTS))
+        return luaL_error(L, "stack overflow (no room for the results of a host function)");
     int saved = g->in_host;
     g->in_host = 1;
     int n = g->dispatch(L, g->host, lua_touserdata(L, lua_upvalueindex(1)));

@@ -15,6 +15,9 @@ public enum CalendarDays {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The days of the years 0000 to 9999, the dates "YYYY-MM-DD" text can hold.
+    public static let writableDays = since1970(year: 0, month: 1, day: 1)...since1970(year: 9_999, month: 12, day: 31)
+
     /// "2024-02-29" for day 19782.
     public static func text(ofDay day: Int) -> String {
         // Howard Hinnant's civil_from_days.

@@ -37,6 +37,17 @@ public struct LuaArguments {
         }
     }
 
+    /// Argument `index` as an integer within `range`, in the one argument-error shape
+    /// otherwise (`invalid 'days': expected an integer from -3652425 to 3652425, got …`):
+    /// every number that Swift computes with is range-checked, so no arithmetic on it can trap.
+    public func integer(_ index: Int, _ parameter: String, in range: ClosedRange<Int64>) throws(LuaArgumentError) -> Int {
+        let value = try get(index, parameter, as: Int64.self)
+        guard range.contains(value) else {
+            throw invalid(parameter, "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(value)")
+        }
+        return Int(value)
+    }
+
     /// Argument `index` as any ``LuaValue`` (tables are copied).
     public func value(_ index: Int, _ parameter: String) throws(LuaArgumentError) -> LuaValue {
         guard index <= count else { return .nil }

@@ -266,6 +266,9 @@ public final class LuaState {
 
     /// Makes room for `count` more slots; stops with a clear message when Lua's stack limit is reached.
     @usableFromInline
+    /// Makes room for `count` pushes. Inside a Swift function called from Lua the trampoline
+    /// has already reserved `CORDIAL_HOST_STACK_SLOTS` (and a script that filled its stack got
+    /// a Lua "stack overflow" there), so failing here is a host bug, never a script's doing.
     final func ensureStack(_ L: OpaquePointer, _ count: Int32) {
         if lua_checkstack(L, count) == 0 {
             preconditionFailure("Lua stack cannot grow by \(count) slots")

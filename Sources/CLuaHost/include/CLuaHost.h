@@ -27,6 +27,10 @@ enum {
     CORDIAL_KILL_MEMORY = 2,
 };
 
+/* Stack slots every Swift function called from Lua may use (checked before it runs): the
+ * host's own pushes stay well inside (a value nested 100 levels deep takes about 300). */
+#define CORDIAL_HOST_STACK_SLOTS 1000
+
 /* A deadline value that means "this call was killed by the watchdog". */
 #define CORDIAL_DEADLINE_KILLED (-1LL)
 

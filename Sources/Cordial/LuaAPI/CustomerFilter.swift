@@ -46,6 +46,7 @@ enum CustomerFilter {
 extension CustomerFacts {
     /// One customer as segmentation sees it, through the same bulk read as a page of them.
     static func load(_ id: CustomerID, from store: any Store) async throws -> CustomerFacts? {
+        guard id.rawValue > 0 else { return nil }  // store ids are positive (and `- 1` below cannot overflow)
         let found = try await store.customerFacts(CustomerQuery(after: CustomerID(id.rawValue - 1), limit: 1))
         return found.first { $0.id == id }
     }

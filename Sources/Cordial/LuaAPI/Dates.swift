@@ -18,7 +18,12 @@ extension LuaAPI {
             parameters: [.init("date", "string", "\"YYYY-MM-DD\""), .init("days", "integer", "days to add")],
             results: [.init("string", "\"YYYY-MM-DD\"")]
         ) { _, arguments in
-            CalendarDays.text(ofDay: try LuaDates.day(arguments, 1, "date") + (try arguments.get(2, "days", as: Int.self)))
+            // Any count that keeps the date within the years 0000 to 9999.
+            let day = try LuaDates.day(arguments, 1, "date")
+            let writable = CalendarDays.writableDays
+            let days = try arguments.integer(
+                2, "days", in: Int64(writable.lowerBound - day)...Int64(writable.upperBound - day))
+            return CalendarDays.text(ofDay: day + days)
         },
         LuaAPIFunction(
             "dates.days_between", "Days from `from` to `to` (negative when `to` is earlier).",

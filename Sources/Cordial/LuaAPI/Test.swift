@@ -145,7 +145,15 @@ enum TestFixtures {
             let field = table[key]
             if field.isNil { return nil }
             guard let number = field.doubleValue else { throw arguments.invalid("fields", "value.\(key) must be a number, got \(field.typeName)") }
+            guard number.isFinite else { throw arguments.invalid("fields", "value.\(key) must be a finite number, got \(number)") }
             return number
+        }
+        func count(_ key: String) throws -> Int {
+            guard let number = try number(key) else { return 0 }
+            guard let count = Int(exactly: number), (0...1_000_000_000).contains(count) else {
+                throw arguments.invalid("fields", "value.\(key) must be a whole number from 0 to 1000000000, got \(number)")
+            }
+            return count
         }
         var rfm: RFMScore?
         if let scores = table["rfm"].tableValue {
@@ -166,7 +174,7 @@ enum TestFixtures {
             scores: ModelScores(
                 probabilityAlive: try number("p_alive") ?? .nan, expectedPurchases: try number("expected_purchases") ?? .nan,
                 expectedSpend: try number("expected_spend") ?? .nan, lifetimeValue: try number("clv") ?? .nan),
-            referrals: Int(try number("referrals") ?? 0), influenceValue: try number("influence") ?? 0)
+            referrals: try count("referrals"), influenceValue: try number("influence") ?? 0)
     }
 
     /// Refuses a key of `table` outside `known`, listing the known ones (a misspelt fixture
@@ -212,6 +220,9 @@ enum TestFixtures {
                 guard let parsed = CalendarDays.day(of: date) else { throw arguments.invalid("fields", "purchases[\(index + 1)].date '\(date)' is not YYYY-MM-DD") }
                 day = parsed
             } else if let ago = purchase["days_ago"].integerValue {
+                guard (-36_500...36_500).contains(ago) else {
+                    throw arguments.invalid("fields", "purchases[\(index + 1)].days_ago must be -36500 to 36500, got \(ago)")
+                }
                 day = today - Int(ago)
             } else {
                 throw arguments.invalid("fields", "purchases[\(index + 1)] needs date = \"YYYY-MM-DD\" or days_ago = N")

@@ -27,6 +27,8 @@ public final class PluginContext {
     var run: PluginRun
     /// Set while a plugin's tests run (`cordial plugins test`).
     var testSession: PluginTestSession?
+    /// The segment driver, loaded before the plugin's code (``SegmentDriver``).
+    var segmentDriver: SegmentDriver?
     /// The strict metatables customer views share (set when the module is installed).
     var viewMetatables = ViewMetatables()
 

@@ -8,12 +8,14 @@ public final class PluginInstance {
     public let plugin: Plugin
     public let state: LuaState
     public let context: PluginContext
-    private let setViews: LuaFunction
-    private let classifyViews: LuaFunction
-    private let failedIndex: LuaFunction
+    private let driver: SegmentDriver
+    /// Customers in the loaded batch.
+    private var loadedCount = 0
 
     /// The loop that hands views to a segment function. Named `[sandbox]` so that errors are
-    /// located in the plugin's code, never here.
+    /// located in the plugin's code, never here. It runs before `plugin.lua` (see
+    /// ``SegmentDriver/load(in:)``), so the built-ins it holds are the sandbox's own, whatever
+    /// the plugin does to its globals.
     static let driver = """
         local error, type, format = error, type, string.format
         local views, count, current = {}, 0, 0
@@ -40,22 +42,19 @@ public final class PluginInstance {
         """
 
     init(plugin: Plugin, state: LuaState, context: PluginContext) throws {
+        guard let driver = context.segmentDriver else { throw PluginAPIError("the segment driver did not load") }
         self.plugin = plugin
         self.state = state
         self.context = context
-        let functions = try state.load(Self.driver, chunkName: "=[sandbox]").callValues([])
-        guard functions.count == 3, let set = functions[0].functionValue, let classify = functions[1].functionValue,
-              let failed = functions[2].functionValue else { throw PluginAPIError("the segment driver did not load") }
-        setViews = set
-        classifyViews = classify
-        failedIndex = failed
+        self.driver = driver
     }
 
     deinit { state.close() }
 
     /// Hands a batch of customers to the state; ``classify(_:)`` then classifies them.
     func load(_ views: CustomerViewBatch) throws {
-        try setViews.run(views)
+        loadedCount = views.views.count
+        try driver.setViews.run(views)
     }
 
     /// The label of each customer of the loaded batch for segment `segment`; nil: no label.
@@ -68,8 +67,14 @@ public final class PluginInstance {
             .table(LuaTable(hash: Dictionary(uniqueKeysWithValues: labels.map { (.string(LuaString($0)), .boolean(true)) })))
         } ?? .nil
         do {
-            let result = try classifyViews.call(function, allowed, segment.name, as: LuaValue.self)
+            let result = try driver.classify.call(function, allowed, segment.name, as: LuaValue.self)
             let labels = result.tableValue?.array ?? []
+            // One label (or false) per customer, always: anything else is a broken state, and
+            // it fails this segment instead of the run.
+            guard labels.count == loadedCount else {
+                throw SegmentFailure(
+                    index: 0, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' gave \(labels.count) labels for \(loadedCount) customers"))
+            }
             var out: [String?] = []
             out.reserveCapacity(labels.count)
             for (index, label) in labels.enumerated() {
@@ -86,7 +91,7 @@ public final class PluginInstance {
             }
             return out
         } catch let error as LuaRunError {
-            let index = (try? failedIndex.call(as: Int.self)) ?? 0
+            let index = (try? driver.failedIndex.call(as: Int.self)) ?? 0
             throw SegmentFailure(index: max(0, index - 1), error: PluginError(error, fallback: segment.definedAt))
         } catch let failure as SegmentFailure {
             throw failure
@@ -103,4 +108,20 @@ public final class PluginInstance {
 struct SegmentFailure: Error {
     var index: Int
     var error: PluginError
+}
+
+/// The driver's three functions in one state: hand over a batch, classify it with a segment
+/// function, and the index of the customer being classified (for failures).
+struct SegmentDriver {
+    let setViews: LuaFunction
+    let classify: LuaFunction
+    let failedIndex: LuaFunction
+
+    /// Runs the driver chunk in `state`: called before the plugin's own code runs.
+    static func load(in state: LuaState) throws -> SegmentDriver {
+        let functions = try state.load(PluginInstance.driver, chunkName: "=[sandbox]").callValues([])
+        guard functions.count == 3, let set = functions[0].functionValue, let classify = functions[1].functionValue,
+              let failed = functions[2].functionValue else { throw PluginAPIError("the segment driver did not load") }
+        return SegmentDriver(setViews: set, classify: classify, failedIndex: failed)
+    }
 }

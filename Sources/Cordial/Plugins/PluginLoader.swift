@@ -71,6 +71,9 @@ public struct PluginLoader: Sendable {
             state = try LuaState(limits: limits, moduleRoot: nil, chunkNameRoot: chunkNameRoot)
             state.moduleSources = modules
             try CordialModule.install(in: state, context: context)
+            // Host Lua code that runs in the plugin's state is loaded before the plugin's, so it
+            // holds the sandbox's built-ins even if plugin.lua replaces `error` or `string`.
+            context.segmentDriver = try SegmentDriver.load(in: state)
         } catch {
             throw PluginError(location: main.displayPath, message: "cannot create a Lua state: \(error)")
         }

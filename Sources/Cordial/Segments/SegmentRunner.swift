@@ -94,7 +94,11 @@ public struct SegmentRunner: Sendable {
                 results.append(.failed(segment: segment.name, customer: failure.customer, error: failure.error))
                 continue
             }
-            let (customers, labels) = work.outcome(of: segment.name)
+            guard let (customers, labels) = work.outcome(of: segment.name) else {
+                results.append(.failed(segment: segment.name, customer: nil, error: PluginError(
+                    location: segment.definedAt, message: "segment '\(segment.name)' did not classify every customer; nothing was written")))
+                continue
+            }
             let summary = try await store.materialize(SegmentOutcome(
                 segment: segment.name, plugin: plugin.name, pluginVersion: plugin.manifest.version.description, at: at,
                 customers: customers, labels: labels))
@@ -197,15 +201,15 @@ private final class RunState: @unchecked Sendable {
         }
     }
 
-    func outcome(of segment: String) -> ([CustomerID], [String?]) {
+    /// Every batch's customers and labels in order; nil if a batch has none (a broken state
+    /// gave no answer), which fails the segment rather than the run.
+    func outcome(of segment: String) -> ([CustomerID], [String?])? {
         lock.withLock {
             let perBatch = labels[segment] ?? [:]
             var customers: [CustomerID] = []
             var result: [String?] = []
             for (index, batch) in batches.enumerated() {
-                guard let batchLabels = perBatch[index], batchLabels.count == batch.count else {
-                    preconditionFailure("batch \(index) of segment '\(segment)' was not classified")
-                }
+                guard let batchLabels = perBatch[index], batchLabels.count == batch.count else { return nil }
                 customers += batch
                 result += batchLabels
             }

@@ -1,0 +1,92 @@
+import Cordial
+import CordialCore
+import Foundation
+import Testing
+
+/// The `cordial` API under hostile scripts and plugins, run through the `cordial` executable
+/// as a user runs it, so that a crash shows as a signal here instead of ending the test run.
+/// Every script in `hostile/` must end with a one-line error that contains what its first
+/// line expects, with exit status 1.
+@Suite final class HostileCordialScriptTests {
+    static let directory = Bundle.module.resourceURL!.appendingPathComponent("hostile")
+    static let scripts = try! FileManager.default.contentsOfDirectory(atPath: directory.path)
+        .filter { $0.hasSuffix(".lua") }.sorted()
+
+    private let stores = TemporaryStores()
+    private let folder: PluginFolder
+
+    init() throws {
+        folder = try PluginFolder()
+    }
+
+    func cordial(_ arguments: [String]) throws -> RunCommandTests.Outcome {
+        try RunCommandTests.cordial(arguments)
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: scripts)
+    func scriptIsContained(_ name: String) async throws {
+        let url = Self.directory.appendingPathComponent(name)
+        let source = try String(contentsOf: url, encoding: .utf8)
+        let firstLine = source.prefix { $0 != "\n" }
+        #expect(firstLine.hasPrefix("-- expect: "), "\(name) must say what it expects on its first line")
+        let expected = String(firstLine.dropFirst("-- expect: ".count))
+        let store = stores.path()
+        #expect(try cordial(["init", "--db", store]).status == 0)
+        let outcome = try cordial(["run", "--db", store, "--memory-limit", "64", url.path])
+        #expect(outcome.status == 1, "\(name): exit \(outcome.status) (a crash is a signal): \(outcome.standardError)")
+        let reason = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(reason.hasPrefix("cordial: ") && reason.contains(expected), "\(name): \(reason)")
+    }
+
+    /// A plugin that replaces `error`, `type` and `string` at its top level: the host's own
+    /// Lua (the segment driver) still classifies with the sandbox's built-ins.
+    @Test func aPluginThatReplacesBuiltInsDoesNotBreakTheHost() async throws {
+        try folder.plugin("rogue", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "rogue", version = "1.0.0", api = 1 }
+            error = function() end
+            type = function() return "string" end
+            string = { format = function() return "" end }
+            plugin:segment("rogue", { labels = { "odd", "even" } }, function(c)
+              if c.id % 2 == 1 then return "odd" end
+              return 7  -- not a label: the driver must still say so
+            end)
+            return plugin
+            """])
+        let store = try await stores.demo(customers: 20)
+        let results = try await (try SegmentRunTests()).runner(store, roots: [folder.root], at: "2025-01-15").run()
+        guard case .failed(_, let customer, let error) = try #require(results.first) else {
+            Issue.record("the segment was written: \(results)")
+            return
+        }
+        #expect(customer?.rawValue == 2)
+        #expect(error.message.contains("segment 'rogue' returned a number; return a label (a string) or nil"), "\(error)")
+    }
+
+    /// Fixture numbers that cannot be counted (0/0, the smallest integer) are refused with
+    /// the argument-error shape, not a trap.
+    @Test func pluginTestFixturesRefuseNumbersThatCannotBeCounted() throws {
+        try folder.plugin("fixtures", [
+            "plugin.lua": """
+                local cordial = require "cordial"
+                local plugin = cordial.plugin { name = "fixtures", version = "1.0.0", api = 1 }
+                plugin:segment("fixtures", { value = true }, function(c) return nil end)
+                return plugin
+                """,
+            "tests/fixtures_test.lua": """
+                local test = require "cordial.test"
+                test.case("nan referrals", function() test.customer { value = { referrals = 0/0 } } end)
+                test.case("huge referrals", function() test.customer { value = { referrals = 2^70 } } end)
+                test.case("infinite clv", function() test.customer { value = { clv = 1/0 } } end)
+                test.case("far days_ago", function() test.customer { purchases = { { days_ago = math.mininteger, amount = 1 } } } end)
+                """,
+        ])
+        let outcome = try cordial(["plugins", "test", "--plugins", folder.root.path])
+        #expect(outcome.status == 1, "a crash is a signal: \(outcome.status) \(outcome.standardError)")
+        let report = outcome.standardOutput + outcome.standardError
+        #expect(report.contains("value.referrals must be a finite number, got"), "\(report)")
+        #expect(report.contains("value.referrals must be a whole number from 0 to 1000000000"), "\(report)")
+        #expect(report.contains("value.clv must be a finite number, got inf"), "\(report)")
+        #expect(report.contains("days_ago must be -36500 to 36500, got -9223372036854775808"), "\(report)")
+    }
+}
