@@ -288,6 +288,11 @@ extension LuaState {
         guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
             return notFound("no host module and no file '\(relative).lua' under the module root")
         }
+        // A link (the file, or a folder on its way) that leads out of the module root is
+        // refused: a script may read its own files only.
+        guard LuaState.isInside(file, root) else {
+            return notFound("'\(relative).lua' leads outside the module root (a link); only the script's own files can be required")
+        }
         let chunk: LuaFunction
         do {
             chunk = try loadFile(file)

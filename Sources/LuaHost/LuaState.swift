@@ -142,6 +142,13 @@ public final class LuaState {
 
     /// Compiles the file at `path`; the chunk is named by the path relative to ``chunkNameRoot``
     /// (the full path when it is not under it), so errors read `plugins/x/plugin.lua:3: …`.
+    /// Whether `file`, with every link resolved, lies inside `root` (links resolved too).
+    public static func isInside(_ file: URL, _ root: URL) -> Bool {
+        let real = file.resolvingSymlinksInPath().standardizedFileURL.path
+        let base = root.resolvingSymlinksInPath().standardizedFileURL.path
+        return real.hasPrefix(base.hasSuffix("/") ? base : base + "/")
+    }
+
     public func loadFile(_ path: URL) throws(LuaLoadError) -> LuaFunction {
         let displayName = LuaState.displayPath(of: path, relativeTo: chunkNameRoot)
         var bytes: [UInt8]

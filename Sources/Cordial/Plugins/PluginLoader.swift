@@ -21,6 +21,7 @@ public struct PluginLoader: Sendable {
     public func load(directory: URL) throws(PluginError) -> Plugin {
         let display = LuaState.displayPath(of: directory, relativeTo: chunkNameRoot)
         let mainURL = directory.appendingPathComponent("plugin.lua")
+        try Self.checkInside(mainURL, directory, display: "\(display)/plugin.lua")
         guard let mainText = try? String(contentsOf: mainURL, encoding: .utf8) else {
             let exists = FileManager.default.fileExists(atPath: mainURL.path)
             throw PluginError(location: "\(display)/plugin.lua", message: exists ? "cannot read the file (is it UTF-8 text?)" : "no plugin.lua: a plugin folder needs one")
@@ -39,6 +40,7 @@ public struct PluginLoader: Sendable {
         let tests = ((try? FileManager.default.contentsOfDirectory(at: directory.appendingPathComponent("tests"), includingPropertiesForKeys: nil)) ?? [])
             .filter { $0.lastPathComponent.hasSuffix("_test.lua") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        for test in tests { try Self.checkInside(test, directory, display: "\(display)/tests/\(test.lastPathComponent)") }
         return Plugin(
             manifest: manifest, directory: directory, main: main, modules: modules,
             registrations: context.registrations,
@@ -105,7 +107,11 @@ public struct PluginLoader: Sendable {
         var modules: [String: LuaSource] = [:]
         let root = directory.standardizedFileURL.path
         guard let files = FileManager.default.enumerator(atPath: root) else { return [:] }
-        for case let relative as String in files where relative.hasSuffix(".lua") && relative != "plugin.lua" {
+        for case let relative as String in files {
+            // Every entry, Lua or not (a linked letters/ or lib/ folder too): nothing of the
+            // plugin may lead outside its folder.
+            try checkInside(URL(fileURLWithPath: root + "/" + relative), directory, display: "\(display)/\(relative)")
+            guard relative.hasSuffix(".lua") && relative != "plugin.lua" else { continue }
             let parts = relative.split(separator: "/")
             if let first = parts.first, first == "tests" || first == "letters" { continue }
             var name = String(relative.dropLast(4)).replacingOccurrences(of: "/", with: ".")
@@ -116,6 +122,13 @@ public struct PluginLoader: Sendable {
             modules[name] = LuaSource(text: text, displayPath: "\(display)/\(relative)")
         }
         return modules
+    }
+
+    /// Refuses a file that is a link (or lies under a linked folder) leading outside the
+    /// plugin's folder: a plugin runs its own files only, never `/etc/…` or a `.env` beside it.
+    static func checkInside(_ file: URL, _ directory: URL, display: String) throws(PluginError) {
+        guard FileManager.default.fileExists(atPath: file.path), !LuaState.isInside(file, directory) else { return }
+        throw PluginError(location: display, message: "leads outside the plugin's folder (a link); a plugin may only use its own files")
     }
 
     /// Path → size and hash of the contents of every file under `directory`: a change of
