@@ -163,6 +163,13 @@ extension SQLiteStore {
             // peak memory.
             try db.execute(sql: "PRAGMA cache_size = -8192")
             defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+            // The plugin that first wrote the segment owns it: another plugin of the same
+            // segment name (an impostor, or a renamed copy) cannot overwrite its history.
+            if let owner = try String.fetchOne(
+                db, sql: "SELECT plugin FROM segmentRun WHERE segment = ? ORDER BY id LIMIT 1", arguments: [outcome.segment]),
+               owner != outcome.plugin {
+                throw StoreError.segmentOwnedByAnotherPlugin(outcome.segment, owner: owner, writer: outcome.plugin)
+            }
             if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [outcome.segment]),
                outcome.at < last {
                 throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)

@@ -20,7 +20,9 @@ public protocol SegmentStore: Sendable {
 
     /// Makes `outcome` the segment's membership in one transaction, recording who entered
     /// and who left which label (``MembershipDiff``). A run as of a date before the
-    /// segment's last run is refused (``StoreError/segmentRunBackdated(_:lastRun:requested:)``).
+    /// segment's last run is refused (``StoreError/segmentRunBackdated(_:lastRun:requested:)``),
+    /// and so is a run by another plugin than the one that wrote the segment before
+    /// (``StoreError/segmentOwnedByAnotherPlugin(_:owner:writer:)``): nothing is written.
     func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary
 
     /// Every segment that has been run, by name, with its last run and current counts.

@@ -14,6 +14,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case noStore(StoreLocation)
     case noSuchStaff(Int64)
     case segmentRunBackdated(String, lastRun: Date, requested: Date)
+    /// A segment's membership belongs to the plugin that first wrote it.
+    case segmentOwnedByAnotherPlugin(String, owner: String, writer: String)
 
     public var errorDescription: String? {
         switch self {
@@ -28,6 +30,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .segmentRunBackdated(let segment, let lastRun, let requested):
             "segment '\(segment)' was last run as of \(lastRun.formatted(.iso8601)); a run as of "
                 + "\(requested.formatted(.iso8601)) would rewrite its history"
+        case .segmentOwnedByAnotherPlugin(let segment, let owner, let writer):
+            "segment '\(segment)' belongs to plugin '\(owner)'; plugin '\(writer)' cannot write its membership"
         case .unsupportedLocation(let location):
             "cannot open a store at '\(Self.withoutCredentials(location))': give a SQLite file path, a sqlite: or file: URL, "
                 + "or postgres://USER@HOST:PORT/DB"

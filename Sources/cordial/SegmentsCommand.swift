@@ -76,7 +76,12 @@ struct RunSegments: AsyncParsableCommand {
         } else if results.isEmpty {
             print("no segments registered; see docs/plugin-guide.md")
         }
-        if failed { throw ExitCode.failure }
+        // A plugin that did not load (a broken file, a name another plugin claims) fails the
+        // command too, after the others ran: a cron job must notice.
+        if !report.problems.isEmpty {
+            FileHandle.standardError.write(Data("cordial: \(report.problems.count) plugin problem\(report.problems.count == 1 ? "" : "s") above; their segments did not run\n".utf8))
+        }
+        if failed || !report.problems.isEmpty { throw ExitCode.failure }
     }
 }
 

@@ -142,6 +142,22 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func anotherPluginCannotWriteASegmentItDoesNotOwn(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        _ = try await store.materialize(outcome(ids, ["a", nil, nil, nil, nil], at: Self.january))
+        var impostor = outcome(ids, ["x", "x", "x", "x", "x"], at: Self.february)
+        impostor.plugin = "impostor"
+        await #expect(throws: StoreError.segmentOwnedByAnotherPlugin("tier", owner: "tiers", writer: "impostor")) {
+            try await store.materialize(impostor)
+        }
+        #expect(try await store.segmentCounts("tier", at: nil) == ["a": 1])
+        #expect(try await store.segmentHistory("tier", limit: 10).count == 1)
+        // The owner goes on writing it.
+        _ = try await store.materialize(outcome(ids, ["a", "a", nil, nil, nil], at: Self.february, version: "2.0.0"))
+        #expect(try await store.segmentCounts("tier", at: nil) == ["a": 2])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aCustomerNoLongerClassifiedLeavesTheirLabel(kind: StoreKind) async throws {
         let (store, ids) = try await store(kind)
         _ = try await store.materialize(outcome(ids, ["a", "a", "a", "a", "a"], at: Self.january))

@@ -63,6 +63,27 @@ import Testing
         #expect(error.message.contains("segment 'rogue' returned a number; return a label (a string) or nil"), "\(error)")
     }
 
+    /// An impostor claiming a genuine plugin's segment name: neither runs, the command fails
+    /// and says why, the other plugins' segments still run.
+    @Test func aSegmentNameClashFailsTheRunAndWritesNeither() async throws {
+        try folder.segmentPlugin("aaa-impostor", segment: "lifecycle", body: "return 'forged'")
+        try folder.segmentPlugin("lifecycle", body: "return 'genuine'")
+        try folder.segmentPlugin("other", body: "return 'fine'")
+        let store = stores.path()
+        #expect(try cordial(["init", "--db", store]).status == 0)
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: csv) }
+        try "external_id,first_name,family_name\nC-1,Lan,Nguyễn\n".write(to: csv, atomically: true, encoding: .utf8)
+        #expect(try cordial(["import", "customers", csv.path, "--db", store]).status == 0)
+        let run = try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15"])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("segment 'lifecycle' is also registered at"), "\(run.standardError)")
+        #expect(run.standardError.contains("2 plugin problems above; their segments did not run"))
+        #expect(run.standardOutput.contains("other") && !run.standardOutput.contains("forged") && !run.standardOutput.contains("genuine"))
+        let list = try cordial(["segments", "list", "--db", store])
+        #expect(list.standardOutput.contains("other") && !list.standardOutput.contains("lifecycle"), "\(list.standardOutput)")
+    }
+
     /// Fixture numbers that cannot be counted (0/0, the smallest integer) are refused with
     /// the argument-error shape, not a trap.
     @Test func pluginTestFixturesRefuseNumbersThatCannotBeCounted() throws {

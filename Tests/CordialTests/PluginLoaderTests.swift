@@ -62,13 +62,19 @@ import Testing
         #expect(error.message.contains(message), "\(error)")
     }
 
-    @Test func aSegmentNameTakenByAnotherPluginIsRefusedAtItsLine() throws {
-        try folder.segmentPlugin("first", segment: "value", body: "return 'a'")
-        try folder.segmentPlugin("second", segment: "value", body: "return 'b'")
+    /// A name two plugins claim belongs to neither: whichever folder sorts first, an impostor
+    /// never silently takes a genuine plugin's segment.
+    @Test func aSegmentNameTwoPluginsClaimRefusesBothAtTheirLines() throws {
+        try folder.segmentPlugin("aaa-impostor", segment: "value", body: "return 'a'")
+        try folder.segmentPlugin("genuine", segment: "value", body: "return 'b'")
+        try folder.segmentPlugin("other", segment: "other", body: "return 'c'")
         let registry = PluginRegistry(roots: [folder.root], loader: loader)
         let report = registry.reload()
-        #expect(registry.plugins.map(\.name) == ["first"])
-        #expect(report.problems.map(\.description) == ["second/plugin.lua:3: segment 'value' is already registered at first/plugin.lua:3"])
+        #expect(registry.plugins.map(\.name) == ["other"])
+        #expect(report.problems.map(\.description) == [
+            "aaa-impostor/plugin.lua:3: segment 'value' is also registered at genuine/plugin.lua:3; neither plugin is loaded",
+            "genuine/plugin.lua:3: segment 'value' is also registered at aaa-impostor/plugin.lua:3; neither plugin is loaded",
+        ])
     }
 
     @Test func modulesAreThePluginsOwn() throws {

@@ -54,9 +54,7 @@ public final class PluginRegistry: @unchecked Sendable {
     public func reload() -> ReloadReport {
         let previous = lock.withLock { current }
         var report = ReloadReport()
-        var next: [Plugin] = []
-        var pluginNames: [String: String] = [:]  // plugin name → its plugin.lua
-        var segmentNames: [String: String] = [:]  // segment name → where it is defined
+        var candidates: [Plugin] = []
         for directory in discover(&report) {
             let old = previous.first { $0.directory.standardizedFileURL == directory.standardizedFileURL }
             var plugin: Plugin
@@ -74,19 +72,34 @@ public final class PluginRegistry: @unchecked Sendable {
                     report.kept.append(old.name)
                 }
             }
-            if let first = pluginNames[plugin.name] {
-                report.problems.append(PluginError(location: plugin.main.displayPath, message: "plugin '\(plugin.name)' is already loaded from \(first)"))
-                continue
-            }
-            if let clash = plugin.segments.first(where: { segmentNames[$0.name] != nil }) {
-                report.problems.append(PluginError(
-                    location: clash.definedAt, message: "segment '\(clash.name)' is already registered at \(segmentNames[clash.name]!)"))
-                continue
-            }
-            pluginNames[plugin.name] = plugin.main.displayPath
-            for segment in plugin.segments { segmentNames[segment.name] = segment.definedAt }
-            next.append(plugin)
+            candidates.append(plugin)
         }
+        // A name two plugins claim (a plugin's or a segment's) belongs to neither: both are
+        // refused, whichever folder sorts first, so an impostor never silently wins.
+        var pluginsByName: [String: [Plugin]] = [:], ownersBySegment: [String: [(Plugin, SegmentRegistration)]] = [:]
+        for plugin in candidates {
+            pluginsByName[plugin.name, default: []].append(plugin)
+            for segment in plugin.segments { ownersBySegment[segment.name, default: []].append((plugin, segment)) }
+        }
+        var refused: Set<String> = []  // plugin.lua paths
+        for (name, claimants) in pluginsByName.sorted(by: { $0.key < $1.key }) where claimants.count > 1 {
+            for plugin in claimants {
+                let others = claimants.filter { $0.main.displayPath != plugin.main.displayPath }.map(\.main.displayPath)
+                report.problems.append(PluginError(
+                    location: plugin.main.displayPath, message: "plugin '\(name)' is also loaded from \(others.joined(separator: ", ")); neither is loaded"))
+                refused.insert(plugin.main.displayPath)
+            }
+        }
+        for (name, owners) in ownersBySegment.sorted(by: { $0.key < $1.key }) where owners.count > 1 {
+            for (plugin, segment) in owners {
+                let others = owners.filter { $0.0.main.displayPath != plugin.main.displayPath }.map(\.1.definedAt)
+                report.problems.append(PluginError(
+                    location: segment.definedAt,
+                    message: "segment '\(name)' is also registered at \(others.joined(separator: ", ")); neither plugin is loaded"))
+                refused.insert(plugin.main.displayPath)
+            }
+        }
+        let next = candidates.filter { !refused.contains($0.main.displayPath) }
         report.removed = previous.map(\.name).filter { name in !next.contains { $0.name == name } }
         lock.withLock {
             current = next
