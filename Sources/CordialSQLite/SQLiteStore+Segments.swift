@@ -278,6 +278,12 @@ extension SQLiteStore {
         }
     }
 
+    public func segmentLabelNames(_ segment: String) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT label FROM segmentMember WHERE segment = ? ORDER BY label", arguments: [segment])
+        }
+    }
+
     public func segmentLabels(of id: CustomerID) async throws -> [String: String] {
         try await writer.read { db in
             let rows = try Row.fetchAll(

@@ -33,6 +33,8 @@ public protocol SegmentStore: Sendable {
     func segmentMembers(_ segment: String, label: String?, at date: Date?, limit: Int?) async throws -> [SegmentMember]
     /// Entries and exits, newest first.
     func segmentHistory(_ segment: String, limit: Int) async throws -> [SegmentChange]
+    /// Every label the segment has ever given (members now or in its history), sorted.
+    func segmentLabelNames(_ segment: String) async throws -> [String]
     /// The customer's current label in every segment.
     func segmentLabels(of id: CustomerID) async throws -> [String: String]
 }

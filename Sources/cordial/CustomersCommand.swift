@@ -31,8 +31,9 @@ struct ListCustomers: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
+        let selector = try await checked(segment, in: opened)
         let customers = try await opened.customers(
-            CustomerQuery(limit: limit, tag: tag, segment: segment?.segment, label: segment?.label))
+            CustomerQuery(limit: limit, tag: tag, segment: selector?.segment, label: selector?.label))
         if store.json { return try store.printJSON(customers) }
         for customer in customers {
             let name = customer.displayName.isEmpty ? "(no name)" : customer.displayName

@@ -118,11 +118,9 @@ struct ShowSegment: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let segment = name.segment, label = name.label
+        let selector = try await checked(name, in: opened)!
+        let segment = selector.segment, label = selector.label
         let date = try at.map(Self.parseDate)
-        guard try await opened.segments().contains(where: { $0.name == segment }) else {
-            throw CommandFailure("no segment '\(segment)' has been run; see `cordial segments list`")
-        }
         if let label {
             let members = try await opened.segmentMembers(segment, label: label, at: date, limit: limit)
             if store.json { return try store.printJSON(members) }

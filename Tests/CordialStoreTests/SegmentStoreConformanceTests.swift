@@ -115,6 +115,8 @@ import Testing
         #expect(try await store.segmentMembers("tier", label: nil, at: nil, limit: nil).count == 3)
         #expect(try await store.segmentLabels(of: ids[1]) == ["tier": "b"])
         #expect(try await store.segmentLabels(of: ids[2]).isEmpty)
+        #expect(try await store.segmentLabelNames("tier") == ["a", "b"], "labels now and in the history")
+        #expect(try await store.segmentLabelNames("nosuch").isEmpty)
 
         let history = try await store.segmentHistory("tier", limit: 10)
         #expect(history.count == 7)

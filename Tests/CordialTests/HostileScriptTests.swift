@@ -84,6 +84,29 @@ import Testing
         #expect(list.standardOutput.contains("other") && !list.standardOutput.contains("lifecycle"), "\(list.standardOutput)")
     }
 
+    /// A misspelt segment or label in a list command is an error naming the known ones, not
+    /// an empty list that reads as "nobody" (issue 14, item 3).
+    @Test func misspeltSegmentsAndLabelsInListCommandsAreErrors() async throws {
+        try folder.segmentPlugin("lifecycle", labels: "{ 'odd', 'even' }", body: "return c.id % 2 == 1 and 'odd' or 'even'")
+        let store = stores.path()
+        #expect(try cordial(["init", "--db", store]).status == 0)
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: csv) }
+        try "external_id,first_name,family_name\nC-1,Lan,Nguyễn\nC-2,Wei,Wang\n".write(to: csv, atomically: true, encoding: .utf8)
+        #expect(try cordial(["import", "customers", csv.path, "--db", store]).status == 0)
+        #expect(try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15"]).status == 0)
+        for arguments in [["customers", "list", "--segment", "lifecycl"], ["segments", "show", "lifecycl"]] {
+            let outcome = try cordial(arguments + ["--db", store])
+            #expect(outcome.status == 1 && outcome.standardError.contains("no segment 'lifecycl' has been run (known: lifecycle)"), "\(outcome.standardError)")
+        }
+        for arguments in [["customers", "list", "--segment", "lifecycle:od"], ["segments", "show", "lifecycle:od"]] {
+            let outcome = try cordial(arguments + ["--db", store])
+            #expect(outcome.status == 1 && outcome.standardError.contains("segment 'lifecycle' has no label 'od' (known: even, odd)"), "\(outcome.standardError)")
+        }
+        let right = try cordial(["customers", "list", "--segment", "lifecycle:odd", "--db", store])
+        #expect(right.status == 0 && right.standardOutput.contains("C-1") && !right.standardOutput.contains("C-2"))
+    }
+
     /// Fixture numbers that cannot be counted (0/0, the smallest integer) are refused with
     /// the argument-error shape, not a trap.
     @Test func pluginTestFixturesRefuseNumbersThatCannotBeCounted() throws {
