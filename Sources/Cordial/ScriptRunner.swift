@@ -1,3 +1,4 @@
+import CordialCore
 import CordialStore
 import Foundation
 import Logging
@@ -34,8 +35,11 @@ public struct ScriptRunner {
         defer { state.close() }
         state.output = output
         let display = LuaState.displayPath(of: script, relativeTo: state.chunkNameRoot)
+        // A script's views know the segments the store has run (c.segments of any other name is an error).
+        let known = try store.map { store in Set(try waitForStore { try await store.segments().map(\.name) }) } ?? []
         let context = PluginContext(
-            file: display, environment: PluginEnvironment(store: store, logger: logger, permissions: Set(Permission.allCases)))
+            file: display,
+            environment: PluginEnvironment(store: store, logger: logger, permissions: Set(Permission.allCases), knownSegments: known))
         context.phase = .running
         try CordialModule.install(in: state, context: context)
         let chunk = try state.loadFile(script)

@@ -1,5 +1,6 @@
 import Cordial
 import CordialCore
+import CordialStore
 import Foundation
 import Testing
 
@@ -105,6 +106,39 @@ import Testing
         }
         let right = try cordial(["customers", "list", "--segment", "lifecycle:odd", "--db", store])
         #expect(right.status == 0 && right.standardOutput.contains("C-1") && !right.standardOutput.contains("C-2"))
+    }
+
+    /// `c.segments.<misspelt>` is an error at the plugin's line, not a nil that empties the
+    /// segment and writes "left" history (issue 14, item 2); a known segment without a label
+    /// for the customer still reads nil.
+    @Test func aMisspeltSegmentNameInCSegmentsIsAnErrorAtItsLine() async throws {
+        try folder.plugin("tiers", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "tiers", version = "1.0.0", api = 1 }
+            plugin:segment("reader", function(c)
+              if c.segments.writer == nil then return "unlabelled" end
+              return "labelled"
+            end)
+            plugin:segment("typo", function(c)
+              return c.segments.writr
+            end)
+            return plugin
+            """])
+        try folder.segmentPlugin("writer", body: "return 'w'")
+        let store = try await stores.demo(customers: 5)
+        let results = try await (try SegmentRunTests()).runner(store, roots: [folder.root], at: "2025-01-15").run(["reader", "typo"])
+        #expect(results.count == 2)
+        for result in results {
+            switch result {
+            case .materialized(let summary, _):
+                #expect(summary.segment == "reader" && summary.counts == ["unlabelled": 5])
+            case .failed(let segment, let customer, let error):
+                #expect(segment == "typo" && customer?.rawValue == 1)
+                #expect(error.location == "tiers/plugin.lua:8", "\(error)")
+                #expect(error.message.contains("no segment 'writr' in c.segments (known: reader, typo, writer)"), "\(error)")
+            }
+        }
+        #expect(try await store.segments().map(\.name) == ["reader"], "nothing written for the failed segment")
     }
 
     /// Fixture numbers that cannot be counted (0/0, the smallest integer) are refused with

@@ -44,11 +44,35 @@ enum CordialModule {
         }
         """
 
+    /// The metatable of `c.segments`: `known` names read nil when the customer has no label
+    /// in them; others are errors listing the known ones. (Segment names are lower-case
+    /// letters, digits and dashes, so they are written into the chunk as they are.)
+    static func segmentsMetatable(known: Set<String>) -> String {
+        let names = known.filter(PluginManifest.isValidName).sorted()
+        let list = names.isEmpty ? "none has been registered or run" : "known: " + names.joined(separator: ", ")
+        return """
+            local error, format, tostring = error, string.format, tostring
+            local known = { \(names.map { "[\"\($0)\"] = true" }.joined(separator: ", ")) }
+            return {
+              __index = function(_, key)
+                if known[key] then return nil end
+                error(format("no segment '%s' in c.segments (\(list))", tostring(key)), 2)
+              end,
+              __newindex = function(_, key)
+                error(format("a customer view is read-only (assigning 'segments.%s')", tostring(key)), 2)
+              end,
+              __metatable = false,
+            }
+            """
+    }
+
     static func install(in state: LuaState, context: PluginContext, module name: String = "cordial") throws {
         if context.viewMetatables.view == nil {
             context.viewMetatables = ViewMetatables(
                 view: try state.load(strictViewMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self),
-                unloadedValue: try state.load(unloadedValueMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self))
+                unloadedValue: try state.load(unloadedValueMetatable, chunkName: "=[sandbox]").call(as: LuaReference.self),
+                segments: try state.load(
+                    segmentsMetatable(known: context.environment.knownSegments), chunkName: "=[sandbox]").call(as: LuaReference.self))
         }
 
         var pluginType = LuaObjectType<PluginHandle>("Plugin")

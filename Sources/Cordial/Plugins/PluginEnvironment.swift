@@ -14,11 +14,16 @@ public struct PluginEnvironment: Sendable {
     public var timeZone: TimeZone
     /// Where the state's store calls run while its thread waits.
     public var storeCalls: StoreCallExecutor
+    /// Every segment name `c.segments` may be asked for: the segments registered and those
+    /// the store has run. Any other name is an error (a misspelt name would read as nil and
+    /// empty a segment).
+    public var knownSegments: Set<String>
 
     public init(
         store: (any Store)?, logger: Logger, permissions: Set<Permission> = [], timeZone: TimeZone = .current,
-        storeCalls: StoreCallExecutor = StoreCallExecutor()
+        storeCalls: StoreCallExecutor = StoreCallExecutor(), knownSegments: Set<String> = []
     ) {
+        self.knownSegments = knownSegments
         self.store = store
         self.logger = logger
         self.permissions = permissions

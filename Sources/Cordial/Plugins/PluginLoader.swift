@@ -49,11 +49,16 @@ public struct PluginLoader: Sendable {
 
     /// A state with the plugin registered, its data API open: for segment runs and tests.
     /// `today` is the moment the run is as of; its UTC day is the plugin's today.
-    public func instantiate(_ plugin: Plugin, store: (any Store)?, logger: Logger, limits: LuaLimits, today: Date = Date()) throws(PluginError) -> PluginInstance {
+    /// `knownSegments`: the segment names `c.segments` may be asked for (the plugin's own are
+    /// always known).
+    public func instantiate(
+        _ plugin: Plugin, store: (any Store)?, logger: Logger, limits: LuaLimits, today: Date = Date(), knownSegments: Set<String> = []
+    ) throws(PluginError) -> PluginInstance {
         // Days in UTC, as the view counts them (purchase days, `days_since_last`), so that
         // `cordial.dates.today()` and the view agree on what day the run is.
         let environment = PluginEnvironment(
-            store: store, logger: logger, permissions: plugin.manifest.permissions, timeZone: TimeZone(identifier: "UTC")!)
+            store: store, logger: logger, permissions: plugin.manifest.permissions, timeZone: TimeZone(identifier: "UTC")!,
+            knownSegments: knownSegments.union(plugin.segments.map(\.name)))
         // Registration runs with no data access whatever the environment holds (phase checks).
         let context = PluginContext(file: plugin.main.displayPath, environment: environment, today: today)
         let state = try register(main: plugin.main, modules: plugin.modules, context: context, limits: registrationLimits)

@@ -49,7 +49,7 @@ struct CustomerView: Sendable {
                 p.set("last", purchases.lastDay.map(CalendarDays.text(ofDay:)))
                 p.set("days_since_last", purchases.lastDay.map { today - $0 })
             }
-            c.set("segments", fields: facts.labels.count) { segments in
+            c.set("segments", fields: facts.labels.count, metatable: metatables.segments) { segments in
                 for (segment, label) in facts.labels { segments.set(segment, label) }
             }
             let stored = valueLoaded ? facts.value : nil
@@ -107,4 +107,7 @@ struct CustomerViewBatch: LuaPushable {
 struct ViewMetatables {
     var view: LuaReference?
     var unloadedValue: LuaReference?
+    /// `c.segments`: a known segment without a label for the customer reads nil, an unknown
+    /// name is an error at the plugin's line.
+    var segments: LuaReference?
 }

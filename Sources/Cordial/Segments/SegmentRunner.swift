@@ -47,6 +47,8 @@ public struct SegmentRunner: Sendable {
         let scorer = selected.contains(where: \.segment.needsRFM)
             ? RFMScorer(population: try await store.purchaseFacts(), today: today) : nil
 
+        // Names `c.segments` may be asked for: every registered segment and every one the store has run.
+        let knownSegments = Set(plugins.flatMap { $0.segments.map(\.name) }).union(try await store.segments().map(\.name))
         let work = RunState(segments: selected.map(\.segment.name))
         let loader = loader, limits = limits, logger = logger, store = store, at = at
         let pluginsInRun = plugins.filter { plugin in selected.contains { $0.plugin.name == plugin.name } }
@@ -54,7 +56,7 @@ public struct SegmentRunner: Sendable {
         let pool = try LuaWorkerPool(workers: workers) { index in
             // Each worker thread makes its own states; they never leave it.
             instances[index].instances = try pluginsInRun.map {
-                try loader.instantiate($0, store: store, logger: logger, limits: limits, today: at)
+                try loader.instantiate($0, store: store, logger: logger, limits: limits, today: at, knownSegments: knownSegments)
             }
             return try LuaState(limits: LuaLimits(memoryBytes: 1 << 20, timeSeconds: 1))
         }
