@@ -141,6 +141,31 @@ import Testing
         #expect(try await store.segments().map(\.name) == ["reader"], "nothing written for the failed segment")
     }
 
+    /// A segment function that tries to change customers fails at its line and writes
+    /// nothing; it is never accepted and silently dropped (issue 14, item 5).
+    @Test func aSegmentFunctionCannotChangeCustomers() async throws {
+        try folder.plugin("tagger", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "tagger", version = "1.0.0", api = 1, permissions = { "customers.read", "customers.write" } }
+            plugin:segment("tagger", function(c)
+              cordial.customers.update(c.id, { add_tags = { "seen" } })
+              return "x"
+            end)
+            return plugin
+            """])
+        let store = try await stores.demo(customers: 3)
+        let results = try await (try SegmentRunTests()).runner(store, roots: [folder.root], at: "2025-01-15").run()
+        guard case .failed(_, let customer, let error) = try #require(results.first) else {
+            Issue.record("the segment was written: \(results)")
+            return
+        }
+        #expect(customer?.rawValue == 1)
+        #expect(error.location == "tagger/plugin.lua:4", "\(error)")
+        #expect(error.message.contains("cordial.customers.update: cannot be called from a segment function"), "\(error)")
+        #expect(try await store.segments().isEmpty)
+        #expect(try await store.customers(CustomerQuery(limit: 10, tag: "seen")).isEmpty)
+    }
+
     /// Fixture numbers that cannot be counted (0/0, the smallest integer) are refused with
     /// the argument-error shape, not a trap.
     @Test func pluginTestFixturesRefuseNumbersThatCannotBeCounted() throws {

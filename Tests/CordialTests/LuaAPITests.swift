@@ -133,12 +133,12 @@ import Testing
         try folder.plugin("nosy", ["plugin.lua": """
             local cordial = require "cordial"
             local plugin = cordial.plugin { name = "nosy", version = "1.0.0", api = 1, permissions = { "customers.read" } }
-            plugin:segment("nosy", function(c) cordial.customers.update(c.id, { add_tags = { "seen" } }) return "x" end)
+            plugin:segment("nosy", function(c) cordial.segments.counts("nosy") return "x" end)
             return plugin
             """, "tests/nosy_test.lua": """
             local test = require "cordial.test"
             test.case("update", function()
-              local message = test.fails(function() test.classify("nosy", test.customer {}) end, "needs the permission 'customers.write'")
+              local message = test.fails(function() test.classify("nosy", test.customer {}) end, "needs the permission 'segments.read'")
               test.truthy(message:find("nosy/plugin.lua:3", 1, true), message)
             end)
             """])

@@ -90,7 +90,7 @@ extension LuaAPI {
                 .init("id", "integer", "the customer's store id"),
                 .init("changes", "cordial.CustomerChanges", "add_tags, remove_tags, attributes (a value of nil removes one)"),
             ],
-            permission: .customersWrite,
+            permission: .customersWrite, phase: .changing,
             example: """
                 cordial.customers.update(c.id, { add_tags = { "vip" }, attributes = { last_gift = "2026-01-20" } })
                 """

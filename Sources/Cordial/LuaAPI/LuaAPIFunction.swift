@@ -54,6 +54,9 @@ public struct LuaAPIFunction: Sendable {
         case registering
         /// Only from a handler: a segment function, a script, a test case.
         case running
+        /// Only from a handler that may change data: a script or a test case, not a segment
+        /// function (segments classify).
+        case changing
         /// Any time (pure functions: dates, formats, JSON, logging).
         case any
     }
@@ -105,8 +108,12 @@ public struct LuaAPIFunction: Sendable {
         switch (phase, context.phase) {
         case (.registering, .running):
             throw PluginAPIError("can only be called while plugin.lua loads (at its top level), not from a handler")
-        case (.running, .registering):
+        case (.running, .registering), (.changing, .registering):
             throw PluginAPIError("not available while a plugin registers (plugin.lua's top level): call it from a handler")
+        case (.registering, .classifying):
+            throw PluginAPIError("can only be called while plugin.lua loads (at its top level), not from a segment function")
+        case (.changing, .classifying):
+            throw PluginAPIError("cannot be called from a segment function: segments classify customers, they do not change them; change customers from a script (cordial run)")
         default: break
         }
         if let permission {

@@ -12,8 +12,11 @@ public final class PluginContext {
         /// `plugin.lua` is running: the plugin declares itself and registers what it offers.
         /// No data access, a tight budget.
         case registering
-        /// A handler (a segment function, a script) is running: the data API is open.
+        /// A handler (a script, a test case) is running: the data API is open.
         case running
+        /// A segment function is classifying a batch: reads are open, changes are not (a run
+        /// classifies; it does not change the customers it reads).
+        case classifying
     }
 
     /// The `plugin.lua` being loaded (or the script being run), as messages name it.

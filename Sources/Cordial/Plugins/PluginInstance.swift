@@ -66,6 +66,9 @@ public final class PluginInstance {
         let allowed: LuaValue = segment.labels.map { labels in
             .table(LuaTable(hash: Dictionary(uniqueKeysWithValues: labels.map { (.string(LuaString($0)), .boolean(true)) })))
         } ?? .nil
+        let phase = context.phase
+        context.phase = .classifying
+        defer { context.phase = phase }
         do {
             let result = try driver.classify.call(function, allowed, segment.name, as: LuaValue.self)
             let labels = result.tableValue?.array ?? []
