@@ -37,6 +37,9 @@ struct FitValue: AsyncParsableCommand {
     @Option(help: "Yearly discount rate (0.1 = 10 %).")
     var discount: Double = 0.1
 
+    @Flag(help: "Replace the stored fit even when --until lies far past the last purchase.")
+    var replace = false
+
     func validate() throws {
         if let until, CalendarDays.day(of: until) == nil { throw ValidationError("--until '\(until)' is not a date (YYYY-MM-DD)") }
         if ValueTimeUnit(rawValue: unit) == nil { throw ValidationError("--unit must be day or week, got '\(unit)'") }
@@ -46,7 +49,8 @@ struct FitValue: AsyncParsableCommand {
         let opened = try await store.open()
         let terms = LifetimeValueTerms(horizonMonths: horizon, margin: margin, annualDiscountRate: discount)
         let endDay = until.flatMap(CalendarDays.day(of:)) ?? CalendarDays.day(of: Date())
-        let fitter = ValueFitter(store: opened, endDay: endDay, unit: ValueTimeUnit(rawValue: unit)!, terms: terms)
+        var fitter = ValueFitter(store: opened, endDay: endDay, unit: ValueTimeUnit(rawValue: unit)!, terms: terms)
+        fitter.replacingAFitPastTheData = replace
         let interactive = isatty(STDERR_FILENO) == 1 && !store.json
         let outcome: ValueFitter.Outcome
         do {
@@ -55,6 +59,13 @@ struct FitValue: AsyncParsableCommand {
             }
         } catch let error as ValueModelError {
             throw CommandFailure(error.localizedDescription)
+        } catch let error as ValueFitError {
+            throw CommandFailure(error.localizedDescription)
+        }
+        if let last = outcome.pastTheData {
+            FileHandle.standardError.write(Data((
+                "warning: the last purchase is on \(CalendarDays.text(ofDay: last)), \(endDay - last) days before the end date "
+                    + "\(CalendarDays.text(ofDay: endDay)): every customer looks long gone in this fit\n").utf8))
         }
         if store.json { return try store.printJSON(outcome.fit) }
         let fit = outcome.fit

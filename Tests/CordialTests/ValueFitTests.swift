@@ -156,6 +156,33 @@ import Testing
         #expect(all.count == 2_357 && all.allSatisfy { $0.fit == second.id })
     }
 
+    /// An end date in the future is refused; one far past the data keeps the fit in service
+    /// unless asked to replace it (issue 14, item 4).
+    @Test func endDatesInTheFutureOrFarPastTheDataDoNotReplaceTheFit() async throws {
+        let store = try await stores.cdnowSample()
+        let future = CalendarDays.day(of: Date()) + 1
+        await #expect(throws: ValueFitError.self) { try await ValueFitter(store: store, endDay: future).run() }
+        #expect(try await store.latestValueFit() == nil)
+
+        let first = try await ValueFitter(store: store, endDay: Self.calibrationEnd, unit: .week).run().fit
+        let late = CalendarDays.since1970(year: 2005, month: 1, day: 1)  // years after CDNOW's last purchase (1998-06-30)
+        do {
+            _ = try await ValueFitter(store: store, endDay: late, unit: .week).run()
+            Issue.record("a fit far past the data replaced fit \(first.id ?? 0)")
+        } catch let error as ValueFitError {
+            #expect(error == .endPastTheData(lastPurchase: CalendarDays.since1970(year: 1998, month: 6, day: 30), endDay: late, previousFit: first.id!))
+            #expect(error.localizedDescription.contains("the last purchase is on 1998-06-30"))
+        }
+        #expect(try await store.latestValueFit()?.id == first.id)
+        #expect(try await store.customerValue(of: CustomerID(1))?.fit == first.id)
+
+        var replacing = ValueFitter(store: store, endDay: late, unit: .week)
+        replacing.replacingAFitPastTheData = true
+        let outcome = try await replacing.run()
+        #expect(outcome.pastTheData == CalendarDays.since1970(year: 1998, month: 6, day: 30))
+        #expect(try await store.latestValueFit()?.id == outcome.fit.id)
+    }
+
     @Test func aStoreWithoutPurchasesIsRefusedAndNothingIsStored() async throws {
         let store = try await stores.empty()
         await #expect(throws: ValueModelError.self) {
@@ -193,6 +220,12 @@ import Testing
         #expect(show.standardOutput.contains("P(alive)    0.727"), "\(show.standardOutput)")
         let unknown = try RunCommandTests.cordial(["value", "show", "cdnow:99999", "--db", db])
         #expect(unknown.status == 1 && unknown.standardError.contains("no customer 'cdnow:99999'"))
+        let future = try RunCommandTests.cordial(["value", "fit", "--until", "2999-01-01", "--db", db])
+        #expect(future.status == 1 && future.standardError.contains("the end date 2999-01-01 is in the future"), "\(future.standardError)")
+        let late = try RunCommandTests.cordial(["value", "fit", "--until", "2005-01-01", "--db", db])
+        #expect(late.status == 1 && late.standardError.contains("fit 1 stays in service (replace it anyway with --replace)"), "\(late.standardError)")
+        let shown = try RunCommandTests.cordial(["value", "show", "cdnow:00004", "--db", db])
+        #expect(shown.standardOutput.contains("P(alive)    0.727"), "the first fit is still the one shown")
         let report = try RunCommandTests.cordial(["value", "report", "--top", "3", "--db", db])
         #expect(report.status == 0)
         #expect(report.standardOutput.contains("highest lifetime value") && report.standardOutput.contains("high value at risk"))

@@ -11,6 +11,12 @@ public struct ValueFitter: Sendable {
     public var endDay: Int
     public var unit: ValueTimeUnit
     public var terms: LifetimeValueTerms
+    /// Store the fit even when its end date lies far past the last purchase and a previous
+    /// fit would be replaced (see ``ValueFitError/endPastTheData(lastPurchase:endDay:previousFit:)``).
+    public var replacingAFitPastTheData = false
+    /// How far past the last purchase the end date may lie before the fit counts as past the
+    /// data: beyond it, every customer looks long gone.
+    public static let daysPastTheData = 90
 
     public init(store: any Store, endDay: Int, unit: ValueTimeUnit = .week, terms: LifetimeValueTerms = LifetimeValueTerms()) {
         self.store = store
@@ -26,11 +32,17 @@ public struct ValueFitter: Sendable {
         public var fitSeconds: Double
         public var scoreSeconds: Double
         public var saveSeconds: Double
+        /// The last purchase by the end date, when the end date lies more than
+        /// ``ValueFitter/daysPastTheData`` after it (a fit stored anyway: there was no fit to
+        /// keep, or it was asked to replace one).
+        public var pastTheData: Int?
     }
 
     /// Fits, scores and stores. `progress` hears each step's name as it starts.
     public func run(progress: @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
         let terms = try terms.validated()
+        let today = CalendarDays.day(of: Date())
+        guard endDay <= today else { throw ValueFitError.endInTheFuture(endDay: endDay, today: today) }
         var clock = Date()
         func lap() -> Double {
             defer { clock = Date() }
@@ -45,6 +57,13 @@ public struct ValueFitter: Sendable {
             throw ValueModelError.notEnoughData(model: "BG/NBD", reason: "no customer bought by \(CalendarDays.text(ofDay: endDay))")
         }
         let readSeconds = lap()
+        // An end date far past the data scores everyone as gone: keep the fit in service
+        // unless asked to replace it.
+        let lastPurchase = facts.compactMap(\.lastDay).max() ?? endDay
+        let pastTheData = endDay - lastPurchase > Self.daysPastTheData ? lastPurchase : nil
+        if let lastPurchase = pastTheData, !replacingAFitPastTheData, let previous = try await store.latestValueFit() {
+            throw ValueFitError.endPastTheData(lastPurchase: lastPurchase, endDay: endDay, previousFit: previous.id ?? 0)
+        }
 
         progress("fitting BG/NBD and Gamma-Gamma")
         let (purchases, purchasesReport) = try BGNBDModel.fit(summaries)
@@ -64,7 +83,9 @@ public struct ValueFitter: Sendable {
 
         progress("saving")
         let saved = try await store.saveValueFit(fit, values: values)
-        return Outcome(fit: saved, readSeconds: readSeconds, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds, saveSeconds: lap())
+        return Outcome(
+            fit: saved, readSeconds: readSeconds, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds, saveSeconds: lap(),
+            pastTheData: pastTheData)
     }
 
     /// Scores every customer on all cores (the lifetime value sums a hypergeometric series
@@ -137,5 +158,25 @@ private struct HistoryCollector {
     func result() -> ([RepeatPurchaseSummary], [PurchaseFacts]) {
         let ordered = batches.sorted { $0.first.rawValue < $1.first.rawValue }
         return (ordered.flatMap(\.summaries), ordered.flatMap(\.facts))
+    }
+}
+
+/// A value fit refused before anything was stored.
+public enum ValueFitError: Error, LocalizedError, Equatable {
+    /// The calibration period cannot end after today.
+    case endInTheFuture(endDay: Int, today: Int)
+    /// The end date lies far past the last purchase, and a previous fit is in service.
+    case endPastTheData(lastPurchase: Int, endDay: Int, previousFit: Int64)
+
+    public var errorDescription: String? {
+        switch self {
+        case .endInTheFuture(let endDay, let today):
+            "the end date \(CalendarDays.text(ofDay: endDay)) is in the future (today is \(CalendarDays.text(ofDay: today))); "
+                + "fit on purchases up to today or an earlier day"
+        case .endPastTheData(let lastPurchase, let endDay, let previousFit):
+            "the last purchase is on \(CalendarDays.text(ofDay: lastPurchase)), \(endDay - lastPurchase) days before the end date "
+                + "\(CalendarDays.text(ofDay: endDay)): every customer would look long gone; fit \(previousFit) stays in service "
+                + "(replace it anyway with --replace)"
+        }
     }
 }
