@@ -149,6 +149,16 @@ public final class SQLiteStore: Store {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer") ?? 0 }
     }
 
+    public func countCustomers(matching query: CustomerQuery) async throws -> Int {
+        var unpaged = query
+        unpaged.after = nil
+        let filters = unpaged
+        return try await writer.read { db in
+            let (condition, arguments) = Self.condition(of: filters)
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customer WHERE \(condition)", arguments: StatementArguments(arguments)) ?? 0
+        }
+    }
+
     public func countPurchases() async throws -> Int {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM purchase") ?? 0 }
     }

@@ -16,6 +16,8 @@ public protocol CustomerStore: Sendable {
     /// Customers in id order, after `query.after`, at most `query.limit`.
     func customers(_ query: CustomerQuery) async throws -> [Customer]
     func countCustomers() async throws -> Int
+    /// How many customers match `query`'s filters (its `after` and `limit` aside).
+    func countCustomers(matching query: CustomerQuery) async throws -> Int
     func countPurchases() async throws -> Int
 
     /// A customer's purchases, oldest first.

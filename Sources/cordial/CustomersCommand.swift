@@ -39,8 +39,13 @@ struct ListCustomers: AsyncParsableCommand {
             let name = customer.displayName.isEmpty ? "(no name)" : customer.displayName
             print("\(customer.id!)\t\(customer.source):\(customer.externalID)\t\(name)\t\(customer.locale)\t\(customer.tier ?? "-")")
         }
-        let total = try await opened.countCustomers()
-        print("\(customers.count) of \(total) customers")
+        // The footer counts what the filters select, not the whole store.
+        let query = CustomerQuery(limit: limit, tag: tag, segment: selector?.segment, label: selector?.label)
+        let total = try await opened.countCustomers(matching: query)
+        var scope: [String] = []
+        if let selector { scope.append("in \(selector)") }
+        if let tag { scope.append("tagged \(tag)") }
+        print("\(customers.count) of \(total) customers" + (scope.isEmpty ? "" : " " + scope.joined(separator: ", ")))
     }
 }
 

@@ -82,6 +82,10 @@ import Testing
         #expect(labelled.map(\.id) == [ids[0], ids[2], ids[4]])
         #expect(try await store.customers(CustomerQuery(limit: 10, segment: "tier")).count == 4)
         #expect(try await store.customers(CustomerQuery(limit: 10, tier: "gold")).map(\.id) == [ids[0]])
+        #expect(try await store.countCustomers(matching: CustomerQuery(after: ids[3], limit: 1, segment: "tier", label: "a")) == 3,
+                "every match, whatever the page")
+        #expect(try await store.countCustomers(matching: CustomerQuery(limit: 1, tag: "odd")) == 3)
+        #expect(try await store.countCustomers(matching: CustomerQuery()) == 5)
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -106,6 +106,10 @@ import Testing
         }
         let right = try cordial(["customers", "list", "--segment", "lifecycle:odd", "--db", store])
         #expect(right.status == 0 && right.standardOutput.contains("C-1") && !right.standardOutput.contains("C-2"))
+        // The footer counts the label's members, not the store (issue 14, item 7).
+        #expect(right.standardOutput.hasSuffix("1 of 1 customers in lifecycle:odd\n"), "\(right.standardOutput)")
+        let page = try cordial(["customers", "list", "--segment", "lifecycle", "--limit", "1", "--db", store])
+        #expect(page.standardOutput.hasSuffix("1 of 2 customers in lifecycle\n"), "\(page.standardOutput)")
     }
 
     /// `c.segments.<misspelt>` is an error at the plugin's line, not a nil that empties the
