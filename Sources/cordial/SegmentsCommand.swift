@@ -113,7 +113,7 @@ struct ShowSegment: AsyncParsableCommand {
     @Option(help: "Membership as of this date (YYYY-MM-DD, end of that day) or time (ISO 8601).")
     var at: String?
 
-    @Option(help: "With a label: at most this many members.")
+    @Option(help: "With a label: at most this many members (default 50).")
     var limit: Int = 50
 
     func run() async throws {
@@ -124,7 +124,18 @@ struct ShowSegment: AsyncParsableCommand {
         if let label {
             let members = try await opened.segmentMembers(segment, label: label, at: date, limit: limit)
             if store.json { return try store.printJSON(members) }
-            for member in members { print("\(member.customer)\t\(member.label)\tsince \(member.since.formatted(.iso8601))") }
+            // Who they are (one read for the page), and how many the label has in all.
+            let customers = try await opened.customers(withIDs: members.map(\.customer))
+            let byID = Dictionary(customers.compactMap { customer in customer.id.map { ($0, customer) } }, uniquingKeysWith: { first, _ in first })
+            let total = try await opened.segmentCounts(segment, at: date)[label] ?? 0
+            let day = Date.ISO8601FormatStyle().year().month().day()
+            printTable(["ID", "CUSTOMER", "NAME", "SINCE"], members.map { member in
+                let customer = byID[member.customer]
+                let name = customer.map { $0.displayName.isEmpty ? "(no name)" : $0.displayName } ?? "-"
+                return ["\(member.customer)", customer.map { "\($0.source):\($0.externalID)" } ?? "-", name, member.since.formatted(day)]
+            })
+            print("\(members.count) of \(total) members of \(segment):\(label) as of \(date.map { $0.formatted(.iso8601) } ?? "now")"
+                + (members.count < total ? " (--limit \(limit); raise it for more)" : ""))
             return
         }
         let counts = try await opened.segmentCounts(segment, at: date)

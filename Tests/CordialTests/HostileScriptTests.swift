@@ -106,6 +106,15 @@ import Testing
         }
         let right = try cordial(["customers", "list", "--segment", "lifecycle:odd", "--db", store])
         #expect(right.status == 0 && right.standardOutput.contains("C-1") && !right.standardOutput.contains("C-2"))
+        // segments show SEG:LABEL names its members under a header and says how many it left out (item 8).
+        let show = try cordial(["segments", "show", "lifecycle:odd", "--db", store])
+        #expect(show.status == 0)
+        let lines = show.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("NAME") == true, "\(show.standardOutput)")
+        #expect(lines.contains { $0.contains("import:C-1") && $0.contains("Lan Nguyễn") }, "\(show.standardOutput)")
+        #expect(lines.last?.hasPrefix("1 of 1 members of lifecycle:odd as of now") == true, "\(show.standardOutput)")
+        let cut = try cordial(["segments", "show", "lifecycle:even", "--limit", "0", "--db", store])
+        #expect(cut.standardOutput.contains("0 of 1 members of lifecycle:even") && cut.standardOutput.contains("(--limit 0; raise it for more)"), "\(cut.standardOutput)")
         // The footer counts the label's members, not the store (issue 14, item 7).
         #expect(right.standardOutput.hasSuffix("1 of 1 customers in lifecycle:odd\n"), "\(right.standardOutput)")
         let page = try cordial(["customers", "list", "--segment", "lifecycle", "--limit", "1", "--db", store])
