@@ -140,8 +140,6 @@ public final class LuaState {
         return try load(bytes: &bytes, chunkName: chunkName)
     }
 
-    /// Compiles the file at `path`; the chunk is named by the path relative to ``chunkNameRoot``
-    /// (the full path when it is not under it), so errors read `plugins/x/plugin.lua:3: …`.
     /// Whether `file`, with every link resolved, lies inside `root` (links resolved too).
     public static func isInside(_ file: URL, _ root: URL) -> Bool {
         let real = file.resolvingSymlinksInPath().standardizedFileURL.path
@@ -149,6 +147,8 @@ public final class LuaState {
         return real.hasPrefix(base.hasSuffix("/") ? base : base + "/")
     }
 
+    /// Compiles the file at `path`; the chunk is named by the path relative to ``chunkNameRoot``
+    /// (the full path when it is not under it), so errors read `plugins/x/plugin.lua:3: …`.
     public func loadFile(_ path: URL) throws(LuaLoadError) -> LuaFunction {
         let displayName = LuaState.displayPath(of: path, relativeTo: chunkNameRoot)
         var bytes: [UInt8]
@@ -271,11 +271,10 @@ public final class LuaState {
         luaL_unref(activeL, cordial_registryindex(), ref)
     }
 
-    /// Makes room for `count` more slots; stops with a clear message when Lua's stack limit is reached.
-    @usableFromInline
     /// Makes room for `count` pushes. Inside a Swift function called from Lua the trampoline
     /// has already reserved `CORDIAL_HOST_STACK_SLOTS` (and a script that filled its stack got
     /// a Lua "stack overflow" there), so failing here is a host bug, never a script's doing.
+    @usableFromInline
     final func ensureStack(_ L: OpaquePointer, _ count: Int32) {
         if lua_checkstack(L, count) == 0 {
             preconditionFailure("Lua stack cannot grow by \(count) slots")

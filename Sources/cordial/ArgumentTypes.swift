@@ -13,10 +13,12 @@ extension SegmentSelector: ExpressibleByArgument {
 
 /// The selector checked against the store: a misspelt segment or label fails the command
 /// with the known names.
-func checked(_ selector: SegmentSelector?, in store: any Store) async throws -> SegmentSelector? {
+func checked(_ selector: SegmentSelector?, in store: any Store, plugins: PluginOptions) async throws -> SegmentSelector? {
     guard let selector else { return nil }
+    // A declared label nobody holds yet is still a label: the plugins say which they declare.
+    let declared = selector.label == nil ? [] : (plugins.registry().0.segment(named: selector.segment)?.segment.labels ?? [])
     do {
-        return try await selector.checked(in: store)
+        return try await selector.checked(in: store, declaredLabels: declared)
     } catch let error as SegmentLookupError {
         throw CommandFailure(error.localizedDescription)
     }

@@ -15,6 +15,7 @@ struct ListCustomers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List customers in id order.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
 
     @Option(help: "At most this many.")
     var limit: Int = 20
@@ -31,7 +32,7 @@ struct ListCustomers: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let selector = try await checked(segment, in: opened)
+        let selector = try await checked(segment, in: opened, plugins: pluginOptions)
         let customers = try await opened.customers(
             CustomerQuery(limit: limit, tag: tag, segment: selector?.segment, label: selector?.label))
         if store.json { return try store.printJSON(customers) }

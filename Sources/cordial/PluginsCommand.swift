@@ -83,7 +83,9 @@ struct TestPlugins: ParsableCommand {
         var failures = report.problems.isEmpty ? 0 : 1
         var passed = 0
         for plugin in plugins {
-            let results = PluginTestRunner(loader: registry.loader).run(plugin)
+            var runner = PluginTestRunner(loader: registry.loader)
+            runner.knownSegments = Set(registry.plugins.flatMap { $0.segments.map(\.name) })
+            let results = runner.run(plugin)
             if results.isEmpty { print("\(plugin.name): no tests (add tests/\(plugin.name)_test.lua)") }
             for result in results {
                 if let failure = result.failure {

@@ -106,6 +106,7 @@ struct ShowSegment: AsyncParsableCommand {
         commandName: "show", abstract: "A segment's members per label, now or as of a past date.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
 
     @Argument(help: "The segment, or SEGMENT:LABEL to list that label's members.")
     var name: SegmentSelector
@@ -118,7 +119,7 @@ struct ShowSegment: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let selector = try await checked(name, in: opened)!
+        let selector = try await checked(name, in: opened, plugins: pluginOptions)!
         let segment = selector.segment, label = selector.label
         let date = try at.map(Self.parseDate)
         if let label {

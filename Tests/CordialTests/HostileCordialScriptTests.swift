@@ -101,7 +101,7 @@ import Testing
             #expect(outcome.status == 1 && outcome.standardError.contains("no segment 'lifecycl' has been run (known: lifecycle)"), "\(outcome.standardError)")
         }
         for arguments in [["customers", "list", "--segment", "lifecycle:od"], ["segments", "show", "lifecycle:od"]] {
-            let outcome = try cordial(arguments + ["--db", store])
+            let outcome = try cordial(arguments + ["--db", store, "--plugins", folder.root.path])
             #expect(outcome.status == 1 && outcome.standardError.contains("segment 'lifecycle' has no label 'od' (known: even, odd)"), "\(outcome.standardError)")
         }
         let right = try cordial(["customers", "list", "--segment", "lifecycle:odd", "--db", store])
@@ -177,6 +177,58 @@ import Testing
         #expect(error.message.contains("cordial.customers.update: cannot be called from a segment function"), "\(error)")
         #expect(try await store.segments().isEmpty)
         #expect(try await store.customers(CustomerQuery(limit: 10, tag: "seen")).isEmpty)
+    }
+
+    /// A segment another plugin owns fails alone: the run's other segments are written, and
+    /// a declared label nobody holds yet is shown empty, not refused as unknown.
+    @Test func anOwnedSegmentFailsAloneAndDeclaredLabelsAreKnown() async throws {
+        let store = stores.path()
+        #expect(try cordial(["init", "--db", store]).status == 0)
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: csv) }
+        try "external_id,first_name,family_name\nC-1,Lan,Nguyễn\n".write(to: csv, atomically: true, encoding: .utf8)
+        #expect(try cordial(["import", "customers", csv.path, "--db", store]).status == 0)
+        let first = try PluginFolder()
+        try first.segmentPlugin("old", segment: "shared", body: "return 'a'")
+        #expect(try cordial(["segments", "run", "--plugins", first.root.path, "--db", store, "--as-of", "2025-01-01"]).status == 0)
+
+        try folder.plugin("new", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "new", version = "1.0.0", api = 1 }
+            plugin:segment("shared", function(c) return "b" end)
+            plugin:segment("fresh", { labels = { "kept", "never" } }, function(c) return "kept" end)
+            return plugin
+            """])
+        let run = try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15"])
+        #expect(run.status == 1)
+        #expect(run.standardError.contains("segment 'shared' belongs to plugin 'old'; plugin 'new' cannot write its membership"), "\(run.standardError)")
+        #expect(run.standardOutput.contains("fresh"), "the other segment was written: \(run.standardOutput)")
+        let never = try cordial(["segments", "show", "fresh:never", "--plugins", folder.root.path, "--db", store])
+        #expect(never.status == 0 && never.standardOutput.contains("0 of 0 members of fresh:never"), "\(never.standardError)")
+        let typo = try cordial(["segments", "show", "fresh:nevr", "--plugins", folder.root.path, "--db", store])
+        #expect(typo.status == 1 && typo.standardError.contains("(known: kept, never)"), "\(typo.standardError)")
+    }
+
+    /// In plugin tests, another loaded plugin's segment is a known name (nil: the test store
+    /// has no membership), so a plugin can test code that reads it.
+    @Test func pluginTestsKnowTheOtherPluginsSegments() throws {
+        try folder.segmentPlugin("base", body: "return 'x'")
+        try folder.plugin("reader", [
+            "plugin.lua": """
+                local cordial = require "cordial"
+                local plugin = cordial.plugin { name = "reader", version = "1.0.0", api = 1 }
+                plugin:segment("reader", function(c) return c.segments.base or "none" end)
+                return plugin
+                """,
+            "tests/reader_test.lua": """
+                local test = require "cordial.test"
+                test.case("reads another plugin's segment", function()
+                  test.equal(test.classify("reader", test.customer {}), "none")
+                end)
+                """,
+        ])
+        let outcome = try cordial(["plugins", "test", "reader", "--plugins", folder.root.path])
+        #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
     }
 
     /// Fixture numbers that cannot be counted (0/0, the smallest integer) are refused with

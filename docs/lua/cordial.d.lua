@@ -33,7 +33,7 @@
 ---@field tags table<string, true> the customer's tags as a set: `if c.tags.vip then`
 ---@field attributes table<string, any> free attributes from imports
 ---@field purchases cordial.PurchaseSummary count, total, first, last, days_since_last
----@field segments table<string, string> current label per segment (before the running segment's run); nil for a known segment without a label for the customer, an error for a name no plugin registers and the store never ran
+---@field segments table<string, string> current label per segment (before the running segment's run); nil for a known segment without a label for the customer; an error for a name no loaded plugin registers and the store never ran (scripts of `cordial run` know the store's segments)
 ---@field value cordial.CustomerValue scores and models the host computes
 
 ---A customer's purchases in five numbers.

@@ -23,7 +23,7 @@ extension LuaAPI {
         .init("tags", "table<string, true>", "the customer's tags as a set: `if c.tags.vip then`"),
         .init("attributes", "table<string, any>", "free attributes from imports"),
         .init("purchases", "cordial.PurchaseSummary", "count, total, first, last, days_since_last"),
-        .init("segments", "table<string, string>", "current label per segment (before the running segment's run); nil for a known segment without a label for the customer, an error for a name no plugin registers and the store never ran"),
+        .init("segments", "table<string, string>", "current label per segment (before the running segment's run); nil for a known segment without a label for the customer; an error for a name no loaded plugin registers and the store never ran (scripts of `cordial run` know the store's segments)"),
         .init("value", "cordial.CustomerValue", "scores and models the host computes"),
     ])
 

@@ -56,6 +56,9 @@ public struct PluginTestRunner: Sendable {
 
     public var loader: PluginLoader
     public var limits = LuaLimits(memoryBytes: 64 << 20, timeSeconds: 5)
+    /// Segment names `c.segments` may be asked for besides the plugin's own (the other
+    /// loaded plugins'); they read nil in tests, whose store has no membership.
+    public var knownSegments: Set<String> = []
 
     public init(loader: PluginLoader) {
         self.loader = loader
@@ -84,7 +87,8 @@ public struct PluginTestRunner: Sendable {
         do {
             let store = try waitForStore { try await StoreLocation.temporary() }
             session = PluginTestSession(store: store)
-            instance = try loader.instantiate(plugin, store: store, logger: Logger(label: "cordial.plugins.test"), limits: limits)
+            instance = try loader.instantiate(
+                plugin, store: store, logger: Logger(label: "cordial.plugins.test"), limits: limits, knownSegments: knownSegments)
             instance.context.testSession = session
             session.instance = instance
             try CordialModule.install(in: instance.state, context: instance.context, module: "cordial.test")

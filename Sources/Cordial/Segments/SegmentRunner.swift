@@ -101,10 +101,17 @@ public struct SegmentRunner: Sendable {
                     location: segment.definedAt, message: "segment '\(segment.name)' did not classify every customer; nothing was written")))
                 continue
             }
-            let summary = try await store.materialize(SegmentOutcome(
-                segment: segment.name, plugin: plugin.name, pluginVersion: plugin.manifest.version.description, at: at,
-                customers: customers, labels: labels))
-            results.append(.materialized(summary, plugin: plugin))
+            do {
+                let summary = try await store.materialize(SegmentOutcome(
+                    segment: segment.name, plugin: plugin.name, pluginVersion: plugin.manifest.version.description, at: at,
+                    customers: customers, labels: labels))
+                results.append(.materialized(summary, plugin: plugin))
+            } catch let refusal as StoreError {
+                // A refusal of this segment (another plugin owns it, a backdated run) fails it
+                // alone; the run's other segments are still written.
+                results.append(.failed(segment: segment.name, customer: nil, error: PluginError(
+                    location: segment.definedAt, message: refusal.localizedDescription)))
+            }
         }
         return results
     }

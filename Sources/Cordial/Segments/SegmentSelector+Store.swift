@@ -3,14 +3,15 @@ import CordialStore
 import Foundation
 
 extension SegmentSelector {
-    /// The selector if its segment has been run and its label is one the segment has given;
-    /// otherwise an error that lists the known ones. A misspelt name is a mistake to report,
-    /// never an empty list that reads as "nobody".
-    public func checked(in store: any Store) async throws -> SegmentSelector {
+    /// The selector if its segment has been run and its label is one the segment has given
+    /// or declares (`declaredLabels`, from its plugin's registration); otherwise an error that
+    /// lists the known ones. A misspelt name is a mistake to report, never an empty list that
+    /// reads as "nobody".
+    public func checked(in store: any Store, declaredLabels: [String] = []) async throws -> SegmentSelector {
         let segments = try await store.segments().map(\.name)
         guard segments.contains(segment) else { throw SegmentLookupError.unknownSegment(segment, known: segments) }
         if let label {
-            let labels = try await store.segmentLabelNames(segment)
+            let labels = Set(try await store.segmentLabelNames(segment)).union(declaredLabels).sorted()
             guard labels.contains(label) else { throw SegmentLookupError.unknownLabel(label, segment: segment, known: labels) }
         }
         return self

@@ -41,7 +41,8 @@ public struct ValueFitter: Sendable {
     /// Fits, scores and stores. `progress` hears each step's name as it starts.
     public func run(progress: @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
         let terms = try terms.validated()
-        let today = CalendarDays.day(of: Date())
+        // Today in the latest time zone (UTC+14): a local date is never refused as future.
+        let today = CalendarDays.day(of: Date() + 14 * 3_600)
         guard endDay <= today else { throw ValueFitError.endInTheFuture(endDay: endDay, today: today) }
         var clock = Date()
         func lap() -> Double {
