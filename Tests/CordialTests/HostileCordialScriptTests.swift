@@ -24,6 +24,17 @@ import Testing
         try RunCommandTests.cordial(arguments)
     }
 
+    /// A new store file (its path) holding the customers of `csv`, made with the commands.
+    func storeImporting(_ csv: String) throws -> String {
+        let store = stores.path()
+        #expect(try cordial(["init", "--db", store]).status == 0)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try cordial(["import", "customers", file.path, "--db", store]).status == 0)
+        return store
+    }
+
     @Test(.timeLimit(.minutes(1)), arguments: scripts)
     func scriptIsContained(_ name: String) async throws {
         let url = Self.directory.appendingPathComponent(name)
@@ -70,12 +81,7 @@ import Testing
         try folder.segmentPlugin("aaa-impostor", segment: "lifecycle", body: "return 'forged'")
         try folder.segmentPlugin("lifecycle", body: "return 'genuine'")
         try folder.segmentPlugin("other", body: "return 'fine'")
-        let store = stores.path()
-        #expect(try cordial(["init", "--db", store]).status == 0)
-        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).csv")
-        defer { try? FileManager.default.removeItem(at: csv) }
-        try "external_id,first_name,family_name\nC-1,Lan,Nguyễn\n".write(to: csv, atomically: true, encoding: .utf8)
-        #expect(try cordial(["import", "customers", csv.path, "--db", store]).status == 0)
+        let store = try storeImporting("external_id,first_name,family_name\nC-1,Lan,Nguyễn\n")
         let run = try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15"])
         #expect(run.status == 1)
         #expect(run.standardError.contains("segment 'lifecycle' is also registered at"), "\(run.standardError)")
@@ -89,12 +95,7 @@ import Testing
     /// an empty list that reads as "nobody" (issue 14, item 3).
     @Test func misspeltSegmentsAndLabelsInListCommandsAreErrors() async throws {
         try folder.segmentPlugin("lifecycle", labels: "{ 'odd', 'even' }", body: "return c.id % 2 == 1 and 'odd' or 'even'")
-        let store = stores.path()
-        #expect(try cordial(["init", "--db", store]).status == 0)
-        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).csv")
-        defer { try? FileManager.default.removeItem(at: csv) }
-        try "external_id,first_name,family_name\nC-1,Lan,Nguyễn\nC-2,Wei,Wang\n".write(to: csv, atomically: true, encoding: .utf8)
-        #expect(try cordial(["import", "customers", csv.path, "--db", store]).status == 0)
+        let store = try storeImporting("external_id,first_name,family_name\nC-1,Lan,Nguyễn\nC-2,Wei,Wang\n")
         #expect(try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15"]).status == 0)
         for arguments in [["customers", "list", "--segment", "lifecycl"], ["segments", "show", "lifecycl"]] {
             let outcome = try cordial(arguments + ["--db", store])
@@ -182,12 +183,7 @@ import Testing
     /// A segment another plugin owns fails alone: the run's other segments are written, and
     /// a declared label nobody holds yet is shown empty, not refused as unknown.
     @Test func anOwnedSegmentFailsAloneAndDeclaredLabelsAreKnown() async throws {
-        let store = stores.path()
-        #expect(try cordial(["init", "--db", store]).status == 0)
-        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).csv")
-        defer { try? FileManager.default.removeItem(at: csv) }
-        try "external_id,first_name,family_name\nC-1,Lan,Nguyễn\n".write(to: csv, atomically: true, encoding: .utf8)
-        #expect(try cordial(["import", "customers", csv.path, "--db", store]).status == 0)
+        let store = try storeImporting("external_id,first_name,family_name\nC-1,Lan,Nguyễn\n")
         let first = try PluginFolder()
         try first.segmentPlugin("old", segment: "shared", body: "return 'a'")
         #expect(try cordial(["segments", "run", "--plugins", first.root.path, "--db", store, "--as-of", "2025-01-01"]).status == 0)
