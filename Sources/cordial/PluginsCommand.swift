@@ -24,6 +24,8 @@ struct ListPlugins: ParsableCommand {
              plugin.manifest.permissions.sorted().map(\.rawValue).joined(separator: ", "), plugin.manifest.description]
         })
         printProblems(report.problems)
+        // The list shows what loaded; a plugin that did not load fails the command (issue 14, item 1).
+        if !report.problems.isEmpty { throw ExitCode.failure }
     }
 }
 

@@ -87,6 +87,8 @@ import Testing
         #expect(run.standardError.contains("segment 'lifecycle' is also registered at"), "\(run.standardError)")
         #expect(run.standardError.contains("2 plugin problems above; their segments did not run"))
         #expect(run.standardOutput.contains("other") && !run.standardOutput.contains("forged") && !run.standardOutput.contains("genuine"))
+        let plugins = try cordial(["plugins", "list", "--plugins", folder.root.path])
+        #expect(plugins.status == 1 && plugins.standardOutput.contains("other") && plugins.standardError.contains("neither plugin is loaded"))
         let list = try cordial(["segments", "list", "--db", store])
         #expect(list.standardOutput.contains("other") && !list.standardOutput.contains("lifecycle"), "\(list.standardOutput)")
     }
