@@ -54,13 +54,6 @@ public struct BatchStream<Item: Sendable>: AsyncSequence, Sendable {
         return (BatchStream(consumer: Consumer(channel)), Producer(channel: channel))
     }
 
-    /// A stream that fails at once (a read that could not start).
-    public static func failed(_ error: any Error) -> BatchStream {
-        let (stream, producer) = makeStream()
-        producer.finish(throwing: error)
-        return stream
-    }
-
     /// A stream whose producer runs as a task; `produce` sends its batches and returns at
     /// the end (throwing ends the stream with that error).
     public static func producing(

@@ -54,10 +54,7 @@ extension CustomerStore {
 
     /// The store id of the customer a reference names, if there is one.
     public func customerID(_ reference: CustomerReference) async throws -> CustomerID? {
-        switch reference {
-        case .id(let id): try await customer(id)?.id
-        case .external(let source, let externalID): try await customer(source: source, externalID: externalID)?.id
-        }
+        try await customer(reference)?.id
     }
 
     /// The customer a reference names (a store id or a source and external id), if any.

@@ -33,20 +33,12 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .segmentOwnedByAnotherPlugin(let segment, let owner, let writer):
             "segment '\(segment)' belongs to plugin '\(owner)'; plugin '\(writer)' cannot write its membership"
         case .unsupportedLocation(let location):
-            "cannot open a store at '\(Self.withoutCredentials(location))': give a SQLite file path, a sqlite: or file: URL, "
+            "cannot open a store at '\(StoreLocation.withoutCredentials(location))': give a SQLite file path, a sqlite: or file: URL, "
                 + "or postgres://USER@HOST:PORT/DB"
         case .backendUnavailable(let location):
             "cannot open '\(location)': PostgreSQL stores are not available in this build yet; use a SQLite file"
         case .noStore(let location):
             "no store at \(location); create one with `cordial init`"
         }
-    }
-
-    /// `scheme://user:secret@host/…` without its user information: messages carry no password.
-    static func withoutCredentials(_ location: String) -> String {
-        guard let scheme = location.range(of: "://"), let at = location[scheme.upperBound...].firstIndex(of: "@") else {
-            return location
-        }
-        return String(location[..<scheme.upperBound]) + "…" + String(location[at...])
     }
 }

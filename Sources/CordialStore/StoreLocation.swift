@@ -41,14 +41,20 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The location as shown to people: a PostgreSQL URL without its password.
+    /// The location as shown to people: a URL without its user and password.
     public var description: String {
         switch self {
-        case .sqlite(let path): return path
-        case .postgres(let url):
-            guard var components = URLComponents(string: url), components.password != nil else { return url }
-            components.password = "***"
-            return components.string ?? url
+        case .sqlite(let path): path
+        case .postgres(let url): Self.withoutCredentials(url)
         }
+    }
+
+    /// `scheme://user:secret@host/…` as `scheme://…@host/…`: what messages and logs show of
+    /// a location, so they never carry a password.
+    public static func withoutCredentials(_ location: String) -> String {
+        guard let scheme = location.range(of: "://"), let at = location[scheme.upperBound...].firstIndex(of: "@") else {
+            return location
+        }
+        return String(location[..<scheme.upperBound]) + "…" + String(location[at...])
     }
 }

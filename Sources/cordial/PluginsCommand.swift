@@ -86,7 +86,7 @@ struct TestPlugins: ParsableCommand {
         var passed = 0
         for plugin in plugins {
             var runner = PluginTestRunner(loader: registry.loader)
-            runner.knownSegments = Set(registry.plugins.flatMap { $0.segments.map(\.name) })
+            runner.knownSegments = Set(registry.plugins.flatMap(\.registrations.segmentNames))
             let results = runner.run(plugin)
             if results.isEmpty { print("\(plugin.name): no tests (add tests/\(plugin.name)_test.lua)") }
             for result in results {

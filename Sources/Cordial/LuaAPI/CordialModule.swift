@@ -5,65 +5,48 @@ import LuaHost
 /// installed through ``LuaAPIFunction/checkCall(_:in:)``: its spec's phase, permission and
 /// parameter types are enforced here, in one place, before its body runs.
 enum CordialModule {
-    /// The metatable customer views share: unknown fields and assignments are errors. The
-    /// documented fields (``LuaAPI``'s customer and purchase-summary tables) read nil when the
-    /// customer has no value for them (no tier, no purchase yet).
-    static var strictViewMetatable: String {
-        let known = LuaAPI.classes.filter { ["cordial.Customer", "cordial.PurchaseSummary"].contains($0.name) }
-            .flatMap(\.fields).map { "[\"\($0.name)\"] = true" }.joined(separator: ", ")
-        return """
+    /// A read-only metatable of a view's table: the `known` keys read nil when the customer has
+    /// no value for them, any other key raises `unknown` (a format with one `%s`, the key) at
+    /// the caller's line, and assignments are refused naming `path` + the key. The names and
+    /// the message are written into the chunk as they are (plain identifiers and text).
+    static func strictMetatable(known: [String], unknown: String, path: String) -> String {
+        """
         local error, format, tostring = error, string.format, tostring
-        local known = { \(known) }
+        local known = { \(known.map { "[\"\($0)\"] = true" }.joined(separator: ", ")) }
         return {
           __index = function(_, key)
             if known[key] then return nil end
-            error(format("no field '%s' in this customer view (see docs/lua-api.md)", tostring(key)), 2)
+            error(format("\(unknown)", tostring(key)), 2)
           end,
           __newindex = function(_, key)
-            error(format("a customer view is read-only (assigning '%s')", tostring(key)), 2)
+            error(format("a customer view is read-only (assigning '\(path)%s')", tostring(key)), 2)
           end,
           __metatable = false,
         }
         """
     }
 
+    /// The metatable customer views (and their `purchases`) share: the documented fields
+    /// (``LuaAPI``'s customer and purchase-summary tables) read nil when the customer has no
+    /// value for them (no tier, no purchase yet); unknown fields are errors.
+    static var strictViewMetatable: String {
+        let known = LuaAPI.classes.filter { ["cordial.Customer", "cordial.PurchaseSummary"].contains($0.name) }.flatMap(\.fields).map(\.name)
+        return strictMetatable(known: known, unknown: "no field '%s' in this customer view (see docs/lua-api.md)", path: "")
+    }
+
     /// The metatable of `c.value` in runs whose segments did not ask for the stored figures:
     /// reading one says how to ask, instead of a silent nil. `rfm` reads nil when absent (a
     /// customer who never bought, or a segment without `rfm = true`), as before value fits.
-    static let unloadedValueMetatable = """
-        local error, format, tostring = error, string.format, tostring
-        return {
-          __index = function(_, key)
-            if key == "rfm" then return nil end
-            error(format("c.value.%s is not loaded in this run: declare value = true in the segment's options", tostring(key)), 2)
-          end,
-          __newindex = function(_, key)
-            error(format("a customer view is read-only (assigning 'value.%s')", tostring(key)), 2)
-          end,
-          __metatable = false,
-        }
-        """
+    static let unloadedValueMetatable = strictMetatable(
+        known: ["rfm"], unknown: "c.value.%s is not loaded in this run: declare value = true in the segment's options", path: "value.")
 
     /// The metatable of `c.segments`: `known` names read nil when the customer has no label
-    /// in them; others are errors listing the known ones. (Segment names are lower-case
-    /// letters, digits and dashes, so they are written into the chunk as they are.)
+    /// in them; others are errors listing the known ones (segment names are lower-case
+    /// letters, digits and dashes).
     static func segmentsMetatable(known: Set<String>) -> String {
         let names = known.filter(PluginManifest.isValidName).sorted()
         let list = names.isEmpty ? "none has been registered or run" : "known: " + names.joined(separator: ", ")
-        return """
-            local error, format, tostring = error, string.format, tostring
-            local known = { \(names.map { "[\"\($0)\"] = true" }.joined(separator: ", ")) }
-            return {
-              __index = function(_, key)
-                if known[key] then return nil end
-                error(format("no segment '%s' in c.segments (\(list))", tostring(key)), 2)
-              end,
-              __newindex = function(_, key)
-                error(format("a customer view is read-only (assigning 'segments.%s')", tostring(key)), 2)
-              end,
-              __metatable = false,
-            }
-            """
+        return strictMetatable(known: names, unknown: "no segment '%s' in c.segments (\(list))", path: "segments.")
     }
 
     static func install(in state: LuaState, context: PluginContext, module name: String = "cordial") throws {

@@ -17,9 +17,7 @@ extension LuaAPI {
             let today = context.todayNumber
             let reference: CustomerReference
             if let number = id.integerValue {
-                // Store ids are positive: any other number names no customer.
-                guard number > 0 else { return CustomerViewValue(view: nil, metatables: context.viewMetatables) }
-                reference = .id(CustomerID(number))
+                reference = .id(CustomerID(number))  // one that is not positive names no customer (CustomerFacts.load)
             } else if let text = id.stringValue, text.contains(":") {
                 // "crm:" or ":x" names no customer, as an unknown one does.
                 guard let parsed = CustomerReference(text) else { return CustomerViewValue(view: nil, metatables: context.viewMetatables) }

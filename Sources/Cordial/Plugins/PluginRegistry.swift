@@ -76,29 +76,14 @@ public final class PluginRegistry: @unchecked Sendable {
         }
         // A name two plugins claim (a plugin's or a segment's) belongs to neither: both are
         // refused, whichever folder sorts first, so an impostor never silently wins.
-        var pluginsByName: [String: [Plugin]] = [:], ownersBySegment: [String: [(Plugin, SegmentRegistration)]] = [:]
+        var pluginClaims: [String: [Claim]] = [:], segmentClaims: [String: [Claim]] = [:]
         for plugin in candidates {
-            pluginsByName[plugin.name, default: []].append(plugin)
-            for segment in plugin.segments { ownersBySegment[segment.name, default: []].append((plugin, segment)) }
+            pluginClaims[plugin.name, default: []].append(Claim(plugin: plugin, at: plugin.main.displayPath))
+            for segment in plugin.segments { segmentClaims[segment.name, default: []].append(Claim(plugin: plugin, at: segment.definedAt)) }
         }
         var refused: Set<String> = []  // plugin.lua paths
-        for (name, claimants) in pluginsByName.sorted(by: { $0.key < $1.key }) where claimants.count > 1 {
-            for plugin in claimants {
-                let others = claimants.filter { $0.main.displayPath != plugin.main.displayPath }.map(\.main.displayPath)
-                report.problems.append(PluginError(
-                    location: plugin.main.displayPath, message: "plugin '\(name)' is also loaded from \(others.joined(separator: ", ")); neither is loaded"))
-                refused.insert(plugin.main.displayPath)
-            }
-        }
-        for (name, owners) in ownersBySegment.sorted(by: { $0.key < $1.key }) where owners.count > 1 {
-            for (plugin, segment) in owners {
-                let others = owners.filter { $0.0.main.displayPath != plugin.main.displayPath }.map(\.1.definedAt)
-                report.problems.append(PluginError(
-                    location: segment.definedAt,
-                    message: "segment '\(name)' is also registered at \(others.joined(separator: ", ")); neither plugin is loaded"))
-                refused.insert(plugin.main.displayPath)
-            }
-        }
+        refused.formUnion(Self.refuseShared(pluginClaims, into: &report) { "plugin '\($0)' is also loaded from \($1); neither is loaded" })
+        refused.formUnion(Self.refuseShared(segmentClaims, into: &report) { "segment '\($0)' is also registered at \($1); neither plugin is loaded" })
         let next = candidates.filter { !refused.contains($0.main.displayPath) }
         report.removed = previous.map(\.name).filter { name in !next.contains { $0.name == name } }
         lock.withLock {
@@ -106,6 +91,28 @@ public final class PluginRegistry: @unchecked Sendable {
             currentProblems = report.problems
         }
         return report
+    }
+
+    /// A plugin's claim on a name, and where it makes it.
+    private struct Claim {
+        var plugin: Plugin
+        var at: String
+    }
+
+    /// Reports every claim on a name that more than one plugin claims, at its place, naming
+    /// the others' places (`problem(name, others)`); returns the refused plugins' `plugin.lua`.
+    private static func refuseShared(
+        _ claims: [String: [Claim]], into report: inout ReloadReport, problem: (String, String) -> String
+    ) -> Set<String> {
+        var refused: Set<String> = []
+        for (name, claimants) in claims.sorted(by: { $0.key < $1.key }) where claimants.count > 1 {
+            for claim in claimants {
+                let others = claimants.filter { $0.plugin.main.displayPath != claim.plugin.main.displayPath }.map(\.at)
+                report.problems.append(PluginError(location: claim.at, message: problem(name, others.joined(separator: ", "))))
+                refused.insert(claim.plugin.main.displayPath)
+            }
+        }
+        return refused
     }
 
     /// Plugin folders: every folder under each root that is not hidden.

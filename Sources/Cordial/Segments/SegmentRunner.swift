@@ -48,7 +48,7 @@ public struct SegmentRunner: Sendable {
             ? RFMScorer(population: try await store.purchaseFacts(), today: today) : nil
 
         // Names `c.segments` may be asked for: every registered segment and every one the store has run.
-        let knownSegments = Set(plugins.flatMap { $0.segments.map(\.name) }).union(try await store.segments().map(\.name))
+        let knownSegments = Set(plugins.flatMap(\.registrations.segmentNames)).union(try await store.segments().map(\.name))
         let work = RunState(segments: selected.map(\.segment.name))
         let loader = loader, limits = limits, logger = logger, store = store, at = at
         let pluginsInRun = plugins.filter { plugin in selected.contains { $0.plugin.name == plugin.name } }
