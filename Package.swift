@@ -16,6 +16,7 @@ let package = Package(
         // that link only the store they use.
         .library(name: "CordialStore", targets: ["CordialStore", "CordialCore"]),
         .library(name: "CordialSQLite", targets: ["CordialSQLite"]),
+        .library(name: "CordialPostgres", targets: ["CordialPostgres"]),
         .library(name: "LuaHost", targets: ["LuaHost"]),
         .executable(name: "cordial", targets: ["cordial"]),
         .executable(name: "cordial-bench", targets: ["cordial-bench"]),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The system Lua 5.4 library and a shim of static inline wrappers for its macros.
@@ -54,9 +56,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The server backend: PostgreSQL through postgres-nio (a connection pool, COPY imports).
+        .target(
+            name: "CordialPostgres",
+            dependencies: [
+                "CordialCore", "CordialStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Cordial",
-            dependencies: ["LuaHost", "CordialCore", "CordialStore", "CordialSQLite", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LuaHost", "CordialCore", "CordialStore", "CordialSQLite", "CordialPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -91,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordialStoreTests",
-            dependencies: ["CordialStore", "CordialSQLite", "CordialCore"],
+            dependencies: ["CordialStore", "CordialSQLite", "CordialPostgres", "CordialCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import CordialPostgres
 import CordialSQLite
 import CordialStore
 import Foundation
@@ -10,9 +11,9 @@ extension StoreLocation {
     /// let store = try await StoreLocation("crm.sqlite").open(creating: true)
     /// ```
     ///
-    /// Unless `creating`, a SQLite file must exist already (``StoreError/noStore(_:)``): a
-    /// mistyped path should not make an empty store. A PostgreSQL location is refused with
-    /// ``StoreError/backendUnavailable(_:)`` until that backend lands.
+    /// Unless `creating`, the store must exist already (``StoreError/noStore(_:)``): a
+    /// mistyped path or database should not make an empty store. For PostgreSQL, the
+    /// database must exist (`createdb`); `cordial init` makes the store's tables in it.
     public func open(creating: Bool = false) async throws -> any Store {
         switch self {
         case .sqlite(let path):
@@ -20,8 +21,11 @@ extension StoreLocation {
             let store = try SQLiteStore(path: path)
             try await store.migrate()
             return store
-        case .postgres:
-            throw StoreError.backendUnavailable(self)
+        case .postgres(let url):
+            let store = try await PostgresStore.connect(PostgresLocation(url: url))
+            if !creating, try await !store.exists() { throw StoreError.noStore(self) }
+            try await store.migrate()
+            return store
         }
     }
 

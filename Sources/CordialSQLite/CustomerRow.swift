@@ -29,13 +29,10 @@ enum CustomerRow {
     /// The values of `customer`; with `stamp`, that time (as stored) as created and updated —
     /// an import stamps every row with one time, formatted once.
     static func values(of customer: Customer, stamp: String? = nil) -> Values {
-        Values(texts: [
-            customer.source, customer.externalID, customer.name.given, customer.name.family, customer.honorific,
-            JSONText.strings(customer.emails), JSONText.strings(customer.phones), customer.address.map(JSONText.address),
-            customer.address?.city, customer.address?.region, customer.birthday?.description, customer.birthday?.monthDay,
-            customer.locale, customer.tier, JSONText.strings(customer.tags), JSONText.object(customer.attributes),
-            stamp ?? storedText(customer.createdAt), stamp ?? storedText(customer.updatedAt),
-        ], version: customer.version)
+        Values(
+            texts: StoredCustomerText.texts(of: customer) + [
+                stamp ?? storedText(customer.createdAt), stamp ?? storedText(customer.updatedAt),
+            ], version: customer.version)
     }
 
     static func bind(_ values: Values, to statement: inout BoundStatement) {

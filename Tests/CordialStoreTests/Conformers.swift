@@ -1,13 +1,41 @@
+import CordialPostgres
 import CordialSQLite
 import CordialStore
 import Foundation
 import Testing
 
 /// Every store backend the conformance suites run against: one test body per behaviour,
-/// run on each (PostgreSQL joins the list when its conformer lands).
+/// run on each. PostgreSQL runs on the server `$CORDIAL_TEST_POSTGRES` names (`make test`
+/// starts one); without it, its cases fail rather than pass unseen. Only
+/// `CORDIAL_TEST_POSTGRES=skip` leaves them out, on purpose.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
-    case sqliteMemory, sqliteFile
+    case sqliteMemory, sqliteFile, postgres
     var testDescription: String { rawValue }
+
+    static var allCases: [StoreKind] {
+        PostgresTestServer.url == "skip" ? [.sqliteMemory, .sqliteFile] : [.sqliteMemory, .sqliteFile, .postgres]
+    }
+}
+
+/// The PostgreSQL server of the tests.
+enum PostgresTestServer {
+    static var url: String? { ProcessInfo.processInfo.environment["CORDIAL_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    struct NotConfigured: Error, CustomStringConvertible {
+        var description: String {
+            "CORDIAL_TEST_POSTGRES is not set: run `make test`, or `export CORDIAL_TEST_POSTGRES=$(scripts/test-postgres start)` "
+                + "(CORDIAL_TEST_POSTGRES=skip leaves PostgreSQL out)"
+        }
+    }
+
+    /// A location in a schema of its own on the test server: every test starts empty.
+    static func freshLocation() throws -> PostgresLocation {
+        guard let url else { throw NotConfigured() }
+        var location = try PostgresLocation(url: url)
+        location.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        location.tls = .disable
+        return location
+    }
 }
 
 /// The stores of one test, removed when it ends.
@@ -30,6 +58,8 @@ final class Conformers {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-\(UUID().uuidString).sqlite").path
             files.append(path)
             store = try SQLiteStore(path: path)
+        case .postgres:
+            store = try await PostgresStore.connect(PostgresTestServer.freshLocation(), maximumConnections: 4)
         }
         try await store.migrate()
         return store

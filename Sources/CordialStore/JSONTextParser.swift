@@ -1,22 +1,21 @@
 import CordialCore
-import CordialStore
 import Foundation
 
 /// Reads back the JSON text that ``JSONText`` writes (and any other valid JSON), straight
-/// from SQLite's bytes. A scan decodes four of these per customer; `JSONDecoder` cost ten
+/// from a database's bytes. A scan decodes four of these per customer; `JSONDecoder` cost ten
 /// times the rest of the row.
-struct JSONTextParser {
-    struct Invalid: Error {}
+package struct JSONTextParser {
+    package struct Invalid: Error {}
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// A list of strings (`emails`, `phones`, `tags`).
-    static func strings(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
+    package static func strings(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
         if bytes.count == 2 && bytes[0] == UInt8(ascii: "[") { return [] }
         var parser = JSONTextParser(bytes)
         let items = try parser.stringList()
@@ -26,7 +25,7 @@ struct JSONTextParser {
 
     /// An object read field by field: `field` gets each key and must read its value
     /// (``string()``, ``stringList()`` or ``anyValue()``). No dictionary, no boxing.
-    static func object(_ bytes: UnsafeBufferPointer<UInt8>, field: (String, inout JSONTextParser) throws -> Void) throws {
+    package static func object(_ bytes: UnsafeBufferPointer<UInt8>, field: (String, inout JSONTextParser) throws -> Void) throws {
         var parser = JSONTextParser(bytes)
         parser.skipSpaces()
         guard parser.take(UInt8(ascii: "{")) else { throw Invalid() }
@@ -46,7 +45,7 @@ struct JSONTextParser {
         try parser.end()
     }
 
-    mutating func stringList() throws -> [String] {
+    package mutating func stringList() throws -> [String] {
         var items: [String] = []
         skipSpaces()
         guard take(UInt8(ascii: "[")) else { throw Invalid() }
@@ -61,7 +60,7 @@ struct JSONTextParser {
         return items
     }
 
-    mutating func anyValue() throws -> JSONValue { try value() }
+    package mutating func anyValue() throws -> JSONValue { try value() }
 
     private mutating func end() throws {
         skipSpaces()
@@ -110,7 +109,7 @@ struct JSONTextParser {
         }
     }
 
-    mutating func string() throws -> String {
+    package mutating func string() throws -> String {
         guard take(UInt8(ascii: "\"")) else { throw Invalid() }
         let start = index
         // Fast path: no escapes, the bytes are the text.

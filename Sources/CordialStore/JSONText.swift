@@ -1,13 +1,12 @@
 import CordialCore
-import CordialStore
 import Foundation
 
 /// Canonical JSON text for the list and object columns: keys sorted, no insignificant
 /// spaces, non-ASCII text as is. Written by hand because an import encodes five of these
 /// per customer and `JSONEncoder` cost more than the insert itself; canonical because an
 /// upsert compares the stored text with the new text to see whether anything changed.
-enum JSONText {
-    static func strings(_ list: [String]) -> String {
+package enum JSONText {
+    package static func strings(_ list: [String]) -> String {
         if list.isEmpty { return "[]" }
         var out = "["
         for (index, text) in list.enumerated() {
@@ -18,7 +17,7 @@ enum JSONText {
     }
 
     /// Keys in order: city, country, lines, postalCode, region (absent ones left out).
-    static func address(_ address: Address) -> String {
+    package static func address(_ address: Address) -> String {
         var out = "{"
         func field(_ key: String, _ text: String?) {
             guard let text else { return }
@@ -35,13 +34,13 @@ enum JSONText {
         return out + "}"
     }
 
-    static func value(_ value: JSONValue) -> String {
+    package static func value(_ value: JSONValue) -> String {
         var out = ""
         append(value, to: &out)
         return out
     }
 
-    static func object(_ object: [String: JSONValue]) -> String {
+    package static func object(_ object: [String: JSONValue]) -> String {
         if object.isEmpty { return "{}" }
         return value(.object(object))
     }

@@ -1,0 +1,97 @@
+import CordialCore
+import Foundation
+import NIOCore
+
+/// Rows in `COPY … FROM STDIN` text format: fields separated by tabs, rows by newlines,
+/// `\N` for NULL, and backslash, tab, newline and carriage return escaped in values.
+struct CopyRows {
+    private(set) var buffer: ByteBuffer
+    private var fieldsInRow = 0
+    private(set) var count = 0
+
+    init(capacity: Int = 64 * 1024) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    mutating func text(_ value: String?) {
+        separate()
+        guard let value else {
+            buffer.writeStaticString("\\N")
+            return
+        }
+        // Fast path: nothing to escape (the usual case).
+        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            buffer.writeString(value)
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+
+    mutating func integer(_ value: Int64?) {
+        separate()
+        if let value { buffer.writeString(String(value)) } else { buffer.writeStaticString("\\N") }
+    }
+
+    /// A double as PostgreSQL reads it back exactly (NaN and infinities as NULL: the
+    /// store's "not converged").
+    mutating func double(_ value: Double?) {
+        separate()
+        if let value, value.isFinite { buffer.writeString("\(value)") } else { buffer.writeStaticString("\\N") }
+    }
+
+    mutating func time(_ value: Date) {
+        separate()
+        buffer.writeString(PostgresTime.text(value))
+    }
+
+    /// Text written as is (already formatted, with nothing to escape).
+    mutating func raw(_ text: String) {
+        separate()
+        buffer.writeString(text)
+    }
+
+    mutating func endRow() {
+        buffer.writeInteger(UInt8(0x0A))
+        fieldsInRow = 0
+        count += 1
+    }
+
+    mutating func clear() {
+        buffer.clear()
+        count = 0
+    }
+
+    private mutating func separate() {
+        if fieldsInRow > 0 { buffer.writeInteger(UInt8(0x09)) }
+        fieldsInRow += 1
+    }
+}
+
+/// Times as the store keeps them: milliseconds, as SQLite's store does, so that both
+/// backends give back the same instants.
+enum PostgresTime {
+    static func stored(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000).rounded(.down) / 1_000)
+    }
+
+    /// "2024-01-01 12:30:00.123+00", as `COPY` reads a `timestamptz`.
+    static func text(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1_000).rounded(.down))
+        let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, millisecond) = inDay < 0 ? (days - 1, inDay + 86_400_000) : (days, inDay)
+        let seconds = millisecond / 1_000
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let fraction = millisecond % 1_000
+        let fractionText = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
+        return CalendarDays.text(ofDay: Int(day)) + " " + two(seconds / 3_600) + ":" + two(seconds / 60 % 60) + ":"
+            + two(seconds % 60) + "." + fractionText + "+00"
+    }
+}

@@ -1,0 +1,281 @@
+import CordialCore
+import CordialStore
+import Foundation
+import PostgresNIO
+
+/// Customers, purchases, staff, contacts and the audit log.
+extension PostgresStore {
+    public func apply(_ source: some ImportSource, dryRun: Bool) async throws -> ImportSummary {
+        var source = source
+        do {
+            return try await transaction { connection in
+                var writer = try await PostgresImportWriter(connection, logger: logger)
+                var summary = ImportSummary()
+                while let batch = try source.nextBatch() { try await writer.write(batch, summary: &summary) }
+                // A dry run writes everything, then throws to roll the transaction back.
+                if dryRun { throw DryRunFinished(summary: summary) }
+                return summary
+            }
+        } catch let finished as DryRunFinished {
+            return finished.summary
+        }
+    }
+
+    private struct DryRunFinished: Error {
+        let summary: ImportSummary
+    }
+
+    // MARK: - Reading
+
+    public func customer(_ id: CustomerID) async throws -> Customer? {
+        try await withConnection { connection in try await Self.customer(id, on: connection, logger: logger) }
+    }
+
+    static func customer(_ id: CustomerID, on connection: PostgresConnection, logger: Logger, locking: Bool = false) async throws -> Customer? {
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT \(PostgresCustomerRow.selectList) FROM customer WHERE id = $1" + (locking ? " FOR UPDATE" : ""),
+            binds: bindings(id.rawValue))
+        for try await row in try await connection.query(query, logger: logger) { return try PostgresCustomerRow.customer(row) }
+        return nil
+    }
+
+    public func customer(source: String, externalID: String) async throws -> Customer? {
+        try await customers(
+            "SELECT \(PostgresCustomerRow.selectList) FROM customer WHERE source = $1 AND external_id = $2", Self.bindings(source, externalID)
+        ).first
+    }
+
+    public func customers(_ query: CustomerQuery) async throws -> [Customer] {
+        var (condition, bindings) = Self.condition(of: query)
+        bindings.append(query.limit)
+        return try await customers(
+            "SELECT \(PostgresCustomerRow.selectList) FROM customer WHERE \(condition) ORDER BY id LIMIT $\(bindings.count)", bindings)
+    }
+
+    public func customers(withIDs ids: [CustomerID]) async throws -> [Customer] {
+        guard !ids.isEmpty else { return [] }
+        // One statement, the ids as one array argument (no limit on how many).
+        return try await customers(
+            "SELECT \(PostgresCustomerRow.selectList) FROM customer WHERE id = ANY($1) ORDER BY id",
+            Self.bindings(Set(ids.map(\.rawValue)).sorted()))
+    }
+
+    private func customers(_ sql: String, _ bindings: PostgresBindings) async throws -> [Customer] {
+        try await withConnection { connection in
+            try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings), on: connection).map(PostgresCustomerRow.customer)
+        }
+    }
+
+    /// The WHERE condition of `query` (without its limit) and its bindings.
+    static func condition(of query: CustomerQuery, table: String = "customer") -> (String, PostgresBindings) {
+        var bindings = PostgresBindings()
+        bindings.append(query.after?.rawValue ?? 0)
+        var sql = "\(table).id > $1"
+        if let tag = query.tag {
+            bindings.append(tag)
+            sql += " AND \(table).tags::jsonb ? $\(bindings.count)"
+        }
+        if let tier = query.tier {
+            bindings.append(tier)
+            sql += " AND \(table).tier = $\(bindings.count)"
+        }
+        if let segment = query.segment {
+            bindings.append(segment)
+            sql += " AND EXISTS (SELECT 1 FROM segment_member m WHERE m.customer_id = \(table).id AND m.segment = $\(bindings.count)"
+                + " AND m.left_at IS NULL"
+            if let label = query.label {
+                bindings.append(label)
+                sql += " AND m.label = $\(bindings.count)"
+            }
+            sql += ")"
+        }
+        return (sql, bindings)
+    }
+
+    public func countCustomers() async throws -> Int {
+        try await withConnection { connection in try await value(Int.self, "SELECT count(*) FROM customer", on: connection) ?? 0 }
+    }
+
+    public func countCustomers(matching query: CustomerQuery) async throws -> Int {
+        var unpaged = query
+        unpaged.after = nil
+        let (condition, bindings) = Self.condition(of: unpaged)
+        return try await withConnection { connection in
+            try await value(Int.self, PostgresQuery(unsafeSQL: "SELECT count(*) FROM customer WHERE \(condition)", binds: bindings), on: connection)
+                ?? 0
+        }
+    }
+
+    public func countPurchases() async throws -> Int {
+        try await withConnection { connection in try await value(Int.self, "SELECT count(*) FROM purchase", on: connection) ?? 0 }
+    }
+
+    public func purchases(of id: CustomerID) async throws -> [Purchase] {
+        try await withConnection { connection in
+            try await rows("""
+                SELECT id, customer_id, source, external_id, time, amount::text, currency, quantity, channel, product, category
+                FROM purchase WHERE customer_id = \(id.rawValue) ORDER BY time, id
+                """, on: connection
+            ).map { row in
+                let (id, customer, source, externalID, time, amount, currency, quantity, channel, product, category) = try row.decode(
+                    (Int64, Int64, String, String, Date, String, String, Int, String?, String?, String?).self)
+                return Purchase(
+                    id: id, customerID: CustomerID(customer), source: source, externalID: externalID, time: time,
+                    amount: Money(Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX")) ?? 0, currency), quantity: quantity,
+                    channel: channel, product: product, category: category)
+            }
+        }
+    }
+
+    public func scanCustomers(batchSize: Int) -> BatchStream<Customer> {
+        BatchStream.producing { producer in
+            // Keyset pagination: each batch is one short read, so no read is held open while
+            // the consumer works, and memory holds a few batches.
+            var after: Int64 = 0
+            while true {
+                let batch = try await self.customers(
+                    "SELECT \(PostgresCustomerRow.selectList) FROM customer WHERE id > $1 ORDER BY id LIMIT $2", Self.bindings(after, batchSize))
+                guard let last = batch.last?.id else { return }
+                after = last.rawValue
+                try await producer.send(batch)
+            }
+        }
+    }
+
+    // MARK: - Changes
+
+    public func update(_ customer: Customer) async throws -> Customer {
+        guard let id = customer.id else { throw StoreError.unknownCustomer(source: customer.source, externalID: customer.externalID) }
+        return try await transaction { connection in
+            guard let found = try await value(Int.self, "SELECT version FROM customer WHERE id = \(id.rawValue) FOR UPDATE", on: connection) else {
+                throw StoreError.noSuchCustomer(id)
+            }
+            guard found == customer.version else { throw StoreError.staleVersion(id, expected: customer.version, found: found) }
+            // The row is locked from the version check to the write: nobody can save in between.
+            var saved = customer
+            saved.version = found + 1
+            saved.updatedAt = PostgresTime.stored(Date())
+            saved.createdAt = PostgresTime.stored(saved.createdAt)
+            try await connection.query(PostgresCustomerRow.update(saved), logger: logger)
+            return saved
+        }
+    }
+
+    public func apply(_ changes: [CustomerChange]) async throws {
+        guard !changes.isEmpty else { return }
+        try await transaction { connection in
+            let now = PostgresTime.stored(Date())
+            for change in changes {
+                guard var customer = try await Self.customer(change.customer, on: connection, logger: logger, locking: true) else {
+                    throw StoreError.noSuchCustomer(change.customer)
+                }
+                let before = customer
+                customer.tags.removeAll { change.removeTags.contains($0) }
+                for tag in change.addTags where !customer.tags.contains(tag) { customer.tags.append(tag) }
+                for (key, value) in change.attributes { customer.attributes[key] = value }
+                guard customer != before else { continue }
+                customer.version += 1
+                customer.updatedAt = now
+                try await connection.query(PostgresCustomerRow.update(customer), logger: logger)
+            }
+        }
+    }
+
+    public func forget(_ id: CustomerID, reason: String) async throws {
+        try await transaction { connection in
+            guard let current = try await Self.customer(id, on: connection, logger: logger, locking: true) else {
+                throw StoreError.noSuchCustomer(id)
+            }
+            let now = PostgresTime.stored(Date())
+            // Kept: id, source, locale, tier, times and every purchase (anonymous aggregates).
+            let erased = Customer(
+                id: id, source: current.source, externalID: "forgotten-\(id)", name: PersonName(given: "", family: ""),
+                locale: current.locale, tier: current.tier, createdAt: current.createdAt, updatedAt: now,
+                version: current.version + 1)
+            try await connection.query(PostgresCustomerRow.update(erased), logger: logger)
+            try await connection.query("UPDATE customer SET forgotten_at = \(now) WHERE id = \(id.rawValue)", logger: logger)
+            try await connection.query(
+                "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))",
+                logger: logger)
+        }
+    }
+
+    public func auditLog() async throws -> [AuditEntry] {
+        try await withConnection { connection in
+            try await rows("SELECT time, action, subject, detail FROM audit_entry ORDER BY id", on: connection).map { row in
+                let (time, action, subject, detail) = try row.decode((Date, String, String, String?).self)
+                return AuditEntry(time: time, action: action, subject: subject, detail: detail)
+            }
+        }
+    }
+
+    // MARK: - Staff and interactions
+
+    public func addStaff(_ staff: Staff) async throws -> Staff {
+        try await withConnection { connection in
+            var added = staff
+            added.id = try await value(
+                Int64.self, "INSERT INTO staff (name, role, region) VALUES (\(staff.name), \(staff.role), \(staff.region)) RETURNING id",
+                on: connection)
+            return added
+        }
+    }
+
+    public func staff() async throws -> [Staff] {
+        try await withConnection { connection in
+            try await rows("SELECT id, name, role, region FROM staff ORDER BY id", on: connection).map { row in
+                let (id, name, role, region) = try row.decode((Int64, String, String, String?).self)
+                return Staff(id: id, name: name, role: role, region: region)
+            }
+        }
+    }
+
+    public func record(_ interaction: Interaction) async throws -> Interaction {
+        try await transaction { connection in
+            let customer = interaction.customerID.rawValue
+            // FOR KEY SHARE: neither can be deleted before this transaction commits.
+            guard try await value(Int.self, "SELECT 1 FROM customer WHERE id = \(customer) FOR KEY SHARE", on: connection) != nil else {
+                throw StoreError.noSuchCustomer(interaction.customerID)
+            }
+            if let staffID = interaction.staffID,
+               try await value(Int.self, "SELECT 1 FROM staff WHERE id = \(staffID) FOR KEY SHARE", on: connection) == nil {
+                throw StoreError.noSuchStaff(staffID)
+            }
+            var recorded = interaction
+            recorded.time = PostgresTime.stored(interaction.time)
+            recorded.id = try await value(Int64.self, """
+                INSERT INTO interaction (customer_id, kind, time, staff_id, outcome, cost, currency)
+                VALUES (\(customer), \(interaction.kind.rawValue), \(recorded.time), \(interaction.staffID), \(interaction.outcome),
+                        \(interaction.cost?.amountText)::numeric, \(interaction.cost?.currency))
+                RETURNING id
+                """, on: connection)
+            return recorded
+        }
+    }
+
+    public func interactions(of id: CustomerID) async throws -> [Interaction] {
+        try await withConnection { connection in
+            try await rows("""
+                SELECT id, customer_id, kind, time, staff_id, outcome, cost::text, currency FROM interaction
+                WHERE customer_id = \(id.rawValue) ORDER BY time, id
+                """, on: connection
+            ).map { row in
+                let (id, customer, kindName, time, staffID, outcome, cost, currency) = try row.decode(
+                    (Int64, Int64, String, Date, Int64?, String?, String?, String?).self)
+                guard let kind = Interaction.Kind(rawValue: kindName) else {
+                    throw PostgresFailure(server: location.server, reason: "column 'interaction.kind' holds a value this version cannot read")
+                }
+                return Interaction(
+                    id: id, customerID: CustomerID(customer), kind: kind, time: time, staffID: staffID, outcome: outcome,
+                    cost: cost.flatMap { Money(parsing: $0, currency: currency ?? "") })
+            }
+        }
+    }
+
+    /// Bindings of `values`, in order ($1, $2, …).
+    static func bindings(_ values: any PostgresDynamicTypeEncodable...) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+}
