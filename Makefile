@@ -28,8 +28,9 @@ demo: build
 	$(CORDIAL) run examples/hello.lua
 	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 
+# The tests, PostgreSQL's among them on a throw-away loopback server (scripts/run-tests).
 test: dependencies
-	$(SWIFT) test
+	SWIFT=$(SWIFT) scripts/run-tests
 
 BENCH_CSV = .build/bench-customers-1m.csv
 BENCH_DB = .build/bench-1m.sqlite

@@ -105,7 +105,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CordialStoreTests",
-            dependencies: ["CordialStore", "CordialSQLite", "CordialPostgres", "CordialCore"],
+            dependencies: [
+                "CordialStore", "CordialSQLite", "CordialPostgres", "CordialCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,26 +9,24 @@ import PostgresNIO
 /// leaves unchanged customers untouched; purchases added unless present). The temporary
 /// tables go with the transaction.
 struct PostgresImportWriter {
-    private let connection: PostgresConnection
-    private let logger: Logger
+    private let connection: PostgresSession
     /// One time stamps every customer an import creates or changes, formatted once.
     private let stamp: String
 
-    init(_ connection: PostgresConnection, logger: Logger) async throws {
+    init(_ connection: PostgresSession) async throws {
         self.connection = connection
-        self.logger = logger
         stamp = PostgresTime.text(Date())
         let texts = PostgresCustomerRow.textColumns.map { "\($0) text" }.joined(separator: ", ")
         try await connection.query(PostgresQuery(unsafeSQL: """
             CREATE TEMPORARY TABLE import_customer (\(texts), created_at timestamptz, updated_at timestamptz) ON COMMIT DROP
-            """), logger: logger)
+            """))
         try await connection.query("""
             CREATE TEMPORARY TABLE import_purchase (
                 ord integer, customer_source text, customer_external_id text, source text, external_id text,
                 time timestamptz, amount numeric, currency text, quantity integer, channel text, product text, category text,
                 origin text
             ) ON COMMIT DROP
-            """, logger: logger)
+            """)
     }
 
     /// `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE changed RETURNING version`: a row
@@ -77,7 +75,7 @@ struct PostgresImportWriter {
             switch batch.customerMode {
             case .upsert:
                 var created = 0, changed = 0
-                for try await version in try await connection.query(PostgresQuery(unsafeSQL: Self.upsertSQL), logger: logger).decode(Int.self) {
+                for try await version in try await connection.query(PostgresQuery(unsafeSQL: Self.upsertSQL)).decode(Int.self) {
                     changed += 1
                     if version == 1 { created += 1 }
                 }
@@ -85,11 +83,11 @@ struct PostgresImportWriter {
                 summary.customersUpdated += changed - created
                 summary.customersUnchanged += round.count - changed
             case .createMissing:
-                let created = try await connection.query(PostgresQuery(unsafeSQL: Self.createMissingSQL), logger: logger).collect().count
+                let created = try await connection.query(PostgresQuery(unsafeSQL: Self.createMissingSQL)).collect().count
                 summary.customersCreated += created
                 summary.customersUnchanged += round.count - created
             }
-            try await connection.query("TRUNCATE import_customer", logger: logger)
+            try await connection.query("TRUNCATE import_customer")
         }
         guard !batch.purchases.isEmpty else { return }
 
@@ -120,26 +118,31 @@ struct PostgresImportWriter {
             SELECT p.customer_source, p.customer_external_id, p.origin FROM import_purchase p
             WHERE NOT EXISTS (SELECT 1 FROM customer c WHERE c.source = p.customer_source AND c.external_id = p.customer_external_id)
             ORDER BY p.ord LIMIT 1
-            """, logger: logger).decode((String, String, String?).self) {
+            """).decode((String, String, String?).self) {
             throw StoreError.unknownCustomer(source: source, externalID: externalID, origin: origin)
         }
-        let added = try await connection.query("""
-            INSERT INTO purchase (customer_id, source, external_id, time, amount, currency, quantity, channel, product, category)
-            SELECT c.id, p.source, p.external_id, p.time, p.amount, p.currency, p.quantity, p.channel, p.product, p.category
-            FROM import_purchase p JOIN customer c ON c.source = p.customer_source AND c.external_id = p.customer_external_id
-            ORDER BY p.ord
-            ON CONFLICT (source, external_id) DO NOTHING
-            """, logger: logger).get().metadata.rows ?? 0
+        var added = 0
+        for try await count in try await connection.query("""
+            WITH added AS (
+                INSERT INTO purchase (customer_id, source, external_id, time, amount, currency, quantity, channel, product, category)
+                SELECT c.id, p.source, p.external_id, p.time, p.amount, p.currency, p.quantity, p.channel, p.product, p.category
+                FROM import_purchase p JOIN customer c ON c.source = p.customer_source AND c.external_id = p.customer_external_id
+                ORDER BY p.ord
+                ON CONFLICT (source, external_id) DO NOTHING
+                RETURNING 1
+            )
+            SELECT count(*)::integer FROM added
+            """).decode(Int.self) {
+            added = count
+        }
         summary.purchasesAdded += added
         summary.purchasesAlreadyPresent += batch.purchases.count - added
-        try await connection.query("TRUNCATE import_purchase", logger: logger)
+        try await connection.query("TRUNCATE import_purchase")
     }
 
     private func copy(_ rows: CopyRows, into table: String, columns: [String]) async throws {
         guard rows.count > 0 else { return }
-        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-            try await writer.write(rows.buffer)
-        }
+        try await connection.copy(rows.buffer, into: table, columns: columns)
     }
 
     /// The customers in rounds in which no (source, external id) appears twice, each

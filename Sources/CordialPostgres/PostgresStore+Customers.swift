@@ -9,7 +9,7 @@ extension PostgresStore {
         var source = source
         do {
             return try await transaction { connection in
-                var writer = try await PostgresImportWriter(connection, logger: logger)
+                var writer = try await PostgresImportWriter(connection)
                 var summary = ImportSummary()
                 while let batch = try source.nextBatch() { try await writer.write(batch, summary: &summary) }
                 // A dry run writes everything, then throws to roll the transaction back.
@@ -28,14 +28,14 @@ extension PostgresStore {
     // MARK: - Reading
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
-        try await withConnection { connection in try await Self.customer(id, on: connection, logger: logger) }
+        try await withConnection { connection in try await Self.customer(id, on: connection) }
     }
 
-    static func customer(_ id: CustomerID, on connection: PostgresConnection, logger: Logger, locking: Bool = false) async throws -> Customer? {
+    static func customer(_ id: CustomerID, on connection: PostgresSession, locking: Bool = false) async throws -> Customer? {
         let query = PostgresQuery(
             unsafeSQL: "SELECT \(PostgresCustomerRow.selectList) FROM customer WHERE id = $1" + (locking ? " FOR UPDATE" : ""),
             binds: bindings(id.rawValue))
-        for try await row in try await connection.query(query, logger: logger) { return try PostgresCustomerRow.customer(row) }
+        for try await row in try await connection.query(query) { return try PostgresCustomerRow.customer(row) }
         return nil
     }
 
@@ -156,7 +156,7 @@ extension PostgresStore {
             saved.version = found + 1
             saved.updatedAt = PostgresTime.stored(Date())
             saved.createdAt = PostgresTime.stored(saved.createdAt)
-            try await connection.query(PostgresCustomerRow.update(saved), logger: logger)
+            try await connection.query(PostgresCustomerRow.update(saved))
             return saved
         }
     }
@@ -166,7 +166,7 @@ extension PostgresStore {
         try await transaction { connection in
             let now = PostgresTime.stored(Date())
             for change in changes {
-                guard var customer = try await Self.customer(change.customer, on: connection, logger: logger, locking: true) else {
+                guard var customer = try await Self.customer(change.customer, on: connection, locking: true) else {
                     throw StoreError.noSuchCustomer(change.customer)
                 }
                 let before = customer
@@ -176,14 +176,14 @@ extension PostgresStore {
                 guard customer != before else { continue }
                 customer.version += 1
                 customer.updatedAt = now
-                try await connection.query(PostgresCustomerRow.update(customer), logger: logger)
+                try await connection.query(PostgresCustomerRow.update(customer))
             }
         }
     }
 
     public func forget(_ id: CustomerID, reason: String) async throws {
         try await transaction { connection in
-            guard let current = try await Self.customer(id, on: connection, logger: logger, locking: true) else {
+            guard let current = try await Self.customer(id, on: connection, locking: true) else {
                 throw StoreError.noSuchCustomer(id)
             }
             let now = PostgresTime.stored(Date())
@@ -192,11 +192,10 @@ extension PostgresStore {
                 id: id, source: current.source, externalID: "forgotten-\(id)", name: PersonName(given: "", family: ""),
                 locale: current.locale, tier: current.tier, createdAt: current.createdAt, updatedAt: now,
                 version: current.version + 1)
-            try await connection.query(PostgresCustomerRow.update(erased), logger: logger)
-            try await connection.query("UPDATE customer SET forgotten_at = \(now) WHERE id = \(id.rawValue)", logger: logger)
+            try await connection.query(PostgresCustomerRow.update(erased))
+            try await connection.query("UPDATE customer SET forgotten_at = \(now) WHERE id = \(id.rawValue)")
             try await connection.query(
-                "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))",
-                logger: logger)
+                "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))")
         }
     }
 

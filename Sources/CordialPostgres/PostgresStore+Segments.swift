@@ -8,14 +8,15 @@ import PostgresNIO
 extension PostgresStore {
     public func scanCustomerFacts(batchSize: Int, values: Bool) -> BatchStream<CustomerFacts> {
         BatchStream.producing { producer in
-            // One statement, so one consistent snapshot; the rows stream with back-pressure
-            // while the consumer is behind.
-            try await self.withConnection { connection in
-                let sql = Self.factsSQL(condition: "c.forgotten_at IS NULL", paged: false, values: values)
+            // Pages of customers in one snapshot: the read holds back between pages while the
+            // consumer is behind.
+            try await self.pagedScan { connection, range in
+                let sql = Self.factsSQL(condition: "c.forgotten_at IS NULL", within: range, values: values)
                 let endDay = try await self.storedValueEndDay(on: connection)
+                let page = try await self.rows(PostgresQuery(unsafeSQL: sql), on: connection)
                 var batch: [CustomerFacts] = []
                 batch.reserveCapacity(batchSize)
-                for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) {
+                for row in page {
                     batch.append(try Self.facts(row, values: values, endDay: endDay))
                     if batch.count == batchSize {
                         try await producer.send(batch)
@@ -30,7 +31,7 @@ extension PostgresStore {
     public func customerFacts(_ query: CustomerQuery) async throws -> [CustomerFacts] {
         var (condition, bindings) = Self.condition(of: query, table: "c")
         bindings.append(query.limit)
-        let sql = Self.factsSQL(condition: condition, paged: true, values: true) + " LIMIT $\(bindings.count)"
+        let sql = Self.factsSQL(condition: condition, within: nil, values: true) + " LIMIT $\(bindings.count)"
         return try await withConnection { connection in
             let endDay = try await storedValueEndDay(on: connection)
             return try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings), on: connection).map {
@@ -40,9 +41,10 @@ extension PostgresStore {
     }
 
     /// Customers matching `condition` with purchase summaries, current labels and stored
-    /// values. A whole scan aggregates each table once and joins (hash or merge joins); a
-    /// page looks each of its customers up in the indexes instead.
-    private static func factsSQL(condition: String, paged: Bool, values: Bool) -> String {
+    /// values. Within an id range (a scan's page), each table's rows of the range are
+    /// aggregated once and joined; otherwise (a query's page, which may skip most ids) each
+    /// customer is looked up in the indexes.
+    private static func factsSQL(condition: String, within range: ClosedRange<Int64>?, values: Bool) -> String {
         let purchases = """
             SELECT customer_id, count(*)::integer AS n, sum(amount::float8) AS total,
                    floor(extract(epoch FROM min(time)) / 86400)::integer AS first_day,
@@ -50,15 +52,21 @@ extension PostgresStore {
             FROM purchase
             """
         let labels = "SELECT customer_id, json_object_agg(segment, label)::text AS labels FROM segment_member WHERE left_at IS NULL"
-        let joins = paged
-            ? """
-              LEFT JOIN LATERAL (\(purchases) WHERE customer_id = c.id GROUP BY customer_id) p ON true
-              LEFT JOIN LATERAL (\(labels) AND customer_id = c.id GROUP BY customer_id) l ON true
-              """
-            : """
-              LEFT JOIN (\(purchases) GROUP BY customer_id) p ON p.customer_id = c.id
-              LEFT JOIN (\(labels) GROUP BY customer_id) l ON l.customer_id = c.id
-              """
+        let joins: String
+        var condition = condition
+        if let range {
+            let within = "customer_id BETWEEN \(range.lowerBound) AND \(range.upperBound)"
+            joins = """
+                LEFT JOIN (\(purchases) WHERE \(within) GROUP BY customer_id) p ON p.customer_id = c.id
+                LEFT JOIN (\(labels) AND \(within) GROUP BY customer_id) l ON l.customer_id = c.id
+                """
+            condition += " AND c.id BETWEEN \(range.lowerBound) AND \(range.upperBound)"
+        } else {
+            joins = """
+                LEFT JOIN LATERAL (\(purchases) WHERE customer_id = c.id GROUP BY customer_id) p ON true
+                LEFT JOIN LATERAL (\(labels) AND customer_id = c.id GROUP BY customer_id) l ON true
+                """
+        }
         let valueColumns = values ? ", " + Self.valueColumns.split(separator: ",").map { "v." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ") : ""
         return """
             SELECT c.id, c.source, c.external_id, c.given_name, c.family_name, c.locale, c.tier, c.city, c.region, c.birthday,
@@ -110,7 +118,7 @@ extension PostgresStore {
     public func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary {
         try await transaction { connection in
             // Runs of one segment from several processes take turns (the lock goes with the transaction).
-            try await connection.query("SELECT pg_advisory_xact_lock(73062012, hashtext(\(outcome.segment)))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(73062012, hashtext(\(outcome.segment)))")
             // The plugin that first wrote the segment owns it: another plugin of the same
             // segment name (an impostor, or a renamed copy) cannot overwrite its history.
             if let owner = try await value(
@@ -135,7 +143,7 @@ extension PostgresStore {
             for try await (row, customer, label) in try await connection.query("""
                 SELECT id, customer_id, label FROM segment_member WHERE segment = \(outcome.segment) AND left_at IS NULL
                 ORDER BY customer_id
-                """, logger: logger).decode((Int64, Int64, String).self) {
+                """).decode((Int64, Int64, String).self) {
                 current.append(MembershipDiff.Member(row: row, customer: CustomerID(customer), label: label))
             }
             var next = current.makeIterator()
@@ -148,7 +156,7 @@ extension PostgresStore {
                     UPDATE segment_member m SET left_at = \(at), left_run = \(run)
                     FROM unnest(\(leavingCustomers)::bigint[], \(diff.leaving)::bigint[]) AS l(customer_id, id)
                     WHERE m.customer_id = l.customer_id AND m.id = l.id
-                    """, logger: logger)
+                    """)
             }
             if !diff.entering.isEmpty {
                 let atText = PostgresTime.text(at)
@@ -161,14 +169,13 @@ extension PostgresStore {
                     rows.integer(run)
                     rows.endRow()
                 }
-                try await connection.copyFrom(
-                    table: "segment_member", columns: ["customer_id", "segment", "label", "entered_at", "entered_run"], logger: logger
-                ) { writer in try await writer.write(rows.buffer) }
+                try await connection.copy(
+                    rows.buffer, into: "segment_member", columns: ["customer_id", "segment", "label", "entered_at", "entered_run"])
             }
             try await connection.query("""
                 UPDATE segment_run SET entered = \(diff.entering.count), left_count = \(diff.leaving.count),
                     finished_at = \(PostgresTime.stored(Date())) WHERE id = \(run)
-                """, logger: logger)
+                """)
             return SegmentRunSummary(
                 segment: outcome.segment, run: run, classified: outcome.customers.count, entered: diff.entering.count,
                 left: diff.leaving.count, unchanged: diff.unchanged, counts: diff.counts)
@@ -181,7 +188,7 @@ extension PostgresStore {
             for try await (name, plugin, version, at) in try await connection.query("""
                 SELECT segment, plugin, plugin_version, at FROM segment_run
                 WHERE id IN (SELECT max(id) FROM segment_run GROUP BY segment) ORDER BY segment COLLATE "C"
-                """, logger: logger).decode((String, String, String, Date).self) {
+                """).decode((String, String, String, Date).self) {
                 infos.append(SegmentInfo(name: name, plugin: plugin, pluginVersion: version, lastRun: at, counts: [:]))
             }
             for index in infos.indices {
@@ -249,7 +256,7 @@ extension PostgresStore {
         try await withConnection { connection in
             var labels: [String: String] = [:]
             for try await (segment, label) in try await connection.query(
-                "SELECT segment, label FROM segment_member WHERE customer_id = \(id.rawValue) AND left_at IS NULL", logger: logger
+                "SELECT segment, label FROM segment_member WHERE customer_id = \(id.rawValue) AND left_at IS NULL"
             ).decode((String, String).self) {
                 labels[segment] = label
             }
@@ -264,13 +271,12 @@ extension PostgresStore {
         return "entered_at <= $\(bindings.count) AND (left_at IS NULL OR left_at > $\(bindings.count))"
     }
 
-    private func counts(of segment: String, at date: Date?, on connection: PostgresConnection) async throws -> [String: Int] {
+    private func counts(of segment: String, at date: Date?, on connection: PostgresSession) async throws -> [String: Int] {
         var bindings = Self.bindings(segment)
         let condition = Self.membershipCondition(at: date, bindings: &bindings)
         var counts: [String: Int] = [:]
         for try await (label, count) in try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT label, count(*) FROM segment_member WHERE segment = $1 AND \(condition) GROUP BY label", binds: bindings),
-            logger: logger
+            PostgresQuery(unsafeSQL: "SELECT label, count(*) FROM segment_member WHERE segment = $1 AND \(condition) GROUP BY label", binds: bindings)
         ).decode((String, Int).self) {
             counts[label] = count
         }

@@ -8,29 +8,38 @@ import PostgresNIO
 extension PostgresStore {
     public func scanPurchaseDays(through endDay: Int, batchSize: Int) -> BatchStream<PurchaseDays> {
         BatchStream.producing { producer in
-            try await self.withConnection { connection in
-                // In the purchase index's order. Amounts are statistics here: each converted to
-                // a Double once (Money's rule).
-                let end = CalendarDays.date(ofDay: endDay + 1)
-                var batch: [PurchaseDays] = []
-                batch.reserveCapacity(batchSize)
-                var builder = PurchaseDaysBuilder()
-                for try await (customer, day, amount) in try await connection.query("""
+            let end = CalendarDays.date(ofDay: endDay + 1)
+            var batch: [PurchaseDays] = []
+            batch.reserveCapacity(batchSize)
+            try await self.pagedScan { connection, range in
+                // In the purchase index's order. Amounts are statistics here: each converted
+                // to a Double once (Money's rule).
+                let rows = try await self.rows("""
                     SELECT p.customer_id, floor(extract(epoch FROM p.time) / 86400)::integer, p.amount::float8
                     FROM purchase p JOIN customer c ON c.id = p.customer_id
-                    WHERE c.forgotten_at IS NULL AND p.time < \(end) ORDER BY p.customer_id, p.time
-                    """, logger: self.logger).decode((Int64, Int, Double).self) {
+                    WHERE p.customer_id BETWEEN \(range.lowerBound) AND \(range.upperBound) AND c.forgotten_at IS NULL
+                      AND p.time < \(end)
+                    ORDER BY p.customer_id, p.time
+                    """, on: connection)
+                // Pages split between customers, so each page's last customer is complete.
+                var builder = PurchaseDaysBuilder()
+                for row in rows {
+                    let (customer, day, amount) = try row.decode((Int64, Int, Double).self)
                     if let done = builder.add(customer: CustomerID(customer), day: day, amount: amount) {
                         batch.append(done)
-                        if batch.count == batchSize {
-                            try await producer.send(batch)
-                            batch.removeAll(keepingCapacity: true)
-                        }
+                    }
+                    if batch.count == batchSize {
+                        try await producer.send(batch)
+                        batch.removeAll(keepingCapacity: true)
                     }
                 }
                 if let done = builder.finish() { batch.append(done) }
-                if !batch.isEmpty { try await producer.send(batch) }
+                if batch.count >= batchSize {
+                    try await producer.send(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            if !batch.isEmpty { try await producer.send(batch) }
         }
     }
 
@@ -43,7 +52,7 @@ extension PostgresStore {
                 JOIN customer r ON r.source = c.source AND r.external_id = (c.attributes::jsonb ->> 'referred_by')
                 WHERE strpos(c.attributes::text, '"referred_by"') > 0 AND c.forgotten_at IS NULL AND r.id <> c.id
                 ORDER BY c.id
-                """, logger: logger).decode((Int64, Int64).self) {
+                """).decode((Int64, Int64).self) {
                 pairs.append((CustomerID(referred), CustomerID(referrer)))
             }
             return pairs
@@ -62,7 +71,7 @@ extension PostgresStore {
                 VALUES (\(PostgresTime.stored(fit.fittedAt)), \(fit.endDate), \(fit.unit.rawValue), \(fit.customers), \(details))
                 RETURNING id
                 """, on: connection) else { throw PostgresFailure(server: location.server, reason: "a value fit was not recorded") }
-            try await connection.query("DELETE FROM customer_value", logger: logger)
+            try await connection.query("DELETE FROM customer_value")
             var rows = CopyRows(capacity: min(values.count, 100_000) * 120)
             for (index, value) in values.enumerated() {
                 rows.integer(value.customer.rawValue)
@@ -86,9 +95,7 @@ extension PostgresStore {
                 // Sent in pieces of 100,000 rows: a fit over a million customers writes a million.
                 if rows.count == 100_000 || index == values.count - 1 {
                     let piece = rows
-                    try await connection.copyFrom(table: "customer_value", columns: Self.valueColumnNames, logger: logger) { writer in
-                        try await writer.write(piece.buffer)
-                    }
+                    try await connection.copy(piece.buffer, into: "customer_value", columns: Self.valueColumnNames)
                     rows.clear()
                 }
             }
@@ -102,7 +109,7 @@ extension PostgresStore {
         try await withConnection { connection in
             // Fits and their values are saved in one transaction: the newest fit is the stored one.
             for try await (id, details) in try await connection.query(
-                "SELECT id, details FROM value_fit ORDER BY id DESC LIMIT 1", logger: logger
+                "SELECT id, details FROM value_fit ORDER BY id DESC LIMIT 1"
             ).decode((Int64, String).self) {
                 var fit = try JSONDecoder().decode(ValueFit.self, from: Data(details.utf8))
                 fit.id = id
@@ -146,7 +153,7 @@ extension PostgresStore {
             for try await (count, values) in try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT count(\(column))::integer, percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY \(column))
                 FROM customer_value WHERE \(column) IS NOT NULL
-                """, binds: Self.bindings(fractions.map { min(1, max(0, $0)) })), logger: logger).decode((Int, [Double]?).self) {
+                """, binds: Self.bindings(fractions.map { min(1, max(0, $0)) }))).decode((Int, [Double]?).self) {
                 return count == 0 ? (0, []) : (count, values ?? [])
             }
             return (0, [])
@@ -170,7 +177,7 @@ extension PostgresStore {
     }
 
     /// The end day of the fit whose values are stored (0 when there is none).
-    func storedValueEndDay(on connection: PostgresConnection) async throws -> Int {
+    func storedValueEndDay(on connection: PostgresSession) async throws -> Int {
         try await value(String.self, "SELECT end_date FROM value_fit ORDER BY id DESC LIMIT 1", on: connection)
             .flatMap(CalendarDays.day(of:)) ?? 0
     }

@@ -90,9 +90,9 @@ public final class PostgresStore: Store {
     // MARK: - Running statements
 
     /// `body` on a connection of the pool, its errors made into one-line ``PostgresFailure``s.
-    func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func withConnection<Result: Sendable>(_ body: (PostgresSession) async throws -> Result) async throws -> Result {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await client.withConnection { connection in try await body(PostgresSession(connection: connection, logger: logger)) }
         } catch {
             throw translated(error)
         }
@@ -101,38 +101,57 @@ public final class PostgresStore: Store {
     /// `body` in one transaction: committed when it returns, rolled back when it throws,
     /// with the error it threw (not postgres-nio's wrapper of it).
     func transaction<Result: Sendable>(
-        isolation: String = "READ COMMITTED", _ body: (PostgresConnection) async throws -> Result
+        isolation: String = "READ COMMITTED", _ body: (PostgresSession) async throws -> Result
     ) async throws -> Result {
         try await withConnection { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation)"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation)"))
             do {
                 let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.query("COMMIT")
                 return result
             } catch {
                 // A failed rollback leaves a broken connection, which the pool closes.
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK")
                 throw error
             }
         }
     }
 
     /// Rows of `query`, collected.
-    func rows(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+    func rows(_ query: PostgresQuery, on connection: PostgresSession) async throws -> [PostgresRow] {
+        try await connection.query(query).collect()
     }
 
     /// The first column of the first row of `query`, if any.
-    func value<T: PostgresDecodable>(_ type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection) async throws -> T? {
-        for try await row in try await connection.query(query, logger: logger) {
+    func value<T: PostgresDecodable>(_ type: T.Type, _ query: PostgresQuery, on connection: PostgresSession) async throws -> T? {
+        for try await row in try await connection.query(query) {
             return try row.decode(T.self)
         }
         return nil
     }
 
+    /// Calls `page` for consecutive ranges of customer ids, each holding up to `pageSize`
+    /// customers, inside one read-only transaction: one consistent snapshot for the whole
+    /// scan. Each page's rows are collected at once rather than streamed while the consumer
+    /// is behind: postgres-nio 1.33.2 traps when the server closes a connection whose row
+    /// stream is waiting for demand (its `RowStreamStateMachine` precondition), and a
+    /// dropped connection must end a read with a reason, not end the process.
+    func pagedScan(pageSize: Int = 10_000, _ page: (PostgresSession, ClosedRange<Int64>) async throws -> Void) async throws {
+        try await transaction(isolation: "REPEATABLE READ READ ONLY") { connection in
+            var after: Int64 = 0
+            while let upper = try await value(Int64?.self, """
+                SELECT max(id) FROM (SELECT id FROM customer WHERE id > \(after) ORDER BY id LIMIT \(pageSize)) page
+                """, on: connection) ?? nil {
+                try await page(connection, (after + 1)...upper)
+                after = upper
+            }
+        }
+    }
+
     func translated(_ error: any Error) -> any Error {
         switch error {
         case let error as PSQLError: PostgresFailure(error, server: location.server)
+        case let error as PostgresConnectionLost: PostgresFailure(server: location.server, reason: error.description)
         case let error as PostgresDecodingError:
             PostgresFailure(server: location.server, reason: "column '\(error.columnName)' holds a value this version cannot read")
         case let error as PostgresTransactionError:
@@ -149,15 +168,15 @@ public final class PostgresStore: Store {
     public func migrate() async throws {
         try await transaction { connection in
             // One lock for every Cordial process on this database (the key is arbitrary but fixed).
-            try await connection.query("SELECT pg_advisory_xact_lock(73062011)", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(73062011)")
             // A location's own schema is made on first use (its name is a plain identifier).
             if let schema = location.schema {
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
             }
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS cordial_migration (
                     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                """, logger: logger)
+                """)
             let applied = Set(try await rows("SELECT version FROM cordial_migration", on: connection).map { try $0.decode(Int.self) })
             if let newest = applied.max(), newest > (PostgresSchema.migrations.map(\.version).max() ?? 0) {
                 throw PostgresFailure(
@@ -165,10 +184,10 @@ public final class PostgresStore: Store {
             }
             for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: statement))
                 }
                 try await connection.query(
-                    "INSERT INTO cordial_migration (version, name) VALUES (\(migration.version), \(migration.name))", logger: logger)
+                    "INSERT INTO cordial_migration (version, name) VALUES (\(migration.version), \(migration.name))")
             }
         }
     }

@@ -8,8 +8,6 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case staleVersion(CustomerID, expected: Int, found: Int)
     /// A location of no backend this build knows (`mysql://…`, an empty text).
     case unsupportedLocation(String)
-    /// A location of a backend this build does not have yet.
-    case backendUnavailable(StoreLocation)
     /// No store at a location that must exist (`cordial init` creates one).
     case noStore(StoreLocation)
     case noSuchStaff(Int64)
@@ -35,8 +33,6 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .unsupportedLocation(let location):
             "cannot open a store at '\(StoreLocation.withoutCredentials(location))': give a SQLite file path, a sqlite: or file: URL, "
                 + "or postgres://USER@HOST:PORT/DB"
-        case .backendUnavailable(let location):
-            "cannot open '\(location)': PostgreSQL stores are not available in this build yet; use a SQLite file"
         case .noStore(let location):
             "no store at \(location); create one with `cordial init`"
         }

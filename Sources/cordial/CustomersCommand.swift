@@ -108,14 +108,14 @@ struct ExportCustomers: AsyncParsableCommand {
                 try handle.close()
                 _ = try? FileManager.default.removeItem(at: target)
                 try FileManager.default.moveItem(at: temporary, to: target)
-                FileHandle.standardError.write(Data("exported \(count) customers to \(output)\n".utf8))
+                StandardStreams.error("exported \(count) customers to \(output)\n")
             } catch {
                 try? handle.close()
                 try? FileManager.default.removeItem(at: temporary)
                 throw error
             }
         } else {
-            try await exporter.export(from: opened) { FileHandle.standardOutput.write(Data($0.utf8)) }
+            try await exporter.export(from: opened) { StandardStreams.out($0) }
         }
     }
 }

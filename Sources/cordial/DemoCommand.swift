@@ -33,13 +33,13 @@ struct GenerateDemo: ParsableCommand {
         let organisation = DemoOrganisation(seed: seed)
         if let output {
             try Self.write(to: output) { try organisation.writeCustomers(count: customers, to: $0) }
-            FileHandle.standardError.write(Data("wrote \(customers) customers to \(output)\n".utf8))
+            StandardStreams.error("wrote \(customers) customers to \(output)\n")
         } else {
-            try organisation.writeCustomers(count: customers) { FileHandle.standardOutput.write(Data($0.utf8)) }
+            try organisation.writeCustomers(count: customers) { StandardStreams.out($0) }
         }
         if let purchases {
             try Self.write(to: purchases) { try organisation.writePurchases(count: customers, to: $0) }
-            FileHandle.standardError.write(Data("wrote their purchases to \(purchases)\n".utf8))
+            StandardStreams.error("wrote their purchases to \(purchases)\n")
         }
     }
 

@@ -148,7 +148,7 @@ private func refusingBadInput<T>(progress: ProgressBar? = nil, _ body: () async 
         return try await body()
     } catch let error as ImportError {
         progress?.finish()
-        FileHandle.standardError.write(Data(("cordial: " + (error.errorDescription ?? "import refused") + "\n").utf8))
+        StandardStreams.error(("cordial: " + (error.errorDescription ?? "import refused") + "\n"))
         throw ExitCode(1)
     } catch let error as StoreError {
         progress?.finish()

@@ -25,6 +25,6 @@ struct PluginOptions: ParsableArguments {
 /// Prints plugin problems, one `file:line: message` per line, on standard error.
 func printProblems(_ problems: [PluginError]) {
     for problem in problems {
-        FileHandle.standardError.write(Data("\(problem.description)\n".utf8))
+        StandardStreams.error("\(problem.description)\n")
     }
 }

@@ -22,14 +22,14 @@ final class ProgressBar: @unchecked Sendable {  // unchecked: guarded by `lock`
         let width = 30
         let done = Int((min(max(fraction, 0), 1) * Double(width)).rounded())
         let bar = String(repeating: "█", count: done) + String(repeating: "·", count: width - done)
-        FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int((fraction * 100).rounded()))%".utf8))
+        StandardStreams.error("\r\(label) \(bar) \(Int((fraction * 100).rounded()))%")
         drawn = true
     }
 
     /// Clears the line, so that what is printed next starts clean.
     func finish() {
         guard drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        StandardStreams.error("\r\u{1B}[2K")
         drawn = false
     }
 }

@@ -52,19 +52,19 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure(error.localizedDescription)
         }
         let runner = ScriptRunner(limits: limits, store: store) { text in
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStreams.out(text)
         }
         do {
             try runner.run(script: URL(fileURLWithPath: script), arguments: arguments)
         } catch let error as LuaRunError {
             var report = "cordial: \(error.description)\n"
             if !error.traceback.isEmpty { report += error.traceback + "\n" }
-            FileHandle.standardError.write(Data(report.utf8))
+            StandardStreams.error(report)
             throw ExitCode(1)
         } catch let error as StoreError {
             throw CommandFailure("\(script): \(error.localizedDescription)")
         } catch let error as LuaLoadError {
-            FileHandle.standardError.write(Data("cordial: \(error.description)\n".utf8))
+            StandardStreams.error("cordial: \(error.description)\n")
             throw ExitCode(1)
         }
     }

@@ -62,7 +62,7 @@ struct RunSegments: AsyncParsableCommand {
             case .failed(let segment, let customer, let error):
                 failed = true
                 let who = customer.map { " on customer \($0)" } ?? ""
-                FileHandle.standardError.write(Data("segment '\(segment)' failed\(who), nothing written: \(error.description)\n".utf8))
+                StandardStreams.error("segment '\(segment)' failed\(who), nothing written: \(error.description)\n")
             }
         }
         if store.json {
@@ -79,7 +79,7 @@ struct RunSegments: AsyncParsableCommand {
         // A plugin that did not load (a broken file, a name another plugin claims) fails the
         // command too, after the others ran: a cron job must notice.
         if !report.problems.isEmpty {
-            FileHandle.standardError.write(Data("cordial: \(report.problems.count) plugin problem\(report.problems.count == 1 ? "" : "s") above; their segments did not run\n".utf8))
+            StandardStreams.error("cordial: \(report.problems.count) plugin problem\(report.problems.count == 1 ? "" : "s") above; their segments did not run\n")
         }
         if failed || !report.problems.isEmpty { throw ExitCode.failure }
     }

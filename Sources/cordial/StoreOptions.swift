@@ -5,7 +5,7 @@ import Foundation
 
 /// The options every store command shares (DESIGN.md's command-line contract).
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The store: a SQLite file or sqlite: URL (default $CORDIAL_DB, else ./cordial.sqlite).")
+    @Option(name: .customLong("db"), help: "The store: a SQLite file, a sqlite: URL or a postgres:// URL (default $CORDIAL_DB, else ./cordial.sqlite).")
     var database: String?
 
     @Flag(name: .customLong("json"), help: "Machine-readable output.")

@@ -55,7 +55,7 @@ struct FitValue: AsyncParsableCommand {
         let outcome: ValueFitter.Outcome
         do {
             outcome = try await fitter.run { step in
-                if interactive { FileHandle.standardError.write(Data("\(step)…\n".utf8)) }
+                if interactive { StandardStreams.error("\(step)…\n") }
             }
         } catch let error as ValueModelError {
             throw CommandFailure(error.localizedDescription)
@@ -63,9 +63,9 @@ struct FitValue: AsyncParsableCommand {
             throw CommandFailure(error.localizedDescription)
         }
         if let last = outcome.pastTheData {
-            FileHandle.standardError.write(Data((
+            StandardStreams.error(
                 "warning: the last purchase is on \(CalendarDays.text(ofDay: last)), \(endDay - last) days before the end date "
-                    + "\(CalendarDays.text(ofDay: endDay)): every customer looks long gone in this fit\n").utf8))
+                    + "\(CalendarDays.text(ofDay: endDay)): every customer looks long gone in this fit\n")
         }
         if store.json { return try store.printJSON(outcome.fit) }
         let fit = outcome.fit

@@ -148,6 +148,26 @@ import Testing
         #expect(again.customersUnchanged == 1)
     }
 
+    /// A file that gives one customer twice: created by the first row, changed by the second,
+    /// and a purchase given twice is added once.
+    @Test(arguments: Kind.allCases)
+    func aCustomerGivenTwiceInOneBatchIsCreatedThenUpdated(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        var second = Self.lan
+        second.tier = "platinum"
+        let summary = try await store.apply(
+            ImportBatch(
+                customers: [Self.lan, Self.wei, second, Self.lan],
+                purchases: [Self.purchase("C-1", "r1", "5", day: 1), Self.purchase("C-1", "r1", "5", day: 1)]),
+            dryRun: false)
+        #expect(summary.customersCreated == 2)
+        #expect(summary.customersUpdated == 2, "platinum, then back to gold")
+        #expect(summary.purchasesAdded == 1 && summary.purchasesAlreadyPresent == 1)
+        let stored = try #require(try await store.customer(source: "crm", externalID: "C-1"))
+        #expect(stored.tier == "gold" && stored.version == 3)
+        #expect(try await store.countCustomers() == 2)
+    }
+
     @Test(arguments: Kind.allCases)
     func dryRunSaysWhatButWritesNothing(kind: Kind) async throws {
         let store = try await makeStore(kind)

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// The commands as a user runs them with `--db postgres://…`: the demo organisation's whole
+/// flow gives what it gives on SQLite, and the store's own errors are one line.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["CORDIAL_TEST_POSTGRES"] != "skip"))
+struct PostgresCommandTests {
+    let stores = TemporaryStores()
+
+    /// A location on the test server in a schema of its own (created by `cordial init`).
+    func postgresLocation() throws -> String {
+        guard let server = ProcessInfo.processInfo.environment["CORDIAL_TEST_POSTGRES"], !server.isEmpty else {
+            throw Missing()
+        }
+        let schema = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return server + (server.contains("?") ? "&" : "?") + "schema=\(schema)&sslmode=disable"
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String {
+            "CORDIAL_TEST_POSTGRES is not set: run `make test`, or `export CORDIAL_TEST_POSTGRES=$(scripts/test-postgres start)`"
+        }
+    }
+
+    func cordial(_ arguments: String...) throws -> RunCommandTests.Outcome {
+        let outcome = try RunCommandTests.cordial(arguments)
+        #expect(outcome.status == 0, "cordial \(arguments.prefix(2).joined(separator: " ")): \(outcome.standardError)")
+        return outcome
+    }
+
+    /// The demo flow of `make demo` on `database`; what each reading command printed.
+    func demoFlow(on database: String, files: (customers: String, purchases: String)) throws -> [String] {
+        _ = try cordial("init", "--db", database)
+        _ = try cordial("import", "customers", files.customers, "--source", "demo", "--db", database)
+        _ = try cordial("import", "transactions", files.purchases, "--source", "demo", "--currency", "VND", "--db", database)
+        // Importing again adds nothing, on either backend.
+        let again = try cordial("import", "transactions", files.purchases, "--source", "demo", "--currency", "VND", "--db", database, "--json")
+        _ = try cordial("value", "fit", "--until", "2024-12-31", "--unit", "week", "--db", database)
+        _ = try cordial("segments", "run", "--as-of", "2025-01-15", "--workers", "2", "--db", database)
+        return [
+            again.standardOutput,
+            try cordial("customers", "export", "--format", "jsonl", "--db", database).standardOutput,
+            try cordial("value", "report", "--top", "5", "--json", "--db", database).standardOutput,
+            try cordial("segments", "list", "--json", "--db", database).standardOutput,
+            try cordial("segments", "show", "lifecycle", "--at", "2025-01-15", "--json", "--db", database).standardOutput,
+            try cordial("run", "--db", database, "examples/top-customers.lua", "rfm", "champions").standardOutput,
+        ]
+    }
+
+    @Test func theDemoFlowGivesWhatItGivesOnSQLite() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let customers = directory.appendingPathComponent("customers.csv").path
+        let purchases = directory.appendingPathComponent("purchases.csv").path
+        _ = try cordial("demo", "generate", "--customers", "400", "--seed", "42", "--output", customers, "--purchases", purchases)
+
+        let onSQLite = try demoFlow(on: stores.path(), files: (customers, purchases))
+        let onPostgres = try demoFlow(on: try postgresLocation(), files: (customers, purchases))
+        #expect(onSQLite[0].contains("\"purchasesAdded\" : 0"), "\(onSQLite[0])")
+        #expect(onSQLite[1].split(separator: "\n").count == 400)
+        #expect(onSQLite[3].contains("lifecycle"))
+        // The same apart from when the fit was made.
+        func withoutFitTime(_ output: String) -> String {
+            output.split(separator: "\n").filter { !$0.contains("\"fittedAt\"") }.joined(separator: "\n")
+        }
+        for (sqlite, postgres) in zip(onSQLite, onPostgres) {
+            #expect(withoutFitTime(sqlite) == withoutFitTime(postgres))
+        }
+    }
+
+    @Test func aMissingSchemaIsNoStoreAndABadPasswordIsOneLine() throws {
+        let location = try postgresLocation()
+        let missing = try RunCommandTests.cordial(["customers", "list", "--db", location])
+        #expect(missing.status == 1)
+        #expect(missing.standardError.hasPrefix("Error: no store at postgres://"), "\(missing.standardError)")
+        #expect(missing.standardError.hasSuffix("create one with `cordial init`\n"))
+        let database = try RunCommandTests.cordial(["init", "--db", location.replacingOccurrences(of: "/cordial_test?", with: "/no_such_db?")])
+        #expect(database.status == 1)
+        let server = try #require(URLComponents(string: location))
+        #expect(
+            database.standardError
+                == "Error: PostgreSQL at \(server.host ?? ""):\(server.port ?? 5432)/no_such_db: database … does not exist (SQLSTATE 3D000)\n")
+    }
+}
