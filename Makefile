@@ -39,13 +39,15 @@ BENCH_PURCHASES = .build/bench-purchases-1m.csv
 CDNOW_DB = .build/cdnow-master.sqlite
 LIFETIMES_PYTHON = .build/lifetimes-venv/bin/python
 
-# docs/benchmarks.md: the Lua host, then a million demo customers imported, scanned and
-# segmented; customer value on CDNOW and the million against Python's lifetimes package.
+# docs/benchmarks.md: the Lua host, then a million demo customers imported (into SQLite and
+# into PostgreSQL on a throw-away server of its own, port 55433), scanned and segmented;
+# customer value on CDNOW and the million against Python's lifetimes package.
 bench: build
 	$(SWIFT) build -c release --product cordial-bench
 	$(CORDIAL_BENCH) lua
 	test -f $(BENCH_CSV) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV)
-	$(CORDIAL_BENCH) import $(BENCH_CSV)
+	url=$$(CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres start) && $(CORDIAL_BENCH) import $(BENCH_CSV) --postgres "$$url"; \
+	  status=$$?; CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres stop; exit $$status
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	$(CORDIAL) init --db $(BENCH_DB)
 	$(CORDIAL) import customers $(BENCH_CSV) --source demo --db $(BENCH_DB)

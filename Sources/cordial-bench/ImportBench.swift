@@ -4,7 +4,9 @@ import CordialStore
 import Foundation
 
 /// `cordial-bench import FILE`: a customer CSV imported into a new store, against
-/// `sqlite3`'s own `.import` of the same file into a plain table, in the same run.
+/// `sqlite3`'s own `.import` of the same file into a plain table, in the same run. With
+/// `--postgres URL`, also into a new PostgreSQL store (a schema of its own, dropped
+/// afterwards) against `psql`'s `\copy` of the same file into a plain table there.
 struct ImportBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -15,6 +17,9 @@ struct ImportBench: AsyncParsableCommand {
 
     @Option(help: "The source the customers are imported under.")
     var source = "demo"
+
+    @Option(help: "Also measure PostgreSQL on this server (postgres://USER@HOST:PORT/DB; needs psql).")
+    var postgres: String?
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-bench-\(UUID().uuidString)")
@@ -43,7 +48,44 @@ struct ImportBench: AsyncParsableCommand {
                                 ("cordial import into a new store", full)] {
             print(String(format: "| %@ | %.2f s | %.1f µs | %.2f× |", name, seconds, seconds / Double(max(rows, 1)) * 1e6, seconds / baseline))
         }
+        if let postgres {
+            let (copy, cordial) = try await measurePostgres(postgres, importer: importer)
+            for (name, seconds) in [("psql \\copy into a plain table", copy), ("cordial import into a new PostgreSQL store", cordial)] {
+                print(String(format: "| %@ | %.2f s | %.1f µs | %.2f× |", name, seconds, seconds / Double(max(rows, 1)) * 1e6, seconds / baseline))
+            }
+            print("")
+            print(String(format: "PostgreSQL: cordial import / psql \\copy = **%.2f×**", cordial / copy))
+        }
         print("")
         print("peak memory of this process: \(BenchClock.peakMemoryMB()) MB")
+    }
+
+    /// `psql \copy` of the file into a table of text columns, then a cordial import into a
+    /// new store; each in a schema of its own on `server`, dropped afterwards.
+    func measurePostgres(_ server: String, importer: CustomerImporter) async throws -> (copy: Double, cordial: Double) {
+        guard var components = URLComponents(string: server) else { throw BenchFailure("--postgres: not a URL") }
+        let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let plain = "bench_copy_\(tag)", store = "bench_cordial_\(tag)"
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "schema" }
+        let psqlURL = components.string ?? server
+        func psql(_ command: String) throws { try BenchClock.runTool("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", psqlURL, "-c", command]) }
+
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        let head = String(decoding: try handle.read(upToCount: 64 * 1024) ?? Data(), as: UTF8.self)
+        try handle.close()
+        guard let header = head.split(separator: "\n").first else { throw BenchFailure("\(file) is empty") }
+        let columns = header.split(separator: ",").map { "\"\($0.replacingOccurrences(of: "\"", with: ""))\" text" }
+        try psql("CREATE SCHEMA \(plain); CREATE TABLE \(plain).customers (\(columns.joined(separator: ", ")))")
+        defer { try? psql("DROP SCHEMA IF EXISTS \(plain) CASCADE; DROP SCHEMA IF EXISTS \(store) CASCADE") }
+        let copy = try BenchClock.seconds {
+            try psql("\\copy \(plain).customers FROM '\(file)' WITH (FORMAT csv, HEADER true)")
+        }
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "schema", value: store)]
+        let location = try StoreLocation(components.string ?? server)
+        let opened = try await location.open(creating: true)
+        let cordial = try await BenchClock.seconds {
+            _ = try await opened.apply(try importer.reader(path: file, format: .csv), dryRun: false)
+        }
+        return (copy, cordial)
     }
 }

@@ -63,6 +63,12 @@ import Testing
             try CustomerImporter().batch(from: Data(bytes), format: .csv, fileName: "customers.csv")
         }
         #expect(invalid.issues.first?.description == "customers.csv:3: not valid UTF-8")
+        let nul = try #require(throws: ImportError.self) { try batch("id,name,note\nC-1,ok,\nC-2,Lan\u{0}x,\n") }
+        #expect(nul.issues.map(\.description) == ["customers.csv:3: column 'name': holds a NUL character (U+0000)"])
+        let nulInJSON = try #require(throws: ImportError.self) {
+            try CustomerImporter().batch(from: Data("{\"id\": \"C-1\", \"note\": \"a\\u0000b\"}\n".utf8), format: .jsonl, fileName: "c.jsonl")
+        }
+        #expect(nulInJSON.issues.map(\.description) == ["c.jsonl:1: column 'note': holds a NUL character (U+0000)"])
         let noID = try #require(throws: ImportError.self) { try batch("name,email\nAn,a@b.vn\n") }
         #expect(noID.issues.first?.description.hasPrefix("customers.csv:1: no column for 'external_id' (columns: name, email)") == true)
     }

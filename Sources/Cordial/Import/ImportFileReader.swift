@@ -106,6 +106,13 @@ public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
         var items: [Parser.Item] = []
         items.reserveCapacity(Self.batchSize)
         while items.count < Self.batchSize, let row = try nextRow() {
+            // Valid UTF-8 may hold U+0000, which PostgreSQL text cannot: refused here, at its
+            // line, on every backend alike.
+            if let column = row.texts.firstIndex(where: { $0.utf8.contains(0) }) {
+                issues.add(ImportIssue(
+                    file: fileName, line: row.line, column: row.columns.headers[column], problem: "holds a NUL character (U+0000)"))
+                continue
+            }
             if let key = row.value(parser.uniqueKey) {
                 if let first = seen[key] {
                     issues.add(ImportIssue(
