@@ -2,6 +2,8 @@ import CordialPostgres
 import CordialSQLite
 import CordialStore
 import Foundation
+import Logging
+import PostgresNIO
 import Testing
 
 /// Every store backend the conformance suites run against: one test body per behaviour,
@@ -35,6 +37,28 @@ enum PostgresTestServer {
         location.schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         location.tls = .disable
         return location
+    }
+
+    /// The rows of `sql`, run on a connection of its own (outside the store's pool) in the
+    /// location's schema.
+    static func rows<Row: Sendable>(
+        _ sql: String, in location: PostgresLocation, _ decode: @Sendable (PostgresRow) throws -> Row
+    ) async throws -> [Row] {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: .disable)
+        if let schema = location.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: Logger(label: "test")
+        ).get()
+        do {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).collect().map(decode)
+            try? await connection.close().get()
+            return rows
+        } catch {
+            try? await connection.close().get()
+            throw error
+        }
     }
 }
 

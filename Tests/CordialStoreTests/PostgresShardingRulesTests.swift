@@ -143,23 +143,9 @@ import Testing
         try await rows(sql, in: location) { try $0.decode((String, String).self) }
     }
 
-    /// The rows of `sql` on a connection of its own.
     static func rows<Row: Sendable>(
         _ sql: String, in location: PostgresLocation, _ decode: @Sendable (PostgresRow) throws -> Row
     ) async throws -> [Row] {
-        let configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: .disable)
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 2, logger: Logger(label: "test")
-        ).get()
-        do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).collect().map(decode)
-            try? await connection.close().get()
-            return rows
-        } catch {
-            try? await connection.close().get()
-            throw error
-        }
+        try await PostgresTestServer.rows(sql, in: location, decode)
     }
 }

@@ -79,20 +79,7 @@ import Testing
 
     /// Runs `sql` on a connection of its own to the store's schema.
     static func execute(_ sql: String, in location: PostgresLocation) async throws {
-        var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: .disable)
-        if let schema = location.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: Logger(label: "test")
-        ).get()
-        do {
-            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).get()
-        } catch {
-            try? await connection.close().get()
-            throw error
-        }
-        try? await connection.close().get()
+        _ = try await PostgresTestServer.rows(sql, in: location) { _ in () }
     }
 
     /// Ends the sessions of Cordial running a statement that contains `fragment`.
