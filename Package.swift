@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
@@ -46,7 +47,11 @@ let package = Package(
         ),
         .target(name: "CordialCore", swiftSettings: swiftSettings),
         // The store protocols by role and their value types: no database code.
-        .target(name: "CordialStore", dependencies: ["CordialCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "CordialStore",
+            dependencies: ["CordialCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The embedded default backend: SQLite through GRDB.
         .target(
             name: "CordialSQLite",
@@ -107,6 +112,7 @@ let package = Package(
             name: "CordialStoreTests",
             dependencies: [
                 "CordialStore", "CordialSQLite", "CordialPostgres", "CordialCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import CordialCore
+import CordialStore
 import Foundation
 import NIOCore
 
@@ -84,14 +85,6 @@ enum PostgresTime {
 
     /// "2024-01-01 12:30:00.123+00", as `COPY` reads a `timestamptz`.
     static func text(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1_000).rounded(.down))
-        let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (day, millisecond) = inDay < 0 ? (days - 1, inDay + 86_400_000) : (days, inDay)
-        let seconds = millisecond / 1_000
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let fraction = millisecond % 1_000
-        let fractionText = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
-        return CalendarDays.text(ofDay: Int(day)) + " " + two(seconds / 3_600) + ":" + two(seconds / 60 % 60) + ":"
-            + two(seconds % 60) + "." + fractionText + "+00"
+        StoredTime.text(milliseconds: Int64((date.timeIntervalSince1970 * 1_000).rounded(.down))) + "+00"
     }
 }

@@ -14,6 +14,12 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case segmentRunBackdated(String, lastRun: Date, requested: Date)
     /// A segment's membership belongs to the plugin that first wrote it.
     case segmentOwnedByAnotherPlugin(String, owner: String, writer: String)
+    /// `cordial store copy` writes only into an empty store.
+    case copyTargetNotEmpty(table: String, rows: Int)
+    /// A copied table read back differs from what was read out of the source.
+    case copyMismatch(table: String, read: TableTally, written: TableTally)
+    /// A value a copy cannot carry over as its column's kind (a time that is not a time).
+    case copyUnreadableValue(table: String, column: String)
 
     public var errorDescription: String? {
         switch self {
@@ -33,6 +39,12 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .unsupportedLocation(let location):
             "cannot open a store at '\(StoreLocation.withoutCredentials(location))': give a SQLite file path, a sqlite: or file: URL, "
                 + "or postgres://USER@HOST:PORT/DB"
+        case .copyTargetNotEmpty(let table, let rows):
+            "the target store is not empty (table \(table) has \(rows) rows); copy into a new, empty store"
+        case .copyMismatch(let table, let read, let written):
+            "table \(table) read back differs from the source (source \(read), target \(written)); nothing was written"
+        case .copyUnreadableValue(let table, let column):
+            "table \(table), column \(column) holds a value of another type; nothing was copied"
         case .noStore(let location):
             "no store at \(location); create one with `cordial init`"
         }

@@ -22,6 +22,9 @@ struct SegmentBench: AsyncParsableCommand {
     @Option(help: "Worker counts to measure, comma-separated.")
     var workers = "1,2"
 
+    @Option(help: "Also measure PostgreSQL on this server (postgres://USER@HOST:PORT/DB; needs psql): the store copied there with `cordial store copy`, then the same runs against psql's SELECT CASE … GROUP BY.")
+    var postgres: String?
+
     static let segment = "bench-threshold"
 
     static let plugin = """
@@ -114,11 +117,81 @@ struct SegmentBench: AsyncParsableCommand {
             }
         }
         try Self.forget(Self.segment, in: try store.path)
+        if let postgres {
+            try measurePostgres(postgres, folder: folder, expected: expected, workerCounts: workerCounts, rows: customers + purchases)
+        }
         print("")
         print("labels: " + expected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + " (equal in every run)")
         let sorted = reloads.sorted()
         print(String(format: "plugin reload after a change: median %.2f ms, max %.2f ms (20 reloads)", sorted[sorted.count / 2] * 1e3, sorted.last! * 1e3))
         print("peak memory: the largest of the child processes so far (getrusage RUSAGE_CHILDREN)")
+    }
+
+    /// The store copied into a new schema on `server` (timed: `cordial store copy`), then the
+    /// same segment runs there against `psql` running the equivalent query; the schema is
+    /// dropped afterwards.
+    func measurePostgres(_ server: String, folder: URL, expected: [String: Int], workerCounts: [Int], rows: Int) throws {
+        guard var components = URLComponents(string: server) else { throw BenchFailure("--postgres: not a URL") }
+        let schema = "bench_segments_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "schema" }
+        let psqlURL = components.string ?? server
+        func psql(_ command: String) throws -> String {
+            try BenchClock.runTool("psql", ["-X", "-q", "-A", "-t", "-F", "=", "-v", "ON_ERROR_STOP=1", psqlURL, "-c", command], keepingOutput: true)
+        }
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "schema", value: schema), URLQueryItem(name: "sslmode", value: "disable")]
+        let location = components.string ?? server
+        defer { _ = try? psql("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        let executable = CordialExecutable.path
+        let copy = try BenchClock.seconds {
+            try BenchClock.runTool(executable, ["store", "copy", "--from", try store.path, "--to", location])
+        }
+        _ = try psql("VACUUM ANALYZE \(schema).customer; VACUUM ANALYZE \(schema).purchase")
+        print(String(format: "| cordial store copy of the SQLite store into PostgreSQL (%d rows, checked) | %.2f s | — | %d MB |",
+                     rows, copy, BenchClock.peakChildMemoryMB()))
+        var output = ""
+        let baseline = try BenchClock.seconds {
+            output = try psql("""
+                SET search_path = \(schema);
+                SELECT CASE
+                         WHEN (p.total >= 20000000 AND p.orders >= 10) OR c.tier = 'platinum' THEN 'vip'
+                         WHEN p.days <= 365 THEN 'active'
+                         ELSE 'dormant' END AS label,
+                       count(*)
+                FROM customer c LEFT JOIN (
+                  SELECT customer_id, count(*) AS orders, sum(amount) AS total,
+                         DATE '\(asOf)' - max((time AT TIME ZONE 'UTC')::date) AS days
+                  FROM purchase GROUP BY customer_id) p ON p.customer_id = c.id
+                WHERE c.forgotten_at IS NULL
+                GROUP BY label ORDER BY label;
+                """)
+        }
+        let counts = Dictionary(uniqueKeysWithValues: output.split(separator: "\n").compactMap { line -> (String, Int)? in
+            let parts = line.split(separator: "=")
+            guard parts.count == 2, let count = Int(parts[1]) else { return nil }
+            return (String(parts[0]), count)
+        })
+        guard counts == expected else { throw BenchFailure("psql's labels differ from sqlite3's: \(counts), \(expected)") }
+        print(String(format: "| psql SELECT CASE … GROUP BY on PostgreSQL (label counts only) | %.2f s | 1.00× (PostgreSQL) | — |", baseline))
+        for count in workerCounts {
+            for (label, reset) in [("first run (writes every entry)", true), ("the same again (nothing changes)", false)] {
+                if reset {
+                    _ = try psql("DELETE FROM \(schema).segment_member WHERE segment = '\(Self.segment)'; DELETE FROM \(schema).segment_run WHERE segment = '\(Self.segment)'")
+                }
+                var output = ""
+                let seconds = try BenchClock.seconds {
+                    output = try BenchClock.runTool(executable, [
+                        "segments", "run", Self.segment, "--workers", "\(count)", "--as-of", asOf, "--db", location,
+                        "--plugins", folder.path, "--json",
+                    ], keepingOutput: true)
+                }
+                let summaries = try JSONDecoder().decode([SegmentRunSummary].self, from: Data(output.utf8))
+                guard let summary = summaries.first, summary.counts == expected else {
+                    throw BenchFailure("labels differ on PostgreSQL: cordial \(summaries.first?.counts ?? [:]), sqlite3 \(expected)")
+                }
+                print(String(format: "| PostgreSQL: cordial segments run, %d worker%@, %@: %d entered | %.2f s | %.2f× psql | %d MB |",
+                             count, count == 1 ? "" : "s", label, summary.entered, seconds, seconds / baseline, BenchClock.peakChildMemoryMB()))
+            }
+        }
     }
 
     /// Removes the bench segment's membership and runs, so that each measured run starts from nothing.

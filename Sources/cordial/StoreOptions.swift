@@ -15,6 +15,11 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store; unless `creating`, it must exist (a typo should not make an empty store).
     func open(creating: Bool = false) async throws -> any Store {
+        try await Self.open(location, creating: creating)
+    }
+
+    /// Opens the store at `location` (see ``open(creating:)``).
+    static func open(_ location: String, creating: Bool) async throws -> any Store {
         do {
             return try await StoreLocation.open(location, creating: creating)
         } catch let error as StoreError {
@@ -24,6 +29,11 @@ struct StoreOptions: ParsableArguments {
 
     /// Prints a value as JSON (sorted keys, ISO 8601 dates).
     func printJSON<T: Encodable>(_ value: T) throws {
+        try Self.printJSON(value)
+    }
+
+    /// Prints a value as JSON (sorted keys, ISO 8601 dates).
+    static func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

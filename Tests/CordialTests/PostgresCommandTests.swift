@@ -82,4 +82,53 @@ struct PostgresCommandTests {
             database.standardError
                 == "Error: PostgreSQL at \(server.host ?? ""):\(server.port ?? 5432)/no_such_db: database … does not exist (SQLSTATE 3D000)\n")
     }
+
+    @Test func storeCopyMovesAnOrganisationToPostgreSQLAndBackAndRefusesAFullTarget() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let customers = directory.appendingPathComponent("customers.csv").path
+        let purchases = directory.appendingPathComponent("purchases.csv").path
+        _ = try cordial("demo", "generate", "--customers", "300", "--seed", "7", "--output", customers, "--purchases", purchases)
+        let sqlite = stores.path()
+        let before = try demoFlow(on: sqlite, files: (customers, purchases))
+
+        let postgres = try postgresLocation()
+        let copied = try cordial("store", "copy", "--from", sqlite, "--to", postgres)
+        let lines = copied.standardOutput.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("TABLE") == true && lines.count == 11, "\(copied.standardOutput)")
+        #expect(lines.last?.contains("every table read back matches its rows and checksum") == true)
+        let check = try cordial("store", "check", "--db", sqlite).standardOutput
+        #expect(try cordial("store", "check", "--db", postgres).standardOutput == check)
+        #expect(check.contains("customer ") && check.contains("segment_member"))
+
+        // What the organisation reads on the copy is what it read on the source.
+        func reads(_ database: String) throws -> [String] {
+            [
+                try cordial("customers", "export", "--format", "jsonl", "--db", database).standardOutput,
+                try cordial("value", "report", "--top", "5", "--json", "--db", database).standardOutput,
+                try cordial("segments", "history", "lifecycle", "--db", database).standardOutput,
+            ]
+        }
+        #expect(try reads(postgres) == reads(sqlite))
+        #expect(before.count == 6)
+
+        // A target that holds anything is refused, and left as it was.
+        let again = try RunCommandTests.cordial(["store", "copy", "--from", sqlite, "--to", postgres])
+        #expect(again.status == 1)
+        #expect(again.standardError == "Error: the target store is not empty (table customer has 300 rows); copy into a new, empty store\n")
+        #expect(try cordial("store", "check", "--db", postgres).standardOutput == check)
+
+        // And back into a new SQLite file, with --json.
+        let back = directory.appendingPathComponent("back.sqlite").path
+        let json = try cordial("store", "copy", "--from", postgres, "--to", back, "--json").standardOutput
+        #expect(json.contains("\"table\" : \"purchase\""), "\(json)")
+        #expect(try cordial("store", "check", "--db", back).standardOutput == check)
+
+        // A missing source is one line, and creates nothing.
+        let missing = directory.appendingPathComponent("missing.sqlite").path
+        let nothing = try RunCommandTests.cordial(["store", "copy", "--from", missing, "--to", directory.appendingPathComponent("x.sqlite").path])
+        #expect(nothing.status == 1 && nothing.standardError == "Error: no store at \(missing); create one with `cordial init`\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.sqlite").path))
+    }
 }
