@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordialTests",
-            dependencies: ["Cordial", "CordialStore", "CordialSQLite", "cordial"],
+            dependencies: ["Cordial", "CordialStore", "CordialSQLite", "cordial", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("hostile")],
             swiftSettings: swiftSettings
         ),

@@ -70,6 +70,7 @@ int cordial_guard_take_kill(cordial_guard *g) {
     }
     pthread_mutex_unlock(&g->mutex);
     g->pending_size = 0;
+    g->refused = 0;
     return reason;
 }
 
@@ -79,6 +80,8 @@ void cordial_push_kill_message(lua_State *L, cordial_guard *g, int reason, lua_D
     int line = ar ? ar->currentline : 0;
     if (reason == CORDIAL_KILL_TIME)
         lua_pushfstring(L, "time limit of %s exceeded at %s:%d", g->budget_text, src, line);
+    else if (g->where[0]) /* where the request over the cap was made, not where the kill lands */
+        lua_pushfstring(L, "memory limit of %s exceeded at %s", g->limit_text, g->where);
     else
         lua_pushfstring(L, "memory limit of %s exceeded at %s:%d", g->limit_text, src, line);
 }
@@ -86,6 +89,14 @@ void cordial_push_kill_message(lua_State *L, cordial_guard *g, int reason, lua_D
 void cordial_limit_hook(lua_State *L, lua_Debug *ar) {
     cordial_guard *g = cordial_guard_of(L);
     int reason = cordial_guard_kill_reason(g);
+    if (reason == CORDIAL_KILL_NONE && g->refused) {
+        /* A refusal that nobody retried: lauxlib's buffers (string.rep, gsub, concat,
+         * pack) raise "not enough memory" at once, which a pcall could catch. It is as
+         * fatal as a refusal Lua retried after its emergency collection. */
+        g->refused = 0;
+        cordial_guard_kill(g, CORDIAL_KILL_MEMORY);
+        reason = CORDIAL_KILL_MEMORY;
+    }
     if (reason == CORDIAL_KILL_NONE) { /* a stale hook from an earlier call */
         lua_sethook(L, NULL, 0, 0);
         return;
@@ -123,10 +134,20 @@ void *cordial_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         size_t grow = nsize - old;
         int retry = g->pending_size == nsize;
         g->pending_size = retry ? 0 : nsize;
+        g->refused = !retry;
         /* Every refusal records its place (refusals are rare): whichever way Lua reports
          * it (a raised "not enough memory", or the kill below), the message can say where. */
         if (g->current || g->main) cordial_guard_record_where(g, g->current ? g->current : g->main);
-        if (!retry && cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE) return NULL;
+        if (!retry && cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE) {
+            /* Lua's own allocations retry at once after an emergency collection (clearing
+             * `refused`); a caller that does not (lauxlib's buffers) raises instead, and the
+             * hook at the next instruction makes that fatal. */
+            pthread_mutex_lock(&g->mutex);
+            if (g->main) lua_sethook(g->main, cordial_limit_hook, LUA_MASKCOUNT, 1);
+            if (g->current && g->current != g->main) lua_sethook(g->current, cordial_limit_hook, LUA_MASKCOUNT, 1);
+            pthread_mutex_unlock(&g->mutex);
+            return NULL;
+        }
         if (cordial_guard_kill_reason(g) != CORDIAL_KILL_MEMORY)
             cordial_guard_kill(g, CORDIAL_KILL_MEMORY);
         if (g->used + grow > g->limit + g->grace) return NULL;

@@ -32,9 +32,13 @@ extension PostgresStore {
             }
             // Ids were copied as they were: each identity continues after the largest.
             for table in StoredTable.all where table.hasGeneratedID {
-                try await connection.query(PostgresQuery(unsafeSQL: """
-                    SELECT setval(pg_get_serial_sequence('\(table.name)', 'id'), coalesce(max(id), 0) + 1, false) FROM \(table.name)
-                    """))
+                // The next id is the largest copied one's successor (or 1): `is_called` true
+                // after the largest, so that even the largest bigint cannot overflow here.
+                _ = try await rows(PostgresQuery(unsafeSQL: """
+                    SELECT CASE WHEN max(id) IS NULL THEN setval(pg_get_serial_sequence('\(table.name)', 'id'), 1, false)
+                                ELSE setval(pg_get_serial_sequence('\(table.name)', 'id'), max(id), true) END
+                    FROM \(table.name)
+                    """), on: connection)
             }
             var written: [StoredTable: TableTally] = [:]
             let reader = PostgresTableReader(store: self, connection: connection)
@@ -42,7 +46,7 @@ extension PostgresStore {
                 var tally = TableTally()
                 var last: [StoredValue]?
                 while case let rows = try await reader.rows(of: table, after: last, limit: 10_000), !rows.isEmpty {
-                    for row in rows { tally.add(row) }
+                    for row in rows { tally.add(row, of: table) }
                     last = rows.last
                 }
                 written[table] = tally
@@ -79,7 +83,10 @@ struct PostgresTableReader: StoredTableReader {
             case .real: column.name
             case .text: column.name
             case .decimal, .json: "\(column.name)::text"
-            case .time: "(extract(epoch FROM \(column.name)) * 1000)::bigint"
+            // The nearest millisecond: what the store writes is a millisecond, but postgres-nio
+            // sends a Date as whole microseconds cut from a Double, so `.123` may arrive as
+            // `.122999`; times finer than a millisecond (written by other tools) are rounded.
+            case .time: "round(extract(epoch FROM \(column.name)) * 1000)::bigint"
             }
         }
         var bindings = PostgresBindings()

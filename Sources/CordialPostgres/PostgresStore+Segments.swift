@@ -41,6 +41,14 @@ extension PostgresStore {
     }
 
     /// Customers matching `condition` with purchase summaries, current labels and stored
+    public func customerFacts(in range: ClosedRange<Int64>, values: Bool) async throws -> [CustomerFacts] {
+        try await transaction(isolation: "REPEATABLE READ READ ONLY") { connection in
+            let endDay = try await storedValueEndDay(on: connection)
+            let sql = Self.factsSQL(condition: "c.forgotten_at IS NULL", within: range, values: values)
+            return try await rows(PostgresQuery(unsafeSQL: sql), on: connection).map { try Self.facts($0, values: values, endDay: endDay) }
+        }
+    }
+
     /// values. Within an id range (a scan's page), each table's rows of the range are
     /// aggregated once and joined; otherwise (a query's page, which may skip most ids) each
     /// customer is looked up in the indexes.
@@ -116,70 +124,74 @@ extension PostgresStore {
     }
 
     public func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary {
-        try await transaction { connection in
-            // Runs of one segment from several processes take turns (the lock goes with the transaction).
-            try await connection.query("SELECT pg_advisory_xact_lock(73062012, hashtext(\(outcome.segment)))")
-            // The plugin that first wrote the segment owns it: another plugin of the same
-            // segment name (an impostor, or a renamed copy) cannot overwrite its history.
-            if let owner = try await value(
-                String.self, "SELECT plugin FROM segment_run WHERE segment = \(outcome.segment) ORDER BY id LIMIT 1", on: connection),
-               owner != outcome.plugin {
-                throw StoreError.segmentOwnedByAnotherPlugin(outcome.segment, owner: owner, writer: outcome.plugin)
-            }
-            let at = PostgresTime.stored(outcome.at)
-            if let last = try await value(Date?.self, "SELECT max(at) FROM segment_run WHERE segment = \(outcome.segment)", on: connection) ?? nil,
-               at < last {
-                throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)
-            }
-            let now = PostgresTime.stored(Date())
-            guard let run = try await value(Int64.self, """
-                INSERT INTO segment_run (segment, plugin, plugin_version, at, finished_at, classified, entered, left_count)
-                VALUES (\(outcome.segment), \(outcome.plugin), \(outcome.pluginVersion), \(at), \(now), \(outcome.customers.count), 0, 0)
-                RETURNING id
-                """, on: connection) else { throw PostgresFailure(server: location.server, reason: "a segment run was not recorded") }
+        try await transaction { connection in try await materialize(outcome, on: connection) }
+    }
 
-            // The current members in customer order, merged with the new labels (in customer order).
-            var current: [MembershipDiff.Member] = []
-            for try await (row, customer, label) in try await connection.query("""
-                SELECT id, customer_id, label FROM segment_member WHERE segment = \(outcome.segment) AND left_at IS NULL
-                ORDER BY customer_id
-                """).decode((Int64, Int64, String).self) {
-                current.append(MembershipDiff.Member(row: row, customer: CustomerID(customer), label: label))
-            }
-            var next = current.makeIterator()
-            let diff = MembershipDiff(outcome) { next.next() }
-
-            if !diff.leaving.isEmpty {
-                let customerOfRow = Dictionary(uniqueKeysWithValues: current.map { ($0.row, $0.customer.rawValue) })
-                let leavingCustomers = diff.leaving.map { customerOfRow[$0]! }
-                try await connection.query("""
-                    UPDATE segment_member m SET left_at = \(at), left_run = \(run)
-                    FROM unnest(\(leavingCustomers)::bigint[], \(diff.leaving)::bigint[]) AS l(customer_id, id)
-                    WHERE m.customer_id = l.customer_id AND m.id = l.id
-                    """)
-            }
-            if !diff.entering.isEmpty {
-                let atText = PostgresTime.text(at)
-                var rows = CopyRows(capacity: diff.entering.count * 40)
-                for member in diff.entering {
-                    rows.integer(member.customer.rawValue)
-                    rows.text(outcome.segment)
-                    rows.text(member.label)
-                    rows.raw(atText)
-                    rows.integer(run)
-                    rows.endRow()
-                }
-                try await connection.copy(
-                    rows.buffer, into: "segment_member", columns: ["customer_id", "segment", "label", "entered_at", "entered_run"])
-            }
-            try await connection.query("""
-                UPDATE segment_run SET entered = \(diff.entering.count), left_count = \(diff.leaving.count),
-                    finished_at = \(PostgresTime.stored(Date())) WHERE id = \(run)
-                """)
-            return SegmentRunSummary(
-                segment: outcome.segment, run: run, classified: outcome.customers.count, entered: diff.entering.count,
-                left: diff.leaving.count, unchanged: diff.unchanged, counts: diff.counts)
+    /// ``materialize(_:)`` inside the caller's transaction (a shared run's merge records the
+    /// segment's outcome in the same one).
+    func materialize(_ outcome: SegmentOutcome, on connection: PostgresSession) async throws -> SegmentRunSummary {
+        // Runs of one segment from several processes take turns (the lock goes with the transaction).
+        try await connection.query("SELECT pg_advisory_xact_lock(73062012, hashtext(\(outcome.segment)))")
+        // The plugin that first wrote the segment owns it: another plugin of the same
+        // segment name (an impostor, or a renamed copy) cannot overwrite its history.
+        if let owner = try await value(
+            String.self, "SELECT plugin FROM segment_run WHERE segment = \(outcome.segment) ORDER BY id LIMIT 1", on: connection),
+           owner != outcome.plugin {
+            throw StoreError.segmentOwnedByAnotherPlugin(outcome.segment, owner: owner, writer: outcome.plugin)
         }
+        let at = PostgresTime.stored(outcome.at)
+        if let last = try await value(Date?.self, "SELECT max(at) FROM segment_run WHERE segment = \(outcome.segment)", on: connection) ?? nil,
+           at < last {
+            throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)
+        }
+        let now = PostgresTime.stored(Date())
+        guard let run = try await value(Int64.self, """
+            INSERT INTO segment_run (segment, plugin, plugin_version, at, finished_at, classified, entered, left_count)
+            VALUES (\(outcome.segment), \(outcome.plugin), \(outcome.pluginVersion), \(at), \(now), \(outcome.classified), 0, 0)
+            RETURNING id
+            """, on: connection) else { throw PostgresFailure(server: location.server, reason: "a segment run was not recorded") }
+
+        // The current members in customer order, merged with the new labels (in customer order).
+        var current: [MembershipDiff.Member] = []
+        for try await (row, customer, label) in try await connection.query("""
+            SELECT id, customer_id, label FROM segment_member WHERE segment = \(outcome.segment) AND left_at IS NULL
+            ORDER BY customer_id
+            """).decode((Int64, Int64, String).self) {
+            current.append(MembershipDiff.Member(row: row, customer: CustomerID(customer), label: label))
+        }
+        var next = current.makeIterator()
+        let diff = MembershipDiff(outcome) { next.next() }
+
+        if !diff.leaving.isEmpty {
+            let customerOfRow = Dictionary(uniqueKeysWithValues: current.map { ($0.row, $0.customer.rawValue) })
+            let leavingCustomers = diff.leaving.map { customerOfRow[$0]! }
+            try await connection.query("""
+                UPDATE segment_member m SET left_at = \(at), left_run = \(run)
+                FROM unnest(\(leavingCustomers)::bigint[], \(diff.leaving)::bigint[]) AS l(customer_id, id)
+                WHERE m.customer_id = l.customer_id AND m.id = l.id
+                """)
+        }
+        if !diff.entering.isEmpty {
+            let atText = PostgresTime.text(at)
+            var rows = CopyRows(capacity: diff.entering.count * 40)
+            for member in diff.entering {
+                rows.integer(member.customer.rawValue)
+                rows.text(outcome.segment)
+                rows.text(member.label)
+                rows.raw(atText)
+                rows.integer(run)
+                rows.endRow()
+            }
+            try await connection.copy(
+                rows.buffer, into: "segment_member", columns: ["customer_id", "segment", "label", "entered_at", "entered_run"])
+        }
+        try await connection.query("""
+            UPDATE segment_run SET entered = \(diff.entering.count), left_count = \(diff.leaving.count),
+                finished_at = \(PostgresTime.stored(Date())) WHERE id = \(run)
+            """)
+        return SegmentRunSummary(
+            segment: outcome.segment, run: run, classified: outcome.classified, entered: diff.entering.count,
+            left: diff.leaving.count, unchanged: diff.unchanged, counts: diff.counts)
     }
 
     public func segments() async throws -> [SegmentInfo] {

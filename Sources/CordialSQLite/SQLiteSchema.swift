@@ -142,6 +142,49 @@ enum SQLiteSchema {
                 t.column("influence", .double).notNull()
             }
         }
+        migrator.registerMigration("v4: segment runs shared by several processes") { db in
+            // A shared run (`segments run --shared`): its segments with their plugin versions
+            // (JSON), the date it classifies as of, and its customers cut into id ranges.
+            try db.create(table: "segmentJob") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("segmentNames", .text).notNull()  // sorted, space-separated: what processes agree on
+                t.column("segments", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("partSize", .integer).notNull()
+                t.column("parts", .integer).notNull()
+                t.column("openedAt", .datetime).notNull()
+                t.column("mergedAt", .datetime)
+            }
+            // One unfinished shared run per set of segments: processes starting at once join it.
+            try db.execute(sql: "CREATE UNIQUE INDEX segmentJob_open ON segmentJob(segmentNames) WHERE mergedAt IS NULL")
+            try db.create(table: "segmentJobPart") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("jobId", .integer).notNull()
+                t.column("part", .integer).notNull()
+                t.column("worker", .text)
+                t.column("leaseUntil", .datetime)
+                t.column("doneAt", .datetime)
+                t.column("results", .text)  // per segment: customers classified, the failure if any (JSON)
+                t.uniqueKey(["jobId", "part"])
+            }
+            // The labels parts gave, until the merge moves them into segmentMember.
+            try db.create(table: "segmentJobLabel") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("jobId", .integer).notNull()
+                t.column("segment", .text).notNull()
+                t.column("label", .text).notNull()
+            }
+            try db.create(index: "segmentJobLabel_job", on: "segmentJobLabel", columns: ["jobId", "segment", "customerId"])
+            // What the merge wrote for each segment (JSON), so that it writes each once.
+            try db.create(table: "segmentJobResult") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("jobId", .integer).notNull()
+                t.column("segment", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.uniqueKey(["jobId", "segment"])
+            }
+        }
         return migrator
     }
 }

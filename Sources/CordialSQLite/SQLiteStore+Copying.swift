@@ -44,7 +44,7 @@ extension SQLiteStore {
                 var tally = TableTally()
                 var last: [StoredValue]?
                 while case let rows = try SQLiteTables.rows(of: table, after: last, limit: 10_000, in: db), !rows.isEmpty {
-                    for row in rows { tally.add(row) }
+                    for row in rows { tally.add(row, of: table) }
                     last = rows.last
                 }
                 written[table] = tally
@@ -108,37 +108,50 @@ enum SQLiteTables {
             + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
     }
 
-    /// A page in the order of the first column, every table's integer primary key.
+    /// A page in the order of the first column, every table's integer primary key. Text is
+    /// read as its bytes (`CAST … AS BLOB`): SQLite's text accessor stops at a NUL character,
+    /// which a value may hold.
     static func rows(of table: StoredTable, after last: [StoredValue]?, limit: Int, in db: Database) throws -> [[StoredValue]] {
         let key = column(table.columns[0].name)
-        let sql = "SELECT \(table.columns.map { "\"\(column($0.name))\"" }.joined(separator: ", ")) FROM \(name(table)) "
-            + "WHERE \"\(key)\" > ? ORDER BY \"\(key)\" LIMIT ?"
-        var after = Int64.min
-        if case .integer(let value)? = last?.first { after = value }
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: [after, limit])
+        let selected = table.columns.map { column -> String in
+            switch column.kind {
+            case .integer, .real: "\"\(Self.column(column.name))\""
+            case .text, .decimal, .json, .time: "CASE typeof(\"\(Self.column(column.name))\") WHEN 'text' THEN CAST(\"\(Self.column(column.name))\" AS BLOB) ELSE \"\(Self.column(column.name))\" END"
+            }
+        }
+        var sql = "SELECT \(selected.joined(separator: ", ")) FROM \(name(table)) "
+        var arguments: StatementArguments = []
+        if case .integer(let value)? = last?.first {
+            sql += "WHERE \"\(key)\" > ? "
+            arguments += [value]
+        }
+        sql += "ORDER BY \"\(key)\" LIMIT ?"
+        arguments += [limit]
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         var rows: [[StoredValue]] = []
         while let row = try cursor.next() {
             var values: [StoredValue] = []
             values.reserveCapacity(table.columns.count)
             for (index, column) in table.columns.enumerated() {
-                values.append(try value(row[index] as DatabaseValue, column, of: table))
+                values.append(try value(row[index] as DatabaseValue, column, of: table, row: row[0] as Int64?))
             }
             rows.append(values)
         }
         return rows
     }
 
-    private static func value(_ value: DatabaseValue, _ column: StoredTable.Column, of table: StoredTable) throws -> StoredValue {
+    private static func value(_ value: DatabaseValue, _ column: StoredTable.Column, of table: StoredTable, row: Int64?) throws -> StoredValue {
         switch (value.storage, column.kind) {
         case (.null, _): return .null
         case (.int64(let integer), .integer): return .integer(integer)
         case (.int64(let integer), .real): return .real(Double(integer))
         case (.double(let real), .real): return .real(real)
-        case (.string(let text), .text), (.string(let text), .decimal), (.string(let text), .json): return .text(text)
-        case (.string(let text), .time):
-            if let milliseconds = StoredTime.milliseconds(text) { return .integer(milliseconds) }
+        case (.blob(let bytes), .text), (.blob(let bytes), .decimal), (.blob(let bytes), .json):
+            if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
+        case (.blob(let bytes), .time):
+            if let text = String(validating: bytes, as: UTF8.self), let milliseconds = StoredTime.milliseconds(text) { return .integer(milliseconds) }
         default: break
         }
-        throw StoreError.copyUnreadableValue(table: table.name, column: column.name)
+        throw StoreError.copyUnreadableValue(table: table.name, column: column.name, row: row)
     }
 }

@@ -81,6 +81,18 @@ extension SQLiteStore {
         }
     }
 
+    public func customerFacts(in range: ClosedRange<Int64>, values: Bool) async throws -> [CustomerFacts] {
+        try await writer.read { db in
+            var found: [CustomerFacts] = []
+            var purchases = try PurchaseAggregateCursor(db, range: range)
+            try Self.facts(
+                db, condition: "forgottenAt IS NULL AND id BETWEEN \(range.lowerBound) AND \(range.upperBound)", arguments: [], range: range,
+                purchases: &purchases, values: values, batchSize: 1_000
+            ) { found += $0 }
+            return found
+        }
+    }
+
     /// Customers matching `condition` with their purchase summaries, current labels and value, from
     /// cursors in customer order merged here: one pass over the purchase index instead of a
     /// query per customer.
@@ -157,67 +169,71 @@ extension SQLiteStore {
     }
 
     public func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary {
-        try await writer.write { db in
-            // History rows are appended in customer order, so a small page cache does: the
-            // writer's 64 MB (for imports' scattered index updates) would only add to a run's
-            // peak memory.
-            try db.execute(sql: "PRAGMA cache_size = -8192")
-            defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
-            // The plugin that first wrote the segment owns it: another plugin of the same
-            // segment name (an impostor, or a renamed copy) cannot overwrite its history.
-            if let owner = try String.fetchOne(
-                db, sql: "SELECT plugin FROM segmentRun WHERE segment = ? ORDER BY id LIMIT 1", arguments: [outcome.segment]),
-               owner != outcome.plugin {
-                throw StoreError.segmentOwnedByAnotherPlugin(outcome.segment, owner: owner, writer: outcome.plugin)
-            }
-            if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [outcome.segment]),
-               outcome.at < last {
-                throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)
-            }
-            let stamp = CustomerRow.storedText(outcome.at)
-            try db.execute(
-                sql: """
-                    INSERT INTO segmentRun (segment, plugin, pluginVersion, at, finishedAt, classified, entered, left)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, 0)
-                    """,
-                arguments: [outcome.segment, outcome.plugin, outcome.pluginVersion, stamp, CustomerRow.storedText(Date()), outcome.customers.count])
-            let run = db.lastInsertedRowID
+        try await writer.write { db in try Self.materialize(outcome, in: db) }
+    }
 
-            // The current members in customer order, merged with the new labels (in customer order).
-            let current = try SQLiteRows(db, sql: """
-                SELECT id, customerId, label FROM segmentMember INDEXED BY segmentMember_current
-                WHERE segment = ? AND leftAt IS NULL ORDER BY customerId
-                """, arguments: [outcome.segment])
-            let diff = try MembershipDiff(outcome) {
-                guard try current.next() else { return nil }
-                return MembershipDiff.Member(row: current.integer(0), customer: CustomerID(current.integer(1)), label: current.text(2) ?? "")
-            }
-
-            var leave = try BoundStatement(db, sql: "UPDATE segmentMember SET leftAt = ?, leftRun = ? WHERE id = ?")
-            for row in diff.leaving {
-                leave.bind(stamp)
-                leave.bind(run)
-                leave.bind(row)
-                try leave.run(db)
-            }
-            // 64 rows per statement: the first run of a segment over a million customers inserts a million.
-            try BoundStatement.insertAll(
-                diff.entering, in: db, insert: "INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES ",
-                rowSQL: "(?, ?, ?, ?, ?)", chunk: 64
-            ) { statement, member in
-                statement.bind(outcome.segment)
-                statement.bind(member.customer.rawValue)
-                statement.bind(member.label)
-                statement.bind(stamp)
-                statement.bind(run)
-            }
-            try db.execute(
-                sql: "UPDATE segmentRun SET entered = ?, left = ?, finishedAt = ? WHERE id = ?",
-                arguments: [diff.entering.count, diff.leaving.count, CustomerRow.storedText(Date()), run])
-            return SegmentRunSummary(
-                segment: outcome.segment, run: run, classified: outcome.customers.count, entered: diff.entering.count,
-                left: diff.leaving.count, unchanged: diff.unchanged, counts: diff.counts)
+    /// ``materialize(_:)`` inside the caller's transaction (a shared run's merge records the
+    /// segment's outcome in the same one).
+    static func materialize(_ outcome: SegmentOutcome, in db: Database) throws -> SegmentRunSummary {
+        // History rows are appended in customer order, so a small page cache does: the
+        // writer's 64 MB (for imports' scattered index updates) would only add to a run's
+        // peak memory.
+        try db.execute(sql: "PRAGMA cache_size = -8192")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
+        // The plugin that first wrote the segment owns it: another plugin of the same
+        // segment name (an impostor, or a renamed copy) cannot overwrite its history.
+        if let owner = try String.fetchOne(
+            db, sql: "SELECT plugin FROM segmentRun WHERE segment = ? ORDER BY id LIMIT 1", arguments: [outcome.segment]),
+           owner != outcome.plugin {
+            throw StoreError.segmentOwnedByAnotherPlugin(outcome.segment, owner: owner, writer: outcome.plugin)
         }
+        if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [outcome.segment]),
+           outcome.at < last {
+            throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)
+        }
+        let stamp = CustomerRow.storedText(outcome.at)
+        try db.execute(
+            sql: """
+                INSERT INTO segmentRun (segment, plugin, pluginVersion, at, finishedAt, classified, entered, left)
+                VALUES (?, ?, ?, ?, ?, ?, 0, 0)
+                """,
+            arguments: [outcome.segment, outcome.plugin, outcome.pluginVersion, stamp, CustomerRow.storedText(Date()), outcome.classified])
+        let run = db.lastInsertedRowID
+
+        // The current members in customer order, merged with the new labels (in customer order).
+        let current = try SQLiteRows(db, sql: """
+            SELECT id, customerId, label FROM segmentMember INDEXED BY segmentMember_current
+            WHERE segment = ? AND leftAt IS NULL ORDER BY customerId
+            """, arguments: [outcome.segment])
+        let diff = try MembershipDiff(outcome) {
+            guard try current.next() else { return nil }
+            return MembershipDiff.Member(row: current.integer(0), customer: CustomerID(current.integer(1)), label: current.text(2) ?? "")
+        }
+
+        var leave = try BoundStatement(db, sql: "UPDATE segmentMember SET leftAt = ?, leftRun = ? WHERE id = ?")
+        for row in diff.leaving {
+            leave.bind(stamp)
+            leave.bind(run)
+            leave.bind(row)
+            try leave.run(db)
+        }
+        // 64 rows per statement: the first run of a segment over a million customers inserts a million.
+        try BoundStatement.insertAll(
+            diff.entering, in: db, insert: "INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES ",
+            rowSQL: "(?, ?, ?, ?, ?)", chunk: 64
+        ) { statement, member in
+            statement.bind(outcome.segment)
+            statement.bind(member.customer.rawValue)
+            statement.bind(member.label)
+            statement.bind(stamp)
+            statement.bind(run)
+        }
+        try db.execute(
+            sql: "UPDATE segmentRun SET entered = ?, left = ?, finishedAt = ? WHERE id = ?",
+            arguments: [diff.entering.count, diff.leaving.count, CustomerRow.storedText(Date()), run])
+        return SegmentRunSummary(
+            segment: outcome.segment, run: run, classified: outcome.classified, entered: diff.entering.count,
+            left: diff.leaving.count, unchanged: diff.unchanged, counts: diff.counts)
     }
 
     public func segments() async throws -> [SegmentInfo] {

@@ -38,7 +38,11 @@ public final class SQLiteStore: Store {
     }
 
     public func migrate() async throws {
-        try SQLiteSchema.migrator.migrate(writer)
+        let migrator = SQLiteSchema.migrator
+        // A store a newer Cordial migrated holds tables this version knows nothing of (and
+        // would leave out of a copy): refused rather than used.
+        if try await writer.read({ db in try migrator.hasBeenSuperseded(db) }) { throw StoreError.newerSchema }
+        try migrator.migrate(writer)
     }
 
     // MARK: - Imports

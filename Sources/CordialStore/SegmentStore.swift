@@ -14,6 +14,11 @@ public protocol SegmentStore: Sendable {
     /// and stored values), in a fixed number of queries whatever the page size.
     func customerFacts(_ query: CustomerQuery) async throws -> [CustomerFacts]
 
+    /// Every customer not forgotten whose id is in `range`, in id order, as segmentation sees
+    /// them (as ``scanCustomerFacts(batchSize:values:)`` does), from one consistent read: a
+    /// shared run's part.
+    func customerFacts(in range: ClosedRange<Int64>, values: Bool) async throws -> [CustomerFacts]
+
     /// The purchase summary of every customer not forgotten who bought anything (for
     /// population statistics such as RFM quintiles), in customer order.
     func purchaseFacts() async throws -> [PurchaseFacts]

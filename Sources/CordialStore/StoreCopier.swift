@@ -1,5 +1,7 @@
 /// `cordial store copy`: moves an organisation from one store to another (SQLite to
-/// PostgreSQL and back, or a file to a new file) and proves the copy.
+/// PostgreSQL and back, or a file to a new file) and proves the copy: every table's rows
+/// read out of the source are as many as it counts, and the target, read back, holds the
+/// same rows (``TableTally``).
 ///
 /// ```swift
 /// let tallies = try await StoreCopier.copy(from: sqlite, to: postgres)
@@ -19,9 +21,9 @@ public enum StoreCopier {
         progress: (@Sendable (_ copied: Int, _ total: Int) -> Void)? = nil
     ) async throws -> [TableReport] {
         try await source.readingSnapshot { reader in
-            var total = 0
-            for table in StoredTable.all { total += try await reader.count(of: table) }
-            let batches = SnapshotBatches(reader: reader, batchSize: batchSize, total: total, progress: progress)
+            var counts: [StoredTable: Int] = [:]
+            for table in StoredTable.all { counts[table] = try await reader.count(of: table) }
+            let batches = SnapshotBatches(reader: reader, batchSize: batchSize, counts: counts, progress: progress)
             try await target.load(from: batches)
             return await batches.reports
         }
@@ -36,7 +38,7 @@ public enum StoreCopier {
                 var tally = TableTally()
                 var last: [StoredValue]?
                 while case let rows = try await reader.rows(of: table, after: last, limit: batchSize), !rows.isEmpty {
-                    for row in rows { tally.add(row) }
+                    for row in rows { tally.add(row, of: table) }
                     last = rows.last
                 }
                 reports.append(TableReport(table: table.name, tally: tally))
@@ -57,6 +59,7 @@ public enum StoreCopier {
 private actor SnapshotBatches: StoredBatchSource {
     private let reader: any StoredTableReader
     private let batchSize: Int
+    private let counts: [StoredTable: Int]
     private let total: Int
     private let progress: (@Sendable (Int, Int) -> Void)?
     private var tableIndex = 0
@@ -64,10 +67,11 @@ private actor SnapshotBatches: StoredBatchSource {
     private var copied = 0
     private var tallies: [StoredTable: TableTally] = [:]
 
-    init(reader: any StoredTableReader, batchSize: Int, total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+    init(reader: any StoredTableReader, batchSize: Int, counts: [StoredTable: Int], progress: (@Sendable (Int, Int) -> Void)?) {
         self.reader = reader
         self.batchSize = batchSize
-        self.total = total
+        self.counts = counts
+        self.total = counts.values.reduce(0, +)
         self.progress = progress
     }
 
@@ -80,12 +84,16 @@ private actor SnapshotBatches: StoredBatchSource {
             let table = StoredTable.all[tableIndex]
             let rows = try await reader.rows(of: table, after: last, limit: batchSize)
             if rows.isEmpty {
+                // The pages must hold every row the snapshot counts: a reader that skipped
+                // rows would otherwise copy, and check, less than the store holds.
+                let read = tallies[table]?.rows ?? 0
+                guard read == counts[table] ?? 0 else { throw StoreError.copyRowsMissed(table: table.name, counted: counts[table] ?? 0, read: read) }
                 tableIndex += 1
                 last = nil
                 continue
             }
             var tally = tallies[table] ?? TableTally()
-            for row in rows { tally.add(row) }
+            for row in rows { tally.add(row, of: table) }
             tallies[table] = tally
             last = rows.last
             copied += rows.count

@@ -14,12 +14,20 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case segmentRunBackdated(String, lastRun: Date, requested: Date)
     /// A segment's membership belongs to the plugin that first wrote it.
     case segmentOwnedByAnotherPlugin(String, owner: String, writer: String)
+    /// A shared run's part was claimed by another worker after this one's lease ran out.
+    case segmentPartLost(job: Int64, part: Int)
+    /// A shared run is merged only when every part is done.
+    case segmentJobUnfinished(job: Int64, done: Int, parts: Int)
+    /// The store was migrated by a newer Cordial than this one.
+    case newerSchema
     /// `cordial store copy` writes only into an empty store.
     case copyTargetNotEmpty(table: String, rows: Int)
+    /// A table's rows read out of a snapshot are not as many as it counts.
+    case copyRowsMissed(table: String, counted: Int, read: Int)
     /// A copied table read back differs from what was read out of the source.
     case copyMismatch(table: String, read: TableTally, written: TableTally)
     /// A value a copy cannot carry over as its column's kind (a time that is not a time).
-    case copyUnreadableValue(table: String, column: String)
+    case copyUnreadableValue(table: String, column: String, row: Int64?)
 
     public var errorDescription: String? {
         switch self {
@@ -39,12 +47,20 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .unsupportedLocation(let location):
             "cannot open a store at '\(StoreLocation.withoutCredentials(location))': give a SQLite file path, a sqlite: or file: URL, "
                 + "or postgres://USER@HOST:PORT/DB"
+        case .segmentPartLost(let job, let part):
+            "part \(part + 1) of shared run \(job) was taken over by another process after this one's lease ran out; its work was dropped"
+        case .segmentJobUnfinished(let job, let done, let parts):
+            "shared run \(job) has \(done) of \(parts) parts done; it is merged when all are"
+        case .newerSchema:
+            "the store was written by a newer Cordial (its schema has migrations this version does not know); upgrade Cordial"
+        case .copyRowsMissed(let table, let counted, let read):
+            "table \(table) counts \(counted) rows but \(read) were read; nothing was written"
         case .copyTargetNotEmpty(let table, let rows):
             "the target store is not empty (table \(table) has \(rows) rows); copy into a new, empty store"
         case .copyMismatch(let table, let read, let written):
             "table \(table) read back differs from the source (source \(read), target \(written)); nothing was written"
-        case .copyUnreadableValue(let table, let column):
-            "table \(table), column \(column) holds a value of another type; nothing was copied"
+        case .copyUnreadableValue(let table, let column, let row):
+            "table \(table), column \(column)\(row.map { " of the row with key \($0)" } ?? "") holds a value of another type; nothing was copied"
         case .noStore(let location):
             "no store at \(location); create one with `cordial init`"
         }

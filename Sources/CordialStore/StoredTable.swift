@@ -91,6 +91,21 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
             Column("p_alive", .real), Column("expected_purchases", .real), Column("expected_spend", .real),
             Column("clv", .real), Column("referrals", .integer), Column("influence", .real),
         ]),
+        StoredTable("segment_job", [
+            Column("id", .integer), Column("segment_names", .text), Column("segments", .json), Column("at", .time),
+            Column("part_size", .integer), Column("parts", .integer), Column("opened_at", .time), Column("merged_at", .time),
+        ]),
+        StoredTable("segment_job_part", [
+            Column("id", .integer), Column("job_id", .integer), Column("part", .integer), Column("worker", .text),
+            Column("lease_until", .time), Column("done_at", .time), Column("results", .json),
+        ]),
+        StoredTable("segment_job_label", [
+            Column("id", .integer), Column("customer_id", .integer), Column("job_id", .integer), Column("segment", .text),
+            Column("label", .text),
+        ]),
+        StoredTable("segment_job_result", [
+            Column("id", .integer), Column("job_id", .integer), Column("segment", .text), Column("outcome", .json),
+        ]),
     ]
 }
 

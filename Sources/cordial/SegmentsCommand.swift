@@ -29,8 +29,19 @@ struct RunSegments: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: "Classify as of this date (YYYY-MM-DD, default today): recency counts to it and history records it.")
     var asOf: String?
 
+    @Flag(help: "Share the run with the other `segments run --shared` processes of the same segments on this store: each classifies customer id ranges nobody else holds, and the run is written once, as one run per segment.")
+    var shared = false
+
+    @Option(help: "With --shared: seconds a process may hold a part before another may take it over (a process that died).")
+    var lease: Double = 60
+
+    @Option(name: .customLong("part-size"), help: "With --shared, when this process opens the run: customer ids per part.")
+    var partSize: Int64 = 10_000
+
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
+        guard lease > 0, lease.isFinite else { throw ValidationError("--lease must be a positive number of seconds") }
+        guard partSize > 0 else { throw ValidationError("--part-size must be positive") }
         if let asOf, CalendarDays.day(of: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date (YYYY-MM-DD)") }
     }
 
@@ -45,7 +56,18 @@ struct RunSegments: AsyncParsableCommand {
         let total = try await opened.countCustomers()
         let bar = ProgressBar("segmenting")
         let started = Date()
-        let results = try await runner.run(names) { done in bar.update(total == 0 ? 1 : Double(done) / Double(total)) }
+        let results: [SegmentRunner.Result]
+        var sharedReport: SegmentRunner.SharedRunReport?
+        if shared {
+            let worker = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+            let report = try await runner.runShared(names, worker: worker, lease: lease, partSize: partSize, dateGiven: asOf != nil) { done in
+                bar.update(total == 0 ? 1 : Double(done) / Double(total))
+            }
+            results = report.results
+            sharedReport = report
+        } else {
+            results = try await runner.run(names) { done in bar.update(total == 0 ? 1 : Double(done) / Double(total)) }
+        }
         bar.finish()
         let seconds = Date().timeIntervalSince(started)
 
@@ -72,7 +94,14 @@ struct RunSegments: AsyncParsableCommand {
             })
         } else if !rows.isEmpty {
             printTable(["SEGMENT", "PLUGIN", "CUSTOMERS", "ENTERED", "LEFT", "LABELS"], rows)
-            print(String(format: "%d customers in %.2f s with %d worker%@", total, seconds, workers, workers == 1 ? "" : "s"))
+            if let sharedReport {
+                let lost = sharedReport.lost == 0 ? "" : ", \(sharedReport.lost) taken over by another process"
+                print(String(format: "shared run %lld: this process classified %d customers in %d of %d parts in %.2f s with %d worker%@%@",
+                             sharedReport.job.id, sharedReport.classified, sharedReport.parts, sharedReport.job.parts, seconds, workers,
+                             workers == 1 ? "" : "s", lost))
+            } else {
+                print(String(format: "%d customers in %.2f s with %d worker%@", total, seconds, workers, workers == 1 ? "" : "s"))
+            }
         } else if results.isEmpty {
             print("no segments registered; see docs/plugin-guide.md")
         }

@@ -17,7 +17,7 @@ struct CopyStore: AsyncParsableCommand {
             Reads the source in one snapshot and writes the target in one transaction, which commits only \
             when every table read back has the source's row count and checksum. A target that holds any row \
             is refused. Stores are SQLite files, sqlite: URLs or postgres:// URLs; the target is created \
-            (migrated) when it does not exist yet.
+            (migrated) when it does not exist yet, and a SQLite file the copy created is removed when it fails.
             """)
 
     @Option(help: "The store to copy from.")
@@ -31,6 +31,8 @@ struct CopyStore: AsyncParsableCommand {
 
     func run() async throws {
         let source = try await StoreOptions.open(from, creating: false)
+        // A SQLite file the copy creates is removed again when the copy fails.
+        let created: String? = if case .sqlite(let path)? = try? StoreLocation(to), !FileManager.default.fileExists(atPath: path) { path } else { nil }
         let target = try await StoreOptions.open(to, creating: true)
         let bar = ProgressBar("copying")
         let started = Date()
@@ -40,9 +42,13 @@ struct CopyStore: AsyncParsableCommand {
                 bar.update(total == 0 ? 1 : Double(copied) / Double(total))
             }
             bar.finish()
-        } catch let error as StoreError {
+        } catch {
             bar.finish()
-            throw CommandFailure(error.localizedDescription)
+            if let created {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: created + suffix) }
+            }
+            if let error = error as? StoreError { throw CommandFailure(error.localizedDescription) }
+            throw error
         }
         if json { return try StoreOptions.printJSON(reports.map(TableJSON.init)) }
         printTable(["TABLE", "ROWS", "CHECKSUM"], reports.map { [$0.table, "\($0.tally.rows)", $0.tally.checksumText] })

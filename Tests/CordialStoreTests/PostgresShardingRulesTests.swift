@@ -11,7 +11,9 @@ import Testing
 @Suite(.enabled(if: PostgresTestServer.url != "skip")) struct PostgresShardingRulesTests {
     /// The shared tables, copied to every node (Citus reference tables): small, and never
     /// about one customer.
-    static let referenceTables: Set<String> = ["staff", "audit_entry", "segment_run", "value_fit", "cordial_migration"]
+    static let referenceTables: Set<String> = [
+        "staff", "audit_entry", "segment_run", "value_fit", "cordial_migration", "segment_job", "segment_job_part", "segment_job_result",
+    ]
 
     /// Unique keys of customer-scoped tables without the customer id, which a distributed
     /// engine cannot enforce across shards; each needs a lookup table distributed by its own

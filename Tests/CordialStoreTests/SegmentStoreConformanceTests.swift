@@ -14,6 +14,11 @@ import Testing
 
     /// Five customers (C-1 … C-5); C-1 and C-3 bought, C-3 twice on one day.
     func store(_ kind: StoreKind) async throws -> (any Store, [CustomerID]) {
+        try await Self.store(kind, from: conformers)
+    }
+
+    /// The five customers of ``store(_:)`` in a new store of `conformers`.
+    static func store(_ kind: StoreKind, from conformers: Conformers) async throws -> (any Store, [CustomerID]) {
         let store = try await conformers.make(kind)
         let customers = (1...5).map { (number: Int) -> Customer in
             let tier: String? = number == 1 ? "gold" : nil

@@ -38,6 +38,11 @@ import Testing
             customerID: ids[0], kind: .visit, time: Date(timeIntervalSince1970: 20_010 * Self.day), staffID: manager.id,
             outcome: "gift delivered", cost: Money(parsing: "350000", currency: "VND")))
         _ = try await store.record(Interaction(customerID: ids[1], kind: .call, time: Date(timeIntervalSince1970: 20_011 * Self.day)))
+        // Times with milliseconds, which a Date carries inexactly: each must come back the same.
+        for step in 1...40 {
+            let time = Date(timeIntervalSince1970: 1_767_225_600 + Double(step) * 0.123)
+            _ = try await store.record(Interaction(customerID: ids[2], kind: .call, time: time, outcome: "try \(step)"))
+        }
         let january = SegmentStoreConformanceTests.january
         _ = try await store.materialize(SegmentOutcome(
             segment: "tier", plugin: "tiers", pluginVersion: "1.0.0", at: january, customers: ids, labels: ["gold", "silver", nil, "silver"]))
@@ -46,8 +51,24 @@ import Testing
             labels: ["gold", "gold", "silver", nil]))
         var stalled = ValueStoreConformanceTests.value(ids[1], spent: 3, pAlive: .nan, clv: .nan)
         stalled.scores.expectedPurchases = .nan
-        _ = try await store.saveValueFit(ValueStoreConformanceTests.fit(customers: 2), values: [
-            ValueStoreConformanceTests.value(ids[0], spent: 100.6, pAlive: 0.75, clv: 321.125), stalled,
+        var unsigned = ValueStoreConformanceTests.value(ids[0], spent: 100.6, pAlive: 0.75, clv: 321.125)
+        unsigned.influenceValue = -0.0  // PostgreSQL keeps the sign, SQLite does not: the same value
+        _ = try await store.saveValueFit(ValueStoreConformanceTests.fit(customers: 2), values: [unsigned, stalled])
+        // A shared run merged (its results), and one under way (a part done, its labels staged).
+        let tier = SegmentJob.Segment(name: "tier", plugin: "tiers", pluginVersion: "1.1.0")
+        let merged = try await store.openSegmentJob(SegmentJobRequest(segments: [tier], at: january + 40 * Self.day, partSize: 3))
+        while let part = try await store.claimSegmentPart(of: merged, worker: "host:1", lease: 60) {
+            let inPart = ids.filter { part.range.contains($0.rawValue) }
+            try await store.finishSegmentPart(part, worker: "host:1", results: [
+                "tier": SegmentPartResult(classified: inPart.count, customers: inPart, labels: inPart.map { _ in "gold" }),
+            ])
+        }
+        _ = try await store.mergeSegmentJob(merged)
+        let spend = SegmentJob.Segment(name: "spend", plugin: "tiers", pluginVersion: "1.1.0")
+        let open = try await store.openSegmentJob(SegmentJobRequest(segments: [spend], at: january + 40 * Self.day, partSize: 3))
+        let part = try #require(try await store.claimSegmentPart(of: open, worker: "host:2", lease: 60))
+        try await store.finishSegmentPart(part, worker: "host:2", results: [
+            "spend": SegmentPartResult(classified: 3, customers: [ids[0], ids[2]], labels: ["high", "low"]),
         ])
         try await store.forget(ids[3], reason: "request #17")
         return store
@@ -79,7 +100,11 @@ import Testing
             interactions = []
             for customer in customers {
                 purchases.append(try await store.purchases(of: customer.id!))
-                interactions.append(try await store.interactions(of: customer.id!))
+                interactions.append(try await store.interactions(of: customer.id!).map { interaction in
+                    var interaction = interaction
+                    interaction.time = Self.millisecond(interaction.time)
+                    return interaction
+                })
             }
             staff = try await store.staff()
             audit = try await store.auditLog().map { entry in
@@ -92,7 +117,12 @@ import Testing
             members = try await store.segmentMembers("tier", label: nil, at: SegmentStoreConformanceTests.january + Self.dayAfterFirstRun, limit: nil)
             fit = try await store.latestValueFit()
             // NaN is never equal to itself: compare the figures as text.
-            values = try await store.customerValues(CustomerValueQuery(limit: 100)).map { "\($0)" }
+            // and a zero's sign is not kept by SQLite.
+            values = try await store.customerValues(CustomerValueQuery(limit: 100)).map { value in
+                var value = value
+                if value.influenceValue == 0 { value.influenceValue = 0 }
+                return "\(value)"
+            }
         }
 
         static let dayAfterFirstRun: TimeInterval = 86_400
@@ -122,6 +152,10 @@ import Testing
         _ = try await target.apply(ImportBatch(customers: [Customer(source: "crm", externalID: "C-new", name: PersonName(given: "Mới", family: "Khách"))]), dryRun: false)
         let added = try #require(try await target.customer(source: "crm", externalID: "C-new")?.id?.rawValue)
         #expect(added > before)
+        let lastPurchase = try await target.purchases(of: CustomerID(1)).compactMap(\.id).max() ?? 0
+        _ = try await target.apply(ImportBatch(purchases: [StoreConformanceTests.purchase("C-1", "p-new", "5", day: 20_100)]), dryRun: false)
+        let newPurchase = try #require(try await target.purchases(of: CustomerID(1)).compactMap(\.id).max())
+        #expect(newPurchase > lastPurchase && newPurchase > 4, "purchase ids continue past every copied one")
         let staff = try await target.addStaff(Staff(name: "Lý Hoa", role: "care"))
         #expect(try #require(staff.id) > 1)
         _ = try await target.materialize(SegmentOutcome(
@@ -130,7 +164,7 @@ import Testing
         #expect(try await target.segments().first?.pluginVersion == "1.2.0")
         let runTable = try #require(StoredTable.all.first { $0.name == "segment_run" })
         let runs = try await target.readingSnapshot { reader in try await reader.rows(of: runTable, after: nil, limit: 10) }
-        #expect(runs.map { $0[0] } == [.integer(1), .integer(2), .integer(3)], "run ids kept, and continued")
+        #expect(runs.map { $0[0] } == [.integer(1), .integer(2), .integer(3), .integer(4)], "run ids kept, and continued")
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -174,6 +208,26 @@ import Testing
         guard case .copyMismatch(let table, let read, let written)? = error else { Issue.record("not a mismatch: \(String(describing: error))"); return }
         #expect(table == "purchase" && read.rows == written.rows && read.checksum != written.checksum)
         #expect(error?.localizedDescription.contains("100.5") == false, "no values in the message")
+    }
+
+    @Test func aSQLiteCopyKeepsTextWithANulAndTheSmallestId() async throws {
+        let source = try #require(try await populated(.sqliteFile) as? SQLiteStore)
+        try await source.writer.write { db in
+            try db.execute(sql: "UPDATE customer SET givenName = 'Ann' || char(0) || 'X' WHERE id = 1")
+            try db.execute(sql: "UPDATE auditEntry SET id = -9223372036854775808")
+        }
+        let target = try #require(try await conformers.make(.sqliteFile) as? SQLiteStore)
+        let copied = try await StoreCopier.copy(from: source, to: target)
+        #expect(copied.first { $0.table == "audit_entry" }?.tally.rows == 1)
+        let name = try await target.writer.read { db in try Data.fetchOne(db, sql: "SELECT CAST(givenName AS BLOB) FROM customer WHERE id = 1") }
+        #expect(name == Data("Ann\u{0}X".utf8))
+        #expect(try await StoreCopier.tally(of: target) == copied)
+    }
+
+    @Test func aSQLiteStoreOfANewerCordialIsRefused() async throws {
+        let store = try #require(try await conformers.make(.sqliteFile) as? SQLiteStore)
+        try await store.writer.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        await #expect(throws: StoreError.newerSchema) { try await store.migrate() }
     }
 
     /// Every table and column the backend's schema holds is in ``StoredTable/all`` (and the
@@ -246,7 +300,7 @@ actor ScriptedSource: StoredBatchSource {
                 var last: [StoredValue]?
                 while case let rows = try await reader.rows(of: table, after: last, limit: 2), !rows.isEmpty {
                     var tally = tallies[table] ?? TableTally()
-                    for row in rows { tally.add(row) }
+                    for row in rows { tally.add(row, of: table) }
                     tallies[table] = tally
                     batches.append(StoredBatch(table: table, rows: rows))
                     last = rows.last

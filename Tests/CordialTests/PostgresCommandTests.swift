@@ -1,4 +1,6 @@
+import CordialStore
 import Foundation
+import GRDB
 import Testing
 
 /// The commands as a user runs them with `--db postgres://…`: the demo organisation's whole
@@ -96,7 +98,7 @@ struct PostgresCommandTests {
         let postgres = try postgresLocation()
         let copied = try cordial("store", "copy", "--from", sqlite, "--to", postgres)
         let lines = copied.standardOutput.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("TABLE") == true && lines.count == 11, "\(copied.standardOutput)")
+        #expect(lines.first?.hasPrefix("TABLE") == true && lines.count == StoredTable.all.count + 2, "\(copied.standardOutput)")
         #expect(lines.last?.contains("every table read back matches its rows and checksum") == true)
         let check = try cordial("store", "check", "--db", sqlite).standardOutput
         #expect(try cordial("store", "check", "--db", postgres).standardOutput == check)
@@ -124,6 +126,16 @@ struct PostgresCommandTests {
         let json = try cordial("store", "copy", "--from", postgres, "--to", back, "--json").standardOutput
         #expect(json.contains("\"table\" : \"purchase\""), "\(json)")
         #expect(try cordial("store", "check", "--db", back).standardOutput == check)
+
+        // A copy that fails removes the SQLite file it created, and says which row.
+        let broken = directory.appendingPathComponent("broken.sqlite").path
+        _ = try cordial("store", "copy", "--from", sqlite, "--to", broken)
+        try DatabaseQueue(path: broken).write { db in try db.execute(sql: "UPDATE purchase SET time = 'yesterday' WHERE id = 7") }
+        let failed = directory.appendingPathComponent("failed.sqlite").path
+        let refused = try RunCommandTests.cordial(["store", "copy", "--from", broken, "--to", failed])
+        #expect(refused.status == 1)
+        #expect(refused.standardError == "Error: table purchase, column time of the row with key 7 holds a value of another type; nothing was copied\n")
+        #expect(!FileManager.default.fileExists(atPath: failed))
 
         // A missing source is one line, and creates nothing.
         let missing = directory.appendingPathComponent("missing.sqlite").path

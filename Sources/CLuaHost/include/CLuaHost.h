@@ -47,6 +47,7 @@ typedef struct cordial_guard {
     size_t limit;         /* memory cap in bytes, 0 = none */
     size_t grace;         /* headroom past the cap for error handling after a kill */
     size_t pending_size;  /* the refused request Lua retries after an emergency GC */
+    int refused;          /* a request was refused and not retried yet (see cordial_alloc) */
     int in_host;          /* Swift frames are innermost: an allocation must not raise */
     int kill;             /* CORDIAL_KILL_*, written under mutex, read atomically */
     int depth;            /* nesting of host->Lua calls; the outermost one is timed */

@@ -43,52 +43,9 @@ public struct SegmentRunner: Sendable {
     public func run(_ names: [String] = [], progress: (@Sendable (Int) -> Void)? = nil) async throws -> [Result] {
         let selected = try select(names)
         guard !selected.isEmpty else { return [] }
-        let today = CalendarDays.day(of: at)
-        let scorer = selected.contains(where: \.segment.needsRFM)
-            ? RFMScorer(population: try await store.purchaseFacts(), today: today) : nil
-
-        // Names `c.segments` may be asked for: every registered segment and every one the store has run.
-        let knownSegments = Set(plugins.flatMap(\.registrations.segmentNames)).union(try await store.segments().map(\.name))
+        let classifier = try await prepare(selected)
         let work = RunState(segments: selected.map(\.segment.name))
-        let loader = loader, limits = limits, logger = logger, store = store, at = at
-        let pluginsInRun = plugins.filter { plugin in selected.contains { $0.plugin.name == plugin.name } }
-        let instances = (0..<workers).map { _ in WorkerInstances() }
-        let pool = try LuaWorkerPool(workers: workers) { index in
-            // Each worker thread makes its own states; they never leave it.
-            instances[index].instances = try pluginsInRun.map {
-                try loader.instantiate($0, store: store, logger: logger, limits: limits, today: at, knownSegments: knownSegments)
-            }
-            return try LuaState(limits: LuaLimits(memoryBytes: 1 << 20, timeSeconds: 1))
-        }
-        let segmentNames = Set(selected.map(\.segment.name))
-        let workerCount = workers
-
-        // The stored value figures only when a segment asked for them: reading and writing
-        // them into every view costs a fifth of a run over a million customers.
-        let loadValues = selected.contains(where: \.segment.needsValue)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // At most two batches in flight per worker: the store's read waits (back-pressure),
-            // so memory holds a few batches, not the whole customer file.
-            var inFlight = 0
-            for try await batch in store.scanCustomerFacts(batchSize: batchSize, values: loadValues) {
-                let number = work.addBatch(batch.map(\.id))
-                let views = batch.map { facts in
-                    CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: loadValues)
-                }
-                if inFlight == 2 * workerCount {
-                    try await group.next()
-                    inFlight -= 1
-                }
-                inFlight += 1
-                group.addTask {
-                    try await pool.perform(on: number % workerCount) { _ in
-                        Self.classify(views, batch: number, instances: instances[number % workerCount].instances, segments: segmentNames, work: work)
-                        progress?(work.finish(count: views.count))
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await classifier.classify(store.scanCustomerFacts(batchSize: batchSize, values: classifier.loadValues), into: work, progress: progress)
 
         var results: [Result] = []
         for (plugin, segment) in selected {
@@ -116,8 +73,74 @@ public struct SegmentRunner: Sendable {
         return results
     }
 
+    /// The worker threads of a run with every plugin's state on each, and what the views need.
+    func prepare(_ selected: [(plugin: Plugin, segment: SegmentRegistration)]) async throws -> Classifier {
+        let today = CalendarDays.day(of: at)
+        let scorer = selected.contains(where: \.segment.needsRFM)
+            ? RFMScorer(population: try await store.purchaseFacts(), today: today) : nil
+
+        // Names `c.segments` may be asked for: every registered segment and every one the store has run.
+        let knownSegments = Set(plugins.flatMap(\.registrations.segmentNames)).union(try await store.segments().map(\.name))
+        let loader = loader, limits = limits, logger = logger, store = store, at = at
+        let pluginsInRun = plugins.filter { plugin in selected.contains { $0.plugin.name == plugin.name } }
+        let instances = (0..<workers).map { _ in WorkerInstances() }
+        let pool = try LuaWorkerPool(workers: workers) { index in
+            // Each worker thread makes its own states; they never leave it.
+            instances[index].instances = try pluginsInRun.map {
+                try loader.instantiate($0, store: store, logger: logger, limits: limits, today: at, knownSegments: knownSegments)
+            }
+            return try LuaState(limits: LuaLimits(memoryBytes: 1 << 20, timeSeconds: 1))
+        }
+        // The stored value figures only when a segment asked for them: reading and writing
+        // them into every view costs a fifth of a run over a million customers.
+        return Classifier(
+            pool: pool, instances: instances, segments: Set(selected.map(\.segment.name)), today: today, scorer: scorer,
+            loadValues: selected.contains(where: \.segment.needsValue))
+    }
+
+    /// A run's worker threads, ready to classify batches of customers.
+    struct Classifier: Sendable {
+        let pool: LuaWorkerPool
+        let instances: [WorkerInstances]
+        let segments: Set<String>
+        let today: Int
+        let scorer: RFMScorer?
+        let loadValues: Bool
+
+        /// Classifies every batch of `batches` into `work`: each batch goes to a worker
+        /// thread, at most two per worker in flight, so the read holds back (back-pressure)
+        /// and memory holds a few batches, not the whole customer file.
+        func classify<Batches: AsyncSequence>(
+            _ batches: Batches, into work: RunState, progress: (@Sendable (Int) -> Void)?
+        ) async throws where Batches.Element == [CustomerFacts] {
+            let workerCount = instances.count
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                for try await batch in batches {
+                    let number = work.addBatch(batch.map(\.id))
+                    let views = batch.map { facts in
+                        CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: loadValues)
+                    }
+                    if inFlight == 2 * workerCount {
+                        try await group.next()
+                        inFlight -= 1
+                    }
+                    inFlight += 1
+                    let instances = instances, segments = segments
+                    group.addTask {
+                        try await pool.perform(on: number % workerCount) { _ in
+                            SegmentRunner.classify(views, batch: number, instances: instances[number % workerCount].instances, segments: segments, work: work)
+                            progress?(work.finish(count: views.count))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     /// Classifies one batch on its worker's thread with every plugin instance of that worker.
-    private static func classify(
+    static func classify(
         _ views: [CustomerView], batch number: Int, instances: [PluginInstance], segments segmentNames: Set<String>, work: RunState
     ) {
         for instance in instances {
@@ -142,7 +165,7 @@ public struct SegmentRunner: Sendable {
         }
     }
 
-    private func select(_ names: [String]) throws -> [(plugin: Plugin, segment: SegmentRegistration)] {
+    func select(_ names: [String]) throws -> [(plugin: Plugin, segment: SegmentRegistration)] {
         let all = plugins.flatMap { plugin in plugin.segments.map { (plugin: plugin, segment: $0) } }
         guard !names.isEmpty else { return all }
         return try names.map { name in
@@ -151,78 +174,6 @@ public struct SegmentRunner: Sendable {
                 throw PluginError(location: "segments", message: "no segment '\(name)'" + (known.isEmpty ? "; no plugin registers any" : " (known: \(known.joined(separator: ", ")))"))
             }
             return found
-        }
-    }
-}
-
-/// The plugin instances of one worker thread; touched only on that thread.
-private final class WorkerInstances: @unchecked Sendable {
-    var instances: [PluginInstance] = []
-}
-
-/// What the workers of one run share: the customers of each batch, the labels each segment
-/// gave them, and the first failure of each segment. Guarded by a lock.
-private final class RunState: @unchecked Sendable {
-    struct Failure {
-        var batch: Int
-        var customer: CustomerID?
-        var error: PluginError
-    }
-
-    private let lock = NSLock()
-    private var batches: [[CustomerID]] = []
-    private var labels: [String: [Int: [String?]]]
-    private var failures: [String: Failure] = [:]
-    private var classified = 0
-
-    init(segments: [String]) {
-        labels = Dictionary(uniqueKeysWithValues: segments.map { ($0, [:]) })
-    }
-
-    func addBatch(_ customers: [CustomerID]) -> Int {
-        lock.withLock {
-            batches.append(customers)
-            return batches.count - 1
-        }
-    }
-
-    func hasFailed(_ segment: String) -> Bool { lock.withLock { failures[segment] != nil } }
-
-    func store(_ result: [String?], segment: String, batch: Int) {
-        lock.withLock { labels[segment]?[batch] = result }
-    }
-
-    /// Keeps the failure of the earliest batch, so the customer named does not depend on timing.
-    func fail(_ segment: String, batch: Int, customer: CustomerID?, error: PluginError) {
-        lock.withLock {
-            if let existing = failures[segment], existing.batch <= batch { return }
-            failures[segment] = Failure(batch: batch, customer: customer, error: error)
-            labels[segment] = [:]
-        }
-    }
-
-    func failure(of segment: String) -> Failure? { lock.withLock { failures[segment] } }
-
-    func finish(count: Int) -> Int {
-        lock.withLock {
-            classified += count
-            return classified
-        }
-    }
-
-    /// Every batch's customers and labels in order; nil if a batch has none (a broken state
-    /// gave no answer), which fails the segment rather than the run.
-    func outcome(of segment: String) -> ([CustomerID], [String?])? {
-        lock.withLock {
-            let perBatch = labels[segment] ?? [:]
-            var customers: [CustomerID] = []
-            var result: [String?] = []
-            for (index, batch) in batches.enumerated() {
-                guard let batchLabels = perBatch[index], batchLabels.count == batch.count else { return nil }
-                customers += batch
-                result += batchLabels
-            }
-            return (customers, result)
         }
     }
 }

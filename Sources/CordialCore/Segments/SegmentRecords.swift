@@ -20,7 +20,8 @@ public struct SegmentInfo: Codable, Sendable, Hashable {
 }
 
 /// The labels a segment run computed, to be materialized: one per classified customer
-/// (nil: in no label), in ascending customer order.
+/// (nil: in no label), in ascending customer order. A shared run's outcome lists only the
+/// customers with a label, and says how many were classified.
 public struct SegmentOutcome: Sendable {
     public var segment: String
     public var plugin: String
@@ -29,8 +30,12 @@ public struct SegmentOutcome: Sendable {
     public var at: Date
     public var customers: [CustomerID]
     public var labels: [String?]
+    /// Customers the run classified (the run's record); `customers.count` unless given.
+    public var classified: Int
 
-    public init(segment: String, plugin: String, pluginVersion: String, at: Date, customers: [CustomerID], labels: [String?]) {
+    public init(
+        segment: String, plugin: String, pluginVersion: String, at: Date, customers: [CustomerID], labels: [String?], classified: Int? = nil
+    ) {
         precondition(customers.count == labels.count, "one label per customer")
         self.segment = segment
         self.plugin = plugin
@@ -38,6 +43,7 @@ public struct SegmentOutcome: Sendable {
         self.at = at
         self.customers = customers
         self.labels = labels
+        self.classified = classified ?? customers.count
     }
 }
 
