@@ -13,8 +13,17 @@ extension PostgresStore {
             // Processes opening the same shared run at once take turns, so they get one job.
             try await connection.query("SELECT pg_advisory_xact_lock(73062013, hashtext(\(names)))")
             if let open = try await openJob(named: names, on: connection) { return open }
+            // Runs of overlapping segment sets take turns too, and one that shares a segment is refused.
+            try await connection.query("SELECT pg_advisory_xact_lock(73062014)")
+            let wanted = Set(request.segments.map(\.name))
+            for row in try await rows("SELECT id, segment_names FROM segment_job WHERE merged_at IS NULL", on: connection) {
+                let (job, other) = try row.decode((Int64, String).self)
+                if !wanted.isDisjoint(with: other.split(separator: " ").map(String.init)) {
+                    throw StoreError.segmentJobOverlaps(job: job, segments: other)
+                }
+            }
             let largest: Int64 = (try await value(Int64?.self, "SELECT max(id) FROM customer", on: connection) ?? nil) ?? 0
-            let parts = Int((largest + request.partSize - 1) / request.partSize)
+            let parts = SegmentJob.parts(largestID: largest, partSize: request.partSize)
             let opened = PostgresTime.stored(Date()), at = PostgresTime.stored(request.at)
             guard let job = try await value(Int64.self, """
                 INSERT INTO segment_job (segment_names, segments, at, part_size, parts, opened_at)
@@ -48,6 +57,15 @@ extension PostgresStore {
                 RETURNING part
                 """, on: connection)
             return part.map { SegmentJobPart(job: job.id, number: $0, range: job.range(ofPart: $0)) }
+        }
+    }
+
+    public func renewSegmentPart(_ part: SegmentJobPart, worker: String, lease: TimeInterval) async throws -> Bool {
+        try await withConnection { connection in
+            try await value(Int64.self, """
+                UPDATE segment_job_part SET lease_until = clock_timestamp() + make_interval(secs => \(lease))
+                WHERE job_id = \(part.job) AND part = \(part.number) AND worker = \(worker) AND done_at IS NULL RETURNING id
+                """, on: connection) != nil
         }
     }
 
@@ -114,16 +132,9 @@ extension PostgresStore {
         guard try await value(Int64.self, """
             SELECT id FROM segment_job_result WHERE job_id = \(job.id) AND segment = \(segment.name)
             """, on: connection) == nil else { return }
-        var summaries: [[String: SegmentPartSummary]] = []
-        var done = 0
-        for try await (finished, results) in try await connection.query("""
-            SELECT done_at IS NOT NULL, results FROM segment_job_part WHERE job_id = \(job.id) ORDER BY part
-            """).decode((Bool, String?).self) {
-            if finished { done += 1 }
-            summaries.append(try SegmentJob.decode([String: SegmentPartSummary].self, results ?? "{}"))
-        }
-        guard done == job.parts else { throw StoreError.segmentJobUnfinished(job: job.id, done: done, parts: job.parts) }
-        let (classified, failure) = SegmentJob.merged(summaries, segment: segment.name)
+        let parts = try await rows("SELECT done_at IS NOT NULL, results FROM segment_job_part WHERE job_id = \(job.id) ORDER BY part", on: connection)
+            .map { row in try row.decode((Bool, String?).self) }
+        let (classified, failure) = try job.summary(of: segment.name, parts: parts.map { (done: $0.0, results: $0.1) })
         var outcome: SegmentJobOutcome
         if let failure {
             outcome = .failed(failure)
@@ -134,9 +145,10 @@ extension PostgresStore {
             var after: Int64 = 0
             while true {
                 let page = try await rows("""
-                    SELECT customer_id, label FROM segment_job_label
-                    WHERE job_id = \(job.id) AND segment = \(segment.name) AND customer_id > \(after)
-                    ORDER BY customer_id LIMIT 50000
+                    SELECT l.customer_id, l.label FROM segment_job_label l
+                    JOIN customer c ON c.id = l.customer_id AND c.forgotten_at IS NULL
+                    WHERE l.job_id = \(job.id) AND l.segment = \(segment.name) AND l.customer_id > \(after)
+                    ORDER BY l.customer_id LIMIT 50000
                     """, on: connection)
                 for row in page {
                     let (customer, label) = try row.decode((Int64, String).self)
@@ -151,8 +163,7 @@ extension PostgresStore {
                     segment: segment.name, plugin: segment.plugin, pluginVersion: segment.pluginVersion, at: job.at,
                     customers: customers, labels: labels, classified: classified), on: connection))
             } catch let refusal as StoreError {
-                // Refused before anything is written (another plugin's segment, a backdated run).
-                outcome = .failed(SegmentFailureRecord(customer: nil, location: "", message: refusal.localizedDescription))
+                outcome = SegmentJobOutcome(refusal: refusal)  // refused before anything was written
             }
         }
         try await connection.query("""

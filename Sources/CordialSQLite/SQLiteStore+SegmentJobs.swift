@@ -11,8 +11,15 @@ extension SQLiteStore {
         try await writer.write { db in
             let names = SegmentJob.key(of: request.segments)
             if let open = try Self.openJob(named: names, in: db) { return open }
+            let wanted = Set(request.segments.map(\.name))
+            for row in try Row.fetchAll(db, sql: "SELECT id, segmentNames FROM segmentJob WHERE mergedAt IS NULL") {
+                let other: String = row[1]
+                if !wanted.isDisjoint(with: other.split(separator: " ").map(String.init)) {
+                    throw StoreError.segmentJobOverlaps(job: row[0], segments: other)
+                }
+            }
             let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM customer") ?? 0
-            let parts = Int((largest + request.partSize - 1) / request.partSize)
+            let parts = SegmentJob.parts(largestID: largest, partSize: request.partSize)
             try db.execute(
                 sql: "INSERT INTO segmentJob (segmentNames, segments, at, partSize, parts, openedAt) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [names, SegmentJob.json(request.segments), CustomerRow.storedText(request.at), request.partSize, parts,
@@ -49,6 +56,15 @@ extension SQLiteStore {
                 sql: "UPDATE segmentJobPart SET worker = ?, leaseUntil = ? WHERE id = ?",
                 arguments: [worker, CustomerRow.storedText(now + lease), id])
             return SegmentJobPart(job: job.id, number: number, range: job.range(ofPart: number))
+        }
+    }
+
+    public func renewSegmentPart(_ part: SegmentJobPart, worker: String, lease: TimeInterval) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE segmentJobPart SET leaseUntil = ? WHERE jobId = ? AND part = ? AND worker = ? AND doneAt IS NULL",
+                arguments: [CustomerRow.storedText(Date() + lease), part.job, part.number, worker])
+            return db.changesCount > 0
         }
     }
 
@@ -107,11 +123,8 @@ extension SQLiteStore {
         guard try Int64.fetchOne(
             db, sql: "SELECT id FROM segmentJobResult WHERE jobId = ? AND segment = ?", arguments: [job.id, segment.name]) == nil
         else { return }
-        let rows = try Row.fetchAll(db, sql: "SELECT doneAt IS NOT NULL, results FROM segmentJobPart WHERE jobId = ? ORDER BY part", arguments: [job.id])
-        let done = rows.filter { $0[0] as Bool }.count
-        guard done == job.parts else { throw StoreError.segmentJobUnfinished(job: job.id, done: done, parts: job.parts) }
-        let summaries = try rows.map { row in try SegmentJob.decode([String: SegmentPartSummary].self, row[1] as String? ?? "{}") }
-        let (classified, failure) = SegmentJob.merged(summaries, segment: segment.name)
+        let parts = try Row.fetchAll(db, sql: "SELECT doneAt IS NOT NULL, results FROM segmentJobPart WHERE jobId = ? ORDER BY part", arguments: [job.id])
+        let (classified, failure) = try job.summary(of: segment.name, parts: parts.map { (done: $0[0], results: $0[1]) })
         var outcome: SegmentJobOutcome
         if let failure {
             outcome = .failed(failure)
@@ -119,8 +132,9 @@ extension SQLiteStore {
             var customers: [CustomerID] = []
             var labels: [String?] = []
             let staged = try SQLiteRows(db, sql: """
-                SELECT customerId, label FROM segmentJobLabel INDEXED BY segmentJobLabel_job
-                WHERE jobId = ? AND segment = ? ORDER BY customerId
+                SELECT l.customerId, l.label FROM segmentJobLabel l INDEXED BY segmentJobLabel_job
+                JOIN customer c ON c.id = l.customerId AND c.forgottenAt IS NULL
+                WHERE l.jobId = ? AND l.segment = ? ORDER BY l.customerId
                 """, arguments: [job.id, segment.name])
             while try staged.next() {
                 customers.append(CustomerID(staged.integer(0)))
@@ -131,8 +145,7 @@ extension SQLiteStore {
                     segment: segment.name, plugin: segment.plugin, pluginVersion: segment.pluginVersion, at: job.at,
                     customers: customers, labels: labels, classified: classified), in: db))
             } catch let refusal as StoreError {
-                // Refused before anything is written (another plugin's segment, a backdated run).
-                outcome = .failed(SegmentFailureRecord(customer: nil, location: "", message: refusal.localizedDescription))
+                outcome = SegmentJobOutcome(refusal: refusal)  // refused before anything was written
             }
         }
         try db.execute(

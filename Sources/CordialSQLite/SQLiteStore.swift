@@ -17,7 +17,9 @@ public final class SQLiteStore: Store {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        // Writers of several processes take turns (shared segment runs: a merge of a large
+        // segment holds the write lock for a while).
+        configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
             // 64 MB of page cache for the writer (SQLite's default is 2 MB): with a small cache,
             // a large import writes the same index pages out to the WAL again and again.

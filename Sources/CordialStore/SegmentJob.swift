@@ -36,7 +36,14 @@ public struct SegmentJob: Sendable, Hashable {
 
     /// The customer ids of part `number`.
     public func range(ofPart number: Int) -> ClosedRange<Int64> {
-        Int64(number) * partSize + 1...Int64(number + 1) * partSize
+        let (first, over) = Int64(number).multipliedReportingOverflow(by: partSize)
+        let (last, overLast) = Int64(number + 1).multipliedReportingOverflow(by: partSize)
+        return (over ? Int64.max : first + 1)...(overLast ? Int64.max : last)
+    }
+
+    /// How many parts of `partSize` ids cover ids 1 … `largestID` (without overflowing).
+    public static func parts(largestID: Int64, partSize: Int64) -> Int {
+        largestID <= 0 ? 0 : Int((largestID - 1) / partSize + 1)
     }
 
     /// The segment names in order, one text: what processes that share a run agree on.
@@ -151,15 +158,26 @@ extension SegmentJob {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
-    /// Every segment's outcome from the parts' summaries (in part order) when a part failed:
-    /// the earliest part's failure; nil when none failed, with the customers classified.
-    public static func merged(_ summaries: [[String: SegmentPartSummary]], segment: String) -> (classified: Int, failure: SegmentFailureRecord?) {
+    /// What the parts (in part order, as stored: done or not, and their JSON summaries) say of
+    /// `segment` once every part is done: the customers classified, or the earliest part's
+    /// failure. Refused with ``StoreError/segmentJobUnfinished(job:done:parts:)`` before.
+    public func summary(of segment: String, parts: [(done: Bool, results: String?)]) throws -> (classified: Int, failure: SegmentFailureRecord?) {
+        let done = parts.filter(\.done).count
+        guard done == self.parts else { throw StoreError.segmentJobUnfinished(job: id, done: done, parts: self.parts) }
         var classified = 0
-        for summary in summaries {
-            guard let part = summary[segment] else { continue }
-            if let failure = part.failure { return (classified, failure) }
-            classified += part.classified
+        for part in parts {
+            guard let summary = try Self.decode([String: SegmentPartSummary].self, part.results ?? "{}")[segment] else { continue }
+            if let failure = summary.failure { return (classified, failure) }
+            classified += summary.classified
         }
         return (classified, nil)
+    }
+}
+
+extension SegmentJobOutcome {
+    /// A merge the store refused (another plugin's segment, a backdated run): the segment
+    /// fails with the reason, and nothing of it is written.
+    public init(refusal: StoreError) {
+        self = .failed(SegmentFailureRecord(customer: nil, location: "", message: refusal.localizedDescription))
     }
 }

@@ -10,11 +10,17 @@ public protocol SegmentJobStore: Sendable {
     /// Joins the unfinished shared run of the same segment names, as it was opened (the
     /// caller checks its date and plugin versions), or opens one whose parts cover customer
     /// ids 1 … the largest now, `partSize` ids each. Processes opening at once get one job.
+    /// An unfinished run of other segment names that shares one of these is refused
+    /// (``StoreError/segmentJobOverlaps(job:segments:)``): a segment is written by one run.
     func openSegmentJob(_ request: SegmentJobRequest) async throws -> SegmentJob
 
     /// Claims the lowest part that is not done and that no worker holds (never claimed, or
     /// its lease has run out), for `lease` seconds; nil when there is none now.
     func claimSegmentPart(of job: SegmentJob, worker: String, lease: TimeInterval) async throws -> SegmentJobPart?
+
+    /// Extends `worker`'s lease on a part it still holds to `lease` seconds from now, while it
+    /// works on it; false when it no longer holds the part.
+    func renewSegmentPart(_ part: SegmentJobPart, worker: String, lease: TimeInterval) async throws -> Bool
 
     /// In one transaction: stages each segment's result for the part and marks it done.
     /// Refused with ``StoreError/segmentPartLost(job:part:)`` when `worker` no longer holds
@@ -24,7 +30,8 @@ public protocol SegmentJobStore: Sendable {
     func segmentJobProgress(_ job: SegmentJob) async throws -> SegmentJobProgress
 
     /// Once every part is done: materializes each segment that no part failed (by
-    /// ``SegmentStore/materialize(_:)``'s rules) from the staged labels, each in one
+    /// ``SegmentStore/materialize(_:)``'s rules) from the staged labels of customers not
+    /// forgotten meanwhile, each in one
     /// transaction that also records the segment's outcome on the job and removes its staged
     /// labels, so that a merge resumed after a crash, or run by two processes, writes each
     /// segment once; then closes the job. Returns every segment's outcome, by name.

@@ -16,6 +16,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case segmentOwnedByAnotherPlugin(String, owner: String, writer: String)
     /// A shared run's part was claimed by another worker after this one's lease ran out.
     case segmentPartLost(job: Int64, part: Int)
+    /// An unfinished shared run of other segment names shares a segment with the one asked for.
+    case segmentJobOverlaps(job: Int64, segments: String)
     /// A shared run is merged only when every part is done.
     case segmentJobUnfinished(job: Int64, done: Int, parts: Int)
     /// The store was migrated by a newer Cordial than this one.
@@ -49,6 +51,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
                 + "or postgres://USER@HOST:PORT/DB"
         case .segmentPartLost(let job, let part):
             "part \(part + 1) of shared run \(job) was taken over by another process after this one's lease ran out; its work was dropped"
+        case .segmentJobOverlaps(let job, let segments):
+            "the unfinished shared run \(job) of \(segments.split(separator: " ").joined(separator: ", ")) shares a segment with this run; run it to the end with the same segments"
         case .segmentJobUnfinished(let job, let done, let parts):
             "shared run \(job) has \(done) of \(parts) parts done; it is merged when all are"
         case .newerSchema:

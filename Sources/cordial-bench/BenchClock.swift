@@ -33,6 +33,25 @@ enum BenchClock {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Runs `count` copies of a program at once and waits for all; their standard outputs.
+    static func runTogether(_ path: String, count: Int, _ arguments: [String]) throws -> [String] {
+        let started = try (0..<count).map { _ -> (Process, Pipe) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            return (process, pipe)
+        }
+        return try started.map { process, pipe in
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw BenchFailure("\(path) failed (status \(process.terminationStatus))") }
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+
     /// The largest peak resident memory of the child processes that have ended so far.
     static func peakChildMemoryMB() -> Int {
         var usage = rusage()

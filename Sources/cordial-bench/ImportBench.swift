@@ -73,7 +73,7 @@ struct ImportBench: AsyncParsableCommand {
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
         let head = String(decoding: try handle.read(upToCount: 64 * 1024) ?? Data(), as: UTF8.self)
         try handle.close()
-        guard let header = head.split(separator: "\n").first else { throw BenchFailure("\(file) is empty") }
+        guard let header = head.split(whereSeparator: \.isNewline).first else { throw BenchFailure("\(file) is empty") }
         let columns = header.split(separator: ",").map { "\"\($0.replacingOccurrences(of: "\"", with: ""))\" text" }
         try psql("CREATE SCHEMA \(plain); CREATE TABLE \(plain).customers (\(columns.joined(separator: ", ")))")
         defer { try? psql("DROP SCHEMA IF EXISTS \(plain) CASCADE; DROP SCHEMA IF EXISTS \(store) CASCADE") }

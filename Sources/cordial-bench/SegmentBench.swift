@@ -108,10 +108,7 @@ struct SegmentBench: AsyncParsableCommand {
                         "--plugins", folder.path, "--json",
                     ], keepingOutput: true)
                 }
-                let summaries = try JSONDecoder().decode([SegmentRunSummary].self, from: Data(output.utf8))
-                guard let summary = summaries.first, summary.counts == expected else {
-                    throw BenchFailure("labels differ: cordial \(summaries.first?.counts ?? [:]), sqlite3 \(expected)")
-                }
+                let summary = try Self.summary(of: output, expected: expected, run: "on SQLite")
                 print(String(format: "| cordial segments run, %d worker%@, %@: %d entered | %.2f s | %.2f× | %d MB |",
                              count, count == 1 ? "" : "s", label, summary.entered, seconds, seconds / baseline, BenchClock.peakChildMemoryMB()))
             }
@@ -145,7 +142,7 @@ struct SegmentBench: AsyncParsableCommand {
         let copy = try BenchClock.seconds {
             try BenchClock.runTool(executable, ["store", "copy", "--from", try store.path, "--to", location])
         }
-        _ = try psql("VACUUM ANALYZE \(schema).customer; VACUUM ANALYZE \(schema).purchase")
+        _ = try psql("ANALYZE \(schema).customer; ANALYZE \(schema).purchase")
         print(String(format: "| cordial store copy of the SQLite store into PostgreSQL (%d rows, checked) | %.2f s | — | %d MB |",
                      rows, copy, BenchClock.peakChildMemoryMB()))
         var output = ""
@@ -184,14 +181,36 @@ struct SegmentBench: AsyncParsableCommand {
                         "--plugins", folder.path, "--json",
                     ], keepingOutput: true)
                 }
-                let summaries = try JSONDecoder().decode([SegmentRunSummary].self, from: Data(output.utf8))
-                guard let summary = summaries.first, summary.counts == expected else {
-                    throw BenchFailure("labels differ on PostgreSQL: cordial \(summaries.first?.counts ?? [:]), sqlite3 \(expected)")
-                }
+                let summary = try Self.summary(of: output, expected: expected, run: "on PostgreSQL")
                 print(String(format: "| PostgreSQL: cordial segments run, %d worker%@, %@: %d entered | %.2f s | %.2f× psql | %d MB |",
                              count, count == 1 ? "" : "s", label, summary.entered, seconds, seconds / baseline, BenchClock.peakChildMemoryMB()))
             }
         }
+        // Worker processes sharing one run (`--shared`), one worker thread each, from nothing.
+        for processes in [1, 2] {
+            _ = try psql("DELETE FROM \(schema).segment_member WHERE segment = '\(Self.segment)'; DELETE FROM \(schema).segment_run WHERE segment = '\(Self.segment)'")
+            var outputs: [String] = []
+            let seconds = try BenchClock.seconds {
+                outputs = try BenchClock.runTogether(executable, count: processes, [
+                    "segments", "run", Self.segment, "--shared", "--workers", "1", "--as-of", asOf, "--db", location,
+                    "--plugins", folder.path, "--json",
+                ])
+            }
+            for output in outputs {
+                _ = try Self.summary(of: output, expected: expected, run: "in a shared run")
+            }
+            print(String(format: "| PostgreSQL: cordial segments run --shared, %d process%@ of 1 worker, first run | %.2f s | %.2f× psql | %d MB |",
+                         processes, processes == 1 ? "" : "es", seconds, seconds / baseline, BenchClock.peakChildMemoryMB()))
+        }
+    }
+
+    /// The summary a `segments run --json` printed, whose label counts must be sqlite3's.
+    static func summary(of output: String, expected: [String: Int], run: String) throws -> SegmentRunSummary {
+        let summaries = try JSONDecoder().decode([SegmentRunSummary].self, from: Data(output.utf8))
+        guard let summary = summaries.first, summary.counts == expected else {
+            throw BenchFailure("labels differ \(run): cordial \(summaries.first?.counts ?? [:]), sqlite3 \(expected)")
+        }
+        return summary
     }
 
     /// Removes the bench segment's membership and runs, so that each measured run starts from nothing.

@@ -32,7 +32,7 @@ struct RunSegments: AsyncParsableCommand {
     @Flag(help: "Share the run with the other `segments run --shared` processes of the same segments on this store: each classifies customer id ranges nobody else holds, and the run is written once, as one run per segment.")
     var shared = false
 
-    @Option(help: "With --shared: seconds a process may hold a part before another may take it over (a process that died).")
+    @Option(help: "With --shared: seconds after which a part whose process stopped renewing it (a process that died) may be taken over.")
     var lease: Double = 60
 
     @Option(name: .customLong("part-size"), help: "With --shared, when this process opens the run: customer ids per part.")
@@ -40,8 +40,8 @@ struct RunSegments: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1 to 64") }
-        guard lease > 0, lease.isFinite else { throw ValidationError("--lease must be a positive number of seconds") }
-        guard partSize > 0 else { throw ValidationError("--part-size must be positive") }
+        guard lease >= 1, lease <= 86_400 else { throw ValidationError("--lease must be 1 to 86400 seconds") }
+        guard (1...100_000_000).contains(partSize) else { throw ValidationError("--part-size must be 1 to 100000000 customer ids") }
         if let asOf, CalendarDays.day(of: asOf) == nil { throw ValidationError("--as-of '\(asOf)' is not a date (YYYY-MM-DD)") }
     }
 
@@ -60,7 +60,7 @@ struct RunSegments: AsyncParsableCommand {
         var sharedReport: SegmentRunner.SharedRunReport?
         if shared {
             let worker = "\(ProcessInfo.processInfo.hostName):\(getpid())"
-            let report = try await runner.runShared(names, worker: worker, lease: lease, partSize: partSize, dateGiven: asOf != nil) { done in
+            let report = try await runner.runShared(names, worker: worker, lease: lease, partSize: partSize) { done in
                 bar.update(total == 0 ? 1 : Double(done) / Double(total))
             }
             results = report.results

@@ -44,7 +44,8 @@ import Testing
         #expect(a.parts == 3 && a.partSize == 2 && a.segments.map(\.name) == ["spend", "tier"])
         #expect(a.range(ofPart: 2) == 5...6)
         #expect(CalendarDays.day(of: a.at) == CalendarDays.day(of: Self.january))
-        let other = try await store.openSegmentJob(request([Self.tier]))
+        let region = SegmentJob.Segment(name: "region", plugin: "tiers", pluginVersion: "1.0.0")
+        let other = try await store.openSegmentJob(request([region]))
         #expect(other.id != a.id, "another set of segments is another run")
     }
 
@@ -161,6 +162,50 @@ import Testing
         let outcomes = try await store.mergeSegmentJob(job)
         guard case .materialized(let tier)? = outcomes["tier"] else { Issue.record("\(outcomes)"); return }
         #expect(tier.classified == 0 && tier.entered == 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRunSharingASegmentWithAnUnfinishedRunIsRefused(kind: StoreKind) async throws {
+        let (store, _) = try await store(kind)
+        let open = try await store.openSegmentJob(request())
+        await #expect(throws: StoreError.segmentJobOverlaps(job: open.id, segments: "spend tier")) {
+            try await store.openSegmentJob(self.request([Self.tier]))
+        }
+        let other = SegmentJob.Segment(name: "region", plugin: "tiers", pluginVersion: "1.0.0")
+        #expect(try await store.openSegmentJob(request([other])).id != open.id, "a run of other segments goes on")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aHolderRenewsItsLeaseAndOthersCannot(kind: StoreKind) async throws {
+        let (store, _) = try await store(kind)
+        let job = try await store.openSegmentJob(request())
+        let part = try #require(try await store.claimSegmentPart(of: job, worker: "a", lease: 1))
+        #expect(try await store.renewSegmentPart(part, worker: "b", lease: 60) == false)
+        #expect(try await store.renewSegmentPart(part, worker: "a", lease: 60))
+        try await Task.sleep(for: .milliseconds(1_500))
+        let next = try #require(try await store.claimSegmentPart(of: job, worker: "b", lease: 60))
+        #expect(next.number == 1, "the renewed part is still a's")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func customersForgottenDuringARunAreLeftOutOfItsMerge(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        let job = try await store.openSegmentJob(request([Self.spend]))
+        while let part = try await store.claimSegmentPart(of: job, worker: "w", lease: 60) {
+            try await store.finishSegmentPart(part, worker: "w", results: ["spend": results(part, of: ids)["spend"]!])
+        }
+        try await store.forget(ids[4], reason: "request")
+        _ = try await store.mergeSegmentJob(job)
+        #expect(try await store.segmentMembers("spend", label: nil, at: nil, limit: nil).map(\.customer) == Array(ids.prefix(4)))
+    }
+
+    @Test func partsCoverEveryIdWithoutOverflowing() {
+        #expect(SegmentJob.parts(largestID: 0, partSize: 10) == 0)
+        #expect(SegmentJob.parts(largestID: 10, partSize: 10) == 1)
+        #expect(SegmentJob.parts(largestID: 11, partSize: 10) == 2)
+        #expect(SegmentJob.parts(largestID: .max, partSize: .max) == 1)
+        let job = SegmentJob(id: 1, segments: [], at: Date(), partSize: .max / 2 + 1, parts: 2)
+        #expect(job.range(ofPart: 1) == Int64.max / 2 + 2...Int64.max)
     }
 
     @Test(arguments: StoreKind.allCases)

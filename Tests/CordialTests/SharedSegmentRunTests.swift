@@ -153,6 +153,24 @@ import Testing
         }
     }
 
+    @Test func aPartSlowerThanItsLeaseIsKeptByItsLiveProcess() throws {
+        let (shared, _) = try organisation(.sqlite, customers: 200)
+        let plugins = try PluginFolder()
+        try plugins.segmentPlugin("slow", body: """
+            local started = os.clock()
+            while os.clock() - started < 0.012 do end
+            return "x"
+            """)
+        // Two parts of about 1.2 s each against a 1 s lease: renewed, never taken over.
+        let arguments = ["segments", "run", "--as-of", "2025-01-15", "--shared", "--part-size", "100", "--lease", "1", "--db", shared, "--plugins", plugins.root.path]
+        let first = try Running(arguments), second = try Running(arguments)
+        for outcome in [first.finish(), second.finish()] {
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            #expect(!outcome.standardOutput.contains("taken over"), "\(outcome.standardOutput)")
+            #expect(outcome.standardOutput.contains("slow "), "\(outcome.standardOutput)")
+        }
+    }
+
     @Test func aJoinerWithAnotherDateOrPluginVersionIsRefusedInOneLine() throws {
         let (shared, _) = try organisation(.sqlite, customers: 200)
         let plugins = try PluginFolder()

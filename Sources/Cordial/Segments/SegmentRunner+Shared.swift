@@ -27,12 +27,12 @@ extension SegmentRunner {
 
     /// Joins or opens the shared run of the named segments (all registered ones when empty)
     /// and works on it until it is merged. `worker` names this process in the store (host and
-    /// process id); a part it holds longer than `lease` seconds may be taken over. A run
-    /// opened by another process classifies as of that run's date: with `dateGiven`, a
-    /// different date is an error instead. `progress` gets the customers this process has
-    /// classified.
+    /// process id); it renews its lease on the part it works on, and a part whose lease has
+    /// not been renewed for `lease` seconds (a process that died) may be taken over. An open
+    /// run of another date is an error: it is finished as of its own date. `progress` gets the
+    /// customers this process has classified.
     public func runShared(
-        _ names: [String] = [], worker: String, lease: TimeInterval = 60, partSize: Int64 = 10_000, dateGiven: Bool = true,
+        _ names: [String] = [], worker: String, lease: TimeInterval = 60, partSize: Int64 = 10_000,
         progress: (@Sendable (Int) -> Void)? = nil
     ) async throws -> SharedRunReport {
         let selected = try select(names)
@@ -46,8 +46,10 @@ extension SegmentRunner {
             let theirs = job.segments.map { "\($0.name) (\($0.plugin) \($0.pluginVersion))" }.joined(separator: ", ")
             throw PluginError(location: "segments", message: "the open shared run \(job.id) classifies \(theirs); this process has other plugin versions: reload them or let that run finish")
         }
+        // A run left unfinished (its processes died) is finished as of its own date, never
+        // joined silently by a process meaning another day.
         let opened = CalendarDays.text(ofDay: CalendarDays.day(of: job.at))
-        if dateGiven && CalendarDays.day(of: job.at) != CalendarDays.day(of: at) {
+        if CalendarDays.day(of: job.at) != CalendarDays.day(of: at) {
             throw PluginError(location: "segments", message: "the open shared run \(job.id) of these segments is as of \(opened); run it to the end with --as-of \(opened)")
         }
         var runner = self
@@ -58,7 +60,18 @@ extension SegmentRunner {
             while true {
                 if let part = try await store.claimSegmentPart(of: job, worker: worker, lease: lease) {
                     let done = report.classified
+                    // The lease is renewed while the part is classified, so that a slow part is
+                    // not taken over from a process that is alive.
+                    let store = store
+                    let renewing = Task {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(lease / 3))
+                            guard !Task.isCancelled, (try? await store.renewSegmentPart(part, worker: worker, lease: lease)) == true else { return }
+                        }
+                    }
+                    defer { renewing.cancel() }
                     let counted = try await runner.classify(part, with: classifier, selected: selected) { progress?(done + $0) }
+                    renewing.cancel()
                     do {
                         try await store.finishSegmentPart(part, worker: worker, results: counted.results)
                         report.parts += 1
