@@ -20,11 +20,14 @@ struct CopyRows {
             buffer.writeStaticString("\\N")
             return
         }
-        // Fast path: nothing to escape (the usual case).
-        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            buffer.writeString(value)
-            return
+        // Fast path: a native string's bytes with nothing to escape (the usual case).
+        var text = value
+        let written = text.withUTF8 { bytes in
+            guard !bytes.contains(where: Self.needsEscape) else { return false }
+            buffer.writeBytes(bytes)
+            return true
         }
+        if written { return }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
@@ -34,6 +37,10 @@ struct CopyRows {
             default: buffer.writeInteger(byte)
             }
         }
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\\") || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     mutating func integer(_ value: Int64?) {

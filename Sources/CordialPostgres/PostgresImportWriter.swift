@@ -4,18 +4,27 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Writes the batches of one import inside its transaction: each batch is streamed with
-/// `COPY` into temporary tables, then merged with one statement per table (an upsert that
-/// leaves unchanged customers untouched; purchases added unless present). The temporary
-/// tables go with the transaction.
+/// Writes the batches of one import inside its transaction. Customers the store does not
+/// hold yet are copied straight into `customer` with `COPY`; customers it holds go through
+/// a temporary table and one `UPDATE` that leaves unchanged ones untouched. Purchases go
+/// through a temporary table and are added unless present. The temporary tables go with
+/// the transaction.
+///
+/// Checking which customers exist and then copying the others is safe because imports are
+/// the only writers that add customers and they take ``importLock`` first: two imports
+/// into one store run one after the other.
 struct PostgresImportWriter {
+    /// `pg_advisory_xact_lock` key held by every import transaction.
+    static let importLock = 73062015
+
     private let connection: PostgresSession
-    /// One time stamps every customer an import creates or changes, formatted once.
-    private let stamp: String
+
+    /// The columns of a ``PreparedImportBatch`` customer row.
+    static let customerColumns = PostgresCustomerRow.textColumns + ["created_at", "updated_at"]
 
     init(_ connection: PostgresSession) async throws {
         self.connection = connection
-        stamp = PostgresTime.text(Date())
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.importLock))")
         let texts = PostgresCustomerRow.textColumns.map { "\($0) text" }.joined(separator: ", ")
         try await connection.query(PostgresQuery(unsafeSQL: """
             CREATE TEMPORARY TABLE import_customer (\(texts), created_at timestamptz, updated_at timestamptz) ON COMMIT DROP
@@ -29,87 +38,44 @@ struct PostgresImportWriter {
             """)
     }
 
-    /// `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE changed RETURNING version`: a row
-    /// not returned is unchanged, version 1 is created, anything else updated.
-    private static let upsertSQL: String = {
-        let columns = PostgresCustomerRow.columns
-        let selected = PostgresCustomerRow.textColumns.map { PostgresCustomerRow.jsonColumns.contains($0) ? "\($0)::json" : $0 }
-            + ["created_at", "updated_at", "1"]
+    /// Customers held already, updated where their content differs; a returned row is a
+    /// changed customer. (json has no equality: compared as its canonical text.)
+    private static let updateSQL: String = {
         let content = PostgresCustomerRow.contentColumns
-        // json has no equality: compared as its (canonical) text.
-        func compared(_ table: String) -> String {
-            content.map { PostgresCustomerRow.selected($0, table: table) }.joined(separator: ", ")
-        }
+        let assignments = content.map { PostgresCustomerRow.jsonColumns.contains($0) ? "\($0) = i.\($0)::json" : "\($0) = i.\($0)" }
         return """
-            INSERT INTO customer AS c (\(columns.joined(separator: ", ")))
-            SELECT \(selected.joined(separator: ", ")) FROM import_customer
-            ON CONFLICT (source, external_id) DO UPDATE SET
-            \(content.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")), updated_at = excluded.updated_at, version = c.version + 1
-            WHERE (\(compared("c"))) IS DISTINCT FROM (\(compared("excluded")))
-            RETURNING version
+            UPDATE customer AS c SET \(assignments.joined(separator: ", ")), updated_at = i.updated_at, version = c.version + 1
+            FROM import_customer i
+            WHERE c.source = i.source AND c.external_id = i.external_id
+            AND (\(content.map { PostgresCustomerRow.selected($0, table: "c") }.joined(separator: ", ")))
+                IS DISTINCT FROM (\(content.map { "i.\($0)" }.joined(separator: ", ")))
+            RETURNING 1
             """
     }()
 
-    private static let createMissingSQL: String = {
-        let selected = PostgresCustomerRow.textColumns.map { PostgresCustomerRow.jsonColumns.contains($0) ? "\($0)::json" : $0 }
-            + ["created_at", "updated_at", "1"]
-        return """
-            INSERT INTO customer (\(PostgresCustomerRow.columns.joined(separator: ", ")))
-            SELECT \(selected.joined(separator: ", ")) FROM import_customer
-            ON CONFLICT (source, external_id) DO NOTHING RETURNING 1
-            """
-    }()
-
-    mutating func write(_ batch: ImportBatch, summary: inout ImportSummary) async throws {
-        // One statement cannot change a row twice: a customer given twice in a batch is
-        // written in rounds, each occurrence after the first in a round of its own.
-        for round in Self.rounds(of: batch.customers) {
-            var rows = CopyRows()
-            for customer in round {
-                for text in StoredCustomerText.texts(of: customer) { rows.text(text) }
-                rows.raw(stamp)
-                rows.raw(stamp)
-                rows.endRow()
+    mutating func write(_ batch: PreparedImportBatch, summary: inout ImportSummary) async throws {
+        for round in batch.rounds {
+            let held = try await heldRows(of: round)
+            let new = (0..<round.count).filter { !held.contains($0) }
+            if !new.isEmpty {
+                try await connection.copy(round.rows(at: new), into: "customer", columns: Self.customerColumns)
+                summary.customersCreated += new.count
             }
-            try await copy(rows, into: "import_customer", columns: PostgresCustomerRow.textColumns + ["created_at", "updated_at"])
+            guard !held.isEmpty else { continue }
             switch batch.customerMode {
-            case .upsert:
-                var created = 0, changed = 0
-                for try await version in try await connection.query(PostgresQuery(unsafeSQL: Self.upsertSQL)).decode(Int.self) {
-                    changed += 1
-                    if version == 1 { created += 1 }
-                }
-                summary.customersCreated += created
-                summary.customersUpdated += changed - created
-                summary.customersUnchanged += round.count - changed
             case .createMissing:
-                let created = try await connection.query(PostgresQuery(unsafeSQL: Self.createMissingSQL)).collect().count
-                summary.customersCreated += created
-                summary.customersUnchanged += round.count - created
+                summary.customersUnchanged += held.count
+            case .upsert:
+                try await connection.copy(round.rows(at: held.sorted()), into: "import_customer", columns: Self.customerColumns)
+                let changed = try await connection.query(PostgresQuery(unsafeSQL: Self.updateSQL)).collect().count
+                summary.customersUpdated += changed
+                summary.customersUnchanged += held.count - changed
+                try await connection.query("TRUNCATE import_customer")
             }
-            try await connection.query("TRUNCATE import_customer")
         }
-        guard !batch.purchases.isEmpty else { return }
+        guard batch.purchaseCount > 0 else { return }
 
-        var rows = CopyRows()
-        for (order, imported) in batch.purchases.enumerated() {
-            let purchase = imported.purchase
-            rows.integer(Int64(order))
-            rows.text(imported.customerSource)
-            rows.text(imported.customerExternalID)
-            rows.text(purchase.source)
-            rows.text(purchase.externalID)
-            rows.time(purchase.time)
-            rows.raw(purchase.amount.amountText)
-            rows.text(purchase.amount.currency)
-            rows.integer(Int64(purchase.quantity))
-            rows.text(purchase.channel)
-            rows.text(purchase.product)
-            rows.text(purchase.category)
-            rows.text(imported.origin)
-            rows.endRow()
-        }
-        try await copy(rows, into: "import_purchase", columns: [
+        try await connection.copy(batch.purchaseRows.buffer, into: "import_purchase", columns: [
             "ord", "customer_source", "customer_external_id", "source", "external_id", "time", "amount", "currency", "quantity",
             "channel", "product", "category", "origin",
         ])
@@ -136,32 +102,22 @@ struct PostgresImportWriter {
             added = count
         }
         summary.purchasesAdded += added
-        summary.purchasesAlreadyPresent += batch.purchases.count - added
+        summary.purchasesAlreadyPresent += batch.purchaseCount - added
         try await connection.query("TRUNCATE import_purchase")
     }
 
-    private func copy(_ rows: CopyRows, into table: String, columns: [String]) async throws {
-        guard rows.count > 0 else { return }
-        try await connection.copy(rows.buffer, into: table, columns: columns)
-    }
-
-    /// The customers in rounds in which no (source, external id) appears twice, each
-    /// customer's occurrences in order: usually one round, the batch itself.
-    static func rounds(of customers: [Customer]) -> [[Customer]] {
-        struct Key: Hashable {
-            var source: String
-            var externalID: String
+    /// The positions in `round` of the customers the store holds already.
+    private func heldRows(of round: PreparedImportBatch.Round) async throws -> Set<Int> {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(round.sources)
+        bindings.append(round.externalIDs)
+        var held = Set<Int>()
+        for try await position in try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT (k.n - 1)::bigint FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(source, external_id, n)
+            JOIN customer c ON c.source = k.source AND c.external_id = k.external_id
+            """, binds: bindings)).decode(Int.self) {
+            held.insert(position)
         }
-        var seen: [Key: Int] = [:]
-        var rounds: [[Customer]] = [[]]
-        rounds[0].reserveCapacity(customers.count)
-        for customer in customers {
-            let key = Key(source: customer.source, externalID: customer.externalID)
-            let round = seen[key, default: 0]
-            seen[key] = round + 1
-            if round == rounds.count { rounds.append([]) }
-            rounds[round].append(customer)
-        }
-        return rounds.filter { !$0.isEmpty }
+        return held
     }
 }

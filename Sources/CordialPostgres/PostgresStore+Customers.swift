@@ -6,12 +6,14 @@ import PostgresNIO
 /// Customers, purchases, staff, contacts and the audit log.
 extension PostgresStore {
     public func apply(_ source: some ImportSource, dryRun: Bool) async throws -> ImportSummary {
-        var source = source
+        let batches = PreparedImportBatch.reading(source, stamp: PostgresTime.text(Date()))
         do {
             return try await transaction { connection in
                 var writer = try await PostgresImportWriter(connection)
                 var summary = ImportSummary()
-                while let batch = try source.nextBatch() { try await writer.write(batch, summary: &summary) }
+                for try await prepared in batches {
+                    for batch in prepared { try await writer.write(batch, summary: &summary) }
+                }
                 // A dry run writes everything, then throws to roll the transaction back.
                 if dryRun { throw DryRunFinished(summary: summary) }
                 return summary

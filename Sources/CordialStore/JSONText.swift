@@ -78,7 +78,9 @@ package enum JSONText {
     private static func appendString(_ text: String, to out: inout String) {
         out += "\""
         // Fast path: nothing to escape (the usual case).
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        var text = text
+        let plain = text.withUTF8 { bytes in !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) }
+        if plain {
             out += text
         } else {
             for scalar in text.unicodeScalars {

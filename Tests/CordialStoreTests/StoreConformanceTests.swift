@@ -168,6 +168,31 @@ import Testing
         #expect(try await store.countCustomers() == 2)
     }
 
+    /// One batch mixing customers the store holds (one changed, one not) with new ones
+    /// between them: each is counted once as what happened to it, and the new ones get ids
+    /// in the order the batch gives them.
+    @Test(arguments: Kind.allCases)
+    func aBatchMixingNewAndHeldCustomersCountsEach(kind: Kind) async throws {
+        let store = try await makeStore(kind)
+        _ = try await store.apply(ImportBatch(customers: [Self.lan, Self.wei]), dryRun: false)
+        var changed = Self.lan
+        changed.honorific = "Cô"
+        var third = Self.wei, fourth = Self.wei
+        third.externalID = "C-3"
+        fourth.externalID = "C-4"
+        let summary = try await store.apply(ImportBatch(customers: [third, changed, fourth, Self.wei]), dryRun: false)
+        #expect(summary.customersCreated == 2)
+        #expect(summary.customersUpdated == 1)
+        #expect(summary.customersUnchanged == 1)
+        let lan = try #require(try await store.customer(source: "crm", externalID: "C-1"))
+        #expect(lan.honorific == "Cô" && lan.version == 2)
+        let wei = try #require(try await store.customer(source: "crm", externalID: "C-2"))
+        #expect(wei.version == 1)
+        let c3 = try #require(try await store.customer(source: "crm", externalID: "C-3")?.id)
+        let c4 = try #require(try await store.customer(source: "crm", externalID: "C-4")?.id)
+        #expect(c3.rawValue < c4.rawValue)
+    }
+
     @Test(arguments: Kind.allCases)
     func dryRunSaysWhatButWritesNothing(kind: Kind) async throws {
         let store = try await makeStore(kind)

@@ -62,7 +62,9 @@ struct CSVReader {
         field.removeAll(keepingCapacity: true)
 
         func endField() throws(Problem) {
-            guard let text = String(validating: field, as: UTF8.self) else { throw .invalidUTF8(line: line) }
+            guard let text = field.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+                throw .invalidUTF8(line: line)
+            }
             fields.append(text)
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
