@@ -6,9 +6,16 @@ import Foundation
 /// times the rest of the row.
 package struct JSONTextParser {
     package struct Invalid: Error {}
+    /// Arrays and objects nested deeper than the parser's `maxDepth`.
+    package struct TooDeep: Error {}
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
+    private var depth = 0
+    /// How deep arrays and objects may nest below the value being read.
+    package var maxDepth = Int.max
+    /// The last number read, as written (an id of 40 digits stays itself).
+    package private(set) var lastNumberText: String?
 
     package init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -25,8 +32,11 @@ package struct JSONTextParser {
 
     /// An object read field by field: `field` gets each key and must read its value
     /// (``string()``, ``stringList()`` or ``anyValue()``). No dictionary, no boxing.
-    package static func object(_ bytes: UnsafeBufferPointer<UInt8>, field: (String, inout JSONTextParser) throws -> Void) throws {
+    package static func object(
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = .max, field: (String, inout JSONTextParser) throws -> Void
+    ) throws {
         var parser = JSONTextParser(bytes)
+        parser.maxDepth = maxDepth
         parser.skipSpaces()
         guard parser.take(UInt8(ascii: "{")) else { throw Invalid() }
         parser.skipSpaces()
@@ -91,6 +101,9 @@ package struct JSONTextParser {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "["):
             index += 1
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= maxDepth else { throw TooDeep() }
             var items: [JSONValue] = []
             skipSpaces()
             if take(UInt8(ascii: "]")) { return .array(items) }
@@ -101,6 +114,9 @@ package struct JSONTextParser {
             guard take(UInt8(ascii: "]")) else { throw Invalid() }
             return .array(items)
         case UInt8(ascii: "{"):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= maxDepth else { throw TooDeep() }
             return .object(Dictionary(try objectFields(), uniquingKeysWith: { _, last in last }))
         case UInt8(ascii: "t"): try word("true"); return .bool(true)
         case UInt8(ascii: "f"): try word("false"); return .bool(false)
@@ -164,8 +180,11 @@ package struct JSONTextParser {
 
     private mutating func number() throws -> JSONValue {
         let start = index
+        // JSON numbers start with a minus or a digit (no "+", no ".5").
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "-") || (0x30...0x39).contains(bytes[index]) else { throw Invalid() }
         while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        lastNumberText = text
         if let integer = Int64(text) { return .integer(integer) }
         guard let number = Double(text) else { throw Invalid() }
         return .number(number)

@@ -38,7 +38,8 @@ struct ListCustomers: AsyncParsableCommand {
         if store.json { return try store.printJSON(customers) }
         for customer in customers {
             let name = customer.displayName.isEmpty ? "(no name)" : customer.displayName
-            print("\(customer.id!)\t\(customer.source):\(customer.externalID)\t\(name)\t\(customer.locale)\t\(customer.tier ?? "-")")
+            let fields = ["\(customer.source):\(customer.externalID)", name, customer.locale, customer.tier ?? "-"].map(\.forTerminal)
+            print("\(customer.id!)\t" + fields.joined(separator: "\t"))
         }
         // The footer counts what the filters select, not the whole store.
         let query = CustomerQuery(limit: limit, tag: tag, segment: selector?.segment, label: selector?.label)
@@ -72,9 +73,9 @@ struct ShowCustomer: AsyncParsableCommand {
         if store.json { return try store.printJSON(Shown(customer: customer, purchases: summary)) }
         let day = Date.ISO8601FormatStyle().year().month().day()
         print("""
-            id        \(customer.id!)  (\(customer.source):\(customer.externalID))
-            name      \(customer.displayName.isEmpty ? "(no name)" : customer.displayName)
-            locale    \(customer.locale)   tier \(customer.tier ?? "-")   tags \(customer.tags.joined(separator: ", "))
+            id        \(customer.id!)  (\("\(customer.source):\(customer.externalID)".forTerminal))
+            name      \((customer.displayName.isEmpty ? "(no name)" : customer.displayName).forTerminal)
+            locale    \(customer.locale.forTerminal)   tier \((customer.tier ?? "-").forTerminal)   tags \(customer.tags.joined(separator: ", ").forTerminal)
             purchases \(summary.count), total \(summary.total), first \(summary.first.map { $0.formatted(day) } ?? "-"), last \(summary.last.map { $0.formatted(day) } ?? "-")
             """)
     }

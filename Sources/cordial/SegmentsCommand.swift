@@ -205,7 +205,7 @@ struct SegmentHistory: AsyncParsableCommand {
 
 /// Left-aligned columns separated by two spaces.
 func printTable(_ header: [String], _ rows: [[String]]) {
-    let all = [header] + rows
+    let all = [header] + rows.map { $0.map(\.forTerminal) }
     let widths = header.indices.map { column in all.map { displayWidth($0[column]) }.max() ?? 0 }
     for row in all {
         let cells = row.enumerated().map { index, cell in

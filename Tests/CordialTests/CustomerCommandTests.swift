@@ -29,6 +29,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 
+    /// A name holding terminal escapes (colour, cursor movement) and a bidirectional override
+    /// is shown with them as visible escapes by `customers list` and `customers show`.
+    @Test func dataCannotSendEscapesToTheTerminal() throws {
+        #expect(try cordial("init").status == 0)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("customers-\(UUID().uuidString).csv")
+        try "id,given_name,family_name,tier\nC-1,\u{1B}[2J\u{1B}[31mAn,Lê\u{202E}gnp.exe,gold\u{07}\n".write(to: url, atomically: true, encoding: .utf8)
+        files.append(url.path)
+        let imported = try cordial("import", "customers", url.path, "--source", "crm")
+        #expect(imported.status == 0, "\(imported.standardError)")
+        for arguments in [["customers", "list"], ["customers", "show", "crm:C-1"]] {
+            let outcome = try RunCommandTests.cordial(arguments + ["--db", database])
+            #expect(outcome.status == 0)
+            let scalars = outcome.standardOutput.unicodeScalars
+            #expect(!scalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E }, "\(arguments)")
+            #expect(outcome.standardOutput.contains("\\x1B[31mAn"), "\(outcome.standardOutput)")
+        }
+    }
+
     @Test func importListAndShow() throws {
         #expect(try cordial("init").status == 0)
         let data = try file("00001 19970101 1 11.77\n00002 19970112 1 12.00\n00001 19970301 2 20.23\n")

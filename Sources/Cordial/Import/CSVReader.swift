@@ -19,6 +19,12 @@ struct CSVReader {
         case unterminatedQuote(line: Int)
         case textAfterClosingQuote(line: Int)
         case unreadable(String)
+        /// A record with more than ``ImportLimits/fields`` fields.
+        case tooManyFields(line: Int)
+        /// A field longer than ``ImportLimits/fieldBytes``.
+        case fieldTooLong(line: Int)
+        /// A record longer than ``ImportLimits/recordBytes``.
+        case recordTooLong(line: Int)
     }
 
     private var bytes: ByteStream
@@ -59,9 +65,14 @@ struct CSVReader {
         var fields: [String] = []
         var inQuotes = false
         var wasQuoted = false
+        var recordBytes = 0
         field.removeAll(keepingCapacity: true)
 
+        // The limits are checked as the bytes come, so that a hostile file is refused at
+        // its line before its record is held in memory.
         func endField() throws(Problem) {
+            guard fields.count < ImportLimits.fields else { throw .tooManyFields(line: recordLine) }
+            guard field.count <= ImportLimits.fieldBytes else { throw .fieldTooLong(line: line) }
             guard let text = field.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
                 throw .invalidUTF8(line: line)
             }
@@ -71,6 +82,9 @@ struct CSVReader {
         }
 
         while let byte = bytes.next() {
+            recordBytes += 1
+            if recordBytes > ImportLimits.recordBytes { throw .recordTooLong(line: recordLine) }
+            if field.count > ImportLimits.fieldBytes { throw .fieldTooLong(line: line) }
             if inQuotes {
                 if byte == UInt8(ascii: "\"") {
                     if bytes.peek() == UInt8(ascii: "\"") {

@@ -82,7 +82,7 @@ public struct CustomerImporter: ImportRowParser {
         if externalID.isEmpty { issues.add(ImportIssue(file: fileName, line: line, column: row.header("external_id"), problem: "is empty")) }
         let emails = list("emails")
         for email in emails where !Self.looksLikeEmail(email) {
-            issues.add(ImportIssue(file: fileName, line: line, column: row.header("emails"), problem: "'\(email)' is not an e-mail address"))
+            issues.add(ImportIssue(file: fileName, line: line, column: row.header("emails"), problem: "is not an e-mail address"))
         }
         var birthday: Birthday?
         if let text = value("birthday") {
@@ -104,7 +104,12 @@ public struct CustomerImporter: ImportRowParser {
             : nil
         var attributes: [String: JSONValue] = [:]
         for (name, column) in row.columns.attributes where !row.texts[column].isEmpty {
-            attributes[name] = .string(row.texts[column])
+            // JSON Lines values keep their type (a boolean stays a boolean); CSV ones are text.
+            attributes[name] = row.values?[column] ?? .string(row.texts[column])
+        }
+        if attributes.count > ImportLimits.attributes {
+            throw ImportError(issues: [ImportIssue(
+                file: fileName, line: line, problem: "\(attributes.count) free attributes; at most \(ImportLimits.attributes)")], total: 1)
         }
         return Customer(
             source: source, externalID: externalID,
@@ -137,7 +142,7 @@ public struct CustomerImporter: ImportRowParser {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-        guard let birthday = Birthday(year: year, month: month, day: day) else { return .failure(DateProblem(text: "'\(text)' is not a date")) }
+        guard let birthday = Birthday(year: year, month: month, day: day) else { return .failure(DateProblem(text: "is not a date")) }
         return .success(birthday)
     }
 
@@ -145,7 +150,7 @@ public struct CustomerImporter: ImportRowParser {
     /// `28.02`); without an order, a date that reads both ways is refused as ambiguous.
     static func birthday(_ text: String, order: DateOrder?) -> Result<Birthday, DateProblem> {
         if let iso = isoDate(text) { return iso }
-        let notADate = DateProblem(text: "'\(text)' is not a date")
+        let notADate = DateProblem(text: "is not a date")
         if text.hasPrefix("--") {
             let parts = text.dropFirst(2).split(separator: "-").map { Int($0) }
             guard parts.count == 2, let month = parts[0], let day = parts[1],
@@ -172,7 +177,7 @@ public struct CustomerImporter: ImportRowParser {
         } else if first == second {
             resolved = .dmy
         } else {
-            return .failure(DateProblem(text: "'\(text)' is ambiguous (day/month or month/day?); name the order with --date-format dmy or mdy"))
+            return .failure(DateProblem(text: "is ambiguous (day/month or month/day?); name the order with --date-format dmy or mdy"))
         }
         let (day, month) = resolved == .dmy ? (first, second) : (second, first)
         guard let birthday = Birthday(year: year, month: month, day: day) else { return .failure(notADate) }

@@ -15,9 +15,22 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
         self.problem = problem
     }
 
-    /// `data.csv:12: column 'birthday': '31/02/1990' is not a date`
+    /// `data.csv:12: column 'birthday': is not a date`. A problem names no personal value
+    /// (an e-mail address, a birthday); what a message does quote from the file (a column
+    /// header, an amount) is shown without control characters, so a file cannot send escape
+    /// sequences to the terminal, and cut to a sensible length.
     public var description: String {
-        "\(file):\(line): " + (column.map { "column '\($0)': " } ?? "") + problem
+        "\(file):\(line): " + (column.map { "column '\(Self.printable($0, limit: 80))': " } ?? "") + Self.printable(problem, limit: 300)
+    }
+
+    /// `text` with control characters (C0, DEL, C1) as U+FFFD, at most `limit` characters.
+    static func printable(_ text: String, limit: Int) -> String {
+        var shown = String.UnicodeScalarView()
+        for (count, scalar) in text.unicodeScalars.enumerated() {
+            if count == limit { return String(shown) + "…" }
+            shown.append(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "\u{FFFD}" : scalar)
+        }
+        return String(shown)
     }
 }
 

@@ -153,42 +153,114 @@ public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
             } else {
                 var text: [UInt8] = []
                 var ended = true
+                var tooLong = false
                 while let byte = jsonl!.next() {
                     ended = false
                     if byte == UInt8(ascii: "\n") { break }
-                    text.append(byte)
+                    // A line past the limit is read to its end but not kept.
+                    if text.count == ImportLimits.recordBytes { tooLong = true } else { text.append(byte) }
                 }
                 jsonLine += 1
                 if ended {
                     if let error = jsonl!.readError { throw Self.unreadable(error, fileName: fileName, line: jsonLine) }
                     return nil
                 }
+                if tooLong {
+                    issues.add(ImportIssue(file: fileName, line: jsonLine, problem: "a line longer than \(ImportLimits.recordBytes / 1024 / 1024) MiB"))
+                    continue
+                }
                 if let row = jsonRow(text, line: jsonLine) { return row }
             }
         }
     }
 
-    /// One JSON Lines row; nil for a blank line or a listed issue.
+    /// One JSON Lines row; nil for a blank line or a listed issue. Values keep their JSON
+    /// type: a number's text is kept as written (ids of any length stay distinct), a
+    /// boolean stays a boolean for a free attribute and is refused for a field.
     private mutating func jsonRow(_ bytes: [UInt8], line: Int) -> ImportRow? {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             issues.add(ImportIssue(file: fileName, line: line, problem: "not valid UTF-8"))
             return nil
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            issues.add(ImportIssue(file: fileName, line: line, problem: "not a JSON object"))
+        var keys: [String] = [], values: [JSONValue] = [], texts: [String] = []
+        var problem: String?
+        do {
+            try bytes.withUnsafeBufferPointer { buffer in
+                try JSONTextParser.object(buffer, maxDepth: ImportLimits.nesting) { key, parser in
+                    let value = try parser.anyValue()
+                    guard problem == nil else { return }
+                    if keys.count == ImportLimits.fields {
+                        problem = "more than \(ImportLimits.fields) keys"
+                    } else if keys.contains(key) {
+                        problem = "the key '\(Self.shown(key))' appears twice"
+                    }
+                    keys.append(key)
+                    let kept = Self.keepingNumberText(value, parser.lastNumberText)
+                    values.append(kept)
+                    switch value {
+                    case .integer, .number: texts.append(parser.lastNumberText ?? Self.text(of: kept))  // as written
+                    default: texts.append(Self.text(of: kept))
+                    }
+                }
+            }
+        } catch is JSONTextParser.TooDeep {
+            problem = "arrays or objects nested deeper than \(ImportLimits.nesting)"
+        } catch {
+            problem = "not a JSON object"
+        }
+        if let problem {
+            issues.add(ImportIssue(file: fileName, line: line, problem: problem))
             return nil
         }
-        let keys = Array(object.keys)
         let names = (try? parser.resolve(header: keys, fileName: fileName)) ?? keys
-        let texts = keys.map { key -> String in
-            switch object[key] {
-            case let list as [Any]: list.map { "\($0)" }.joined(separator: "|")
-            case is NSNull, nil: ""
-            case let value?: "\(value)"
+        let columns = ImportRow.Columns(names: names, fields: Parser.fields, headers: keys)
+        var refused = false
+        for (index, value) in values.enumerated() {
+            if texts[index].utf8.count > ImportLimits.fieldBytes {
+                issues.add(ImportIssue(file: fileName, line: line, column: keys[index], problem: "longer than \(ImportLimits.fieldBytes / 1024) KiB"))
+                refused = true
+            } else if Parser.fields[names[index]] != nil, let kind = Self.notText(value) {
+                issues.add(ImportIssue(file: fileName, line: line, column: keys[index], problem: "is \(kind); expected text, a number or a list of them"))
+                refused = true
             }
         }
-        return ImportRow(line: line, texts: texts, columns: ImportRow.Columns(names: names, fields: Parser.fields, headers: keys))
+        return refused ? nil : ImportRow(line: line, texts: texts, columns: columns, values: values)
+    }
+
+    /// An integer too large for 64 bits kept as the text it was written as, not rounded.
+    private static func keepingNumberText(_ value: JSONValue, _ text: String?) -> JSONValue {
+        if case .number = value, let text, !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .string(text) }
+        return value
+    }
+
+    /// A value as a field reads it: strings as they are, numbers as written, lists joined
+    /// by `|`, null empty.
+    private static func text(of value: JSONValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .integer(let integer): String(integer)
+        case .number(let number): "\(number)"
+        case .null: ""
+        case .bool(let flag): flag ? "true" : "false"
+        case .array(let items): items.map(text(of:)).joined(separator: "|")
+        case .object: ""
+        }
+    }
+
+    /// What a field cannot hold: nil for text, numbers, null and flat lists of those.
+    private static func notText(_ value: JSONValue) -> String? {
+        switch value {
+        case .bool: "a boolean"
+        case .object: "an object"
+        case .array(let items): items.contains { notText($0) != nil || { if case .array = $0 { true } else { false } }($0) } ? "a nested list" : nil
+        default: nil
+        }
+    }
+
+    /// A key as a message shows it: at most 40 characters, no control characters.
+    private static func shown(_ key: String) -> String {
+        String(key.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(40).map(Character.init))
     }
 
     /// The next CSV record; a broken file (unclosed quote, invalid UTF-8) stops the import
@@ -202,6 +274,9 @@ public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
             case .unterminatedQuote(let line): (line, "a quoted field is never closed")
             case .textAfterClosingQuote(let line): (line, "text after a closing quote (write \"\" for a quote inside a field)")
             case .unreadable(let reason): (0, "cannot be read: \(reason)")
+            case .tooManyFields(let line): (line, "more than \(ImportLimits.fields) columns")
+            case .fieldTooLong(let line): (line, "a field longer than \(ImportLimits.fieldBytes / 1024) KiB")
+            case .recordTooLong(let line): (line, "a record longer than \(ImportLimits.recordBytes / 1024 / 1024) MiB")
             }
             throw ImportError(issues: [ImportIssue(file: fileName, line: line, problem: problem)], total: 1)
         }

@@ -27,6 +27,9 @@ public struct ImportRow {
     var line: Int
     var texts: [String]
     var columns: Columns
+    /// A JSON Lines row's values as typed (a boolean stays a boolean); nil for CSV rows,
+    /// whose values are all text.
+    var values: [JSONValue]? = nil
 
     /// The field's text without surrounding spaces; nil when missing or blank.
     func value(_ field: String) -> String? {
