@@ -27,6 +27,10 @@ void cordial_push_error_text(lua_State *L, int idx);
 int cordial_strict_index(lua_State *L);
 int cordial_strict_newindex(lua_State *L);
 int cordial_guarded_resume(lua_State *L);
+/* C stack a guarded resume or close must find left: room for Lua's own 200 nested C calls
+ * inside the coroutine (LUAI_MAXCCALLS) and for the host functions they may call. */
+#define CORDIAL_C_STACK_RESERVE (256 * 1024)
+size_t cordial_c_stack_left(void);
 int cordial_panic(lua_State *L);
 void cordial_ignore_warning(void *ud, const char *msg, int tocont);
 int cordial_make_strict_metatable(lua_State *L);

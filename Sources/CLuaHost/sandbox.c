@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "internal.h"
 
 /* Opens only the safe libraries (never luaL_openlibs); run under lua_pcall. */
@@ -51,11 +52,38 @@ int cordial_strict_newindex(lua_State *L) {
     return 0;
 }
 
+/* Bytes of C stack left to the calling thread, from its own bounds (read once per
+ * thread: pthread_getattr_np reads /proc for the main thread). SIZE_MAX when unknown. */
+size_t cordial_c_stack_left(void) {
+    static __thread char *lowest;
+    static __thread int known;
+    if (!known) {
+        pthread_attr_t attr;
+        void *address;
+        size_t size;
+        known = 1;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &address, &size) == 0) lowest = (char *)address;
+            pthread_attr_destroy(&attr);
+        }
+    }
+    if (lowest == NULL) return (size_t)-1;
+    char probe;
+    return &probe > lowest ? (size_t)(&probe - lowest) : 0;
+}
+
 /* coroutine.resume, guarded: records the running thread so that a limit kill
  * reaches it, and makes a kill inside the coroutine fatal in the resumer too.
  * upvalue 1 = the original coroutine.resume. */
 int cordial_guarded_resume(lua_State *L) {
     /* stack: co, args... */
+    /* Lua 5.4.4 does not count the C stack that coroutine.close spends on the closed
+     * thread's __close handlers (fixed in 5.4.6 with lua_closethread's `from`), so a chain
+     * of coroutines whose handlers close one another overflows the C stack and the process
+     * dies. Every resume and close of a script comes through here: refuse one that would
+     * start with too little C stack left, whatever the chain that led to it. */
+    if (cordial_c_stack_left() < CORDIAL_C_STACK_RESERVE)
+        return luaL_error(L, "C stack overflow (coroutines resumed or closed inside one another too deeply)");
     lua_State *co = lua_tothread(L, 1);
     cordial_guard *g = cordial_guard_of(L);
     lua_State *previous = g->current;

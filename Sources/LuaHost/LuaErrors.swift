@@ -71,10 +71,36 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
         self.traceback = traceback
     }
 
-    /// The message, followed by the location when the message does not name it.
+    /// The message, followed by the location when the message does not name it: one line
+    /// (newlines and other control characters a script put in its message shown as `\n`,
+    /// `\x1B`), and a message longer than ``reportedLength`` characters cut in the middle,
+    /// where a nested error repeats itself, keeping its start and its end.
     public var description: String {
-        if let location, !message.contains(location) { return "\(message) (at \(location))" }
-        return message
+        let shown = Self.reported(message)
+        if let location, !message.contains(location) { return "\(shown) (at \(location))" }
+        return shown
+    }
+
+    /// The most characters of a message a report shows.
+    public static let reportedLength = 1_000
+
+    static func reported(_ message: String) -> String {
+        let needsEscape = message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || (0x7F...0x9F).contains($0.value) }
+        guard needsEscape || message.count > reportedLength else { return message }
+        var escaped = ""
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\t"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        guard escaped.count > reportedLength else { return escaped }
+        let kept = reportedLength / 2
+        return "\(escaped.prefix(kept)) … (\(escaped.count - 2 * kept) characters left out) … \(escaped.suffix(kept))"
     }
 
     public var errorDescription: String? { description }

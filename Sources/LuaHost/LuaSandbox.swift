@@ -106,6 +106,9 @@ enum LuaSandbox {
 
     -- coroutine.resume that lets a time or memory limit reach the coroutine and its resumer.
     local resume = host.guarded_resume(coroutine.resume)
+    -- coroutine.close runs the coroutine's pending __close handlers on the coroutine's own
+    -- thread: guarded the same way, so that a limit reaches a handler that loops there.
+    close = host.guarded_resume(close)
     local function wrap(f)
       local co = create(f)
       return function(...)

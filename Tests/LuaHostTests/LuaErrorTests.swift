@@ -22,6 +22,22 @@ import Testing
         return url
     }
 
+    /// A script's message reaches a report as one line of sensible length: its newlines and
+    /// escape sequences shown, a huge message cut in the middle with its start and end kept.
+    @Test func aScriptsMessageIsReportedOnOneSensibleLine() throws {
+        let url = try write("loud.lua", "error(string.rep('spam ', 100000) .. 'the end', 0)\n")
+        let loud = try #require(throws: LuaRunError.self) { try state.loadFile(url).call(as: LuaValue.self) }
+        #expect(loud.description.count < LuaRunError.reportedLength + 100)
+        #expect(loud.description.hasPrefix("spam spam"))
+        #expect(loud.description.contains("characters left out"))
+        #expect(loud.description.hasSuffix("the end (at loud.lua:1)"))
+
+        let escapes = try write("escapes.lua", "error('line one\\n\\27[2Jline two', 0)\n")
+        let shown = try #require(throws: LuaRunError.self) { try state.loadFile(escapes).call(as: LuaValue.self) }
+        #expect(shown.description == "line one\\n\\x1B[2Jline two (at escapes.lua:1)")
+        #expect(shown.message == "line one\n\u{1B}[2Jline two", "the message itself is kept as raised")
+    }
+
     @Test func syntaxErrorIsALoadErrorWithFileAndLine() throws {
         let url = try write("broken.lua", "local x = 1\nlocal y = = 2\n")
         let error = try #require(throws: LuaLoadError.self) { try state.loadFile(url) }
