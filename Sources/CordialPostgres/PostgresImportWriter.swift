@@ -10,9 +10,9 @@ import PostgresNIO
 /// through a temporary table and are added unless present. The temporary tables go with
 /// the transaction.
 ///
-/// Checking which customers exist and then copying the others is safe because imports are
-/// the only writers that add customers and they take ``importLock`` first: two imports
-/// into one store run one after the other.
+/// Checking which customers exist and then copying or updating them is safe because the
+/// writers that add customers or change their key — imports and `forget` — take
+/// ``importLock`` first: they run one after the other.
 struct PostgresImportWriter {
     /// `pg_advisory_xact_lock` key held by every import transaction.
     static let importLock = 73062015

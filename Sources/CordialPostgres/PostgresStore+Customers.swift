@@ -185,6 +185,9 @@ extension PostgresStore {
 
     public func forget(_ id: CustomerID, reason: String) async throws {
         try await transaction { connection in
+            // Forgetting rewrites the external id: it waits for an import that has already
+            // decided which customers it holds (see PostgresImportWriter).
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresImportWriter.importLock))")
             guard let current = try await Self.customer(id, on: connection, locking: true) else {
                 throw StoreError.noSuchCustomer(id)
             }

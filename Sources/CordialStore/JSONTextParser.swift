@@ -153,8 +153,11 @@ package struct JSONTextParser {
                 case UInt8(ascii: "f"): text.append(0x0C)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
-                    if (0xD800..<0xDC00).contains(scalar), take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")) {
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        // A high surrogate must be followed by a low one; anything else is not JSON text.
+                        guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")) else { throw Invalid() }
                         let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw Invalid() }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { throw Invalid() }

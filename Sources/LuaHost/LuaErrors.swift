@@ -84,8 +84,13 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
     /// The most characters of a message a report shows.
     public static let reportedLength = 1_000
 
+    /// C1 controls, DEL and the bidirectional overrides that can reverse a terminal line.
+    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
     static func reported(_ message: String) -> String {
-        let needsEscape = message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || (0x7F...0x9F).contains($0.value) }
+        let needsEscape = message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || isUnsafe($0) }
         guard needsEscape || message.count > reportedLength else { return message }
         var escaped = ""
         for scalar in message.unicodeScalars {
@@ -95,6 +100,8 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
             case "\t": escaped += "\t"
             case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
                 escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
+            case _ where isUnsafe(scalar):  // a bidirectional override
+                escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             default: escaped.unicodeScalars.append(scalar)
             }
         }

@@ -152,7 +152,7 @@ private func refusingBadInput<T>(progress: ProgressBar? = nil, _ body: () async 
         throw ExitCode(1)
     } catch let error as StoreError {
         progress?.finish()
-        throw CommandFailure(error.localizedDescription + "; nothing was imported")
+        throw CommandFailure(error.localizedDescription.forTerminal + "; nothing was imported")
     } catch {
         progress?.finish()
         throw error

@@ -134,6 +134,21 @@ import Testing
         ])
     }
 
+    /// A broken surrogate escape is a bad line, not a crash; a byte-order mark before the
+    /// first line is skipped; an object attribute is kept whole.
+    @Test func jsonLinesEdgesAreReadOrRefusedAtTheirLine() throws {
+        let broken = try #require(throws: ImportError.self) {
+            try batch("{\"id\": \"C-1\", \"name\": \"\\uD800\\u0041\"}\n{\"id\": \"C-2\", \"name\": \"\\uD800\\uE000\"}\n{\"id\": \"C-3\", \"name\": \"\\uDC00\"}\n", format: .jsonl)
+        }
+        #expect(broken.issues.map(\.description) == [
+            "customers.csv:1: not a JSON object", "customers.csv:2: not a JSON object", "customers.csv:3: not a JSON object",
+        ])
+        let customers = try batch("\u{FEFF}{\"id\": \"C-1\", \"prefs\": {\"news\": true}, \"name\": \"\\uD83D\\uDE00\"}\n", format: .jsonl).customers
+        #expect(customers.first?.externalID == "C-1")
+        #expect(customers.first?.attributes["prefs"] == .object(["news": .bool(true)]))
+        #expect(customers.first?.attributes["name"] == .string("😀"))
+    }
+
     /// Files past the documented limits are refused at their line before they are held in
     /// memory: a header of 200,000 columns, a field over 64 KiB, a record over 1 MiB, too
     /// many free attributes, JSON nested too deep or a JSON line over 1 MiB.

@@ -103,9 +103,12 @@ public struct CustomerImporter: ImportRowParser {
                       postalCode: value("postal_code"), country: value("country")?.uppercased())
             : nil
         var attributes: [String: JSONValue] = [:]
-        for (name, column) in row.columns.attributes where !row.texts[column].isEmpty {
-            // JSON Lines values keep their type (a boolean stays a boolean); CSV ones are text.
-            attributes[name] = row.values?[column] ?? .string(row.texts[column])
+        for (name, column) in row.columns.attributes {
+            // JSON Lines values keep their type (a boolean, an object); CSV ones are text.
+            // Empty text and null are no attribute.
+            let value = row.values?[column] ?? .string(row.texts[column])
+            if value == .null || value == .string("") { continue }
+            attributes[name] = value
         }
         if attributes.count > ImportLimits.attributes {
             throw ImportError(issues: [ImportIssue(

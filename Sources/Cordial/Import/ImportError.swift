@@ -28,7 +28,9 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
         var shown = String.UnicodeScalarView()
         for (count, scalar) in text.unicodeScalars.enumerated() {
             if count == limit { return String(shown) + "…" }
-            shown.append(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "\u{FFFD}" : scalar)
+            let unsafe = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)  // bidi overrides
+            shown.append(unsafe ? "\u{FFFD}" : scalar)
         }
         return String(shown)
     }

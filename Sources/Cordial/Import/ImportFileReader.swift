@@ -161,6 +161,7 @@ public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
                     if text.count == ImportLimits.recordBytes { tooLong = true } else { text.append(byte) }
                 }
                 jsonLine += 1
+                if jsonLine == 1, text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }  // a byte-order mark
                 if ended {
                     if let error = jsonl!.readError { throw Self.unreadable(error, fileName: fileName, line: jsonLine) }
                     return nil
