@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "CordialTests",
             dependencies: ["Cordial", "CordialStore", "CordialSQLite", "cordial", .product(name: "GRDB", package: "GRDB.swift")],
-            resources: [.copy("hostile")],
+            resources: [.copy("hostile"), .copy("differential")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -106,6 +106,21 @@ void cordial_limit_hook(lua_State *L, lua_Debug *ar) {
     lua_error(L);
 }
 
+void cordial_raise_kill(lua_State *L) {
+    cordial_guard *g = cordial_guard_of(L);
+    int reason = cordial_guard_kill_reason(g);
+    lua_Debug ar;
+    int found = 0;
+    for (int level = 1; level < 32 && lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            found = 1;
+            break;
+        }
+    }
+    cordial_push_kill_message(L, g, reason, found ? &ar : NULL);
+    lua_error(L);
+}
+
 /* Bounds finalizers run by the host's collections and by lua_close, when no
  * watchdog is watching: every 1000 instructions it checks the clock. */
 void cordial_collect_hook(lua_State *L, lua_Debug *ar) {

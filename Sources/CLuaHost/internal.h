@@ -19,6 +19,8 @@ void cordial_guard_record_where(cordial_guard *g, lua_State *L);
 void cordial_guard_kill(cordial_guard *g, int reason);
 void cordial_push_kill_message(lua_State *L, cordial_guard *g, int reason, lua_Debug *ar);
 void cordial_limit_hook(lua_State *L, lua_Debug *ar);
+/* Raises the kill's message at the innermost Lua line: for C loops that run no Lua instruction. */
+void cordial_raise_kill(lua_State *L);
 void cordial_collect_hook(lua_State *L, lua_Debug *ar);
 void *cordial_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 int cordial_userdata_gc(lua_State *L);

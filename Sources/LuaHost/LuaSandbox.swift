@@ -16,9 +16,9 @@ enum LuaSandbox {
     local G = _G
     local next, type, error, select, tostring, rawset, rawget, setmetatable, getmetatable, pcall, xpcall =
           next, type, error, select, tostring, rawset, rawget, setmetatable, getmetatable, pcall, xpcall
-    local format, find = string.format, string.find
+    local format = string.format
     local concat, pack, unpack = table.concat, table.pack, table.unpack
-    local original_load, original_collectgarbage = load, collectgarbage
+    local original_collectgarbage = collectgarbage
     local create, yield, status, close = coroutine.create, coroutine.yield, coroutine.status, coroutine.close
 
     local function unavailable(name)
@@ -79,13 +79,12 @@ enum LuaSandbox {
       return xpcall(f, guarded_handler(handler), ...)
     end
 
-    local function sandbox_load(chunk, chunkname, mode, ...)
-      if mode ~= nil and (type(mode) ~= "string" or not find(mode, "t", 1, true)) then
-        return nil, "binary chunks are not available in the Cordial sandbox"
-      end
-      if select("#", ...) > 0 then return original_load(chunk, chunkname, "t", (...)) end
-      return original_load(chunk, chunkname, "t")
-    end
+    -- The functions that can loop in C without running a Lua instruction (patterns, rep,
+    -- move, insert, remove, concat, sort, load's parser) are replaced by copies that stop at
+    -- a limit (CLuaHost/bounded.c); they behave exactly as the stock ones otherwise.
+    -- Its load compiles text only.
+    local bounded = host.bounded_library()
+    local sandbox_load = bounded.load
 
     local gc_options = { count = true, collect = true, step = true, isrunning = true }
     local function sandbox_collectgarbage(option, ...)
@@ -119,6 +118,10 @@ enum LuaSandbox {
       end
     end
 
+    -- The bounded functions go into the stock tables too, which Lua's own error messages
+    -- search for a function's name ("bad argument #1 to 'string.find'").
+    for _, name in next, { "find", "match", "gmatch", "gsub", "rep" } do string[name] = bounded[name] end
+    for _, name in next, { "insert", "remove", "move", "concat", "sort" } do table[name] = bounded[name] end
     local string_library = {}
     for key, value in next, string do string_library[key] = value end
     string_library.dump = unavailable("string.dump")
@@ -228,7 +231,8 @@ extension LuaState {
             throw LuaRunError(kind: .error, message: "sandbox prelude: \(error.message)")
         }
         let write = function("print") { [unowned self] arguments in
-            self.output(try arguments.get(1, "text", as: LuaString.self).text ?? "")
+            // Lua strings are bytes: what is not UTF-8 is printed as U+FFFD, never dropped.
+            self.output(String(decoding: try arguments.get(1, "text", as: LuaString.self).bytes, as: UTF8.self))
             return LuaNoValue()
         }
         let search = rawFunction("require") { [unowned self] arguments in
@@ -240,6 +244,7 @@ extension LuaState {
         host["strict_metatable"] = .function(cFunction(cordial_push_make_strict_metatable))
         host["guarded_resume"] = .function(cFunction(cordial_push_make_guarded_resume))
         host["guarded_handler"] = .function(cFunction(cordial_push_make_guarded_handler))
+        host["bounded_library"] = .function(cFunction(cordial_push_bounded_library))
         host["withheld"] = .table(LuaTable(array: LuaSandbox.withheld.map { .string(LuaString($0)) }))
         // The internals table is kept as it is in the registry (it holds the globals: a cycle).
         ensureStack(L, 4)

@@ -11,6 +11,8 @@
  *     handler that turns any error value into message + where + traceback (call.c);
  *   - the sandbox's protected helpers: safe libraries, strict globals, guarded
  *     coroutine.resume and xpcall handlers (sandbox.c);
+ *   - the library functions that loop in C (patterns, string.rep, table.move...), copied
+ *     from Lua 5.4.4 with a check of the kill in every loop (bounded.c);
  *   - creating, collecting and closing states (state.c).
  * The thin wrappers of Lua's macros are in CLua's shim.h.
  */
@@ -113,5 +115,7 @@ void cordial_push_tostring_helper(lua_State *L);
 void cordial_push_make_guarded_handler(lua_State *L);
 void cordial_push_make_strict_metatable(lua_State *L);
 void cordial_push_make_guarded_resume(lua_State *L);
+/* A function returning the library functions bounded by the limits (bounded.c). */
+void cordial_push_bounded_library(lua_State *L);
 
 #endif
