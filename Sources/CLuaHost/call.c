@@ -11,8 +11,10 @@ int cordial_trampoline(lua_State *L) {
         return luaL_error(L, "stack overflow (no room for the results of a host function)");
     int saved = g->in_host;
     g->in_host = 1;
-    int n = g->dispatch(L, g->host, lua_touserdata(L, lua_upvalueindex(1)));
+    void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+    int n = g->dispatch(L, g->host, *slot);
     g->in_host = saved;
+    if (n == -3) cordial_raise_kill(L);
     if (n == -1) {
         luaL_where(L, 1);
         lua_insert(L, -2);
@@ -30,8 +32,16 @@ int cordial_trampoline(lua_State *L) {
     return n;
 }
 
-void cordial_push_swift_function(lua_State *L, void *function) {
-    lua_pushlightuserdata(L, function);
+void cordial_push_swift_function(lua_State *L, void *function, size_t charge) {
+    void **slot = (void **)lua_newuserdatauv(L, charge > sizeof(void *) ? charge : sizeof(void *), 0);
+    *slot = function;
+    if (luaL_newmetatable(L, "cordial.SwiftFunction")) {
+        lua_pushcfunction(L, cordial_userdata_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_setmetatable(L, -2);
     lua_pushcclosure(L, cordial_trampoline, 1);
 }
 

@@ -106,6 +106,23 @@ void cordial_limit_hook(lua_State *L, lua_Debug *ar) {
     lua_error(L);
 }
 
+int cordial_guard_charge(lua_State *L, size_t bytes) {
+    cordial_guard *g = cordial_guard_of(L);
+    g->used += bytes;
+    if (g->used > g->peak) g->peak = g->used;
+    if (!g->limit || g->used <= g->limit) return 1;
+    if (cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE) {
+        cordial_guard_record_where(g, L);
+        cordial_guard_kill(g, CORDIAL_KILL_MEMORY);
+    }
+    return 0;
+}
+
+void cordial_guard_discharge(lua_State *L, size_t bytes) {
+    cordial_guard *g = cordial_guard_of(L);
+    g->used = bytes < g->used ? g->used - bytes : 0;
+}
+
 void cordial_raise_kill(lua_State *L) {
     cordial_guard *g = cordial_guard_of(L);
     int reason = cordial_guard_kill_reason(g);

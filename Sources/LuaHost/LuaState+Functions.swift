@@ -24,18 +24,32 @@ extension LuaState {
     /// Like ``function(_:_:)`` for closures that push their results themselves and return how many.
     public func rawFunction(_ name: String, _ body: @escaping (LuaArguments) throws -> Int32) -> LuaFunction {
         let function = SwiftFunction(name: name, body: body)
-        swiftFunctions.append(function)
         let L = activeL
-        ensureStack(L, 2)
-        cordial_push_swift_function(L, Unmanaged.passUnretained(function).toOpaque())
+        ensureStack(L, 3)
+        // The closure's userdata holds the retained function and is its size in Lua's count:
+        // a script that makes a million iterators is counted (and collected) for them.
+        cordial_push_swift_function(L, Unmanaged.passRetained(function).toOpaque(), LuaState.swiftFunctionCharge)
         defer { cordial_pop(L, 1) }
         return LuaFunction(reference: makeReference(at: -1, on: L))
     }
 
+    /// Bytes a Swift function's userdata takes: about what the function object and its
+    /// closure hold in Swift.
+    static let swiftFunctionCharge = 512
+
     func invoke(_ function: SwiftFunction, on L: OpaquePointer) -> Int32 {
         let saved = activeL
         activeL = L
-        defer { activeL = saved }
+        let savedCharge = chargedForCall
+        chargedForCall = 0
+        invokeDepth += 1
+        defer {
+            // What this call charged for its own work is given back as it returns.
+            if chargedForCall > 0 { cordial_guard_discharge(L, chargedForCall) }
+            chargedForCall = savedCharge
+            invokeDepth -= 1
+            activeL = saved
+        }
         do {
             let count = try function.body(LuaArguments(L: L, state: self, swiftFunction: function))
             if count < 0 {
@@ -43,6 +57,9 @@ extension LuaState {
                 return -1
             }
             return count
+        } catch _ where cordial_guard_kill_reason(guardPointer) != CORDIAL_KILL_NONE {
+            // A limit stopped the Swift work (or the Lua it called): the kill's own message.
+            return -3
         } catch let error as LuaRunError {
             // A Lua error that passed through Swift: raised again as it is (it has its location).
             LuaStack(L: L, state: self).push(error.description)

@@ -77,6 +77,7 @@ extension LuaState {
         case LUA_TSTRING:
             var length = 0
             let pointer = lua_tolstring(L, index, &length)
+            try meter(length + LuaState.valueOverhead)
             return .string(LuaString(bytes: Array(UnsafeRawBufferPointer(start: pointer, count: length))))
         case LUA_TTABLE:
             return .table(try table(at: index, on: L, visiting: &visiting))
@@ -119,7 +120,23 @@ extension LuaState {
             }
             table[key] = element
             cordial_pop(L, 1)
+            try meter(LuaState.valueOverhead)
         }
         return table
+    }
+
+    /// Swift bytes a value takes besides its text (an enum case, a dictionary slot).
+    static let valueOverhead = 48
+
+    /// A copy of a script's value made for a Swift function counts against the script's cap
+    /// while the function runs, and a long copy stops at the deadline: a table holding a
+    /// thousand references to one 1 MB string is a gigabyte once copied.
+    private func meter(_ bytes: Int) throws(LuaValueReadError) {
+        do {
+            try chargeForCall(bytes)
+            try checkLimits()
+        } catch {
+            throw LuaValueReadError(message: "a limit of the script was reached")
+        }
     }
 }

@@ -24,7 +24,11 @@ public final class LuaState {
     @exclusivity(unchecked) @usableFromInline var activeL: OpaquePointer
     /// Shared with every ``LuaReference``; cleared on close.
     var handle: LuaStateHandle!
-    @exclusivity(unchecked) var swiftFunctions: [SwiftFunction] = []
+    /// Bytes the running Swift function charged against the cap for its own work (see
+    /// ``chargeForCall(_:)``); given back when it returns.
+    @exclusivity(unchecked) var chargedForCall = 0
+    /// Swift functions running (called from Lua) now.
+    @exclusivity(unchecked) var invokeDepth = 0
     /// Registry reference of the sandbox's internal table: `freeze`, `loaded`, `declared`.
     var internalsRef: Int32 = 0
     /// Metatables of registered object types, by the Swift class they expose.
@@ -51,8 +55,8 @@ public final class LuaState {
         didSet { applyLimits() }
     }
 
-    /// A Swift function exposed to Lua; its Lua closure holds it as an unretained pointer
-    /// (``swiftFunctions`` keeps it alive), so a call touches no reference count.
+    /// A Swift function exposed to Lua; its Lua closure's userdata holds it retained (released
+    /// when the closure is collected), and a call touches no reference count.
     @usableFromInline final class SwiftFunction {
         let name: String
         let body: (LuaArguments) throws -> Int32

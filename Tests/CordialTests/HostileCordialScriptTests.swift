@@ -50,6 +50,30 @@ import Testing
         #expect(reason.hasPrefix("cordial: ") && reason.contains(expected), "\(name): \(reason)")
     }
 
+    /// Host work for a script stops at the script's deadline: copying a table of ten million
+    /// numbers for `json.encode` takes the host many seconds, and the time limit of 1.5 s ends it
+    /// at the encode's line, inside the host's loop (not after it, as it did).
+    @Test(.timeLimit(.minutes(1))) func hostWorkStopsAtTheDeadline() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-host-work-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("encode.lua")
+        try """
+            local cordial = require "cordial"
+            local t = {}
+            for i = 1, 10000000 do t[i] = i end
+            local text = cordial.json.encode(t)
+            return #text
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let started = Date()
+        let outcome = try cordial(["run", "--memory-limit", "2048", "--time-limit", "1.5", script.path])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.hasPrefix("cordial: time limit of 1.5 s exceeded at"), "\(outcome.standardError)")
+        #expect(outcome.standardError.split(separator: "\n").first?.hasSuffix("encode.lua:4") == true, "\(outcome.standardError)")
+        #expect(elapsed < 6, "the host's copy ran on past the limit: \(elapsed) s")
+    }
+
     /// A plugin that replaces `error`, `type` and `string` at its top level: the host's own
     /// Lua (the segment driver) still classifies with the sandbox's built-ins.
     @Test func aPluginThatReplacesBuiltInsDoesNotBreakTheHost() async throws {

@@ -173,6 +173,37 @@ import Testing
         #expect(messages["typed"]?.contains("returned a number") == true)
     }
 
+    /// A label is 1 to 64 bytes of UTF-8 text without control characters: a 4 MB string, 200 KB
+    /// of combining accents, a control character or bytes that are not UTF-8 fail the segment
+    /// at the customer that returned it, and nothing of it is written.
+    @Test func labelsAreBoundedInBytesAndText() async throws {
+        let store = try await stores.demo(customers: 20)
+        try folder.segmentPlugin("huge", body: "return c.id == 4 and string.rep('x', 4 * 1024 * 1024) or 'ok'")
+        try folder.segmentPlugin("accents", body: "return c.id == 6 and ('a' .. string.rep('\\u{301}', 100000)) or 'ok'")
+        try folder.segmentPlugin("bell", body: "return c.id == 7 and 'ring\\a' or 'ok'")
+        try folder.segmentPlugin("bytes", body: "return c.id == 8 and '\\xff\\xfe' or 'ok'")
+        try folder.segmentPlugin("fine", body: "return string.rep('\\u{1EA1}', 21)")
+        let results = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
+        var messages: [String: String] = [:]
+        for result in results {
+            if case .failed(let segment, let customer, let error) = result { messages[segment] = "\(customer.map(\.description) ?? "-"): \(error.description)" }
+        }
+        #expect(messages["huge"]?.hasPrefix("4: ") == true)
+        #expect(messages["huge"]?.contains("returned a label of 4194304 bytes; labels have 1 to 64 bytes") == true, "\(messages)")
+        #expect(messages["accents"]?.hasPrefix("6: ") == true)
+        #expect(messages["accents"]?.contains("returned a label of 200001 bytes") == true, "\(messages)")
+        #expect(messages["bell"]?.hasPrefix("7: ") == true)
+        #expect(messages["bell"]?.contains("a label with a control character") == true, "\(messages)")
+        #expect(messages["bytes"]?.hasPrefix("8: ") == true)
+        #expect(messages["bytes"]?.contains("a label that is not valid UTF-8") == true, "\(messages)")
+        #expect(messages["fine"] == nil, "63 bytes of Vietnamese letters are a label: \(messages)")
+        #expect(try await store.customers(CustomerQuery(limit: 100, segment: "fine")).count == 20)
+        for segment in ["huge", "accents", "bell", "bytes"] {
+            let members = try await store.customers(CustomerQuery(limit: 100, segment: segment))
+            #expect(members.isEmpty, "\(segment) wrote members")
+        }
+    }
+
     /// The scan reads purchase totals on a second connection: they must be each customer's own.
     @Test func theFactsScanAgreesWithEachCustomersPurchaseSummary() async throws {
         let store = try await stores.demo(customers: 600)

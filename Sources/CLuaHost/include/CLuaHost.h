@@ -38,7 +38,8 @@ enum {
 
 /* Swift's side of a Lua->Swift call: >= 0 results pushed; -1 an error message
  * string is on top (the trampoline prefixes the caller's file:line); -2 an error
- * value is on top that is raised as it is (a Lua error passing through Swift). */
+ * value is on top that is raised as it is (a Lua error passing through Swift); -3 a
+ * limit stopped the Swift work (the state is killed): the kill's message is raised. */
 typedef int (*cordial_dispatch_fn)(lua_State *L, void *host, void *function);
 
 typedef void (*cordial_release_fn)(void *object);
@@ -82,10 +83,16 @@ const char *cordial_guard_where(cordial_guard *g);
 int cordial_guard_check_deadline(cordial_guard *g, long long now);
 /* After the outermost call: forget the kill and remove the hooks. */
 int cordial_guard_take_kill(cordial_guard *g);
-/* Every Swift function is this C closure with upvalue 1 = the Swift function's
- * object (a light userdata; the host keeps the object alive). */
+/* Host memory spent on a script's behalf (Swift copies of its values, texts built for it),
+ * counted against the cap like Lua's own: returns 0, and kills the state, when the charge
+ * crosses the cap. `discharge` gives it back. */
+int cordial_guard_charge(lua_State *L, size_t bytes);
+void cordial_guard_discharge(lua_State *L, size_t bytes);
+/* Every Swift function is this C closure with upvalue 1 = a userdata holding the retained
+ * Swift function object, released by its __gc when the closure is collected. The userdata
+ * is `charge` bytes, so that the Swift memory behind it counts against the cap. */
 int cordial_trampoline(lua_State *L);
-void cordial_push_swift_function(lua_State *L, void *function);
+void cordial_push_swift_function(lua_State *L, void *function, size_t charge);
 void cordial_push_object(lua_State *L, void *object);
 void *cordial_object_at(lua_State *L, int idx);
 void cordial_push_userdata_gc(lua_State *L);

@@ -4,9 +4,14 @@ import LuaHost
 
 /// The `cordial.customers.update` calls of one handler run, merged per customer and written
 /// in one transaction when the handler returns (discarded when it fails).
+/// What they hold in Swift counts against the memory cap of the state that queued them until
+/// they are removed: a handler that queues changes in a loop stops at its cap.
 struct PendingCustomerChanges {
     private(set) var byCustomer: [CustomerID: CustomerChange] = [:]
     private(set) var order: [CustomerID] = []
+    /// The state charged for the queued changes, and how much.
+    private weak var chargedState: LuaState?
+    private var chargedBytes = 0
 
     var isEmpty: Bool { byCustomer.isEmpty }
     var changes: [CustomerChange] { order.compactMap { byCustomer[$0] } }
@@ -14,9 +19,21 @@ struct PendingCustomerChanges {
     mutating func removeAll() {
         byCustomer = [:]
         order = []
+        chargedState?.release(chargedBytes)
+        chargedState = nil
+        chargedBytes = 0
     }
 
     mutating func add(_ id: CustomerID, _ value: LuaValue, arguments: LuaArguments) throws {
+        let state = arguments.luaState
+        if chargedState !== state {
+            chargedState?.release(chargedBytes)
+            chargedBytes = 0
+        }
+        let bytes = Self.size(of: value)
+        try state.charge(bytes)
+        chargedState = state
+        chargedBytes += bytes
         guard let table = value.tableValue, table.array.isEmpty else {
             throw arguments.invalid("changes", "expected a table with add_tags, remove_tags, attributes or remove_attributes")
         }
@@ -41,6 +58,15 @@ struct PendingCustomerChanges {
         }
         if byCustomer[id] == nil { order.append(id) }
         byCustomer[id] = change
+    }
+
+    /// About what a change holds once queued: its texts and a slot for each value.
+    private static func size(of value: LuaValue) -> Int {
+        switch value {
+        case .string(let string): string.bytes.count + 48
+        case .table(let table): table.array.reduce(64) { $0 + size(of: $1) } + table.hash.reduce(0) { $0 + size(of: $1.key) + size(of: $1.value) }
+        default: 48
+        }
     }
 
     private func tags(_ value: LuaValue, _ field: String, _ arguments: LuaArguments) throws -> [String] {

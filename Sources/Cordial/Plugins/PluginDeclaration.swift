@@ -93,7 +93,7 @@ enum PluginDeclaration {
             if !options["labels"].isNil {
                 guard let list = options["labels"].tableValue, list.hash.isEmpty, !list.array.isEmpty,
                       list.array.allSatisfy({ ($0.stringValue.map(SegmentLabels.isValid)) ?? false }) else {
-                    throw arguments.invalid("options", "labels must be a non-empty list of labels (strings of 1 to 64 characters)")
+                    throw arguments.invalid("options", "labels must be a non-empty list of labels (1 to 64 bytes of text without control characters)")
                 }
                 labels = list.array.compactMap(\.stringValue)
             }
@@ -114,9 +114,12 @@ enum PluginDeclaration {
     }
 }
 
-/// What a label may be: text of 1 to 64 characters without control characters.
+/// What a label may be: 1 to 64 bytes of UTF-8 text without control characters (a 200 KB "label" of combining accents is not one).
 enum SegmentLabels {
+    /// At most this many bytes of UTF-8: what the store keeps for every customer and run.
+    static let maximumBytes = 64
+
     static func isValid(_ label: String) -> Bool {
-        (1...64).contains(label.count) && !label.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        (1...maximumBytes).contains(label.utf8.count) && !label.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }

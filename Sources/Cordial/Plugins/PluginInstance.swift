@@ -29,6 +29,8 @@ public final class PluginInstance {
               out[i] = false
             elseif type(label) ~= "string" then
               error(format("segment '%s' returned a %s; return a label (a string) or nil", name, type(label)), 0)
+            elseif #label > 64 or #label == 0 then  -- refused before the host copies it
+              error(format("segment '%s' returned a label of %d bytes; labels have 1 to 64 bytes", name, #label), 0)
             elseif allowed and not allowed[label] then
               error(format("segment '%s' returned '%s', which is not one of its labels", name, label), 0)
             else
@@ -81,14 +83,20 @@ public final class PluginInstance {
             var out: [String?] = []
             out.reserveCapacity(labels.count)
             for (index, label) in labels.enumerated() {
-                guard let text = label.stringValue else {
+                guard case .string(let bytes) = label else {
                     out.append(nil)
                     continue
                 }
                 // Declared labels were checked at registration, and the driver allows only those.
+                guard let text = bytes.text else {
+                    throw SegmentFailure(
+                        index: index, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' returned a label that is not valid UTF-8"))
+                }
                 guard segment.labels != nil || SegmentLabels.isValid(text) else {
                     throw SegmentFailure(
-                        index: index, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' returned a label of \(text.count) characters; labels have 1 to 64"))
+                        index: index, error: PluginError(
+                            location: segment.definedAt,
+                            message: "segment '\(segment.name)' returned a label with a control character; labels are 1 to 64 bytes of text"))
                 }
                 out.append(text)
             }
