@@ -61,8 +61,13 @@ static int str_rep (lua_State *L) {
     size_t totallen = (size_t)n * l + (size_t)(n - 1) * lsep;
     luaL_Buffer b;
     char *p = luaL_buffinitsize(L, &b, totallen);
+    if (l == 1 && lsep == 0) {  /* Cordial: one byte n times is a memset (bounded by the cap) */
+      memset(p, *s, totallen);
+      luaL_pushresultsize(&b, totallen);
+      return 1;
+    }
     while (n-- > 1) {  /* first n-1 copies (followed by separator) */
-      cordial_check_kill(L);  /* Cordial */
+      if ((n & 0xFFF) == 0) cordial_check_kill(L);  /* Cordial: every 4,096 copies */
       memcpy(p, s, l * sizeof(char)); p += l;
       if (lsep > 0) {  /* empty 'memcpy' is not that cheap */
         memcpy(p, sep, lsep * sizeof(char));
