@@ -561,6 +561,9 @@ static int gmatch_aux (lua_State *L) {
   GMatchState *gm = (GMatchState *)lua_touserdata(L, lua_upvalueindex(3));
   const char *src;
   gm->ms.L = L;
+  /* Cordial: a call that raised "pattern too complex" (or was killed) left matchdepth spent;
+   * 5.4.4 never resets it, and the next call recursed without bound (a segfault). */
+  gm->ms.matchdepth = MAXCCALLS;
   for (src = gm->src; src <= gm->ms.src_end; src++) {
     const char *e;
     reprepstate(&gm->ms);

@@ -105,7 +105,9 @@ extension LuaState {
         ensureStack(L, 4)
         var table = LuaTable()
         let length = lua_rawlen(L, index)
-        table.array.reserveCapacity(Int(length))
+        // A border is not a count (a table with keys 1…5 and 2^44 can have that length):
+        // reserve a little, the array grows as entries come.
+        table.array.reserveCapacity(min(Int(length), 1024))
         lua_pushnil(L)
         while lua_next(L, index) != 0 {
             // key at -2, value at -1; reading never converts the key in place

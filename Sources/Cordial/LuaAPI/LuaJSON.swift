@@ -78,11 +78,18 @@ enum LuaJSON {
     static func decodingCost(_ text: String, meter: LuaState) throws -> Int {
         var cost = 0
         var scanned = 0
+        var inString = false, escaped = false
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "["), UInt8(ascii: "{"): cost += 4 * nodeBytes
-            case UInt8(ascii: ","), UInt8(ascii: ":"): cost += 2 * nodeBytes
-            default: cost += 3
+            if inString {  // punctuation inside a string is text, not structure
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                cost += 3
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true; cost += nodeBytes
+                case UInt8(ascii: "["), UInt8(ascii: "{"): cost += 4 * nodeBytes
+                case UInt8(ascii: ","), UInt8(ascii: ":"): cost += 2 * nodeBytes
+                default: cost += 3
+                }
             }
             scanned += 1
             if scanned & 0xFFFF == 0 { try meter.checkLimits() }

@@ -31,9 +31,10 @@ struct PendingCustomerChanges {
             chargedBytes = 0
         }
         let bytes = Self.size(of: value)
-        try state.charge(bytes)
+        // Counted before the charge: one that crosses the cap is held too, and given back.
         chargedState = state
         chargedBytes += bytes
+        try state.charge(bytes)
         guard let table = value.tableValue, table.array.isEmpty else {
             throw arguments.invalid("changes", "expected a table with add_tags, remove_tags, attributes or remove_attributes")
         }
