@@ -16,7 +16,7 @@ import Testing
         try #require(
             FileManager.default.isExecutableFile(atPath: Self.stockLua),
             "the differential test needs Debian's lua5.4 interpreter (apt-get install lua5.4; make test installs it)")
-        let stock = try Self.run(Self.stockLua, [Self.script.path, String(seed), cases])
+        let stock = try RunCommandTests.run(URL(fileURLWithPath: Self.stockLua), [Self.script.path, String(seed), cases])
         #expect(stock.status == 0, "lua5.4: \(stock.standardError)")
         let sandboxed = try RunCommandTests.cordial(["run", "--time-limit", "120", Self.script.path, String(seed), cases])
         #expect(sandboxed.status == 0, "cordial run: \(sandboxed.standardError)")
@@ -31,21 +31,5 @@ import Testing
             Issue.record("seed \(seed), first difference:\nlua5.4:       \(expected[index])\ncordial run:  \(actual[index])")
         }
         #expect(expected.count == actual.count, "lua5.4 printed \(expected.count) lines, cordial run \(actual.count)")
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> RunCommandTests.Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return RunCommandTests.Outcome(
-            status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
-            standardError: String(decoding: err, as: UTF8.self))
     }
 }

@@ -28,6 +28,11 @@ import Testing
 
     static func cordial(_ arguments: [String]) throws -> Outcome {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cordial")
+        return try run(executable, arguments)
+    }
+
+    /// Runs an executable from the package root; its output, errors and exit status.
+    static func run(_ executable: URL, _ arguments: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
