@@ -53,8 +53,10 @@ enum LuaSandbox {
       return proxy
     end
 
+    local is_view = host.is_view
     local function sandbox_rawset(t, key, value)
       if readonly[t] then error("attempt to modify a read-only table with rawset", 2) end
+      if is_view(t) then error("a customer view is read-only (rawset)", 2) end
       return rawset(t, key, value)
     end
 
@@ -245,6 +247,7 @@ extension LuaState {
         host["guarded_resume"] = .function(cFunction(cordial_push_make_guarded_resume))
         host["guarded_handler"] = .function(cFunction(cordial_push_make_guarded_handler))
         host["bounded_library"] = .function(cFunction(cordial_push_bounded_library))
+        host["is_view"] = .function(cFunction(cordial_push_view_is))
         host["withheld"] = .table(LuaTable(array: LuaSandbox.withheld.map { .string(LuaString($0)) }))
         // The internals table is kept as it is in the registry (it holds the globals: a cycle).
         ensureStack(L, 4)

@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 
 /// A Lua value that cannot become a ``LuaValue``: a cyclic or too deeply nested table.
 struct LuaValueReadError: Error {
@@ -57,7 +58,7 @@ extension LuaState {
     }
 
     /// Reads the value at `index`. Tables are copied with raw access (their metatables are
-    /// not consulted); functions, coroutines and foreign userdata come back as references.
+    /// not consulted; a read-only view is read as the table behind it); functions, coroutines and foreign userdata come back as references.
     func value(at index: Int32, on L: OpaquePointer) throws(LuaValueReadError) -> LuaValue {
         var visiting: Set<UnsafeRawPointer> = []
         return try value(at: lua_absindex(L, index), on: L, visiting: &visiting)
@@ -80,6 +81,12 @@ extension LuaState {
             try meter(length + LuaState.valueOverhead)
             return .string(LuaString(bytes: Array(UnsafeRawBufferPointer(start: pointer, count: length))))
         case LUA_TTABLE:
+            // A read-only view (a customer view) reads as the table behind it.
+            ensureStack(L, 4)
+            if cordial_view_data(L, index) != 0 {
+                defer { cordial_pop(L, 1) }
+                return .table(try table(at: lua_absindex(L, -1), on: L, visiting: &visiting))
+            }
             return .table(try table(at: index, on: L, visiting: &visiting))
         case LUA_TFUNCTION:
             return .function(LuaFunction(reference: makeReference(at: index, on: L)))

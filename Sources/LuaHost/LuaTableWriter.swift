@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 
 /// Builds a Lua table in place on the stack, field by field, for hosts that hand many
 /// records to Lua: no ``LuaTable`` dictionary in between. Raw sets only, so nothing raises.
@@ -27,11 +28,15 @@ public struct LuaTableWriter {
         lua_rawset(stack.L, -3)
     }
 
-    /// Sets `table[key]` to a nested table filled by `fill`.
+    /// Sets `table[key]` to a nested table filled by `fill` (read-only when `readOnly` is
+    /// given: see ``LuaStack/pushTable(arrayCount:fields:metatable:readOnly:_:)``).
     @inlinable
-    public func set(_ key: String, arrayCount: Int = 0, fields: Int = 0, metatable: LuaReference? = nil, _ fill: (LuaTableWriter) -> Void) {
+    public func set(
+        _ key: String, arrayCount: Int = 0, fields: Int = 0, metatable: LuaReference? = nil,
+        readOnly: LuaReadOnly? = nil, _ fill: (LuaTableWriter) -> Void
+    ) {
         stack.push(key)
-        _ = stack.pushTable(arrayCount: arrayCount, fields: fields, metatable: metatable, fill)
+        _ = stack.pushTable(arrayCount: arrayCount, fields: fields, metatable: metatable, readOnly: readOnly, fill)
         lua_rawset(stack.L, -3)
     }
 
@@ -43,11 +48,28 @@ public struct LuaTableWriter {
     }
 }
 
+/// How a table pushed by the host is made read-only for scripts: reads go through an empty
+/// proxy to the table, every write is refused naming `path` + the key
+/// (`a customer view is read-only (assigning 'value.rfm.r')`), `rawset`, `setmetatable` and
+/// `getmetatable` cannot reach it. `deep` makes the plain tables inside it read-only too (JSON
+/// values); tables set through the writer with their own `readOnly` are sealed already.
+public struct LuaReadOnly: Sendable {
+    public var path: String
+    public var deep: Bool
+
+    public init(path: String, deep: Bool = false) {
+        self.path = path
+        self.deep = deep
+    }
+}
+
 extension LuaStack {
-    /// Pushes a new table filled by `fill`, with `metatable` (a table reference) when given.
+    /// Pushes a new table filled by `fill`, with `metatable` (a table reference) when given,
+    /// read-only when `readOnly` is given.
     @inlinable
     public func pushTable(
-        arrayCount: Int = 0, fields: Int = 0, metatable: LuaReference? = nil, _ fill: (LuaTableWriter) -> Void
+        arrayCount: Int = 0, fields: Int = 0, metatable: LuaReference? = nil, readOnly: LuaReadOnly? = nil,
+        _ fill: (LuaTableWriter) -> Void
     ) -> Int32 {
         state.ensureStack(L, 8)
         lua_createtable(L, Int32(clamping: arrayCount), Int32(clamping: fields))
@@ -56,6 +78,7 @@ extension LuaStack {
             lua_rawgeti(L, cordial_registryindex(), lua_Integer(metatable.ref))
             lua_setmetatable(L, -2)
         }
+        if let readOnly { cordial_view_seal(L, readOnly.path, readOnly.deep ? 1 : 0) }
         return 1
     }
 

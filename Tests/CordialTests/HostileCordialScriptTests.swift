@@ -99,6 +99,53 @@ import Testing
         #expect(error.message.contains("segment 'rogue' returned a number; return a label (a string) or nil"), "\(error)")
     }
 
+    /// A segment function that tries every way to change the customer it is given (assignment,
+    /// rawset, nested tables) is refused each time, so the next segment of the same plugin,
+    /// which classifies the same views, sees the stored customer; an uncaught attempt fails
+    /// its segment at its line (issue 13, item 11).
+    @Test func aSegmentFunctionCannotForgeWhatLaterSegmentsSee() async throws {
+        try folder.plugin("forger", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "forger", version = "1.0.0", api = 1 }
+            plugin:segment("aaa-forger", function(c)
+              pcall(function() c.tier = "forged" end)
+              pcall(rawset, c, "tier", "forged")
+              pcall(function() c.tags.forged = true end)
+              pcall(rawset, c.tags, "forged", true)
+              pcall(function() c.purchases.count = -1 end)
+              return "tried"
+            end)
+            plugin:segment("zzz-reader", function(c)
+              if c.tier == "forged" or c.tags.forged or c.purchases.count < 0 then return "forged" end
+              return "genuine"
+            end)
+            return plugin
+            """])
+        try folder.plugin("loud", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "loud", version = "1.0.0", api = 1 }
+            plugin:segment("loud", function(c)
+              c.tier = "forged"
+              return "never"
+            end)
+            return plugin
+            """])
+        let store = try await stores.demo(customers: 20)
+        let results = try await (try SegmentRunTests()).runner(store, roots: [folder.root], at: "2025-01-15").run()
+        #expect(results.count == 3)
+        for result in results {
+            switch result {
+            case .failed(let segment, let customer, let error):
+                #expect(segment == "loud" && customer?.rawValue == 1)
+                #expect(error.location == "loud/plugin.lua:4", "\(error)")
+                #expect(error.message.contains("a customer view is read-only (assigning 'tier')"), "\(error)")
+            case .materialized(let summary, _):
+                let expected = summary.segment == "aaa-forger" ? ["tried": 20] : ["genuine": 20]
+                #expect(summary.counts == expected, "\(summary)")
+            }
+        }
+    }
+
     /// An impostor claiming a genuine plugin's segment name: neither runs, the command fails
     /// and says why, the other plugins' segments still run.
     @Test func aSegmentNameClashFailsTheRunAndWritesNeither() async throws {

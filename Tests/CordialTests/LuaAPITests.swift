@@ -100,6 +100,56 @@ import Testing
         }
     }
 
+    /// Every table of a view, down to the JSON values in `attributes`, refuses every write:
+    /// assignment to an existing or a new key, rawset, setmetatable, the table library. Reads,
+    /// `pairs`, `ipairs`, `#` and `json.encode` see the customer as before (issue 13, item 11).
+    @Test func theViewIsReadOnlyAllTheWayDown() async throws {
+        let store = try await store(customers: 0)
+        _ = try await store.apply(ImportBatch(customers: [Customer(
+            source: "t", externalID: "full", name: PersonName(given: "Lan", family: "Nguyễn"), tier: "gold", tags: ["vip"],
+            attributes: ["prefs": .object(["colours": .array([.string("red"), .string("blue")])]), "note": .string("n")])]), dryRun: false)
+        let writes = [
+            "c.name = 'x'", "c.tier = 'platinum'", "c.nickname = 'x'", "c.tags.vip = false", "c.tags[1] = 'x'",
+            "c.attributes.note = 'forged'", "c.attributes.prefs.colours[1] = 'green'", "c.purchases.count = 99",
+            "c.segments.lifecycle = 'x'", "c.value.rfm = {}",
+            "rawset(c, 'tier', 'platinum')", "rawset(c.tags, 'vip', false)", "rawset(c.attributes.prefs.colours, 1, 'green')",
+            "table.insert(c.attributes.prefs.colours, 'green')", "table.remove(c.attributes.prefs.colours)",
+            "table.sort(c.attributes.prefs.colours)", "setmetatable(c, {})", "setmetatable(c.attributes.prefs, nil)",
+        ]
+        for write in writes {
+            let output = try await script("""
+                local cordial = require "cordial"
+                local c = cordial.customers.get("t:full")
+                local ok, problem = pcall(function() \(write) end)
+                print(ok, problem)
+                print(c.name, c.tier, c.tags.vip, c.attributes.note, c.attributes.prefs.colours[1], c.purchases.count, c.value.rfm)
+                """, store: store)
+            let lines = output.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("false\t") == true, "\(write) was accepted: \(output)")
+            #expect(lines.first.map { $0.contains("read-only") || $0.contains("protected metatable") } == true, "\(write): \(output)")
+            #expect(lines.last == "Lan Nguyễn\tgold\ttrue\tn\tred\t0\tnil", "\(write) changed the view: \(output)")
+        }
+        let reads = try await script("""
+            local cordial = require "cordial"
+            local c = cordial.customers.get("t:full")
+            local fields = {}
+            for key in pairs(c) do fields[#fields + 1] = key end
+            table.sort(fields)
+            print(table.concat(fields, ","))
+            local colours = {}
+            for i, colour in ipairs(c.attributes.prefs.colours) do colours[i] = colour end
+            print(#c.attributes.prefs.colours, table.concat(colours, ","), table.concat(c.attributes.prefs.colours, "+"))
+            print(select(2, pairs(c)) == c, getmetatable(c), rawget(c, "name"), next(c))
+            print(cordial.json.encode(c.attributes))
+            """, store: store)
+        let lines = reads.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4, "\(reads)")
+        #expect(lines.first == "attributes,created,external_id,family_name,given_name,id,locale,name,purchases,segments,source,tags,tier,value", "\(reads)")
+        #expect(lines.dropFirst().first == "2\tred,blue\tred+blue", "\(reads)")
+        #expect(lines.dropFirst(2).first == "true\tfalse\tnil\tnil", "pairs hands out the view, never the table behind it: \(reads)")
+        #expect(lines.last == #"{"note":"n","prefs":{"colours":["red","blue"]}}"#, "\(reads)")
+    }
+
     @Test func findFiltersAndUpdatesAreWrittenTogetherWhenTheScriptSucceeds() async throws {
         let store = try await store(customers: 40)
         let output = try await script("""

@@ -7,9 +7,10 @@ import LuaHost
 ///
 /// Built straight onto the Lua stack (no ``LuaTable`` in between): a segment run builds one
 /// per customer. The view and its `purchases` table share a metatable that makes reading an
-/// unknown field, or assigning one, an error: a typo (`c.purchase.count`) stops the run at its
-/// line instead of classifying on nil. Open-ended tables (`tags`, `attributes`, `segments`,
-/// `value`) read nil for absent keys.
+/// unknown field an error: a typo (`c.purchase.count`) stops the run at its line instead of
+/// classifying on nil. Open-ended tables (`tags`, `attributes`, `value`) read nil for absent
+/// keys. Every table, down to the JSON values in `attributes`, is read-only
+/// (``LuaReadOnly``): a plugin cannot change what a later segment or plugin sees.
 struct CustomerView: Sendable {
     var facts: CustomerFacts
     /// Days since 1970 of the date the view is as of (for `days_since_last`).
@@ -22,7 +23,7 @@ struct CustomerView: Sendable {
     /// Pushes the view with the state's shared strict metatables (see ``CordialModule``).
     func push(onto stack: LuaStack, metatables: ViewMetatables) -> Int32 {
         let facts = facts, metatable = metatables.view
-        return stack.pushTable(fields: 20, metatable: metatable) { c in
+        return stack.pushTable(fields: 20, metatable: metatable, readOnly: LuaReadOnly(path: "")) { c in
             c.set("id", facts.id.rawValue)
             c.set("source", facts.source)
             c.set("external_id", facts.externalID)
@@ -35,27 +36,29 @@ struct CustomerView: Sendable {
             c.set("region", facts.region)
             c.set("birthday", facts.birthday)
             c.set("created", CalendarDays.text(ofDay: facts.createdDay))
-            c.set("tags", fields: facts.tags.count) { tags in
+            c.set("tags", fields: facts.tags.count, readOnly: LuaReadOnly(path: "tags.")) { tags in
                 for tag in facts.tags { tags.set(tag, true) }
             }
-            c.set("attributes", fields: facts.attributes.count) { attributes in
+            c.set("attributes", fields: facts.attributes.count, readOnly: LuaReadOnly(path: "attributes.", deep: true)) { attributes in
                 for (key, value) in facts.attributes { attributes.set(key, LuaJSON.luaValue(value)) }
             }
             let purchases = facts.purchases
-            c.set("purchases", fields: 5, metatable: metatable) { p in
+            c.set("purchases", fields: 5, metatable: metatable, readOnly: LuaReadOnly(path: "purchases.")) { p in
                 p.set("count", purchases.count)
                 p.set("total", purchases.total)
                 p.set("first", purchases.firstDay.map(CalendarDays.text(ofDay:)))
                 p.set("last", purchases.lastDay.map(CalendarDays.text(ofDay:)))
                 p.set("days_since_last", purchases.lastDay.map { today - $0 })
             }
-            c.set("segments", fields: facts.labels.count, metatable: metatables.segments) { segments in
+            c.set("segments", fields: facts.labels.count, metatable: metatables.segments, readOnly: LuaReadOnly(path: "segments.")) {
+                segments in
                 for (segment, label) in facts.labels { segments.set(segment, label) }
             }
             let stored = valueLoaded ? facts.value : nil
-            c.set("value", fields: 10, metatable: valueLoaded ? nil : metatables.unloadedValue) { value in
+            c.set("value", fields: 10, metatable: valueLoaded ? nil : metatables.unloadedValue, readOnly: LuaReadOnly(path: "value.")) {
+                value in
                 if let score = rfm ?? stored?.rfm {
-                    value.set("rfm", fields: 4) { table in
+                    value.set("rfm", fields: 4, readOnly: LuaReadOnly(path: "value.rfm.")) { table in
                         table.set("r", score.recency)
                         table.set("f", score.frequency)
                         table.set("m", score.monetary)
