@@ -4,7 +4,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CORDIAL = .build/release/cordial
 CORDIAL_BENCH = .build/release/cordial-bench
 
-.PHONY: demo test bench build dependencies clean
+.PHONY: demo test bench fuzz build dependencies clean
 
 DEMO_DB = .build/demo.sqlite
 
@@ -64,6 +64,10 @@ bench: build
 	$(CORDIAL_BENCH) value --db $(CDNOW_DB) --until 1997-09-30 --unit week --python $(LIFETIMES_PYTHON)
 	$(CORDIAL_BENCH) value --db $(BENCH_DB) --until 2024-12-31 --unit week --python $(LIFETIMES_PYTHON)
 
+# docs/security.md: each libFuzzer target for FUZZ_SECONDS (default 600), FUZZ_JOBS at a time.
+fuzz: dependencies
+	SWIFT=$(SWIFT) scripts/fuzz
+
 build: dependencies
 	$(SWIFT) build -c release --product cordial
 
@@ -71,4 +75,4 @@ dependencies:
 	@scripts/install-dependencies
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

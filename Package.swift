@@ -97,6 +97,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The libFuzzer targets of `make fuzz` (docs/security.md), and the replay of their
+        // corpora in the tests.
+        .target(
+            name: "CordialFuzz",
+            dependencies: ["Cordial", "CordialCore", "CordialStore", "LuaHost", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cordial-fuzz",
+            dependencies: ["CordialFuzz"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LuaHostTests",
             dependencies: ["LuaHost"],
@@ -118,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordialTests",
-            dependencies: ["Cordial", "CordialStore", "CordialSQLite", "cordial", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Cordial", "CordialStore", "CordialSQLite", "CordialFuzz", "cordial", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("hostile"), .copy("differential")],
             swiftSettings: swiftSettings
         ),

@@ -1105,6 +1105,21 @@ static int sandbox_load (lua_State *L) {
   return results;
 }
 
+/* The host's own loads (a main chunk, plugin.lua, a required module), run through
+ * cordial_call so that the deadline and the cap hold while Lua parses: arguments are the
+ * text (a light userdata and its length, owned by the caller) and the chunk name. Returns
+ * the function; a syntax error or a kill is raised. */
+static int host_load (lua_State *L) {
+  TextPieces text = { (const char *)lua_touserdata(L, 1), (size_t)lua_tointeger(L, 2) };
+  const char *chunkname = lua_tostring(L, 3);
+  int status = lua_load(L, text_reader, &text, chunkname, "t");
+  cordial_check_kill(L);
+  if (status != LUA_OK) return lua_error(L);
+  return 1;
+}
+
+void cordial_push_host_load(lua_State *L) { lua_pushcfunction(L, host_load); }
+
 /* }====================================================== */
 
 /* Returns the bounded functions, for the prelude to put in place of the stock ones. */

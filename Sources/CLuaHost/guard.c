@@ -86,6 +86,15 @@ void cordial_push_kill_message(lua_State *L, cordial_guard *g, int reason, lua_D
         lua_pushfstring(L, "memory limit of %s exceeded at %s:%d", g->limit_text, src, line);
 }
 
+/* The innermost frame from `level` up that runs the script's own code, with a line: the
+ * host's Lua chunks (named "=[sandbox]") are skipped, so that a kill that lands in them
+ * (the sandbox's require, the segment driver) names the script's line. */
+static int script_frame(lua_State *L, int level, lua_Debug *ar) {
+    for (; level < 64 && lua_getstack(L, level, ar); level++)
+        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && strncmp(ar->source, "=[", 2) != 0) return 1;
+    return 0;
+}
+
 void cordial_limit_hook(lua_State *L, lua_Debug *ar) {
     cordial_guard *g = cordial_guard_of(L);
     int reason = cordial_guard_kill_reason(g);
@@ -101,8 +110,13 @@ void cordial_limit_hook(lua_State *L, lua_Debug *ar) {
         lua_sethook(L, NULL, 0, 0);
         return;
     }
-    lua_getinfo(L, "Sl", ar);
-    cordial_push_kill_message(L, g, reason, ar);
+    lua_Debug script;
+    if (script_frame(L, 0, &script)) {
+        cordial_push_kill_message(L, g, reason, &script);
+    } else {
+        lua_getinfo(L, "Sl", ar);
+        cordial_push_kill_message(L, g, reason, ar);
+    }
     lua_error(L);
 }
 
@@ -127,13 +141,9 @@ void cordial_raise_kill(lua_State *L) {
     cordial_guard *g = cordial_guard_of(L);
     int reason = cordial_guard_kill_reason(g);
     lua_Debug ar;
-    int found = 0;
-    for (int level = 1; level < 32 && lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            found = 1;
-            break;
-        }
-    }
+    int found = script_frame(L, 1, &ar);
+    for (int level = 1; !found && level < 32 && lua_getstack(L, level, &ar); level++)
+        found = lua_getinfo(L, "Sl", &ar) && ar.currentline > 0;
     cordial_push_kill_message(L, g, reason, found ? &ar : NULL);
     lua_error(L);
 }

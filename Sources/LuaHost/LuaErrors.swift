@@ -12,6 +12,8 @@ public struct LuaLoadError: Error, LocalizedError, Equatable, CustomStringConver
         case missingFile
         case unreadableFile
         case invalidName
+        /// Compiling ran past the time limit or the memory cap (a text too long to parse).
+        case limit
     }
 
     public let kind: Kind
@@ -30,6 +32,7 @@ public struct LuaLoadError: Error, LocalizedError, Equatable, CustomStringConver
         switch kind {
         case .syntax: "syntax error: \(message)"
         case .missingFile, .unreadableFile, .invalidName: "cannot load: \(message)"
+        case .limit: message
         }
     }
 

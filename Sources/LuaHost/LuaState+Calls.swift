@@ -25,6 +25,7 @@ extension LuaState {
         let status = cordial_call(L, pushed, 1, handler)
         defer { lua_settop(L, base) }
         guard status == LUA_OK else { throw runError(status: status, on: L) }
+        beginReadingResults()
         do {
             return try R.read(from: stack, at: -1)
         } catch {
@@ -48,6 +49,7 @@ extension LuaState {
         defer { lua_settop(L, base) }
         guard status == LUA_OK else { throw runError(status: status, on: L) }
         var results: [LuaValue] = []
+        beginReadingResults()
         let top = lua_gettop(L)
         if top >= firstResult {
             for index in firstResult...top {

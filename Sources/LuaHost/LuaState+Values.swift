@@ -141,11 +141,26 @@ extension LuaState {
     /// while the function runs, and a long copy stops at the deadline: a table holding a
     /// thousand references to one 1 MB string is a gigabyte once copied.
     private func meter(_ bytes: Int) throws(LuaValueReadError) {
+        if invokeDepth == 0 {
+            // Reading a call's results: the call is over (no deadline, nothing to charge), so
+            // the copy is bounded by the cap itself.
+            resultBytes += bytes
+            if let cap = limits.memoryBytes, resultBytes > cap {
+                throw LuaValueReadError(message: "the values returned take more than the memory limit of \(limits.memoryText) to copy")
+            }
+            return
+        }
         do {
             try chargeForCall(bytes)
             try checkLimits()
         } catch {
             throw LuaValueReadError(message: "a limit of the script was reached")
         }
+    }
+
+    /// Starts the count of a call's results against the cap (see ``resultBytes``).
+    @usableFromInline
+    func beginReadingResults() {
+        if invokeDepth == 0 { resultBytes = 0 }
     }
 }

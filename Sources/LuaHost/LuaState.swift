@@ -29,6 +29,10 @@ public final class LuaState {
     @exclusivity(unchecked) var chargedForCall = 0
     /// Swift functions running (called from Lua) now.
     @exclusivity(unchecked) var invokeDepth = 0
+    /// Bytes of Swift copies made while reading a call's results, outside any call: bounded by
+    /// the memory cap, so that a returned table of shared subtables cannot be expanded for
+    /// ever after the deadline is gone (see ``beginReadingResults()``).
+    @exclusivity(unchecked) var resultBytes = 0
     /// Registry reference of the sandbox's internal table: `freeze`, `loaded`, `declared`.
     var internalsRef: Int32 = 0
     /// Metatables of registered object types, by the Swift class they expose.
@@ -176,15 +180,25 @@ public final class LuaState {
             bytes.replaceSubrange(0..<end, with: [])
         }
         let L = activeL
+        // Parsed under the limits (a call of its own, or within the running one): Lua's parser
+        // runs no instruction the hook could stop, and a long text takes seconds to compile.
+        ensureStack(L, 4)
         let status = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) {
-                luaL_loadbufferx(L, $0.baseAddress, $0.count, chunkName, "t")
-            }
+            cordial_push_host_load(L)
+            lua_pushlightuserdata(L, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+            lua_pushinteger(L, lua_Integer(buffer.count))
+            LuaStack(L: L, state: self).push(chunkName)
+            return cordial_call(L, 3, 1, 0)
         }
         guard status == LUA_OK else {
-            let message = stringAt(-1, on: L) ?? "cannot load chunk"
+            let error = runError(status: status, on: L)
             cordial_pop(L, 1)
-            throw LuaLoadError(kind: .syntax, message: message)
+            switch error.kind {
+            case .timeLimit, .memoryLimit:
+                throw LuaLoadError(kind: .limit, message: "\(error.message) while compiling \(chunkName.dropFirst())")
+            default:
+                throw LuaLoadError(kind: .syntax, message: error.message)
+            }
         }
         let reference = makeReference(at: -1, on: L)
         cordial_pop(L, 1)
@@ -229,6 +243,7 @@ public final class LuaState {
         LuaStack(L: L, state: self).push(name)
         lua_rawget(L, -2)
         defer { cordial_pop(L, 2) }
+        beginReadingResults()
         do { return try value(at: -1, on: L) } catch {
             throw LuaRunError(kind: .badResult, message: "global '\(name)': \(error.message)")
         }

@@ -26,6 +26,45 @@ import Testing
         #expect(try state.evaluate("return 1") == [1], "the next call gets a fresh budget")
     }
 
+    /// The host's own loads (a main chunk, a required module) are parsed under the limits
+    /// too: 256 MiB of empty statements stop at the time limit, with a one-line reason, and
+    /// the state goes on.
+    @Test func compilingAMainChunkOrAModuleStopsAtTheTimeLimit() throws {
+        let text = String(repeating: ";", count: 256 << 20)
+        let state = try LuaState(limits: LuaLimits(memoryBytes: 1 << 30, timeSeconds: 0.3))
+        var started = Date()
+        let load = try #require(throws: LuaLoadError.self) { try state.load(text, chunkName: "@long.lua") }
+        #expect(load.kind == .limit)
+        #expect(load.message.hasPrefix("time limit of 0.3 s exceeded") && load.message.hasSuffix("while compiling long.lua"), "\(load.message)")
+        #expect(Date().timeIntervalSince(started) < 4, "the parser ran on past the limit")
+
+        state.moduleSources["long"] = LuaSource(text: text, displayPath: "long.lua")
+        started = Date()
+        let run = try #require(throws: LuaRunError.self) {
+            try state.evaluate("local x = 1\nlocal long = require 'long'\nreturn long", chunkName: "@main.lua")
+        }
+        #expect(run.kind == .timeLimit)
+        #expect(run.message.hasPrefix("time limit of 0.3 s exceeded at main.lua:2"), "\(run.message)")
+        #expect(Date().timeIntervalSince(started) < 4, "the parser ran on past the limit")
+        #expect(try state.evaluate("return 1 + 1") == [2])
+    }
+
+    /// A call's results are read after its deadline: a table of shared subtables (2^40
+    /// leaves once expanded, a few kilobytes in Lua) is copied only up to the memory cap,
+    /// then refused with a one-line reason, and the state goes on.
+    @Test func resultsAreCopiedOnlyUpToTheMemoryLimit() throws {
+        let state = try LuaState(limits: LuaLimits(memoryBytes: 8 << 20, timeSeconds: 0.5))
+        let started = Date()
+        let error = try #require(throws: LuaRunError.self) {
+            try state.evaluate("local t = {}\nfor _ = 1, 40 do t = { t, t } end\nreturn t", chunkName: "@dag.lua")
+        }
+        #expect(error.message.contains("the values returned take more than the memory limit of 8 MB to copy"), "\(error.message)")
+        #expect(!error.message.contains("\n"))
+        #expect(Date().timeIntervalSince(started) < 10, "the copy ran on")
+        #expect(try state.global("t") == .nil)
+        #expect(try state.evaluate("local t = {}\nfor i = 1, 1000 do t[i] = {i} end\nreturn t").first?.tableValue?.array.count == 1000)
+    }
+
     /// Lua's parser runs no instruction, so the hook cannot stop it: 256 MiB of empty
     /// statements take Lua 5.4.4 over 6 s to compile. The sandbox's load reads a text in
     /// 64 KiB pieces and stops between two at the limit.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A file's bytes, read in blocks so that an import of any size holds one block in memory.
-struct ByteStream: @unchecked Sendable {  // unchecked: the FileHandle is used by one reader at a time
+package struct ByteStream: @unchecked Sendable {  // unchecked: the FileHandle is used by one reader at a time
     private static let blockSize = 1 << 20
 
     private var block: [UInt8]
@@ -13,7 +13,7 @@ struct ByteStream: @unchecked Sendable {  // unchecked: the FileHandle is used b
     private(set) var readError: (any Error)?
     let totalBytes: Int
 
-    init(data: Data) {
+    package init(data: Data) {
         block = [UInt8](data)
         handle = nil
         totalBytes = data.count

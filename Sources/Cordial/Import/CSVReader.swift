@@ -7,14 +7,14 @@ import Foundation
 /// Written here rather than taken from a CSV package because imports must name the line of
 /// every bad record, also when earlier records hold newlines inside quotes, and must not
 /// hold the whole file.
-struct CSVReader {
-    struct Record {
+package struct CSVReader {
+    package struct Record {
         /// The line the record starts on (1-based).
-        var line: Int
-        var fields: [String]
+        package var line: Int
+        package var fields: [String]
     }
 
-    enum Problem: Error, Equatable {
+    package enum Problem: Error, Equatable {
         case invalidUTF8(line: Int)
         case unterminatedQuote(line: Int)
         case textAfterClosingQuote(line: Int)
@@ -28,13 +28,13 @@ struct CSVReader {
     }
 
     private var bytes: ByteStream
-    let separator: UInt8
+    package let separator: UInt8
     private var line = 1
     private var field: [UInt8] = []
 
     /// Picks `;` when the header line has more semicolons than commas (spreadsheets set to
     /// locales with a decimal comma write `;`).
-    init(_ bytes: ByteStream) {
+    package init(_ bytes: ByteStream) {
         self.bytes = bytes
         if bytes.position == 0, self.bytes.peek() == 0xEF {
             _ = self.bytes.next(); _ = self.bytes.next(); _ = self.bytes.next()  // the byte-order mark
@@ -49,7 +49,7 @@ struct CSVReader {
     var fractionRead: Double { bytes.totalBytes > 0 ? Double(bytes.position) / Double(bytes.totalBytes) : 1 }
 
     /// The next record, or nil at the end; empty lines are skipped.
-    mutating func next() throws(Problem) -> Record? {
+    package mutating func next() throws(Problem) -> Record? {
         while true {
             guard bytes.peek() != nil else {
                 if let error = bytes.readError { throw .unreadable(error.localizedDescription) }

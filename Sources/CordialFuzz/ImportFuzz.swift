@@ -1,0 +1,55 @@
+import Cordial
+import Foundation
+
+/// The importers on any bytes: the first byte picks the format, the rest is the file. An
+/// import gives a batch, or an ``ImportError`` whose every issue names the file and a line
+/// of it and reads as one line without control characters (data cannot reach the terminal).
+package enum ImportFuzz {
+    static func customers(_ bytes: [UInt8]) -> String? {
+        guard let first = bytes.first else { return nil }
+        let format: ImportFormat = first % 2 == 0 ? .csv : .jsonl
+        let data = Data(bytes.dropFirst())
+        let file = "fuzz.\(format.rawValue)"
+        do {
+            _ = try CustomerImporter(source: "fuzz").batch(from: data, format: format, fileName: file)
+            return nil
+        } catch {
+            return check(error, file: file, data: data)
+        }
+    }
+
+    static func purchases(_ bytes: [UInt8]) -> String? {
+        guard let first = bytes.first else { return nil }
+        let data = Data(bytes.dropFirst())
+        switch first % 3 {
+        case 0, 1:
+            let format: ImportFormat = first % 3 == 0 ? .csv : .jsonl
+            let file = "fuzz.\(format.rawValue)"
+            do {
+                _ = try PurchaseImporter(customerSource: "fuzz").batch(from: data, format: format, fileName: file)
+                return nil
+            } catch {
+                return check(error, file: file, data: data)
+            }
+        default:
+            do {
+                _ = try CDNOWImporter().batch(from: data, fileName: "fuzz.txt")
+                return nil
+            } catch {
+                return check(error, file: "fuzz.txt", data: data)
+            }
+        }
+    }
+
+    package static func check(_ error: ImportError, file: String, data: Data) -> String? {
+        if error.issues.isEmpty || error.total < error.issues.count { return "an import error without issues" }
+        let lines = data.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        for issue in error.issues {
+            let text = issue.description
+            if !text.hasPrefix("\(file):\(issue.line): ") { return "an issue not located in the file: \(text.debugDescription)" }
+            if issue.line < 1 || issue.line > lines + 1 { return "line \(issue.line) of a file of \(lines) lines" }
+            if let problem = OneLine.problem(in: text, "an import issue") { return problem }
+        }
+        return nil
+    }
+}
