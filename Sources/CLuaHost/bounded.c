@@ -1012,7 +1012,9 @@ static int sort (lua_State *L) {
 
 /* Cordial: the parser runs no Lua instruction either, and a long text takes seconds to
  * compile; a text is read in pieces, and the reader checks the kill before each. */
-#define LOAD_PIECE (64 * 1024)
+/* Small, so that the parser's costliest work between two checks (resolving a label against
+ * every pending goto) stays short; a piece costs one reader call. */
+#define LOAD_PIECE (4 * 1024)
 
 typedef struct TextPieces {
   const char *next;
@@ -1051,8 +1053,10 @@ static int load_aux (lua_State *L, int status, int envidx) {
 #define RESERVEDSLOT	5
 
 static const char *generic_reader (lua_State *L, void *ud, size_t *size) {
-  (void)(ud);  /* not used */
+  TextPieces *rest = (TextPieces *)ud;  /* Cordial: what is left of the last string */
   cordial_check_kill(L);  /* Cordial */
+  if (rest->left > 0)  /* Cordial: a long string is handed over in pieces too */
+    return text_reader(L, rest, size);
   luaL_checkstack(L, 2, "too many nested functions");
   lua_pushvalue(L, 1);  /* get function */
   lua_call(L, 0, 1);  /* call it */
@@ -1064,7 +1068,8 @@ static const char *generic_reader (lua_State *L, void *ud, size_t *size) {
   else if (l_unlikely(!lua_isstring(L, -1)))
     luaL_error(L, "reader function must return a string");
   lua_replace(L, RESERVEDSLOT);  /* save string in reserved slot */
-  return lua_tolstring(L, RESERVEDSLOT, size);
+  rest->next = lua_tolstring(L, RESERVEDSLOT, &rest->left);  /* Cordial: in pieces */
+  return text_reader(L, rest, size);
 }
 
 
@@ -1083,7 +1088,8 @@ static int luaB_load (lua_State *L) {
     const char *chunkname = luaL_optstring(L, 2, "=(load)");
     luaL_checktype(L, 1, LUA_TFUNCTION);
     lua_settop(L, RESERVEDSLOT);  /* create reserved slot */
-    status = lua_load(L, generic_reader, NULL, chunkname, mode);
+    TextPieces rest = { NULL, 0 };  /* Cordial */
+    status = lua_load(L, generic_reader, &rest, chunkname, mode);
   }
   return load_aux(L, status, env);
 }

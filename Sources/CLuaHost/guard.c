@@ -76,22 +76,29 @@ int cordial_guard_take_kill(cordial_guard *g) {
 
 /* Pushes "time limit of 0.5 s exceeded at file:line" for the frame in `ar`. */
 void cordial_push_kill_message(lua_State *L, cordial_guard *g, int reason, lua_Debug *ar) {
-    const char *src = ar ? ar->short_src : "?";
-    int line = ar ? ar->currentline : 0;
-    if (reason == CORDIAL_KILL_TIME)
+    /* No Lua frame (the parser of a host load): the message names no place; the host adds
+     * what it was doing ("while compiling plugin.lua"). */
+    int placed = ar && ar->currentline > 0;
+    const char *src = placed ? ar->short_src : "";
+    int line = placed ? ar->currentline : 0;
+    if (reason == CORDIAL_KILL_TIME && placed)
         lua_pushfstring(L, "time limit of %s exceeded at %s:%d", g->budget_text, src, line);
+    else if (reason == CORDIAL_KILL_TIME)
+        lua_pushfstring(L, "time limit of %s exceeded", g->budget_text);
     else if (g->where[0]) /* where the request over the cap was made, not where the kill lands */
         lua_pushfstring(L, "memory limit of %s exceeded at %s", g->limit_text, g->where);
-    else
+    else if (placed)
         lua_pushfstring(L, "memory limit of %s exceeded at %s:%d", g->limit_text, src, line);
+    else
+        lua_pushfstring(L, "memory limit of %s exceeded", g->limit_text);
 }
 
 /* The innermost frame from `level` up that runs the script's own code, with a line: the
- * host's Lua chunks (named "=[sandbox]") are skipped, so that a kill that lands in them
+ * host's Lua chunks (all named "=[sandbox]") are skipped, so that a kill that lands in them
  * (the sandbox's require, the segment driver) names the script's line. */
 static int script_frame(lua_State *L, int level, lua_Debug *ar) {
     for (; level < 64 && lua_getstack(L, level, ar); level++)
-        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && strncmp(ar->source, "=[", 2) != 0) return 1;
+        if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && strcmp(ar->source, "=[sandbox]") != 0) return 1;
     return 0;
 }
 
@@ -196,6 +203,7 @@ void *cordial_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     void *block = realloc(ptr, nsize);
     if (block == NULL) return NULL;
+    if (g->pending_size == nsize) g->refused = 0; /* Lua's retry, granted after its collection */
     g->pending_size = 0;
     g->used = g->used - old + nsize;
     if (g->used > g->peak) g->peak = g->used;

@@ -9,7 +9,8 @@ package enum CSVFuzz {
         guard let (records, separator) = read(bytes) else { return nil }
         var previousLine = 0
         for record in records {
-            if record.line < max(previousLine, 1) { return "line \(record.line) after line \(previousLine)" }
+            // Each record starts on a later line than the one before (a record ends with a line break).
+            if record.line < 1 || record.line <= previousLine { return "line \(record.line) after line \(previousLine)" }
             previousLine = record.line
             if record.fields.count > ImportLimits.fields { return "\(record.fields.count) fields passed the limit" }
             if let long = record.fields.first(where: { $0.utf8.count > ImportLimits.fieldBytes }) {

@@ -24,7 +24,7 @@ struct FuzzInput {
     }
 
     static let integers: [Int64] = [0, 1, -1, 2, 7, 100, 1_000_000_000, Int64(Int32.max) + 1, 1 << 53, (1 << 53) + 1, .max, .min, .max - 1, .min + 1, -36500, 36500, 2_913_000]
-    static let numbers: [Double] = [0.5, -0.0, 1e308, -1e308, .infinity, -.infinity, .nan, 9.2233720368547758e18, -9.2233720368547758e18, 0x1p63, 5e-324, 1.0, 2.0, 0.1]
+    static let numbers: [Double] = [0.5, -0.0, 1e308, -1e308, .infinity, -.infinity, .nan, 9.2233720368547758e18, -9.2233720368547758e18, 0x1p63, .leastNonzeroMagnitude, 1.0, 2.0, 0.1]
 
     mutating func integer() -> Int64 {
         choice(2) == 0 ? Self.integers[choice(Self.integers.count)] : Int64(bitPattern: word())

@@ -17,10 +17,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// The purchase importers (CSV, JSON Lines, CDNOW's layout): the same.
     case purchases
     /// Lua value conversion: a generated value pushed into a sandboxed state reads back
-    /// equal, and through `cordial.json` a value encodes and decodes back.
+    /// equal (integers stay integers, floats floats, strings their bytes).
     case luaValue = "lua-value"
-    /// The Lua API's argument decoding: every `cordial.*` function called with generated
-    /// arguments returns or fails with a one-line error; the script is never a host trap.
+    /// The Lua API's argument decoding: a `cordial.*` function called with generated
+    /// arguments returns, or fails with a message (a string, not empty); never a host trap.
     case luaAPI = "lua-api"
 
     /// Runs the target on `bytes`; a description of what did not hold, or nil.

@@ -43,7 +43,13 @@ package enum ImportFuzz {
 
     package static func check(_ error: ImportError, file: String, data: Data) -> String? {
         if error.issues.isEmpty || error.total < error.issues.count { return "an import error without issues" }
-        let lines = data.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        // Lines as the CSV reader counts them: LF, CRLF and a lone CR each end one.
+        var lines = 1
+        for (index, byte) in data.enumerated() {
+            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (index + 1 == data.count || data[data.startIndex + index + 1] != UInt8(ascii: "\n"))) {
+                lines += 1
+            }
+        }
         for issue in error.issues {
             let text = issue.description
             if !text.hasPrefix("\(file):\(issue.line): ") { return "an issue not located in the file: \(text.debugDescription)" }

@@ -176,8 +176,8 @@ enum LuaSandbox {
     end
 
     local builtins = {
-      assert = assert, error = error, getmetatable = getmetatable, ipairs = ipairs, next = next,
-      pairs = pairs, pcall = pcall, print = print, rawequal = rawequal, rawget = rawget,
+      assert = assert, error = error, getmetatable = getmetatable, ipairs = ipairs, next = host.next,
+      pairs = host.pairs, pcall = pcall, print = print, rawequal = rawequal, rawget = rawget,
       rawlen = rawlen, rawset = sandbox_rawset, select = select, setmetatable = sandbox_setmetatable,
       tonumber = tonumber, tostring = tostring, type = type, xpcall = sandbox_xpcall, _VERSION = _VERSION,
       load = sandbox_load, collectgarbage = sandbox_collectgarbage, require = require,
@@ -248,6 +248,8 @@ extension LuaState {
         host["guarded_handler"] = .function(cFunction(cordial_push_make_guarded_handler))
         host["bounded_library"] = .function(cFunction(cordial_push_bounded_library))
         host["is_view"] = .function(cFunction(cordial_push_view_is))
+        host["next"] = .function(cFunction(cordial_push_sandbox_next))
+        host["pairs"] = .function(cFunction(cordial_push_sandbox_pairs))
         host["withheld"] = .table(LuaTable(array: LuaSandbox.withheld.map { .string(LuaString($0)) }))
         // The internals table is kept as it is in the registry (it holds the globals: a cycle).
         ensureStack(L, 4)

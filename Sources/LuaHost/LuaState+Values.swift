@@ -134,6 +134,10 @@ extension LuaState {
         return table
     }
 
+    /// What a state without a memory cap may copy of one call's results (trusted code: a
+    /// bound against a table of shared subtables, not a quota).
+    static let uncappedResultBytes = 1 << 30
+
     /// Swift bytes a value takes besides its text (an enum case, a dictionary slot).
     static let valueOverhead = 48
 
@@ -147,6 +151,9 @@ extension LuaState {
             resultBytes += bytes
             if let cap = limits.memoryBytes, resultBytes > cap {
                 throw LuaValueReadError(message: "the values returned take more than the memory limit of \(limits.memoryText) to copy")
+            }
+            if limits.memoryBytes == nil, resultBytes > LuaState.uncappedResultBytes {
+                throw LuaValueReadError(message: "the values returned take more than 1 GB to copy")
             }
             return
         }

@@ -190,6 +190,15 @@ public final class LuaState {
             LuaStack(L: L, state: self).push(chunkName)
             return cordial_call(L, 3, 1, 0)
         }
+        if status == LUA_OK, cordial_call_depth(L) == 0, cordial_guard_kill_reason(guardPointer) != CORDIAL_KILL_NONE {
+            // A limit reached after the parser's last check: the function is dropped, and the
+            // kill is taken here so that it does not end the next call.
+            cordial_pop(L, 1)
+            let memory = cordial_guard_take_kill(guardPointer) == Int32(CORDIAL_KILL_MEMORY)
+            cordial_collect(L, 1_000_000_000)
+            let reason = memory ? "memory limit of \(limits.memoryText) exceeded" : "time limit of \(limits.timeText) exceeded"
+            throw LuaLoadError(kind: .limit, message: "\(reason) while compiling \(chunkName.dropFirst())")
+        }
         guard status == LUA_OK else {
             let error = runError(status: status, on: L)
             cordial_pop(L, 1)

@@ -146,6 +146,32 @@ import Testing
         }
     }
 
+    /// What a registration keeps after its call (labels, description, the segment list) is
+    /// bounded: a plugin declaring 2,000 labels, a 3 MB description or thousands of
+    /// segments fails its load with a one-line reason.
+    @Test func registrationsAreBounded() throws {
+        let cases = [
+            ("labels", "local many = {}\nfor i = 1, 2000 do many[i] = 'l' .. i end\nplugin:segment('labels', { labels = many }, function(c) return nil end)",
+             "2000 labels; a segment declares at most 1000"),
+            ("description", "plugin:segment('description', { description = string.rep('d', 3000000) }, function(c) return nil end)",
+             "description is 3000000 bytes; at most 2000"),
+            ("segments", "for i = 1, 5000 do plugin:segment('s' .. i, function(c) return nil end) end",
+             "a plugin registers at most 1000 segments"),
+        ]
+        for (name, body, expected) in cases {
+            let plugins = try PluginFolder()
+            try plugins.plugin(name, ["plugin.lua": """
+                local cordial = require "cordial"
+                local plugin = cordial.plugin { name = "\(name)", version = "1.0.0", api = 1 }
+                \(body)
+                return plugin
+                """])
+            let outcome = try cordial(["plugins", "list", "--plugins", plugins.root.path])
+            #expect(outcome.status == 1, "\(name): \(outcome.standardOutput)")
+            #expect(outcome.standardError.contains(expected), "\(name): \(outcome.standardError)")
+        }
+    }
+
     /// An impostor claiming a genuine plugin's segment name: neither runs, the command fails
     /// and says why, the other plugins' segments still run.
     @Test func aSegmentNameClashFailsTheRunAndWritesNeither() async throws {

@@ -26,6 +26,21 @@ import Testing
         #expect(try state.evaluate("return 1") == [1], "the next call gets a fresh budget")
     }
 
+    /// A reader function that returns the whole text at once: the sandbox's load still hands
+    /// it to the parser in pieces, and stops between two at the limit.
+    @Test func aReaderReturningOneLongTextStopsAtTheTimeLimit() throws {
+        let state = try LuaState(limits: LuaLimits(memoryBytes: 1 << 30, timeSeconds: 30))
+        _ = try state.evaluate("text = ';'\nfor _ = 1, 28 do text = text .. text end", chunkName: "@make.lua")
+        state.limits = LuaLimits(memoryBytes: 1 << 30, timeSeconds: 0.3)
+        let started = Date()
+        let error = try #require(throws: LuaRunError.self) {
+            try state.evaluate("local given = false\nlocal f = load(function() if given then return nil end given = true return text end)\nreturn 'compiled'", chunkName: "@reader.lua")
+        }
+        #expect(error.kind == .timeLimit)
+        #expect(error.message.hasPrefix("time limit of 0.3 s exceeded at reader.lua:2"), "\(error.message)")
+        #expect(Date().timeIntervalSince(started) < 4, "the parser ran on past the limit")
+    }
+
     /// The host's own loads (a main chunk, a required module) are parsed under the limits
     /// too: 256 MiB of empty statements stop at the time limit, with a one-line reason, and
     /// the state goes on.

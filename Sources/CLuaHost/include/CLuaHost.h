@@ -130,6 +130,9 @@ void cordial_view_seal(lua_State *L, const char *path, int deep);
 int cordial_view_data(lua_State *L, int idx);
 /* Pushes a Lua function `is_view(value)` (for the sandbox's rawset). */
 void cordial_push_view_is(lua_State *L);
+/* The sandbox's next and pairs: stock Lua's, reading a view as its data. */
+void cordial_push_sandbox_next(lua_State *L);
+void cordial_push_sandbox_pairs(lua_State *L);
 /* The host's loader: call it with cordial_call(L, 3, 1, 0) and the arguments (text as a
  * light userdata, its length, chunk name); it parses in pieces under the limits (bounded.c). */
 void cordial_push_host_load(lua_State *L);

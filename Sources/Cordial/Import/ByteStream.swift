@@ -41,6 +41,13 @@ package struct ByteStream: @unchecked Sendable {  // unchecked: the FileHandle i
         return block[index]
     }
 
+    /// Whether the next bytes are `prefix`, without consuming them (within the current block:
+    /// for the start of a file).
+    mutating func startsWith(_ prefix: [UInt8]) -> Bool {
+        if index == block.count { _ = refill() }
+        return block[index...].starts(with: prefix)
+    }
+
     /// The bytes up to the first newline, without consuming them (for sniffing a header).
     mutating func firstLine() -> ArraySlice<UInt8> {
         if index == block.count { _ = refill() }

@@ -36,7 +36,7 @@ package struct CSVReader {
     /// locales with a decimal comma write `;`).
     package init(_ bytes: ByteStream) {
         self.bytes = bytes
-        if bytes.position == 0, self.bytes.peek() == 0xEF {
+        if bytes.position == 0, self.bytes.startsWith([0xEF, 0xBB, 0xBF]) {
             _ = self.bytes.next(); _ = self.bytes.next(); _ = self.bytes.next()  // the byte-order mark
         }
         let firstLine = self.bytes.firstLine()

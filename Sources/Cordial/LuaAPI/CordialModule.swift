@@ -5,21 +5,19 @@ import LuaHost
 /// installed through ``LuaAPIFunction/checkCall(_:in:)``: its spec's phase, permission and
 /// parameter types are enforced here, in one place, before its body runs.
 enum CordialModule {
-    /// A read-only metatable of a view's table: the `known` keys read nil when the customer has
-    /// no value for them, any other key raises `unknown` (a format with one `%s`, the key) at
-    /// the caller's line, and assignments are refused naming `path` + the key. The names and
-    /// the message are written into the chunk as they are (plain identifiers and text).
-    static func strictMetatable(known: [String], unknown: String, path: String) -> String {
+    /// The metatable of a view's data table (behind its read-only proxy, CLuaHost/view.c):
+    /// the `known` keys read nil when the customer has no value for them, any other key
+    /// raises `unknown` (a format with one `%s`, the key) at the script's line (level 3: the
+    /// proxy's C `__index` is between). The names and the message are written into the chunk
+    /// as they are (plain identifiers and text).
+    static func strictMetatable(known: [String], unknown: String) -> String {
         """
         local error, format, tostring = error, string.format, tostring
         local known = { \(known.map { "[\"\($0)\"] = true" }.joined(separator: ", ")) }
         return {
           __index = function(_, key)
             if known[key] then return nil end
-            error(format("\(unknown)", tostring(key)), 2)
-          end,
-          __newindex = function(_, key)
-            error(format("a customer view is read-only (assigning '\(path)%s')", tostring(key)), 2)
+            error(format("\(unknown)", tostring(key)), 3)
           end,
           __metatable = false,
         }
@@ -31,14 +29,14 @@ enum CordialModule {
     /// value for them (no tier, no purchase yet); unknown fields are errors.
     static var strictViewMetatable: String {
         let known = LuaAPI.classes.filter { ["cordial.Customer", "cordial.PurchaseSummary"].contains($0.name) }.flatMap(\.fields).map(\.name)
-        return strictMetatable(known: known, unknown: "no field '%s' in this customer view (see docs/lua-api.md)", path: "")
+        return strictMetatable(known: known, unknown: "no field '%s' in this customer view (see docs/lua-api.md)")
     }
 
     /// The metatable of `c.value` in runs whose segments did not ask for the stored figures:
     /// reading one says how to ask, instead of a silent nil. `rfm` reads nil when absent (a
     /// customer who never bought, or a segment without `rfm = true`), as before value fits.
     static let unloadedValueMetatable = strictMetatable(
-        known: ["rfm"], unknown: "c.value.%s is not loaded in this run: declare value = true in the segment's options", path: "value.")
+        known: ["rfm"], unknown: "c.value.%s is not loaded in this run: declare value = true in the segment's options")
 
     /// The metatable of `c.segments`: `known` names read nil when the customer has no label
     /// in them; others are errors listing the known ones (segment names are lower-case
@@ -46,7 +44,7 @@ enum CordialModule {
     static func segmentsMetatable(known: Set<String>) -> String {
         let names = known.filter(PluginManifest.isValidName).sorted()
         let list = names.isEmpty ? "none has been registered or run" : "known: " + names.joined(separator: ", ")
-        return strictMetatable(known: names, unknown: "no segment '%s' in c.segments (\(list))", path: "segments.")
+        return strictMetatable(known: names, unknown: "no segment '%s' in c.segments (\(list))")
     }
 
     static func install(in state: LuaState, context: PluginContext, module name: String = "cordial") throws {

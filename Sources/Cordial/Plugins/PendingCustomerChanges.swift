@@ -30,19 +30,15 @@ struct PendingCustomerChanges {
             chargedState?.release(chargedBytes)
             chargedBytes = 0
         }
-        let bytes = Self.size(of: value)
-        // Counted before the charge: one that crosses the cap is held too, and given back.
-        chargedState = state
-        chargedBytes += bytes
-        try state.charge(bytes)
         guard let table = value.tableValue, table.array.isEmpty else {
             throw arguments.invalid("changes", "expected a table with add_tags, remove_tags, attributes or remove_attributes")
         }
-        var change = byCustomer[id] ?? CustomerChange(customer: id)
+        let queued = byCustomer[id]
+        var change = queued ?? CustomerChange(customer: id)
         for (key, element) in table.hash {
             switch key.stringValue {
-            case "add_tags": change.addTags += try tags(element, "add_tags", arguments)
-            case "remove_tags": change.removeTags += try tags(element, "remove_tags", arguments)
+            case "add_tags": Self.append(try tags(element, "add_tags", arguments), to: &change.addTags)
+            case "remove_tags": Self.append(try tags(element, "remove_tags", arguments), to: &change.removeTags)
             case "attributes":
                 guard let attributes = element.tableValue, attributes.array.isEmpty else {
                     throw arguments.invalid("changes", "attributes must be a table of name = value")
@@ -57,15 +53,34 @@ struct PendingCustomerChanges {
                 throw arguments.invalid("changes", "unknown change '\(key.stringValue ?? key.typeName)' (known: add_tags, remove_tags, attributes, remove_attributes)")
             }
         }
-        if byCustomer[id] == nil { order.append(id) }
+        // Charged by what the queue grows: a handler that updates one customer many times
+        // with the same change holds one change, and is charged for one.
+        let grown = Self.size(of: change) - (queued.map(Self.size(of:)) ?? 0)
+        if grown > 0 {
+            // Counted before the charge: one that crosses the cap is held too, and given back.
+            chargedState = state
+            chargedBytes += grown
+            try state.charge(grown)
+        }
+        if queued == nil { order.append(id) }
         byCustomer[id] = change
     }
 
-    /// About what a change holds once queued: its texts and a slot for each value.
-    private static func size(of value: LuaValue) -> Int {
+    private static func append(_ items: [String], to list: inout [String]) {
+        for item in items where !list.contains(item) { list.append(item) }
+    }
+
+    /// About what a queued change holds: its texts and a slot for each value.
+    private static func size(of change: CustomerChange) -> Int {
+        let tags = (change.addTags + change.removeTags).reduce(96) { $0 + $1.utf8.count + 48 }
+        return change.attributes.reduce(tags) { $0 + $1.key.utf8.count + 48 + ($1.value.map(size(of:)) ?? 0) }
+    }
+
+    private static func size(of value: JSONValue) -> Int {
         switch value {
-        case .string(let string): string.bytes.count + 48
-        case .table(let table): table.array.reduce(64) { $0 + size(of: $1) } + table.hash.reduce(0) { $0 + size(of: $1.key) + size(of: $1.value) }
+        case .string(let text): text.utf8.count + 48
+        case .array(let items): items.reduce(64) { $0 + size(of: $1) }
+        case .object(let fields): fields.reduce(64) { $0 + $1.key.utf8.count + 48 + size(of: $1.value) }
         default: 48
         }
     }

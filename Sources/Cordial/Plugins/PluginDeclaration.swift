@@ -67,6 +67,10 @@ enum PluginDeclaration {
         guard !context.registrations.segments.contains(where: { $0.name == name }) else {
             throw PluginAPIError("segment '\(name)' is registered twice")
         }
+        // What a registration keeps outlives the call that charged it: bounded here.
+        guard context.registrations.segments.count < SegmentLabels.maximumSegmentsPerPlugin else {
+            throw PluginAPIError("a plugin registers at most \(SegmentLabels.maximumSegmentsPerPlugin) segments")
+        }
         // options may be left out: plugin:segment(name, function … end)
         var optionsValue = try arguments.value(3, "options")
         var functionIndex = 4
@@ -88,12 +92,18 @@ enum PluginDeclaration {
             }
             if !options["description"].isNil {
                 guard let text = options["description"].stringValue else { throw arguments.invalid("options", "description must be a string") }
+                guard text.utf8.count <= SegmentLabels.maximumDescriptionBytes else {
+                    throw arguments.invalid("options", "description is \(text.utf8.count) bytes; at most \(SegmentLabels.maximumDescriptionBytes)")
+                }
                 description = text
             }
             if !options["labels"].isNil {
                 guard let list = options["labels"].tableValue, list.hash.isEmpty, !list.array.isEmpty,
                       list.array.allSatisfy({ ($0.stringValue.map(SegmentLabels.isValid)) ?? false }) else {
                     throw arguments.invalid("options", "labels must be a non-empty list of labels (1 to 64 bytes of text without control characters)")
+                }
+                guard list.array.count <= SegmentLabels.maximumCount else {
+                    throw arguments.invalid("options", "\(list.array.count) labels; a segment declares at most \(SegmentLabels.maximumCount)")
                 }
                 labels = list.array.compactMap(\.stringValue)
             }
@@ -118,6 +128,11 @@ enum PluginDeclaration {
 enum SegmentLabels {
     /// At most this many bytes of UTF-8: what the store keeps for every customer and run.
     static let maximumBytes = 64
+    /// Labels a segment may declare, segments a plugin may register, and the bytes of a
+    /// segment's description: what registration keeps in Swift after its call is bounded.
+    static let maximumCount = 1_000
+    static let maximumSegmentsPerPlugin = 1_000
+    static let maximumDescriptionBytes = 2_000
 
     static func isValid(_ label: String) -> Bool {
         (1...maximumBytes).contains(label.utf8.count) && !label.unicodeScalars.contains { $0.properties.generalCategory == .control }
