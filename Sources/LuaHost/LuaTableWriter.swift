@@ -28,15 +28,11 @@ public struct LuaTableWriter {
         lua_rawset(stack.L, -3)
     }
 
-    /// Sets `table[key]` to a nested table filled by `fill` (read-only when `readOnly` is
-    /// given: see ``LuaStack/pushTable(arrayCount:fields:metatable:readOnly:_:)``).
+    /// Sets `table[key]` to a nested table filled by `fill`.
     @inlinable
-    public func set(
-        _ key: String, arrayCount: Int = 0, fields: Int = 0, metatable: LuaReference? = nil,
-        readOnly: LuaReadOnly? = nil, _ fill: (LuaTableWriter) -> Void
-    ) {
+    public func set(_ key: String, arrayCount: Int = 0, fields: Int = 0, metatable: LuaReference? = nil, _ fill: (LuaTableWriter) -> Void) {
         stack.push(key)
-        _ = stack.pushTable(arrayCount: arrayCount, fields: fields, metatable: metatable, readOnly: readOnly, fill)
+        _ = stack.pushTable(arrayCount: arrayCount, fields: fields, metatable: metatable, fill)
         lua_rawset(stack.L, -3)
     }
 
@@ -48,18 +44,16 @@ public struct LuaTableWriter {
     }
 }
 
-/// How a table pushed by the host is made read-only for scripts: reads go through an empty
-/// proxy to the table, every write is refused naming `path` + the key
-/// (`a customer view is read-only (assigning 'value.rfm.r')`), `rawset`, `setmetatable` and
-/// `getmetatable` cannot reach it. `deep` makes the plain tables inside it read-only too (JSON
-/// values); tables set through the writer with their own `readOnly` are sealed already.
+/// How a table pushed by the host is made read-only for scripts (CLuaHost/view.c): reads go
+/// through a proxy to the table, every write is refused naming `path` + the key
+/// (`a customer view is read-only (assigning 'value.rfm.r')`); `rawset`, `setmetatable` and
+/// `getmetatable` cannot reach it. The tables inside it are read-only too, all the way down
+/// (each made a view when first read, its path extended by its key).
 public struct LuaReadOnly: Sendable {
     public var path: String
-    public var deep: Bool
 
-    public init(path: String, deep: Bool = false) {
+    public init(path: String) {
         self.path = path
-        self.deep = deep
     }
 }
 
@@ -78,7 +72,7 @@ extension LuaStack {
             lua_rawgeti(L, cordial_registryindex(), lua_Integer(metatable.ref))
             lua_setmetatable(L, -2)
         }
-        if let readOnly { cordial_view_seal(L, readOnly.path, readOnly.deep ? 1 : 0) }
+        if let readOnly { cordial_view_seal(L, readOnly.path) }
         return 1
     }
 

@@ -123,9 +123,9 @@ void cordial_push_make_guarded_handler(lua_State *L);
 void cordial_push_make_strict_metatable(lua_State *L);
 void cordial_push_make_guarded_resume(lua_State *L);
 /* Read-only views (view.c): replaces the table on top by a proxy that reads it and refuses
- * every write ("a customer view is read-only (assigning '<path><key>')"); `deep` seals the
- * plain tables inside it too. Called from the host only (allocates, never raises). */
-void cordial_view_seal(lua_State *L, const char *path, int deep);
+ * every write ("a customer view is read-only (assigning '<path><key>')"); the tables inside
+ * it are handed out as views too. Called from the host (allocates, never raises). */
+void cordial_view_seal(lua_State *L, const char *path);
 /* Pushes the table a view reads and returns 1, or returns 0 when `idx` is not a view. */
 int cordial_view_data(lua_State *L, int idx);
 /* Pushes a Lua function `is_view(value)` (for the sandbox's rawset). */

@@ -36,29 +36,27 @@ struct CustomerView: Sendable {
             c.set("region", facts.region)
             c.set("birthday", facts.birthday)
             c.set("created", CalendarDays.text(ofDay: facts.createdDay))
-            c.set("tags", fields: facts.tags.count, readOnly: LuaReadOnly(path: "tags.")) { tags in
+            c.set("tags", fields: facts.tags.count) { tags in
                 for tag in facts.tags { tags.set(tag, true) }
             }
-            c.set("attributes", fields: facts.attributes.count, readOnly: LuaReadOnly(path: "attributes.", deep: true)) { attributes in
+            c.set("attributes", fields: facts.attributes.count) { attributes in
                 for (key, value) in facts.attributes { attributes.set(key, LuaJSON.luaValue(value)) }
             }
             let purchases = facts.purchases
-            c.set("purchases", fields: 5, metatable: metatable, readOnly: LuaReadOnly(path: "purchases.")) { p in
+            c.set("purchases", fields: 5, metatable: metatable) { p in
                 p.set("count", purchases.count)
                 p.set("total", purchases.total)
                 p.set("first", purchases.firstDay.map(CalendarDays.text(ofDay:)))
                 p.set("last", purchases.lastDay.map(CalendarDays.text(ofDay:)))
                 p.set("days_since_last", purchases.lastDay.map { today - $0 })
             }
-            c.set("segments", fields: facts.labels.count, metatable: metatables.segments, readOnly: LuaReadOnly(path: "segments.")) {
-                segments in
+            c.set("segments", fields: facts.labels.count, metatable: metatables.segments) { segments in
                 for (segment, label) in facts.labels { segments.set(segment, label) }
             }
             let stored = valueLoaded ? facts.value : nil
-            c.set("value", fields: 10, metatable: valueLoaded ? nil : metatables.unloadedValue, readOnly: LuaReadOnly(path: "value.")) {
-                value in
+            c.set("value", fields: 10, metatable: valueLoaded ? nil : metatables.unloadedValue) { value in
                 if let score = rfm ?? stored?.rfm {
-                    value.set("rfm", fields: 4, readOnly: LuaReadOnly(path: "value.rfm.")) { table in
+                    value.set("rfm", fields: 4) { table in
                         table.set("r", score.recency)
                         table.set("f", score.frequency)
                         table.set("m", score.monetary)
