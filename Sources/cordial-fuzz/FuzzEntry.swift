@@ -2,8 +2,25 @@ import CordialFuzz
 import Foundation
 
 #if CORDIAL_FUZZ
-// Built by `make fuzz` with -sanitize=fuzzer: libFuzzer's main calls this with each input.
+// Built by `make fuzz` with -sanitize=fuzzer. SwiftPM names an executable's entry point
+// itself (so libFuzzer's own main is not used): ours hands libFuzzer the command line.
 // The target comes from CORDIAL_FUZZ_TARGET (one binary, six targets: one build).
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
+) -> CInt
+
+@main struct FuzzDriver {
+    static func main() {
+        _ = target
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+    }
+}
 
 let target: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["CORDIAL_FUZZ_TARGET"] ?? ""
