@@ -161,19 +161,11 @@ int cordial_view_is(lua_State *L) {
 static void push_metatable(lua_State *L) {
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &metatable_key) == LUA_TTABLE) return;
     lua_pop(L, 1);
+    static const luaL_Reg metamethods[] = {
+        {"__index", view_index}, {"__newindex", view_newindex}, {"__len", view_len},
+        {"__pairs", view_pairs}, {NULL, NULL}};
     lua_createtable(L, 0, 5);
-    lua_pushliteral(L, "__index");
-    lua_pushcfunction(L, view_index);
-    lua_rawset(L, -3);
-    lua_pushliteral(L, "__newindex");
-    lua_pushcfunction(L, view_newindex);
-    lua_rawset(L, -3);
-    lua_pushliteral(L, "__len");
-    lua_pushcfunction(L, view_len);
-    lua_rawset(L, -3);
-    lua_pushliteral(L, "__pairs");
-    lua_pushcfunction(L, view_pairs);
-    lua_rawset(L, -3);
+    luaL_setfuncs(L, metamethods, 0);
     lua_pushliteral(L, "__metatable");
     lua_pushboolean(L, 0);
     lua_rawset(L, -3);

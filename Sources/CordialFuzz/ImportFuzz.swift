@@ -8,36 +8,30 @@ package enum ImportFuzz {
     static func customers(_ bytes: [UInt8]) -> String? {
         guard let first = bytes.first else { return nil }
         let format: ImportFormat = first % 2 == 0 ? .csv : .jsonl
-        let data = Data(bytes.dropFirst())
-        let file = "fuzz.\(format.rawValue)"
-        do {
+        return attempt(bytes, file: "fuzz.\(format.rawValue)") { (data: Data, file: String) throws(ImportError) in
             _ = try CustomerImporter(source: "fuzz").batch(from: data, format: format, fileName: file)
-            return nil
-        } catch {
-            return check(error, file: file, data: data)
         }
     }
 
     static func purchases(_ bytes: [UInt8]) -> String? {
         guard let first = bytes.first else { return nil }
+        guard first % 3 < 2 else {
+            return attempt(bytes, file: "fuzz.txt") { (data: Data, file: String) throws(ImportError) in _ = try CDNOWImporter().batch(from: data, fileName: file) }
+        }
+        let format: ImportFormat = first % 3 == 0 ? .csv : .jsonl
+        return attempt(bytes, file: "fuzz.\(format.rawValue)") { (data: Data, file: String) throws(ImportError) in
+            _ = try PurchaseImporter(customerSource: "fuzz").batch(from: data, format: format, fileName: file)
+        }
+    }
+
+    /// Imports the bytes after the first (which picked the format) and checks a refusal.
+    private static func attempt(_ bytes: [UInt8], file: String, _ importing: (Data, String) throws(ImportError) -> Void) -> String? {
         let data = Data(bytes.dropFirst())
-        switch first % 3 {
-        case 0, 1:
-            let format: ImportFormat = first % 3 == 0 ? .csv : .jsonl
-            let file = "fuzz.\(format.rawValue)"
-            do {
-                _ = try PurchaseImporter(customerSource: "fuzz").batch(from: data, format: format, fileName: file)
-                return nil
-            } catch {
-                return check(error, file: file, data: data)
-            }
-        default:
-            do {
-                _ = try CDNOWImporter().batch(from: data, fileName: "fuzz.txt")
-                return nil
-            } catch {
-                return check(error, file: "fuzz.txt", data: data)
-            }
+        do {
+            try importing(data, file)
+            return nil
+        } catch {
+            return check(error, file: file, data: data)
         }
     }
 
