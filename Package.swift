@@ -118,6 +118,7 @@ let package = Package(
         .testTarget(
             name: "CordialCoreTests",
             dependencies: ["CordialCore"],
+            resources: [.copy("published-calendars")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
