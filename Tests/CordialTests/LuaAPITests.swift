@@ -244,6 +244,29 @@ import Testing
         #expect(lines[7].hasPrefix("false") && lines[7].contains("mixes array items and named keys"))
     }
 
+    @Test func holidaysComeFromTheCustomersOwnCalendar() async throws {
+        let output = try await script("""
+            local cal = require("cordial").calendar
+            print(cal.holiday("tet", 1985, "vi-VN"), cal.holiday("spring-festival", 1985, "zh"), cal.holiday("tet", 1985, "en"))
+            print(cal.holiday("lunar-new-year", 2007, "vi"), cal.holiday("lunar-new-year", 2007, "zh"), cal.holiday("mid-autumn", 2025, "fr"))
+            local l = cal.lunar_date("2025-07-25", "vi")
+            print(l.year, l.month, l.day, l.leap, cal.lunar_date("2025-07-25", "en"))
+            local names = {}
+            for _, h in ipairs(cal.holidays(2026, "zh")) do names[#names + 1] = h.id .. "=" .. h.date end
+            print(table.concat(names, " "), #cal.holidays(2026, "fr"))
+            print(pcall(function() return cal.holiday("tett", 2025, "vi") end))
+            print(pcall(function() return cal.holiday("tet", 2200, "vi") end))
+            """, store: nil)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "1985-01-21\t1985-02-20\tnil")
+        #expect(lines[1] == "2007-02-17\t2007-02-18\tnil")
+        #expect(lines[2] == "2025\t6\t1\ttrue\tnil")
+        #expect(lines[3].hasPrefix("new-year=2026-01-01 lunar-new-year=2026-02-17 lantern-festival=2026-03-03 qingming=2026-04-05"))
+        #expect(lines[3].hasSuffix("\t0"))
+        #expect(lines[4].hasPrefix("false\t") && lines[4].contains("script.lua:9: cordial.calendar.holiday: invalid 'name': no holiday 'tett' (known: christmas, "))
+        #expect(lines[5].hasSuffix("script.lua:10: cordial.calendar.holiday: invalid 'year': expected an integer from 1900 to 2199, got 2200"))
+    }
+
     @Test func theDataAPIWithoutAStoreSaysSo() async throws {
         do {
             _ = try await script("local cordial = require 'cordial'\nreturn cordial.customers.count()", store: nil)

@@ -63,6 +63,19 @@
 ---@field m integer monetary 1…5
 ---@field score string the three digits, "545"
 
+---A holiday of `cordial.calendar.holidays`.
+---@class cordial.Holiday
+---@field id string the name policies use (`lunar-new-year`)
+---@field name string the name in the locale's language ("Tết Nguyên Đán")
+---@field date string "YYYY-MM-DD"
+
+---A date of a lunisolar calendar.
+---@class cordial.LunarDate
+---@field year integer the lunar year (the Gregorian year its New Year falls in)
+---@field month integer 1 to 12
+---@field day integer 1 to 30
+---@field leap boolean the month is the year's leap month
+
 ---Filters of `cordial.customers.find`; all given ones must match.
 ---@class cordial.CustomerFilter
 ---@field tag string? has this tag
@@ -92,6 +105,7 @@ cordial.segments = {}
 cordial.log = {}
 cordial.json = {}
 cordial.dates = {}
+cordial.calendar = {}
 cordial.format = {}
 cordial.api = 1
 
@@ -195,6 +209,25 @@ function cordial.dates.weekday(date) end
 ---@return string? # the date
 ---@return string? # why it is not a date
 function cordial.dates.parse(text) end
+
+---The date of a holiday in a year for a locale (`vi-VN` reads as `vi`); nil when that locale does not keep it. Lunisolar festivals are computed on the locale's meridian: Tết and the Spring Festival can fall on different days.
+---@param name string a holiday's name or alias: `lunar-new-year` (`tet`, `spring-festival`), `mid-autumn`, `christmas`, … (`cordial calendar holidays YEAR` lists them)
+---@param year integer the Gregorian year, 1900 to 2199
+---@param locale string a locale tag such as `vi`, `zh-CN` or the customer's `c.locale`
+---@return string? # "YYYY-MM-DD", or nil
+function cordial.calendar.holiday(name, year, locale) end
+
+---Every holiday a locale keeps in a year, in date order; an empty list for a locale without a calendar.
+---@param year integer the Gregorian year, 1900 to 2199
+---@param locale string a locale tag
+---@return cordial.Holiday[] # the holidays
+function cordial.calendar.holidays(year, locale) end
+
+---A date of the Vietnamese (`vi`) or Chinese (`zh`) lunisolar calendar; nil for other locales or outside 1900–2199.
+---@param date string "YYYY-MM-DD"
+---@param locale string `vi` or `zh` (or a tag of either)
+---@return cordial.LunarDate? # the lunar date
+function cordial.calendar.lunar_date(date, locale) end
 
 ---A number as people of `locale` write it: 1.250.000,5 (vi), 1,250,000.5 (en, zh).
 ---@param value number the number

@@ -66,6 +66,17 @@ extension LuaAPI {
             .init("m", "integer", "monetary 1…5"),
             .init("score", "string", "the three digits, \"545\""),
         ]),
+        LuaAPIClass("cordial.Holiday", "A holiday of `cordial.calendar.holidays`.", fields: [
+            .init("id", "string", "the name policies use (`lunar-new-year`)"),
+            .init("name", "string", "the name in the locale's language (\"Tết Nguyên Đán\")"),
+            .init("date", "string", "\"YYYY-MM-DD\""),
+        ]),
+        LuaAPIClass("cordial.LunarDate", "A date of a lunisolar calendar.", fields: [
+            .init("year", "integer", "the lunar year (the Gregorian year its New Year falls in)"),
+            .init("month", "integer", "1 to 12"),
+            .init("day", "integer", "1 to 30"),
+            .init("leap", "boolean", "the month is the year's leap month"),
+        ]),
         LuaAPIClass("cordial.CustomerFilter", "Filters of `cordial.customers.find`; all given ones must match.", fields: [
             .init("tag", "string?", "has this tag"),
             .init("tier", "string?", "has this tier"),
