@@ -137,6 +137,17 @@ int cordial_message_handler(lua_State *L) {
     return 1;
 }
 
+int cordial_push_caller_where(lua_State *L) {
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && strcmp(ar.source, "=[sandbox]") != 0) {
+            lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Pushers, so that Swift never needs a C function's address. */
 void cordial_push_message_handler(lua_State *L) { lua_pushcfunction(L, cordial_message_handler); }
 

@@ -1,4 +1,5 @@
 import CLua
+import CLuaHost
 
 /// The arguments of a Swift function called from Lua, with checks whose errors read
 /// `module.fn: invalid 'param': expected integer, got string`.
@@ -23,6 +24,15 @@ public struct LuaArguments {
 
     /// The state the function runs in (to make Swift functions, e.g. an iterator, on the spot).
     public var luaState: LuaState { state }
+
+    /// `plugins/x/plugin.lua:12`: where the script called this function (the innermost
+    /// frame of the script's own code), for registrations that report problems later.
+    public var callerLocation: String? {
+        // Swift frames are innermost: the guard grants this short text without raising.
+        guard cordial_push_caller_where(L) == 1 else { return nil }
+        defer { lua_settop(L, -2) }
+        return try? String.read(from: stack, at: -1)
+    }
 
     /// How many arguments Lua passed.
     public var count: Int { Int(lua_gettop(L)) }

@@ -63,6 +63,72 @@
 ---@field m integer monetary 1…5
 ---@field score string the three digits, "545"
 
+---What `plugin:policy` takes.
+---@class cordial.PolicySpec
+---@field description string? what the policy is for
+---@field segment string? the customers it is for: "SEGMENT" or "SEGMENT:LABEL"
+---@field segments string[]? several segments or labels (a customer in any of them)
+---@field care cordial.CareItem[] the care items
+---@field budget cordial.Budget? limits on what the policy spends
+---@field currency string? ISO 4217 code of the budget and costs (default "VND")
+
+---An occasion (one of `on`, `every`, `after`) and a care form (one of `gift`, `letter`, `call`, `invite`).
+---@class cordial.CareItem
+---@field on string? "birthday", "anniversary" (of the first purchase) or "holiday:NAME" (of the customer's locale: `cordial calendar holidays`)
+---@field lead_days integer? act this many days before the birthday, anniversary or holiday (0 to 366)
+---@field every string|integer? "month", "quarter" or a number of days
+---@field day integer? with every = "month"/"quarter": the day of the month (1 to 31; the month's last day when shorter)
+---@field start string? with every = DAYS: the first day, "YYYY-MM-DD" (default 1970-01-01)
+---@field after string? "purchase" or "visit": act `days` after each such day
+---@field days integer? with after: days after the event (0 to 3660)
+---@field gift cordial.GiftSpec? a gift from a catalog
+---@field letter string|cordial.LetterSpec? a letter: the template's name, or { template, channel, cost }
+---@field call cordial.CallSpec? a call on an agent's list
+---@field invite string|cordial.InviteSpec? an invitation: the event's name, or { event, channel }
+
+---A gift: the item named, or chosen per customer.
+---@class cordial.GiftSpec
+---@field catalog string the catalog (`cordial catalog import`)
+---@field item string? the item's code
+---@field choose fun(c: cordial.Customer, items: table[]): string? returns the code of the item for customer `c`, or nil for no gift
+---@field max_cost number|string? the most one gift may cost
+
+---A letter.
+---@class cordial.LetterSpec
+---@field template string the template's name: `letters/NAME.LOCALE.mustache` in the plugin
+---@field channel string? "email" (default), "post" or "sms"
+---@field cost number|string? cost of one letter (postage)
+
+---A call.
+---@class cordial.CallSpec
+---@field role string the role of the agent who calls: the call lands on that role's list
+---@field script string what the agent says
+---@field cost number|string? cost of one call
+
+---An invitation.
+---@class cordial.InviteSpec
+---@field event string an event declared with `plugin:event`
+---@field channel string? "email" (default), "post" or "sms"
+
+---A policy's budget in its currency.
+---@class cordial.Budget
+---@field total number|string? the most the policy spends in all
+---@field per_customer number|string? the most it spends on one customer
+---@field per_period table? { amount = …, days = N }: the most it spends in any N days
+
+---A limit across every policy.
+---@class cordial.FrequencyCap
+---@field form string? "gift", "letter", "call", "invite" or "any"
+---@field forms string[]? several forms counted together
+---@field count integer at most this many actions per customer
+---@field days integer in any this many days
+
+---What `plugin:event` takes.
+---@class cordial.EventSpec
+---@field title string the event's title in invitations
+---@field date string "YYYY-MM-DD"
+---@field capacity integer seats; applies never invite more
+
 ---A holiday of `cordial.calendar.holidays`.
 ---@class cordial.Holiday
 ---@field id string the name policies use (`lunar-new-year`)
@@ -119,6 +185,20 @@ function cordial.plugin(manifest) end
 ---@param options? cordial.SegmentOptions description, the labels it may return, whether it needs RFM scores
 ---@param classify fun(c: cordial.Customer): string? the label of customer `c`, or nil
 function Plugin:segment(name, options, classify) end
+
+---Registers a care policy: for customers in the segments named, care items (an occasion and a care form each) within a budget. Checked here: a bad policy is refused at this line.
+---@param name string the policy's name, unique across plugins: the campaign name of its plans
+---@param spec cordial.PolicySpec segments, care items, budget, currency
+function Plugin:policy(name, spec) end
+
+---Limits care across every policy of every plugin: at most `count` actions of the forms named per customer in any `days` days.
+---@param cap cordial.FrequencyCap form or forms, count, days
+function Plugin:frequency_cap(cap) end
+
+---Declares an event customers can be invited to (`invite = "NAME"` in a care item): a date and a capacity that applies never exceed.
+---@param name string the event's name, unique across plugins
+---@param spec cordial.EventSpec title, date, capacity
+function Plugin:event(name, spec) end
 
 ---One customer by store id, or by `"SOURCE:EXTERNAL_ID"`; nil when there is none.
 ---@param id integer|string a store id (42) or a source and external id ("crm:C-1042")

@@ -103,6 +103,9 @@ int cordial_call(lua_State *L, int nargs, int nresults, int msgh);
 int cordial_call_depth(lua_State *L);
 /* The message handler of every host call; leaves {message, where, traceback}. */
 int cordial_message_handler(lua_State *L);
+/* Pushes "file:line" of the innermost script frame that called the running C function (the
+ * sandbox's own frames skipped) and returns 1; pushes nothing and returns 0 without one. */
+int cordial_push_caller_where(lua_State *L);
 /* Opens only the safe libraries (never luaL_openlibs); run under lua_pcall. */
 int cordial_open_safe_libraries(lua_State *L);
 /* Creates a state whose allocator counts into a new guard. NULL on failure. */

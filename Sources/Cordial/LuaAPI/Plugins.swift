@@ -40,5 +40,51 @@ extension LuaAPI {
             try PluginDeclaration.segment(arguments, in: context)
             return LuaNoValue()
         },
+        LuaAPIFunction(
+            "Plugin:policy", "Registers a care policy: for customers in the segments named, care items (an occasion and a care form each) within a budget. Checked here: a bad policy is refused at this line.",
+            parameters: [
+                .init("name", "string", "the policy's name, unique across plugins: the campaign name of its plans"),
+                .init("spec", "cordial.PolicySpec", "segments, care items, budget, currency"),
+            ],
+            phase: .registering,
+            example: """
+                plugin:policy("gold-birthdays", {
+                  segment = "value-tier:gold", currency = "VND",
+                  budget = { total = 50000000, per_customer = 800000 },
+                  care = {
+                    { on = "birthday", lead_days = 7, gift = { catalog = "premium", item = "tea-set" } },
+                    { on = "holiday:lunar-new-year", lead_days = 10, letter = "tet-greeting" },
+                    { every = "quarter", call = { role = "account-manager", script = "Ask how the year is going." } },
+                  },
+                })
+                """
+        ) { context, arguments in
+            try PolicyDeclaration.policy(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
+            "Plugin:frequency_cap", "Limits care across every policy of every plugin: at most `count` actions of the forms named per customer in any `days` days.",
+            parameters: [.init("cap", "cordial.FrequencyCap", "form or forms, count, days")],
+            phase: .registering,
+            example: """
+                plugin:frequency_cap { form = "gift", count = 1, days = 90 }
+                plugin:frequency_cap { form = "any", count = 2, days = 7 }   -- two contacts a week
+                """
+        ) { context, arguments in
+            try PolicyDeclaration.frequencyCap(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
+            "Plugin:event", "Declares an event customers can be invited to (`invite = \"NAME\"` in a care item): a date and a capacity that applies never exceed.",
+            parameters: [
+                .init("name", "string", "the event's name, unique across plugins"),
+                .init("spec", "cordial.EventSpec", "title, date, capacity"),
+            ],
+            phase: .registering,
+            example: "plugin:event(\"gala-2026\", { title = \"Year-end gala\", date = \"2026-12-20\", capacity = 200 })"
+        ) { context, arguments in
+            try PolicyDeclaration.event(arguments, in: context)
+            return LuaNoValue()
+        },
     ]
 }

@@ -25,6 +25,8 @@ public final class PluginContext {
     public internal(set) var registrations = PluginRegistrations()
     /// The functions behind the registrations, by segment name.
     var segmentFunctions: [String: LuaFunction] = [:]
+    /// The functions of gifts chosen per customer (`gift = { choose = function(c, items) … }`).
+    var giftChoosers: [GiftChooserKey: LuaFunction] = [:]
     public internal(set) var phase: Phase = .registering
     public internal(set) var environment: PluginEnvironment
     var run: PluginRun

@@ -1,9 +1,16 @@
-/// Everything a plugin registers while `plugin.lua` loads, as values: segments now; care
-/// policies, campaigns, letter templates and feedback hooks join here. The functions behind
+import CordialCore
+
+/// Everything a plugin registers while `plugin.lua` loads, as values: segments, care
+/// policies, caps and events; letter templates and feedback hooks join here. The functions behind
 /// them live in a state (``PluginContext``'s handlers), so this value can cross threads and
 /// be shown, compared and listed without one.
 public struct PluginRegistrations: Sendable, Hashable {
     public var segments: [SegmentRegistration] = []
+    /// Care policies (`plugin:policy`), frequency caps across every policy
+    /// (`plugin:frequency_cap`) and events customers are invited to (`plugin:event`).
+    public var policies: [CarePolicy] = []
+    public var frequencyCaps: [FrequencyCap] = []
+    public var events: [CareEvent] = []
 
     public init() {}
 
