@@ -185,6 +185,169 @@ enum SQLiteSchema {
                 t.uniqueKey(["jobId", "segment"])
             }
         }
+        migrator.registerMigration("v5: care campaigns: catalogs, plans, runs, the ledger and its effects") { db in
+            try db.create(table: "giftItem") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("catalog", .text).notNull()
+                t.column("code", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("cost", .text).notNull()  // exact decimal text
+                t.column("currency", .text).notNull()
+                t.column("stock", .integer).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["catalog", "code"])
+            }
+            // Events plugins declare; `taken` counts seats, never past `capacity`.
+            try db.create(table: "careEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("title", .text).notNull()
+                t.column("day", .text).notNull()
+                t.column("capacity", .integer).notNull()
+                t.column("taken", .integer).notNull()
+            }
+            try db.create(table: "campaignPlan") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("campaign", .text).notNull()
+                t.column("plugin", .text).notNull()
+                t.column("pluginVersion", .text).notNull()
+                t.column("fromDay", .text).notNull()
+                t.column("toDay", .text).notNull()
+                t.column("madeAt", .datetime).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("limits", .text).notNull()  // JSON
+                t.column("summary", .text).notNull()  // JSON
+                t.column("approval", .text)  // JSON
+            }
+            try db.create(index: "campaignPlan_campaign", on: "campaignPlan", columns: ["campaign", "id"])
+            try db.create(table: "campaignPlanAction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("planId", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("key", .text).notNull()
+                t.column("occasion", .text).notNull()
+                t.column("form", .text).notNull()
+                t.column("occasionDay", .text).notNull()
+                t.column("actionDay", .text).notNull()
+                t.column("item", .integer).notNull()
+                t.column("cost", .text).notNull()
+                t.column("currency", .text).notNull()
+                t.column("segment", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("giftCatalog", .text)
+                t.column("giftItem", .text)
+                t.column("template", .text)
+                t.column("role", .text)
+                t.column("script", .text)
+                t.column("event", .text)
+                t.column("heldBack", .text)
+                t.uniqueKey(["planId", "seq"])
+            }
+            try db.create(table: "campaignRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("planId", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("parts", .integer).notNull()
+                t.column("partSize", .integer).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+            }
+            // One unfinished run per plan: processes applying at once join it.
+            try db.execute(sql: "CREATE UNIQUE INDEX campaignRun_open ON campaignRun(planId) WHERE status <> 'done'")
+            try db.create(table: "campaignRunPart") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("runId", .integer).notNull()
+                t.column("part", .integer).notNull()
+                t.column("firstSeq", .integer).notNull()
+                t.column("lastSeq", .integer).notNull()
+                t.column("worker", .text)
+                t.column("leaseUntil", .datetime)
+                t.column("doneAt", .datetime)
+                t.column("outcome", .text)  // JSON: CampaignApplyOutcome
+                t.uniqueKey(["runId", "part"])
+            }
+            try db.create(table: "campaignRunSkip") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("runId", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("result", .text).notNull()  // already-done or skipped
+                t.column("reason", .text)
+                t.uniqueKey(["runId", "seq"])
+            }
+            // What each campaign spent, in all ("total") and per period (its first day).
+            try db.create(table: "careBudget") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("campaign", .text).notNull()
+                t.column("period", .text).notNull()
+                t.column("spent", .text).notNull()
+                t.uniqueKey(["campaign", "period"])
+            }
+            // The ledger: one row per action done, under its key.
+            try db.create(table: "careAction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("key", .text).notNull()
+                t.column("campaign", .text).notNull()
+                t.column("planId", .integer).notNull()
+                t.column("runId", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("occasion", .text).notNull()
+                t.column("form", .text).notNull()
+                t.column("actionDay", .text).notNull()
+                t.column("cost", .text).notNull()
+                t.column("currency", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("giftCatalog", .text)
+                t.column("giftItem", .text)
+                t.column("template", .text)
+                t.column("role", .text)
+                t.column("event", .text)
+                t.column("appliedAt", .datetime).notNull()
+                t.uniqueKey(["customerId", "key"])
+            }
+            try db.create(index: "careAction_run", on: "careAction", columns: ["runId", "seq"])
+            try db.create(index: "careAction_campaign", on: "careAction", columns: ["campaign"])
+            // Letters waiting to be rendered and sent (the letters feature renders them).
+            try db.create(table: "letterOutbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("actionKey", .text).notNull()
+                t.column("campaign", .text).notNull()
+                t.column("template", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["customerId", "actionKey"])
+            }
+            // Calls on the list of the role that makes them.
+            try db.create(table: "callTask") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("actionKey", .text).notNull()
+                t.column("campaign", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("script", .text).notNull()
+                t.column("dueDay", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["customerId", "actionKey"])
+            }
+            try db.create(index: "callTask_role", on: "callTask", columns: ["role", "status", "dueDay"])
+            // A customer holds at most one seat at an event, whichever campaign invited them.
+            try db.create(table: "eventSeat") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("event", .text).notNull()
+                t.column("actionKey", .text).notNull()
+                t.column("takenAt", .datetime).notNull()
+                t.uniqueKey(["customerId", "event"])
+            }
+            // Every action is an interaction on the customer's file, once.
+            try db.alter(table: "interaction") { t in t.add(column: "actionKey", .text) }
+            try db.execute(sql: "CREATE UNIQUE INDEX interaction_action ON interaction(customerId, actionKey) WHERE actionKey IS NOT NULL")
+        }
         return migrator
     }
 }

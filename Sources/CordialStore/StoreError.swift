@@ -20,6 +20,10 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case segmentJobOverlaps(job: Int64, segments: String)
     /// A shared run is merged only when every part is done.
     case segmentJobUnfinished(job: Int64, done: Int, parts: Int)
+    /// A campaign run's part was applied by another worker first.
+    case campaignPartDone(run: Int64, part: Int)
+    case noSuchPlan(Int64)
+    case noSuchRun(Int64)
     /// The store was migrated by a newer Cordial than this one.
     case newerSchema
     /// `cordial store copy` writes only into an empty store.
@@ -55,6 +59,12 @@ public enum StoreError: Error, LocalizedError, Equatable {
             "the unfinished shared run \(job) of \(segments.split(separator: " ").joined(separator: ", ")) shares a segment with this run; run it to the end with the same segments"
         case .segmentJobUnfinished(let job, let done, let parts):
             "shared run \(job) has \(done) of \(parts) parts done; it is merged when all are"
+        case .campaignPartDone(let run, let part):
+            "part \(part + 1) of campaign run \(run) was applied by another process first; nothing was written twice"
+        case .noSuchPlan(let id):
+            "no campaign plan \(id)"
+        case .noSuchRun(let id):
+            "no campaign run \(id)"
         case .newerSchema:
             "the store was written by a newer Cordial (its schema has migrations this version does not know); upgrade Cordial"
         case .copyRowsMissed(let table, let counted, let read):

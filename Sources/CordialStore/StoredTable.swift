@@ -65,6 +65,7 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
         StoredTable("interaction", [
             Column("id", .integer), Column("customer_id", .integer), Column("kind", .text), Column("time", .time),
             Column("staff_id", .integer), Column("outcome", .text), Column("cost", .decimal), Column("currency", .text),
+            Column("action_key", .text),
         ]),
         StoredTable("audit_entry", [
             Column("id", .integer), Column("time", .time), Column("action", .text), Column("subject", .text),
@@ -105,6 +106,63 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
         ]),
         StoredTable("segment_job_result", [
             Column("id", .integer), Column("job_id", .integer), Column("segment", .text), Column("outcome", .json),
+        ]),
+        StoredTable("gift_item", [
+            Column("id", .integer), Column("catalog", .text), Column("code", .text), Column("name", .text), Column("cost", .decimal),
+            Column("currency", .text), Column("stock", .integer), Column("updated_at", .time),
+        ]),
+        StoredTable("care_event", [
+            Column("id", .integer), Column("name", .text), Column("title", .text), Column("day", .text), Column("capacity", .integer),
+            Column("taken", .integer),
+        ]),
+        StoredTable("campaign_plan", [
+            Column("id", .integer), Column("campaign", .text), Column("plugin", .text), Column("plugin_version", .text),
+            Column("from_day", .text), Column("to_day", .text), Column("made_at", .time), Column("fingerprint", .text),
+            Column("limits", .json), Column("summary", .json), Column("approval", .json),
+        ]),
+        StoredTable("campaign_plan_action", [
+            Column("id", .integer), Column("customer_id", .integer), Column("plan_id", .integer), Column("seq", .integer),
+            Column("key", .text), Column("occasion", .text), Column("form", .text), Column("occasion_day", .text),
+            Column("action_day", .text), Column("item", .integer), Column("cost", .decimal), Column("currency", .text),
+            Column("segment", .text), Column("channel", .text), Column("gift_catalog", .text), Column("gift_item", .text),
+            Column("template", .text), Column("role", .text), Column("script", .text), Column("event", .text),
+            Column("held_back", .text),
+        ]),
+        StoredTable("campaign_run", [
+            Column("id", .integer), Column("plan_id", .integer), Column("status", .text), Column("parts", .integer),
+            Column("part_size", .integer), Column("started_at", .time), Column("finished_at", .time),
+        ]),
+        StoredTable("campaign_run_part", [
+            Column("id", .integer), Column("run_id", .integer), Column("part", .integer), Column("first_seq", .integer),
+            Column("last_seq", .integer), Column("worker", .text), Column("lease_until", .time), Column("done_at", .time),
+            Column("outcome", .json),
+        ]),
+        StoredTable("campaign_run_skip", [
+            Column("id", .integer), Column("customer_id", .integer), Column("run_id", .integer), Column("seq", .integer),
+            Column("result", .text), Column("reason", .text),
+        ]),
+        StoredTable("care_budget", [
+            Column("id", .integer), Column("campaign", .text), Column("period", .text), Column("spent", .decimal),
+        ]),
+        StoredTable("care_action", [
+            Column("id", .integer), Column("customer_id", .integer), Column("key", .text), Column("campaign", .text),
+            Column("plan_id", .integer), Column("run_id", .integer), Column("seq", .integer), Column("occasion", .text),
+            Column("form", .text), Column("action_day", .text), Column("cost", .decimal), Column("currency", .text),
+            Column("channel", .text), Column("gift_catalog", .text), Column("gift_item", .text), Column("template", .text),
+            Column("role", .text), Column("event", .text), Column("applied_at", .time),
+        ]),
+        StoredTable("letter_outbox", [
+            Column("id", .integer), Column("customer_id", .integer), Column("action_key", .text), Column("campaign", .text),
+            Column("template", .text), Column("channel", .text), Column("status", .text), Column("created_at", .time),
+        ]),
+        StoredTable("call_task", [
+            Column("id", .integer), Column("customer_id", .integer), Column("action_key", .text), Column("campaign", .text),
+            Column("role", .text), Column("script", .text), Column("due_day", .text), Column("status", .text),
+            Column("created_at", .time),
+        ]),
+        StoredTable("event_seat", [
+            Column("id", .integer), Column("customer_id", .integer), Column("event", .text), Column("action_key", .text),
+            Column("taken_at", .time),
         ]),
     ]
 }

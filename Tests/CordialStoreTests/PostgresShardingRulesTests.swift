@@ -13,6 +13,7 @@ import Testing
     /// about one customer.
     static let referenceTables: Set<String> = [
         "staff", "audit_entry", "segment_run", "value_fit", "cordial_migration", "segment_job", "segment_job_part", "segment_job_result",
+        "gift_item", "care_event", "campaign_plan", "campaign_run", "campaign_run_part", "care_budget",
     ]
 
     /// Unique keys of customer-scoped tables without the customer id, which a distributed

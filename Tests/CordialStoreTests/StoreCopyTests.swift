@@ -70,6 +70,18 @@ import Testing
         try await store.finishSegmentPart(part, worker: "host:2", results: [
             "spend": SegmentPartResult(classified: 3, customers: [ids[0], ids[2]], labels: ["high", "low"]),
         ])
+        // A campaign applied with every care form (an action skipped, so a skip row), and a
+        // second run left open.
+        _ = try await store.importGiftItems([
+            GiftItem(catalog: "premium", code: "tea-set", name: "Bộ ấm trà", cost: Money(350_000, "VND"), stock: 3)
+        ])
+        typealias Fixture = CampaignStoreConformanceTests
+        let plan = try await Fixture.save(
+            [Fixture.gift(ids[0], item: "tea-set"), Fixture.letter(ids[1]), Fixture.call(ids[2]), Fixture.invitation(ids[0]),
+             Fixture.gift(ids[1], item: "vase")],
+            in: store, limits: CampaignLimits(currency: "VND", total: 5_000_000, periodAmount: 1_000_000, periodDays: 30))
+        try await Fixture.apply(plan, in: store)
+        _ = try await store.openCampaignRun(plan: try await Fixture.save([Fixture.letter(ids[2])], in: store).id!, partSize: 1)
         try await store.forget(ids[3], reason: "request #17")
         return store
     }
@@ -86,6 +98,10 @@ import Testing
         var members: [SegmentMember]
         var fit: ValueFit?
         var values: [String]
+        var giftItems: [GiftItem]
+        var plans: [CampaignPlan]
+        var runActions: [[CampaignActionRecord]]
+        var campaigns: CampaignTallies
 
         init(of store: any Store) async throws {
             // Times to the millisecond, what both backends keep (a Date read from PostgreSQL's
@@ -123,6 +139,11 @@ import Testing
                 if value.influenceValue == 0 { value.influenceValue = 0 }
                 return "\(value)"
             }
+            giftItems = try await store.giftItems()
+            plans = try await store.campaignPlans(campaign: nil)
+            runActions = []
+            for run in try await store.campaignRuns(plan: nil) { runActions.append(try await store.campaignRunActions(run.id)) }
+            campaigns = try await store.campaignTallies(campaign: nil)
         }
 
         static let dayAfterFirstRun: TimeInterval = 86_400
