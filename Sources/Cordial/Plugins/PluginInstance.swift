@@ -40,7 +40,25 @@ public final class PluginInstance {
           current = 0
           return out
         end
-        return set_views, classify, function() return current end
+        local function choose(fn, items, allowed, name)
+          local out = {}
+          for i = 1, count do
+            current = i
+            local code = fn(views[i], items)
+            if code == nil or code == false then
+              out[i] = false
+            elseif type(code) ~= "string" then
+              error(format("%s returned a %s; return an item's code (a string) or nil", name, type(code)), 0)
+            elseif not allowed[code] then
+              error(format("%s returned '%.64s', which is not an item of the catalog within max_cost", name, code), 0)
+            else
+              out[i] = code
+            end
+          end
+          current = 0
+          return out
+        end
+        return set_views, classify, function() return current end, choose
         """
 
     init(plugin: Plugin, state: LuaState, context: PluginContext) throws {
@@ -111,6 +129,41 @@ public final class PluginInstance {
         }
     }
 
+    /// The item code a policy's gift `choose` function gives each customer of the loaded
+    /// batch, from `items` (the catalog's items within the care item's max_cost); nil: no gift.
+    func chooseGifts(_ key: GiftChooserKey, items: [GiftItem], definedAt: String) throws(SegmentFailure) -> [String?] {
+        guard let function = context.giftChoosers[key] else {
+            throw SegmentFailure(index: 0, error: PluginError(location: definedAt, message: "policy '\(key.policy)' has no choose function in this state"))
+        }
+        let list = LuaValue.table(LuaTable(array: items.map { item in
+            .table(LuaTable(hash: [
+                "code": .string(LuaString(item.code)), "name": .string(LuaString(item.name)),
+                "cost": .number(NSDecimalNumber(decimal: item.cost.amount).doubleValue), "currency": .string(LuaString(item.cost.currency)),
+                "stock": .integer(Int64(item.stock)),
+            ]))
+        }))
+        let allowed = LuaValue.table(LuaTable(hash: Dictionary(uniqueKeysWithValues: items.map { (LuaValue.string(LuaString($0.code)), LuaValue.boolean(true)) })))
+        let name = "policy '\(key.policy)' care[\(key.item + 1)] gift.choose"
+        let phase = context.phase
+        context.phase = .classifying
+        defer { context.phase = phase }
+        do {
+            let result = try driver.choose.call(function, list, allowed, name, as: LuaValue.self)
+            let codes = result.tableValue?.array ?? []
+            guard codes.count == loadedCount else {
+                throw SegmentFailure(index: 0, error: PluginError(location: definedAt, message: "\(name) gave \(codes.count) answers for \(loadedCount) customers"))
+            }
+            return codes.map { $0.stringValue }
+        } catch let error as LuaRunError {
+            let index = (try? driver.failedIndex.call(as: Int.self)) ?? 0
+            throw SegmentFailure(index: max(0, index - 1), error: PluginError(error, fallback: definedAt))
+        } catch let failure as SegmentFailure {
+            throw failure
+        } catch {
+            throw SegmentFailure(index: 0, error: PluginError(location: definedAt, message: "\(error)"))
+        }
+    }
+
     /// The segments this instance registered.
     public var segments: [SegmentRegistration] { context.registrations.segments }
 }
@@ -121,18 +174,21 @@ struct SegmentFailure: Error {
     var error: PluginError
 }
 
-/// The driver's three functions in one state: hand over a batch, classify it with a segment
-/// function, and the index of the customer being classified (for failures).
+/// The driver's functions in one state: hand over a batch, classify it with a segment
+/// function, the index of the customer being classified (for failures), and choose a gift for
+/// each customer of the batch with a policy's `choose` function.
 struct SegmentDriver {
     let setViews: LuaFunction
     let classify: LuaFunction
     let failedIndex: LuaFunction
+    let choose: LuaFunction
 
     /// Runs the driver chunk in `state`: called before the plugin's own code runs.
     static func load(in state: LuaState) throws -> SegmentDriver {
         let functions = try state.load(PluginInstance.driver, chunkName: "=[sandbox]").callValues([])
-        guard functions.count == 3, let set = functions[0].functionValue, let classify = functions[1].functionValue,
-              let failed = functions[2].functionValue else { throw PluginAPIError("the segment driver did not load") }
-        return SegmentDriver(setViews: set, classify: classify, failedIndex: failed)
+        guard functions.count == 4, let set = functions[0].functionValue, let classify = functions[1].functionValue,
+              let failed = functions[2].functionValue, let choose = functions[3].functionValue
+        else { throw PluginAPIError("the segment driver did not load") }
+        return SegmentDriver(setViews: set, classify: classify, failedIndex: failed, choose: choose)
     }
 }

@@ -1,0 +1,78 @@
+import CordialCore
+import CordialStore
+import Foundation
+import Logging
+
+/// Applies a saved plan: joins (or opens) the plan's run and applies the parts nobody holds,
+/// one transaction each, until none is left, the run is cancelled, or the process dies —
+/// after which `resume` (in this process or another) goes on where the committed parts end.
+///
+/// Exactly once is the store's (``CampaignStore``): each action is written under its key
+/// with its effects in its part's transaction, and a part is done once. Several processes
+/// may apply the same run at once; each takes parts the others do not hold.
+public struct CampaignApplier: Sendable {
+    public var store: any Store
+    /// The events plugins declare (``CareEvent``), which invitations take seats of.
+    public var events: [CareEvent]
+    /// This process in the store: host and process id.
+    public var worker: String
+    /// Actions per part (one transaction) when this process opens the run.
+    public var partSize = 500
+    /// Seconds after which a part whose process stopped (died) may be taken by another.
+    public var lease: TimeInterval = 120
+
+    public init(store: any Store, events: [CareEvent], worker: String) {
+        self.store = store
+        self.events = events
+        self.worker = worker
+    }
+
+    /// What one process did on a run.
+    public struct Report: Sendable {
+        public var run: CampaignRun
+        /// The parts this process applied and what they did.
+        public var parts = 0
+        public var outcome = CampaignApplyOutcome()
+        /// Parts another process finished first (this one's lease had run out).
+        public var lost = 0
+        /// The whole run as it stands now (every process's parts).
+        public var progress: CampaignRunProgress?
+    }
+
+    /// Applies plan `planID` (opening its run, or joining the unfinished one).
+    /// `progress` gets the run's parts done so far and its parts in all.
+    public func apply(plan planID: Int64, at: Date = Date(), progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+        guard let plan = try await store.campaignPlan(planID) else { throw StoreError.noSuchPlan(planID) }
+        let run = try await store.openCampaignRun(plan: planID, partSize: partSize)
+        return try await work(on: run, plan: plan, at: at, progress: progress)
+    }
+
+    /// Goes on with run `runID` after a crash or a cancel: it is running again, and this
+    /// process applies the parts left.
+    public func resume(run runID: Int64, at: Date = Date(), progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+        let run = try await store.resumeCampaignRun(runID)
+        guard let plan = try await store.campaignPlan(run.planID) else { throw StoreError.noSuchPlan(run.planID) }
+        return try await work(on: run, plan: plan, at: at, progress: progress)
+    }
+
+    private func work(on run: CampaignRun, plan: CampaignPlan, at: Date, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
+        var report = Report(run: run)
+        var done = try await store.campaignRunProgress(run.id).partsDone
+        progress?(done, run.parts)
+        while let part = try await store.claimCampaignPart(of: run, worker: worker, lease: lease) {
+            do {
+                report.outcome.add(try await store.applyCampaignPart(part, limits: plan.limits, events: events, at: at))
+                report.parts += 1
+            } catch StoreError.campaignPartDone {
+                report.lost += 1
+            }
+            done += 1
+            progress?(min(done, run.parts), run.parts)
+        }
+        let now = try await store.campaignRunProgress(run.id)
+        report.progress = now
+        report.run = now.run
+        progress?(now.partsDone, run.parts)
+        return report
+    }
+}

@@ -1,0 +1,219 @@
+import CordialCore
+import CordialStore
+import Foundation
+import Logging
+import LuaHost
+
+/// Makes a campaign's plan from a care policy and a window of days: every customer in the
+/// policy's segments, every occurrence of each care item whose action day falls in the
+/// window, the gift each gets (named, or chosen by the plugin's function), what it costs —
+/// saved with an id before anything happens (DESIGN decision 4). Nothing is applied here.
+///
+/// What the plan already knows cannot be done is kept in it, held back with the reason (a
+/// plugin that chose no gift); budgets, caps and stock are decided when the plan is applied,
+/// against the ledger as it is then, and the plan's forecast says what they would hold back
+/// now.
+public struct CampaignPlanner: Sendable {
+    public var store: any Store
+    public var plugins: [Plugin]
+    public var loader: PluginLoader
+    public var logger: Logger
+    public var batchSize = 1000
+    /// Limits of the state that runs `choose` functions; the time limit is per batch.
+    public var limits = LuaLimits(memoryBytes: 64 << 20, timeSeconds: 10)
+    /// The longest window a plan covers.
+    public static let maximumWindowDays = 3_660
+
+    public init(store: any Store, plugins: [Plugin], loader: PluginLoader, logger: Logger) {
+        self.store = store
+        self.plugins = plugins
+        self.loader = loader
+        self.logger = logger
+    }
+
+    /// The policy called `name` and the plugin that registered it; an error listing the known
+    /// ones otherwise.
+    public func policy(named name: String) throws -> (plugin: Plugin, policy: CarePolicy) {
+        for plugin in plugins {
+            if let policy = plugin.registrations.policies.first(where: { $0.name == name }) { return (plugin, policy) }
+        }
+        let known = plugins.flatMap { $0.registrations.policies.map(\.name) }.sorted()
+        throw PluginError(
+            location: "campaigns",
+            message: "no policy '\(name)'" + (known.isEmpty ? "; no plugin registers one (plugin:policy)" : " (known: \(known.joined(separator: ", ")))"))
+    }
+
+    /// Plans policy `name` over the action days `window`, as of `at`, and saves the plan.
+    /// `progress` gets the number of customers read so far.
+    public func plan(
+        _ name: String, window: ClosedRange<Int>, at: Date = Date(), progress: (@Sendable (Int) -> Void)? = nil
+    ) async throws -> CampaignPlan {
+        guard window.count <= Self.maximumWindowDays else {
+            throw PluginError(location: "campaigns", message: "a plan covers at most \(Self.maximumWindowDays) days; this window has \(window.count)")
+        }
+        let (plugin, policy) = try policy(named: name)
+        let catalog = try await giftItems(for: policy)
+        let limits = CampaignLimits(budget: policy.budget, caps: plugins.flatMap(\.registrations.frequencyCaps))
+        let chooser = try await GiftChooser(plugin: plugin, policy: policy, planner: self, at: at)
+
+        let holidays = HolidayLookupCache()
+        let needsEvents = Set(policy.items.compactMap { item -> Occasion.Event? in
+            if case .after(let event, _) = item.occasion { return event }
+            return nil
+        })
+        var actions: [PlannedAction] = []
+        var read = 0
+        for try await batch in store.scanCustomerFacts(batchSize: batchSize, values: chooser != nil) {
+            var candidates: [Candidate] = []
+            for facts in batch {
+                guard let segment = Self.segment(of: facts, in: policy.segments) else { continue }
+                let occasionFacts = try await self.facts(of: facts, events: needsEvents)
+                for (index, item) in policy.items.enumerated() {
+                    for instance in item.occasion.occurrences(in: window, of: occasionFacts, holidays: holidays.lookup) {
+                        candidates.append(Candidate(facts: facts, segment: segment, item: index, instance: instance))
+                    }
+                }
+            }
+            let chosen = try await chooser?.choose(for: candidates, catalog: catalog) ?? [:]
+            for candidate in candidates {
+                actions.append(Self.action(
+                    candidate, policy: policy, catalog: catalog, chosen: chosen[CandidateKey(customer: candidate.facts.id, item: candidate.item)]))
+            }
+            read += batch.count
+            progress?(read)
+        }
+        chooser?.close()
+
+        // Customer, then day, then the policy's order of items: seq 1 … n.
+        actions.sort { ($0.customerID.rawValue, $0.actionDay, $0.item, $0.occasion) < ($1.customerID.rawValue, $1.actionDay, $1.item, $1.occasion) }
+        for index in actions.indices { actions[index].seq = index + 1 }
+        let plan = CampaignPlan(
+            campaign: policy.name, plugin: plugin.name, pluginVersion: plugin.manifest.version.description, fromDay: window.lowerBound,
+            toDay: window.upperBound, madeAt: at, fingerprint: CampaignFingerprint.of(actions, limits: limits), limits: limits,
+            summary: CampaignPlanSummary(of: actions))
+        return try await store.savePlan(plan, actions: actions)
+    }
+
+    /// The catalog items the policy's gifts may use, by "catalog/code"; a policy whose gift
+    /// names a catalog or item the store does not hold, or costs in another currency than its
+    /// budget, is refused at the policy's line.
+    func giftItems(for policy: CarePolicy) async throws -> [String: GiftItem] {
+        let gifts = policy.items.enumerated().compactMap { index, item -> (Int, CareItem, String, String?)? in
+            if case .gift(let catalog, let code, _, _) = item.action { return (index, item, catalog, code) }
+            return nil
+        }
+        guard !gifts.isEmpty else { return [:] }
+        let all = try await store.giftItems()
+        for (index, item, catalog, code) in gifts {
+            let place = "policy '\(policy.name)': care[\(index + 1)]"
+            let inCatalog = all.filter { $0.catalog == catalog }
+            guard !inCatalog.isEmpty else {
+                let known = Set(all.map(\.catalog)).sorted()
+                throw PluginError(
+                    location: item.definedAt,
+                    message: "\(place): no gift catalog '\(catalog)' in the store" + (known.isEmpty ? "; import one with `cordial catalog import`" : " (known: \(known.joined(separator: ", ")))"))
+            }
+            if let code, !inCatalog.contains(where: { $0.code == code }) {
+                throw PluginError(
+                    location: item.definedAt,
+                    message: "\(place): no item '\(code)' in gift catalog '\(catalog)' (known: \(inCatalog.map(\.code).joined(separator: ", ")))")
+            }
+            if let other = inCatalog.first(where: { $0.cost.currency != policy.budget.currency }) {
+                throw PluginError(
+                    location: item.definedAt,
+                    message: "\(place): gift '\(catalog)/\(other.code)' costs in \(other.cost.currency), the policy's budget is in \(policy.budget.currency)")
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: all.map { ("\($0.catalog)/\($0.code)", $0) })
+    }
+
+    /// "value-tier:gold": the first of the policy's selectors the customer's labels match.
+    static func segment(of facts: CustomerFacts, in selectors: [SegmentSelector]) -> String? {
+        for selector in selectors {
+            if let label = facts.labels[selector.segment], selector.label == nil || selector.label == label {
+                return "\(selector.segment):\(label)"
+            }
+        }
+        return nil
+    }
+
+    /// What occasions read of a customer; purchase and visit days only when a care item
+    /// follows them (one read per customer of the policy's segments).
+    func facts(of customer: CustomerFacts, events: Set<Occasion.Event>) async throws -> Occasion.Facts {
+        var birthday: Birthday?
+        if var text = customer.birthday { birthday = text.withUTF8 { StoredCustomerText.birthday($0) } }
+        var days: [Occasion.Event: [Int]] = [:]
+        if events.contains(.purchase) {
+            days[.purchase] = try await store.purchases(of: customer.id).map { CalendarDays.day(of: $0.time) }
+        }
+        if events.contains(.visit) {
+            days[.visit] = try await store.interactions(of: customer.id).filter { $0.kind == .visit }.map { CalendarDays.day(of: $0.time) }
+        }
+        return Occasion.Facts(birthday: birthday, firstPurchaseDay: customer.purchases.firstDay, locale: customer.locale, eventDays: days)
+    }
+
+    /// An occurrence of a care item for a customer, before it is an action.
+    struct Candidate {
+        var facts: CustomerFacts
+        var segment: String
+        var item: Int
+        var instance: Occasion.Instance
+    }
+
+    struct CandidateKey: Hashable {
+        var customer: CustomerID
+        var item: Int
+    }
+
+    /// The action of a candidate: what it costs and needs. `chosen` is the code the policy's
+    /// `choose` function gave (nil: it chose none, and the action is held back).
+    static func action(_ candidate: Candidate, policy: CarePolicy, catalog: [String: GiftItem], chosen: String??) -> PlannedAction {
+        let item = policy.items[candidate.item]
+        var action = PlannedAction(
+            seq: 0, customerID: candidate.facts.id, campaign: policy.name, occasion: candidate.instance.key, form: item.action.form,
+            occasionDay: candidate.instance.occasionDay, actionDay: candidate.instance.actionDay, item: candidate.item + 1, cost: 0,
+            currency: policy.budget.currency, segment: candidate.segment, channel: item.action.channel)
+        switch item.action {
+        case .gift(let catalogName, let code, _, _):
+            action.giftCatalog = catalogName
+            if let code = code ?? chosen ?? nil {
+                action.giftItem = code
+                action.cost = catalog["\(catalogName)/\(code)"]?.cost.amount ?? 0
+            } else {
+                action.heldBack = "the policy's choose function chose no gift"
+            }
+        case .letter(let template, _, let cost):
+            action.template = template
+            action.cost = cost ?? 0
+        case .call(let script, let role, let cost):
+            action.script = script
+            action.role = role
+            action.cost = cost ?? 0
+        case .invitation(let event, _):
+            action.event = event
+        }
+        return action
+    }
+}
+
+extension CampaignPlanSummary {
+    /// Counts and costs of `actions` by care form and segment label (held-back actions apart).
+    init(of actions: [PlannedAction]) {
+        self.init()
+        var customers: Set<CustomerID> = []
+        for action in actions {
+            if let held = action.heldBack {
+                heldBack[held, default: 0] += 1
+                continue
+            }
+            self.actions += 1
+            cost += action.cost
+            customers.insert(action.customerID)
+            byForm[action.form.rawValue, default: Tally()].count += 1
+            byForm[action.form.rawValue, default: Tally()].cost += action.cost
+            bySegment[action.segment, default: Tally()].count += 1
+            bySegment[action.segment, default: Tally()].cost += action.cost
+        }
+        self.customers = customers.count
+    }
+}
