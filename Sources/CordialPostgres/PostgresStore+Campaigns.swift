@@ -169,15 +169,18 @@ extension PostgresStore {
             guard try await value(Int64.self, "SELECT id FROM campaign_plan WHERE id = \(plan)", on: connection) != nil else {
                 throw StoreError.noSuchPlan(plan)
             }
-            let count = try await value(Int.self, "SELECT count(*)::integer FROM campaign_plan_action WHERE plan_id = \(plan)", on: connection) ?? 0
-            let parts = max(1, (count + partSize - 1) / partSize)
+            let customers = try await rows(
+                "SELECT customer_id FROM campaign_plan_action WHERE plan_id = \(plan) ORDER BY seq", on: connection
+            ).map { try $0.decode(Int64.self) }
+            let parts = CampaignParts.cut(customers: customers, size: partSize)
             guard let id = try await value(Int64.self, """
                 INSERT INTO campaign_run (plan_id, status, parts, part_size, started_at)
-                VALUES (\(plan), 'running', \(parts), \(partSize), \(PostgresTime.stored(Date()))) RETURNING id
+                VALUES (\(plan), 'running', \(parts.count), \(partSize), \(PostgresTime.stored(Date()))) RETURNING id
                 """, on: connection) else { throw PostgresFailure(server: location.server, reason: "a run was not recorded") }
+            let firsts = parts.map { Int64($0.first) }, lasts = parts.map { Int64($0.last) }
             try await connection.query("""
                 INSERT INTO campaign_run_part (run_id, part, first_seq, last_seq)
-                SELECT \(id), p, p * \(partSize) + 1, least(\(count), (p + 1) * \(partSize)) FROM generate_series(0, \(parts) - 1) AS p
+                SELECT \(id), ordinality - 1, first_seq, last_seq FROM unnest(\(firsts)::bigint[], \(lasts)::bigint[]) WITH ORDINALITY AS p(first_seq, last_seq, ordinality)
                 """)
             return try Self.run(try await rows("SELECT \(unescaped: Self.runColumns) FROM campaign_run WHERE id = \(id)", on: connection)[0])
         }
@@ -325,4 +328,20 @@ extension PostgresStore {
     }
 
     static func decimal(_ text: String) -> Decimal { Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? 0 }
+
+    public func careActions(of customers: [CustomerID]) async throws -> [CareActionEntry] {
+        let ids = Array(Set(customers.map(\.rawValue))).sorted()
+        guard !ids.isEmpty else { return [] }
+        return try await withConnection { connection in
+            try await rows("""
+                SELECT customer_id, key, campaign, form, action_day, cost::text, event FROM care_action
+                WHERE customer_id = ANY(\(ids)::bigint[]) ORDER BY customer_id, id
+                """, on: connection).map { row in
+                let (customer, key, campaign, form, day, cost, event) = try row.decode((Int64, String, String, String, String, String, String?).self)
+                return CareActionEntry(
+                    customerID: CustomerID(customer), key: key, campaign: campaign, form: CareForm(rawValue: form) ?? .letter,
+                    day: CalendarDays.day(of: day) ?? 0, cost: Self.decimal(cost), event: event)
+            }
+        }
+    }
 }

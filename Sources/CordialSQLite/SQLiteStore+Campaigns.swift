@@ -128,15 +128,15 @@ extension SQLiteStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM campaignPlan WHERE id = ?", arguments: [plan]) != nil else {
                 throw StoreError.noSuchPlan(plan)
             }
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM campaignPlanAction WHERE planId = ?", arguments: [plan]) ?? 0
-            let parts = max(1, (count + partSize - 1) / partSize)
+            let customers = try Int64.fetchAll(db, sql: "SELECT customerId FROM campaignPlanAction WHERE planId = ? ORDER BY seq", arguments: [plan])
+            let parts = CampaignParts.cut(customers: customers, size: partSize)
             try db.execute(
                 sql: "INSERT INTO campaignRun (planId, status, parts, partSize, startedAt) VALUES (?, 'running', ?, ?, ?)",
-                arguments: [plan, parts, partSize, CustomerRow.storedText(Date())])
+                arguments: [plan, parts.count, partSize, CustomerRow.storedText(Date())])
             let id = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: "INSERT INTO campaignRunPart (runId, part, firstSeq, lastSeq) VALUES (?, ?, ?, ?)")
-            for part in 0..<parts {
-                try insert.execute(arguments: [id, part, part * partSize + 1, min(count, (part + 1) * partSize)])
+            for (index, part) in parts.enumerated() {
+                try insert.execute(arguments: [id, index, part.first, part.last])
             }
             return try Self.run(try Row.fetchOne(db, sql: "SELECT * FROM campaignRun WHERE id = ?", arguments: [id])!)
         }
@@ -268,6 +268,26 @@ extension SQLiteStore {
             }
             for row in try Row.fetchAll(db, sql: "SELECT name, taken FROM careEvent") { tallies.eventSeats[row[0]] = row[1] }
             return tallies
+        }
+    }
+
+    public func careActions(of customers: [CustomerID]) async throws -> [CareActionEntry] {
+        try await writer.read { db in
+            var entries: [CareActionEntry] = []
+            // In chunks: SQLite limits the number of bound values in one statement.
+            let ids = Array(Set(customers.map(\.rawValue))).sorted()
+            for start in stride(from: 0, to: ids.count, by: 10_000) {
+                let chunk = Array(ids[start..<min(ids.count, start + 10_000)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT customerId, key, campaign, form, actionDay, cost, event FROM careAction WHERE customerId IN (\(marks)) ORDER BY customerId, id
+                    """, arguments: StatementArguments(chunk)) {
+                    entries.append(CareActionEntry(
+                        customerID: CustomerID(row[0] as Int64), key: row[1], campaign: row[2], form: CareForm(rawValue: row[3]) ?? .letter,
+                        day: CalendarDays.day(of: row[4] as String) ?? 0, cost: Self.decimal(row[5]), event: row[6]))
+                }
+            }
+            return entries
         }
     }
 

@@ -63,6 +63,30 @@ public protocol CampaignStore: Sendable {
     /// Row counts of the ledger and of each effect, for a campaign or all: what the report
     /// and the crash tests compare.
     func campaignTallies(campaign: String?) async throws -> CampaignTallies
+    /// The ledger's actions for `customers`, of every campaign: what caps, per-customer
+    /// budgets and seats count (a plan's forecast reads them).
+    func careActions(of customers: [CustomerID]) async throws -> [CareActionEntry]
+}
+
+/// An action in the ledger, as limits count it.
+public struct CareActionEntry: Sendable, Hashable {
+    public var customerID: CustomerID
+    public var key: String
+    public var campaign: String
+    public var form: CareForm
+    public var day: Int
+    public var cost: Decimal
+    public var event: String?
+
+    public init(customerID: CustomerID, key: String, campaign: String, form: CareForm, day: Int, cost: Decimal, event: String? = nil) {
+        self.customerID = customerID
+        self.key = key
+        self.campaign = campaign
+        self.form = form
+        self.day = day
+        self.cost = cost
+        self.event = event
+    }
 }
 
 /// How far a run is.

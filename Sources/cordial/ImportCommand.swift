@@ -131,7 +131,7 @@ struct ImportTransactionsCommand: AsyncParsableCommand {
 }
 
 /// Streams a file into the store with a progress bar on a terminal.
-private func importFile<Parser: ImportRowParser>(
+private func importFile<Parser: BatchImportRowParser>(
     _ file: String, into store: any Store, dryRun: Bool, reader: () throws(ImportError) -> ImportFileReader<Parser>
 ) async throws -> ImportSummary {
     let bar = ProgressBar(file)

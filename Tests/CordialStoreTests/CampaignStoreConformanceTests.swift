@@ -1,5 +1,5 @@
 import CordialCore
-import CordialStore
+@testable import CordialStore
 import Foundation
 import Testing
 
@@ -85,6 +85,13 @@ import Testing
             }
         }
         return outcome
+    }
+
+    @Test func partsNeverSplitACustomersActions() {
+        let parts = CampaignParts.cut(customers: [1, 1, 1, 2, 2, 3, 3, 3, 3, 4], size: 2)
+        #expect(parts.map { "\($0.first)-\($0.last)" } == ["1-3", "4-5", "6-9", "10-10"])
+        #expect(CampaignParts.cut(customers: [7], size: 500).map { "\($0.first)-\($0.last)" } == ["1-1"])
+        #expect(CampaignParts.cut(customers: [], size: 500).map { "\($0.first)-\($0.last)" } == ["1-0"], "an empty plan's run has one empty part")
     }
 
     @Test(arguments: StoreKind.allCases)

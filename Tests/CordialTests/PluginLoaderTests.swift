@@ -1,4 +1,5 @@
 import Cordial
+import CordialCore
 import Foundation
 import LuaHost
 import Testing
@@ -18,7 +19,10 @@ import Testing
         let registry = PluginRegistry(roots: [Self.shipped], loader: PluginLoader(chunkNameRoot: RunCommandTests.packageRoot))
         let report = registry.reload()
         #expect(report.problems.isEmpty, "\(report.problems)")
-        #expect(registry.plugins.map(\.name) == ["care-priority", "lifecycle", "rfm"])
+        #expect(registry.plugins.map(\.name) == ["birthday-gifts", "care-priority", "lifecycle", "new-year-letters", "rfm", "win-back-calls"])
+        let policies = registry.plugins.flatMap(\.registrations.policies)
+        #expect(policies.map(\.name).sorted() == ["birthday-gifts", "new-year-letters", "season-letters", "win-back-calls"])
+        #expect(policies.first { $0.name == "birthday-gifts" }?.budget.perCustomer == 1_500_000)
         let rfm = try #require(registry.segment(named: "rfm"))
         #expect(rfm.segment.needsRFM)
         #expect(rfm.segment.labels?.contains("champions") == true)

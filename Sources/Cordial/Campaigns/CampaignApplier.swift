@@ -4,8 +4,10 @@ import Foundation
 import Logging
 
 /// Applies a saved plan: joins (or opens) the plan's run and applies the parts nobody holds,
-/// one transaction each, until none is left, the run is cancelled, or the process dies —
-/// after which `resume` (in this process or another) goes on where the committed parts end.
+/// one transaction each, until the run is done or cancelled (or the process dies — after
+/// which `resume`, in this process or another, goes on where the committed parts end). Parts
+/// other processes hold are waited for: they finish them, or their lease runs out and this
+/// process takes them.
 ///
 /// Exactly once is the store's (``CampaignStore``): each action is written under its key
 /// with its effects in its part's transaction, and a part is done once. Several processes
@@ -30,6 +32,8 @@ public struct CampaignApplier: Sendable {
     /// What one process did on a run.
     public struct Report: Sendable {
         public var run: CampaignRun
+        /// The plan's budget currency, which costs are in.
+        public var currency: String
         /// The parts this process applied and what they did.
         public var parts = 0
         public var outcome = CampaignApplyOutcome()
@@ -56,23 +60,29 @@ public struct CampaignApplier: Sendable {
     }
 
     private func work(on run: CampaignRun, plan: CampaignPlan, at: Date, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
-        var report = Report(run: run)
-        var done = try await store.campaignRunProgress(run.id).partsDone
-        progress?(done, run.parts)
-        while let part = try await store.claimCampaignPart(of: run, worker: worker, lease: lease) {
-            do {
-                report.outcome.add(try await store.applyCampaignPart(part, limits: plan.limits, events: events, at: at))
-                report.parts += 1
-            } catch StoreError.campaignPartDone {
-                report.lost += 1
+        var report = Report(run: run, currency: plan.limits.currency)
+        while true {
+            if let part = try await store.claimCampaignPart(of: run, worker: worker, lease: lease) {
+                do {
+                    report.outcome.add(try await store.applyCampaignPart(part, limits: plan.limits, events: events, at: at))
+                    report.parts += 1
+                } catch StoreError.campaignPartDone {
+                    report.lost += 1
+                }
+                progress?(try await store.campaignRunProgress(run.id).partsDone, run.parts)
+                continue
             }
-            done += 1
-            progress?(min(done, run.parts), run.parts)
+            // No part is free: the run is done or cancelled, or other processes hold the
+            // parts left. Those are waited for — until they finish them, or until a lease
+            // runs out (its process died) and the part can be taken here.
+            let now = try await store.campaignRunProgress(run.id)
+            progress?(now.partsDone, run.parts)
+            guard now.run.status == .running, now.partsDone < now.run.parts else {
+                report.progress = now
+                report.run = now.run
+                return report
+            }
+            try await Task.sleep(for: .milliseconds(250))
         }
-        let now = try await store.campaignRunProgress(run.id)
-        report.progress = now
-        report.run = now.run
-        progress?(now.partsDone, run.parts)
-        return report
     }
 }

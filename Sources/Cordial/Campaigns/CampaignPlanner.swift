@@ -52,7 +52,7 @@ public struct CampaignPlanner: Sendable {
             throw PluginError(location: "campaigns", message: "a plan covers at most \(Self.maximumWindowDays) days; this window has \(window.count)")
         }
         let (plugin, policy) = try policy(named: name)
-        let catalog = try await giftItems(for: policy)
+        var catalog = try await giftItems(for: policy)
         let limits = CampaignLimits(budget: policy.budget, caps: plugins.flatMap(\.registrations.frequencyCaps))
         let chooser = try await GiftChooser(plugin: plugin, policy: policy, planner: self, at: at)
 
@@ -75,6 +75,11 @@ public struct CampaignPlanner: Sendable {
                 }
             }
             let chosen = try await chooser?.choose(for: candidates, catalog: catalog) ?? [:]
+            // What the next batches are offered: the stock the plan has not given yet.
+            for (key, code) in chosen {
+                guard let code, case .gift(let catalogName, _, _, _) = policy.items[key.item].action else { continue }
+                catalog["\(catalogName)/\(code)"]?.stock -= 1
+            }
             for candidate in candidates {
                 actions.append(Self.action(
                     candidate, policy: policy, catalog: catalog, chosen: chosen[CandidateKey(customer: candidate.facts.id, item: candidate.item)]))
@@ -87,10 +92,13 @@ public struct CampaignPlanner: Sendable {
         // Customer, then day, then the policy's order of items: seq 1 … n.
         actions.sort { ($0.customerID.rawValue, $0.actionDay, $0.item, $0.occasion) < ($1.customerID.rawValue, $1.actionDay, $1.item, $1.occasion) }
         for index in actions.indices { actions[index].seq = index + 1 }
+        var summary = CampaignPlanSummary(of: actions)
+        summary.forecast = try await CampaignForecast.heldBack(
+            actions, campaign: policy.name, limits: limits, events: plugins.flatMap(\.registrations.events), store: store)
         let plan = CampaignPlan(
             campaign: policy.name, plugin: plugin.name, pluginVersion: plugin.manifest.version.description, fromDay: window.lowerBound,
             toDay: window.upperBound, madeAt: at, fingerprint: CampaignFingerprint.of(actions, limits: limits), limits: limits,
-            summary: CampaignPlanSummary(of: actions))
+            summary: summary)
         return try await store.savePlan(plan, actions: actions)
     }
 

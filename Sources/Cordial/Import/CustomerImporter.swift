@@ -6,7 +6,7 @@ import Foundation
 /// external id. Headers map to fields by their usual names (`external_id`, `first_name`,
 /// `family_name`, `email`, `birthday`, …) or by `mapping` (`["external_id": "Mã KH"]`);
 /// other columns become free attributes. Lists (emails, phones, tags) are separated by `|`.
-public struct CustomerImporter: ImportRowParser {
+public struct CustomerImporter: BatchImportRowParser {
     public typealias Format = ImportFormat
 
     /// How day/month dates are written when they are not ISO 8601 (`1990-02-28`, `--02-28`).

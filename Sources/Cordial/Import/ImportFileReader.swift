@@ -13,6 +13,17 @@ public protocol ImportRowParser: Sendable {
     /// Every field the parser knows (for telling fields from free attributes).
     static var fields: [String: [String]] { get }
     func item(from row: ImportRow, fileName: String) throws(ImportError) -> Item
+    /// What must not repeat within a file for `row`; by default its ``uniqueKey`` field.
+    func duplicateKey(of row: ImportRow) -> String?
+}
+
+extension ImportRowParser {
+    public func duplicateKey(of row: ImportRow) -> String? { row.value(uniqueKey) }
+}
+
+/// A parser of what a customer-file import writes (customers, purchases): its items make
+/// the ``ImportBatch`` the store applies.
+public protocol BatchImportRowParser: ImportRowParser {
     static func batch(of items: [Item]) -> ImportBatch
 }
 
@@ -28,6 +39,16 @@ extension ImportRowParser {
         try ImportFileReader(parser: self, bytes: ByteStream(data: data), format: format, fileName: fileName)
     }
 
+    /// Every item of a file that fits in memory; throws every bad row.
+    public func items(path: String, format: ImportFormat, fileName: String? = nil) throws(ImportError) -> [Item] {
+        var reader = try reader(path: path, format: format, fileName: fileName)
+        var items: [Item] = []
+        while let batch = try reader.nextItems() { items += batch }
+        return items
+    }
+}
+
+extension BatchImportRowParser {
     /// The whole file as one batch, for files that fit in memory; throws every bad row.
     public func batch(from data: Data, format: ImportFormat, fileName: String) throws(ImportError) -> ImportBatch {
         try reader(data: data, format: format, fileName: fileName).all()
@@ -39,7 +60,7 @@ extension ImportRowParser {
 /// long the file. Bad rows are collected as the file is read; once there is one, no more
 /// batches are handed out, the rest of the file is still checked, and the reader throws
 /// the list at the end — the store rolls back and nothing is written.
-public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
+public struct ImportFileReader<Parser: ImportRowParser>: Sendable {
     static var batchSize: Int { 2_048 }
 
     private let parser: Parser
@@ -89,16 +110,6 @@ public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
         return Double(jsonl.position) / Double(jsonl.totalBytes)
     }
 
-    public mutating func nextBatch() throws -> ImportBatch? {
-        try nextItems().map(Parser.batch)
-    }
-
-    /// The whole file as one batch, for files that fit in memory; throws every bad row.
-    public consuming func all() throws(ImportError) -> ImportBatch {
-        var items: [Parser.Item] = []
-        while let batch = try nextItems() { items += batch }
-        return Parser.batch(of: items)
-    }
 
     /// Up to ``batchSize`` valid items; nil at the end of a good file; throws the listed
     /// issues at the end of a bad one.
@@ -113,7 +124,7 @@ public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
                     file: fileName, line: row.line, column: row.columns.headers[column], problem: "holds a NUL character (U+0000)"))
                 continue
             }
-            if let key = row.value(parser.uniqueKey) {
+            if let key = parser.duplicateKey(of: row) {
                 if let first = seen[key] {
                     issues.add(ImportIssue(
                         file: fileName, line: row.line, column: row.header(parser.uniqueKey), problem: "'\(key)' already appears on line \(first)"))
@@ -285,5 +296,18 @@ public struct ImportFileReader<Parser: ImportRowParser>: ImportSource {
 
     private static func unreadable(_ error: any Error, fileName: String, line: Int) -> ImportError {
         ImportError(issues: [ImportIssue(file: fileName, line: line, problem: "cannot be read: \(error.localizedDescription)")], total: 1)
+    }
+}
+
+extension ImportFileReader: ImportSource where Parser: BatchImportRowParser {
+    public mutating func nextBatch() throws -> ImportBatch? {
+        try nextItems().map(Parser.batch)
+    }
+
+    /// The whole file as one batch, for files that fit in memory; throws every bad row.
+    public consuming func all() throws(ImportError) -> ImportBatch {
+        var items: [Parser.Item] = []
+        while let batch = try nextItems() { items += batch }
+        return Parser.batch(of: items)
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// import with its line). Headers map by their usual names (`customer_id`, `order_id`,
 /// `date`, `amount`, `currency`, `quantity`, `channel`, `product`, `category`) or by
 /// `mapping`. A purchase without an id column is identified by file name and line.
-public struct PurchaseImporter: ImportRowParser {
+public struct PurchaseImporter: BatchImportRowParser {
     public static let fields: [String: [String]] = [
         "customer_id": ["customer_id", "customer", "client_id", "customer_external_id"],
         "purchase_id": ["purchase_id", "order_id", "order", "transaction_id", "receipt", "id"],

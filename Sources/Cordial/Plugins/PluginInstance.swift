@@ -17,7 +17,7 @@ public final class PluginInstance {
     /// ``SegmentDriver/load(in:)``), so the built-ins it holds are the sandbox's own, whatever
     /// the plugin does to its globals.
     static let driver = """
-        local error, type, format = error, type, string.format
+        local error, type, format, remove = error, type, string.format, table.remove
         local views, count, current = {}, 0, 0
         local function set_views(batch) views, count, current = batch, #batch, 0 end
         local function classify(fn, allowed, name)
@@ -53,6 +53,15 @@ public final class PluginInstance {
               error(format("%s returned '%.64s', which is not an item of the catalog within max_cost", name, code), 0)
             else
               out[i] = code
+              -- One fewer for the next customers; an item none are left of is no longer offered.
+              for j = 1, #items do
+                local item = items[j]
+                if item.code == code then
+                  item.stock = item.stock - 1
+                  if item.stock <= 0 then remove(items, j) end
+                  break
+                end
+              end
             end
           end
           current = 0

@@ -103,8 +103,11 @@ public struct CampaignPlanSummary: Sendable, Hashable, Codable {
     public var byForm: [String: Tally]
     /// "value-tier:gold" → count and cost (a customer's first matching selector).
     public var bySegment: [String: Tally]
-    /// "no consent for email" → count.
+    /// "no consent for email" → count: actions the plan holds back, which apply skips.
     public var heldBack: [String: Int]
+    /// "budget total reached" → count: what the limits would hold back if the plan were
+    /// applied as it was made (apply decides again, against the ledger as it is then).
+    public var forecast: [String: Int] = [:]
 
     public struct Tally: Sendable, Hashable, Codable {
         public var count: Int
@@ -113,6 +116,22 @@ public struct CampaignPlanSummary: Sendable, Hashable, Codable {
             self.count = count
             self.cost = cost
         }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case actions, customers, cost, byForm, bySegment, heldBack, forecast
+    }
+
+    /// Reads summaries saved before plans had a forecast, too.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        actions = try container.decode(Int.self, forKey: .actions)
+        customers = try container.decode(Int.self, forKey: .customers)
+        cost = try container.decode(Decimal.self, forKey: .cost)
+        byForm = try container.decode([String: Tally].self, forKey: .byForm)
+        bySegment = try container.decode([String: Tally].self, forKey: .bySegment)
+        heldBack = try container.decode([String: Int].self, forKey: .heldBack)
+        forecast = try container.decodeIfPresent([String: Int].self, forKey: .forecast) ?? [:]
     }
 
     public init(actions: Int = 0, customers: Int = 0, cost: Decimal = 0, byForm: [String: Tally] = [:], bySegment: [String: Tally] = [:], heldBack: [String: Int] = [:]) {
