@@ -14,7 +14,7 @@ struct CampaignsCommand: ParsableCommand {
             Every action is written once under its key, however often a plan is applied or a run resumed.
             """,
         subcommands: [
-            ListCampaigns.self, PlanCampaign.self, ShowPlan.self, DiffPlan.self, ApplyPlan.self, ResumeRun.self, CancelRun.self,
+            ListCampaigns.self, PlanCampaign.self, ShowPlan.self, DiffPlan.self, ApprovePlan.self, ApplyPlan.self, ResumeRun.self, CancelRun.self,
             RunStatus.self, RunActions.self, RunReport.self,
         ])
 }
@@ -136,7 +136,8 @@ struct PlanCampaign: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
         bar.finish()
-        try await PlanPrinter(store: opened, json: store.json).print(plan, sample: 10)
+        try await PlanPrinter(store: opened, json: store.json, approvals: registry.plugins.compactMap(\.registrations.approvals).first)
+            .print(plan, sample: 10)
     }
 }
 
@@ -145,6 +146,7 @@ struct PlanCampaign: AsyncParsableCommand {
 struct PlanPrinter {
     let store: any Store
     let json: Bool
+    var approvals: ApprovalRules? = nil
 
     struct Shown: Encodable {
         var plan: CampaignPlan
@@ -183,6 +185,10 @@ struct PlanPrinter {
         if let approval = plan.approval {
             let current = approval.fingerprint == plan.fingerprint ? "" : " (for another version of the plan)"
             Swift.print("approved by \(approval.by) (\(approval.role)) at \(approval.at.formatted(.iso8601))\(current)")
+        } else if let approvals, approvals.needsApproval(cost: summary.cost, customers: summary.customers, currency: currency) {
+            let roles = approvals.approvers(cost: summary.cost, customers: summary.customers, currency: currency)
+            Swift.print("needs approving before it is applied, by " + (roles.isEmpty ? "a role no approval level covers" : "a " + roles.joined(separator: " or a "))
+                + ": `cordial campaigns approve \(id) --by STAFF`")
         }
         if !sample.isEmpty {
             Swift.print("")
@@ -212,6 +218,7 @@ struct ShowPlan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "A plan's summary, budget, hold-backs and actions.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
 
     @Argument(help: "The plan's id.")
     var plan: Int64
@@ -225,7 +232,10 @@ struct ShowPlan: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        try await PlanPrinter(store: opened, json: store.json).print(try await loadPlan(plan, in: opened), sample: actions)
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        try await PlanPrinter(store: opened, json: store.json, approvals: registry.plugins.compactMap(\.registrations.approvals).first)
+            .print(try await loadPlan(plan, in: opened), sample: actions)
     }
 }
 
@@ -288,6 +298,7 @@ struct ApplyOptions: ParsableArguments {
         var applier = CampaignApplier(store: store, events: registry.plugins.flatMap(\.registrations.events), worker: workerName)
         applier.partSize = partSize
         applier.lease = lease
+        applier.approvals = registry.plugins.compactMap(\.registrations.approvals).first
         return applier
     }
 
@@ -300,17 +311,51 @@ struct ApplyOptions: ParsableArguments {
         } catch let error as StoreError {
             bar.finish()
             throw CommandFailure(error.localizedDescription)
+        } catch let error as CampaignError {
+            bar.finish()
+            throw CommandFailure(error.localizedDescription)
         }
         bar.finish()
         if json { return try StoreOptions.printJSON(report.progress) }
         let outcome = report.outcome
         let skipped = outcome.skipped.values.reduce(0, +)
-        print("run \(report.run.id) of plan \(report.run.planID): this process applied \(outcome.applied) actions in \(report.parts) parts"
+        print("run \(report.run.id) of plan \(report.run.planID): this process applied \(outcome.applied) actions in \(report.parts) part\(report.parts == 1 ? "" : "s")"
             + " (\(outcome.alreadyDone) already done, \(skipped) skipped), costing \(outcome.cost) \(report.currency)")
         if let progress = report.progress {
             print("run \(progress.run.id) is \(progress.run.status.rawValue): \(progress.partsDone) of \(progress.run.parts) parts done")
             if progress.run.status == .cancelled { print("resume it with `cordial campaigns resume \(progress.run.id)`") }
         }
+    }
+}
+
+struct ApprovePlan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "Approve a plan as a member of staff whose role covers its cost and reach (plugin:approvals).",
+        discussion: "The approval holds for this version of the plan: a plan made again that changed needs approving again.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Argument(help: "The plan's id.")
+    var plan: Int64
+
+    @Option(help: "The approving member of staff: id or exact name (`cordial staff list`).")
+    var by: String
+
+    func run() async throws {
+        let opened = try await store.open()
+        _ = try await loadPlan(plan, in: opened)
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        let approver = PlanApprover(store: opened, rules: registry.plugins.compactMap(\.registrations.approvals).first)
+        let approval: CampaignApproval
+        do {
+            approval = try await approver.approve(plan, by: by)
+        } catch let error as CampaignError {
+            throw CommandFailure(error.localizedDescription)
+        }
+        if store.json { return try store.printJSON(approval) }
+        print("plan \(plan) approved by \(approval.by) (\(approval.role)) at \(approval.at.formatted(.iso8601))")
     }
 }
 

@@ -20,6 +20,7 @@ import Testing
         local p = cordial.plugin { name = "care", version = "1.0.0", api = 1 }
         p:segment("tier", { labels = { "gold", "silver" } }, function(c) return c.tier end)
         p:frequency_cap { form = "gift", count = 1, days = 90 }
+        p:approvals { without_approval = { cost = 500000 }, levels = { { role = "marketing-lead", cost = 1000000 }, { role = "director" } } }
         p:policy("birthday-gifts", {
           segment = "tier:gold", currency = "VND",
           budget = { total = 1000000, per_customer = 500000 },
@@ -134,6 +135,7 @@ import Testing
         let plan = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-02-15", "2026-03-31"))
         var applier = CampaignApplier(store: store, events: registry.plugins.flatMap(\.registrations.events), worker: "test:1")
         applier.partSize = 4
+        applier.approvals = nil  // approvals have their own test
         let first = try await applier.apply(plan: plan.id!)
         #expect(first.outcome == CampaignApplyOutcome(applied: 6, cost: 750_000))
         #expect(first.run.status == .done && first.parts == 2)
@@ -148,13 +150,45 @@ import Testing
         #expect(tallies.ledger == 6 && tallies.outbox == 3 && tallies.interactions == 6 && tallies.budgets["birthday-gifts/total"] == 750_000)
     }
 
+    @Test func aPlanAboveTheThresholdIsAppliedOnlyOnceApprovedInThatVersion() async throws {
+        let (store, registry) = try await organisation()
+        let rules = try #require(registry.plugin(named: "care")?.registrations.approvals)
+        let approver = PlanApprover(store: store, rules: rules)
+        var applier = CampaignApplier(store: store, events: [], worker: "test:1")
+        applier.approvals = rules
+        let lead = try await store.addStaff(Staff(name: "Lê Thu Hà", role: "marketing-lead"))
+        let agent = try await store.addStaff(Staff(name: "Phạm Quốc Bảo", role: "care-agent"))
+
+        // 750,000 đồng: above the free 500,000, within a marketing lead's 1,000,000.
+        let plan = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-02-15", "2026-03-31"))
+        await #expect(throws: CampaignError.needsApproval(plan: plan.id!, cost: "750000 VND", customers: 3, roles: ["marketing-lead", "director"])) {
+            _ = try await applier.apply(plan: plan.id!)
+        }
+        #expect(try await store.campaignRuns(plan: plan.id).isEmpty, "nothing was opened")
+        await #expect(throws: CampaignError.notAllowed(plan: plan.id!, staff: agent.id!, role: "care-agent", roles: ["marketing-lead", "director"])) {
+            _ = try await approver.approve(plan.id!, by: "Phạm Quốc Bảo")
+        }
+        await #expect(throws: CampaignError.noSuchStaff("Nobody")) { _ = try await approver.approve(plan.id!, by: "Nobody") }
+        let approval = try await approver.approve(plan.id!, by: "\(lead.id!)")
+        #expect(approval.by == "Lê Thu Hà" && approval.role == "marketing-lead" && approval.fingerprint == plan.fingerprint)
+
+        // The same plan made again keeps its approval; a changed one needs approving again.
+        let same = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-02-15", "2026-03-31"))
+        #expect(same.fingerprint == plan.fingerprint)
+        _ = try await store.importGiftItems([GiftItem(catalog: "premium", code: "scarf", name: "Khăn lụa", cost: Money(210_000, "VND"), stock: 10)])
+        let changed = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-02-15", "2026-03-31"))
+        #expect(changed.fingerprint != plan.fingerprint)
+        await #expect(throws: CampaignError.self) { _ = try await applier.apply(plan: changed.id!) }
+        #expect(try await applier.apply(plan: same.id!).outcome.applied == 6)
+    }
+
     @Test func aChooseFunctionThatFailsFailsThePlanAtItsLineAndSavesNothing() async throws {
         let (store, registry) = try await organisation()
         await #expect {
             _ = try await self.planner(store, registry).plan("broken-choice", window: Self.window("2026-01-01", "2026-12-31"))
         } throws: { error in
             let description = "\(error)"
-            return description.contains("care/plugin.lua:23") && description.contains("no idea what to give")
+            return description.contains("care/plugin.lua:24") && description.contains("no idea what to give")
                 && description.contains("on customer \(3)")
         }
         #expect(try await store.campaignPlans(campaign: nil).isEmpty)
@@ -165,7 +199,7 @@ import Testing
         await #expect {
             _ = try await self.planner(store, registry).plan("missing-item", window: Self.window("2026-01-01", "2026-12-31"))
         } throws: { error in
-            "\(error)" == "care/plugin.lua:27: policy 'missing-item': care[1]: no item 'golden-watch' in gift catalog 'premium' (known: scarf, tea-set, vase)"
+            "\(error)" == "care/plugin.lua:28: policy 'missing-item': care[1]: no item 'golden-watch' in gift catalog 'premium' (known: scarf, tea-set, vase)"
         }
         await #expect {
             _ = try await self.planner(store, registry).plan("birthday-gift", window: Self.window("2026-01-01", "2026-12-31"))

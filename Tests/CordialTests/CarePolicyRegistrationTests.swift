@@ -93,12 +93,47 @@ import Testing
         (#"p:frequency_cap { form = "hug", count = 1, days = 7 }"#, "unknown form 'hug'"),
         (#"p:frequency_cap { form = "gift", count = 0, days = 7 }"#, "count must be from 1 to 1000, got 0"),
         (#"p:event("gala", { title = "Gala", date = "2026-02-30", capacity = 10 })"#, "date must be a date \"YYYY-MM-DD\""),
+        (#"p:approvals { levles = { { role = "director" } } }"#, "approvals: unknown field 'levles'"),
+        (#"p:approvals { levels = {} }"#, "approvals: levels must be a non-empty list"),
+        (#"p:approvals { levels = { { role = "Director" } } }"#, "approvals: levels[1]: role must be a role name"),
+        (#"p:approvals { levels = { { role = "lead", cost = 5 }, { role = "lead" } } }"#, "approvals: levels[2]: role 'lead' is given twice"),
+        (#"p:approvals { without_approval = { cost = -1 }, levels = { { role = "director" } } }"#, "approvals: without_approval.cost must not be negative, got -1"),
+        (#"p:approvals { levels = { { role = "lead", customers = 0 } } }"#, "approvals: levels[1]: customers must be from 1 to 1000000000, got 0"),
     ])
     func aBadPolicyIsRefusedAtItsLine(line: String, message: String) throws {
         try write("bad", line)
         let error = try #require(throws: PluginError.self) { try self.loader.load(directory: self.folder.root.appendingPathComponent("bad")) }
         #expect(error.location == "bad/plugin.lua:4", "\(error)")
         #expect(error.message.contains(message), "\(error)")
+    }
+
+    @Test func approvalLevelsBecomeValuesAndOnlyOnePluginDeclaresThem() throws {
+        try write("org", """
+            p:approvals {
+              currency = "VND", without_approval = { cost = "5000000.5", customers = 100 },
+              levels = { { role = "marketing-lead", cost = 50000000, customers = 5000 }, { role = "director" } },
+            }
+            """)
+        let registry = PluginRegistry(roots: [folder.root], loader: loader)
+        #expect(registry.reload().problems.isEmpty)
+        let rules = try #require(registry.plugin(named: "org")?.registrations.approvals)
+        #expect(rules == ApprovalRules(
+            currency: "VND", freeCost: Decimal(string: "5000000.5"), freeCustomers: 100,
+            levels: [.init(role: "marketing-lead", maxCost: 50_000_000, maxCustomers: 5_000), .init(role: "director")], definedAt: "org/plugin.lua:4"))
+        #expect(!rules.needsApproval(cost: 5_000_000, customers: 100, currency: "VND"))
+        #expect(rules.needsApproval(cost: 5_000_001, customers: 100, currency: "VND") && rules.needsApproval(cost: 0, customers: 101, currency: "VND"))
+        #expect(rules.needsApproval(cost: 1, customers: 1, currency: "CNY"), "a cost in another currency cannot be compared")
+        #expect(rules.approvers(cost: 50_000_000, customers: 5_000, currency: "VND") == ["marketing-lead", "director"])
+        #expect(rules.approvers(cost: 50_000_001, customers: 10, currency: "VND") == ["director"])
+        #expect(rules.approvers(cost: 1, customers: 1, currency: "CNY") == ["director"])
+
+        try write("rival", #"p:approvals { levels = { { role = "owner" } } }"#)
+        let report = registry.reload()
+        #expect(registry.plugins.map(\.name) == [])
+        #expect(report.problems.map(\.description).sorted() == [
+            "org/plugin.lua:4: the approval levels are also declared at rival/plugin.lua:4; an organisation has one set, so neither plugin is loaded",
+            "rival/plugin.lua:4: the approval levels are also declared at org/plugin.lua:4; an organisation has one set, so neither plugin is loaded",
+        ])
     }
 
     /// What only the whole set can tell is checked when the registry loads it.

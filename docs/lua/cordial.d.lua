@@ -114,7 +114,7 @@
 ---@class cordial.Budget
 ---@field total number|string? the most the policy spends in all
 ---@field per_customer number|string? the most it spends on one customer
----@field per_period table? { amount = …, days = N }: the most it spends in any N days
+---@field per_period table? { amount = …, days = N }: the most it spends in each period of N days (periods counted from 1970-01-01)
 
 ---A limit across every policy.
 ---@class cordial.FrequencyCap
@@ -122,6 +122,12 @@
 ---@field forms string[]? several forms counted together
 ---@field count integer at most this many actions per customer
 ---@field days integer in any this many days
+
+---What `plugin:approvals` takes.
+---@class cordial.ApprovalLevels
+---@field currency string? of the amounts below (default "VND")
+---@field without_approval {cost: number|string?, customers: integer?}? plans within both need no approval; without it, every plan does
+---@field levels {role: string, cost: number|string?, customers: integer?}[] each role and the largest plan it may approve (no limit where none is given)
 
 ---What `plugin:event` takes.
 ---@class cordial.EventSpec
@@ -194,6 +200,10 @@ function Plugin:policy(name, spec) end
 ---Limits care across every policy of every plugin: at most `count` actions of the forms named per customer in any `days` days.
 ---@param cap cordial.FrequencyCap form or forms, count, days
 function Plugin:frequency_cap(cap) end
+
+---Declares the organisation's authority levels: which roles may approve which campaign plans (by cost and customers reached), and which plans need no approval. One plugin declares them; `cordial campaigns apply` refuses a plan above the threshold until `cordial campaigns approve PLAN --by STAFF` by a member of staff whose role covers it.
+---@param levels cordial.ApprovalLevels currency, without_approval, levels
+function Plugin:approvals(levels) end
 
 ---Declares an event customers can be invited to (`invite = "NAME"` in a care item): a date and a capacity that applies never exceed.
 ---@param name string the event's name, unique across plugins

@@ -11,10 +11,8 @@ local plugin = cordial.plugin {
   description = "A birthday gift a week ahead and a greeting on the day, for the customers we keep close",
 }
 
--- Across every policy: one gift per customer in 90 days, and at most two letters or calls a week.
-plugin:frequency_cap { form = "gift", count = 1, days = 90 }
-plugin:frequency_cap { forms = { "letter", "call" }, count = 2, days = 7 }
-
+-- The limits across every policy (one gift in 90 days, two letters or calls a week) are the
+-- organisation plugin's.
 plugin:policy("birthday-gifts", {
   description = "Gift from the birthday catalog 7 days before the birthday; a greeting letter on the day",
   segments = { "care-priority:keep-close", "rfm:champions" },

@@ -22,6 +22,9 @@ public struct CampaignApplier: Sendable {
     public var partSize = 500
     /// Seconds after which a part whose process stopped (died) may be taken by another.
     public var lease: TimeInterval = 120
+    /// The organisation's approval levels: a plan above their threshold is applied only once
+    /// approved.
+    public var approvals: ApprovalRules?
 
     public init(store: any Store, events: [CareEvent], worker: String) {
         self.store = store
@@ -47,6 +50,7 @@ public struct CampaignApplier: Sendable {
     /// `progress` gets the run's parts done so far and its parts in all.
     public func apply(plan planID: Int64, at: Date = Date(), progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
         guard let plan = try await store.campaignPlan(planID) else { throw StoreError.noSuchPlan(planID) }
+        try await PlanApprover(store: store, rules: approvals).checkApproved(plan)
         let run = try await store.openCampaignRun(plan: planID, partSize: partSize)
         return try await work(on: run, plan: plan, at: at, progress: progress)
     }

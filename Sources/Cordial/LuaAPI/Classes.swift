@@ -110,13 +110,18 @@ extension LuaAPI {
         LuaAPIClass("cordial.Budget", "A policy's budget in its currency.", fields: [
             .init("total", "number|string?", "the most the policy spends in all"),
             .init("per_customer", "number|string?", "the most it spends on one customer"),
-            .init("per_period", "table?", "{ amount = …, days = N }: the most it spends in any N days"),
+            .init("per_period", "table?", "{ amount = …, days = N }: the most it spends in each period of N days (periods counted from 1970-01-01)"),
         ]),
         LuaAPIClass("cordial.FrequencyCap", "A limit across every policy.", fields: [
             .init("form", "string?", "\"gift\", \"letter\", \"call\", \"invite\" or \"any\""),
             .init("forms", "string[]?", "several forms counted together"),
             .init("count", "integer", "at most this many actions per customer"),
             .init("days", "integer", "in any this many days"),
+        ]),
+        LuaAPIClass("cordial.ApprovalLevels", "What `plugin:approvals` takes.", fields: [
+            .init("currency", "string?", "of the amounts below (default \"VND\")"),
+            .init("without_approval", "{cost: number|string?, customers: integer?}?", "plans within both need no approval; without it, every plan does"),
+            .init("levels", "{role: string, cost: number|string?, customers: integer?}[]", "each role and the largest plan it may approve (no limit where none is given)"),
         ]),
         LuaAPIClass("cordial.EventSpec", "What `plugin:event` takes.", fields: [
             .init("title", "string", "the event's title in invitations"),

@@ -75,6 +75,24 @@ extension LuaAPI {
             return LuaNoValue()
         },
         LuaAPIFunction(
+            "Plugin:approvals", "Declares the organisation's authority levels: which roles may approve which campaign plans (by cost and customers reached), and which plans need no approval. One plugin declares them; `cordial campaigns apply` refuses a plan above the threshold until `cordial campaigns approve PLAN --by STAFF` by a member of staff whose role covers it.",
+            parameters: [.init("levels", "cordial.ApprovalLevels", "currency, without_approval, levels")],
+            phase: .registering,
+            example: """
+                plugin:approvals {
+                  currency = "VND",
+                  without_approval = { cost = 5000000, customers = 200 },
+                  levels = {
+                    { role = "marketing-lead", cost = 50000000, customers = 5000 },
+                    { role = "director" },   -- any plan
+                  },
+                }
+                """
+        ) { context, arguments in
+            try PolicyDeclaration.approvals(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
             "Plugin:event", "Declares an event customers can be invited to (`invite = \"NAME\"` in a care item): a date and a capacity that applies never exceed.",
             parameters: [
                 .init("name", "string", "the event's name, unique across plugins"),

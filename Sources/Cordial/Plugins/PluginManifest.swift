@@ -16,7 +16,7 @@ public struct PluginManifest: Sendable, Hashable {
     }
 
     /// Plugin and segment names: lower-case letters, digits and dashes, starting with a letter.
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         guard let first = name.first, first.isASCII, first.isLowercase, name.count <= 64 else { return false }
         return name.allSatisfy { $0 == "-" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }
     }

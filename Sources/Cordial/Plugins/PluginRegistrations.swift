@@ -11,6 +11,9 @@ public struct PluginRegistrations: Sendable, Hashable {
     public var policies: [CarePolicy] = []
     public var frequencyCaps: [FrequencyCap] = []
     public var events: [CareEvent] = []
+    /// The organisation's authority levels for approving plans (`plugin:approvals`); one
+    /// plugin declares them.
+    public var approvals: ApprovalRules?
 
     public init() {}
 

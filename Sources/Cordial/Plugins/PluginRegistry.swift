@@ -78,18 +78,24 @@ public final class PluginRegistry: @unchecked Sendable {
         // A name two plugins claim (a plugin's or a segment's) belongs to neither: both are
         // refused, whichever folder sorts first, so an impostor never silently wins.
         var pluginClaims: [String: [Claim]] = [:], segmentClaims: [String: [Claim]] = [:]
-        var policyClaims: [String: [Claim]] = [:], eventClaims: [String: [Claim]] = [:]
+        var policyClaims: [String: [Claim]] = [:], eventClaims: [String: [Claim]] = [:], approvalClaims: [String: [Claim]] = [:]
         for plugin in candidates {
             pluginClaims[plugin.name, default: []].append(Claim(plugin: plugin, at: plugin.main.displayPath))
             for segment in plugin.segments { segmentClaims[segment.name, default: []].append(Claim(plugin: plugin, at: segment.definedAt)) }
             for policy in plugin.registrations.policies { policyClaims[policy.name, default: []].append(Claim(plugin: plugin, at: policy.definedAt)) }
             for event in plugin.registrations.events { eventClaims[event.name, default: []].append(Claim(plugin: plugin, at: event.definedAt)) }
+            if let approvals = plugin.registrations.approvals {
+                approvalClaims["approvals", default: []].append(Claim(plugin: plugin, at: approvals.definedAt))
+            }
         }
         var refused: Set<String> = []  // plugin.lua paths
         refused.formUnion(Self.refuseShared(pluginClaims, into: &report) { "plugin '\($0)' is also loaded from \($1); neither is loaded" })
         refused.formUnion(Self.refuseShared(segmentClaims, into: &report) { "segment '\($0)' is also registered at \($1); neither plugin is loaded" })
         refused.formUnion(Self.refuseShared(policyClaims, into: &report) { "policy '\($0)' is also registered at \($1); neither plugin is loaded" })
         refused.formUnion(Self.refuseShared(eventClaims, into: &report) { "event '\($0)' is also declared at \($1); neither plugin is loaded" })
+        refused.formUnion(Self.refuseShared(approvalClaims, into: &report) { _, others in
+            "the approval levels are also declared at \(others); an organisation has one set, so neither plugin is loaded"
+        })
         // A policy naming a segment, event or letter that is not there refuses its plugin;
         // refusing one may take away what another names, so this runs until nothing changes.
         var next = candidates.filter { !refused.contains($0.main.displayPath) }

@@ -314,6 +314,45 @@ enum PolicyDeclaration {
             FrequencyCap(forms: forms, count: most, days: days, definedAt: arguments.callerLocation ?? context.file))
     }
 
+    static func approvals(_ arguments: LuaArguments, in context: PluginContext) throws {
+        let value = try arguments.value(2, "levels")
+        guard let spec = value.tableValue, spec.array.isEmpty else {
+            throw arguments.invalid("levels", "expected a table such as { without_approval = { cost = 5000000 }, levels = { { role = \"director\" } } }, got \(value.typeName)")
+        }
+        guard context.registrations.approvals == nil else { throw PluginAPIError("approval levels are declared twice") }
+        try checkKeys(spec, ["currency", "without_approval", "levels"], "approvals: unknown field")
+        let currency = try currencyCode(spec["currency"], "approvals")
+        var freeCost: Decimal?, freeCustomers: Int?
+        if !spec["without_approval"].isNil {
+            guard let free = spec["without_approval"].tableValue, free.array.isEmpty else {
+                throw PluginAPIError("approvals: without_approval must be a table such as { cost = 5000000, customers = 200 }")
+            }
+            try checkKeys(free, ["cost", "customers"], "approvals: unknown without_approval field")
+            freeCost = try amount(free["cost"], "approvals: without_approval.cost")
+            freeCustomers = free["customers"].isNil ? nil : try count(free["customers"], "approvals: without_approval.customers", in: 0...1_000_000_000)
+        }
+        guard let list = spec["levels"].tableValue, list.hash.isEmpty, !list.array.isEmpty else {
+            throw PluginAPIError("approvals: levels must be a non-empty list such as { { role = \"marketing-lead\", cost = 50000000 }, { role = \"director\" } }")
+        }
+        guard list.array.count <= maximumRegistrations else { throw PluginAPIError("approvals: at most \(maximumRegistrations) levels") }
+        var levels: [ApprovalRules.Level] = []
+        for (index, entry) in list.array.enumerated() {
+            let place = "approvals: levels[\(index + 1)]"
+            guard let level = entry.tableValue, level.array.isEmpty else {
+                throw PluginAPIError("\(place) must be a table such as { role = \"marketing-lead\", cost = 50000000, customers = 5000 }")
+            }
+            try checkKeys(level, ["role", "cost", "customers"], "\(place): unknown field")
+            guard let role = level["role"].stringValue, PluginManifest.isValidName(role) else {
+                throw PluginAPIError("\(place): role must be a role name in lower-case letters, digits and dashes, such as \"marketing-lead\"")
+            }
+            guard !levels.contains(where: { $0.role == role }) else { throw PluginAPIError("\(place): role '\(role)' is given twice") }
+            let customers = level["customers"].isNil ? nil : try count(level["customers"], "\(place): customers", in: 1...1_000_000_000)
+            levels.append(ApprovalRules.Level(role: role, maxCost: try amount(level["cost"], "\(place): cost"), maxCustomers: customers))
+        }
+        context.registrations.approvals = ApprovalRules(
+            currency: currency, freeCost: freeCost, freeCustomers: freeCustomers, levels: levels, definedAt: arguments.callerLocation ?? context.file)
+    }
+
     static func event(_ arguments: LuaArguments, in context: PluginContext) throws {
         let name = try arguments.get(2, "name", as: String.self)
         guard PluginManifest.isValidName(name) else {

@@ -1,0 +1,56 @@
+import CordialCore
+import CordialStore
+import Foundation
+
+/// Approving plans against the organisation's authority levels (``ApprovalRules``), and the
+/// check `apply` makes. An approval holds for the plan's fingerprint: a plan made again with
+/// the same actions and limits keeps it; one that changed needs approving again.
+public struct PlanApprover: Sendable {
+    public var store: any Store
+    public var rules: ApprovalRules?
+
+    public init(store: any Store, rules: ApprovalRules?) {
+        self.store = store
+        self.rules = rules
+    }
+
+    /// Records `staff`'s approval of plan `id` (staff named by id or exact name), if their
+    /// role covers the plan's cost and reach.
+    public func approve(_ id: Int64, by staff: String, at: Date = Date()) async throws -> CampaignApproval {
+        guard let rules else { throw CampaignError.noApprovalLevels }
+        guard let plan = try await store.campaignPlan(id) else { throw StoreError.noSuchPlan(id) }
+        let member = try await self.member(staff)
+        let summary = plan.summary, currency = plan.limits.currency
+        guard rules.allows(role: member.role, cost: summary.cost, customers: summary.customers, currency: currency) else {
+            throw CampaignError.notAllowed(
+                plan: id, staff: member.id ?? 0, role: member.role,
+                roles: rules.approvers(cost: summary.cost, customers: summary.customers, currency: currency))
+        }
+        let approval = CampaignApproval(by: member.name, role: member.role, at: at, fingerprint: plan.fingerprint)
+        try await store.approvePlan(id, approval: approval)
+        return approval
+    }
+
+    /// Refuses a plan that needs approving and is not approved in this version (by itself,
+    /// or by an earlier plan of its campaign with the same fingerprint).
+    public func checkApproved(_ plan: CampaignPlan) async throws {
+        guard let rules, let id = plan.id else { return }
+        let summary = plan.summary, currency = plan.limits.currency
+        guard rules.needsApproval(cost: summary.cost, customers: summary.customers, currency: currency) else { return }
+        if plan.approval?.fingerprint == plan.fingerprint { return }
+        let others = try await store.campaignPlans(campaign: plan.campaign)
+        if others.contains(where: { $0.approval?.fingerprint == plan.fingerprint }) { return }
+        throw CampaignError.needsApproval(
+            plan: id, cost: "\(summary.cost) \(currency)", customers: summary.customers,
+            roles: rules.approvers(cost: summary.cost, customers: summary.customers, currency: currency))
+    }
+
+    private func member(_ staff: String) async throws -> Staff {
+        let all = try await store.staff()
+        if let id = Int64(staff), let found = all.first(where: { $0.id == id }) { return found }
+        let named = all.filter { $0.name == staff }
+        guard let first = named.first else { throw CampaignError.noSuchStaff(staff) }
+        guard named.count == 1 else { throw CampaignError.ambiguousStaff(staff, ids: named.compactMap(\.id)) }
+        return first
+    }
+}
