@@ -11,7 +11,8 @@ DEMO_DB = .build/demo.sqlite
 # The demo organisation: 1,000 customers in Vietnamese, Chinese and English with their
 # purchase histories, imported into a fresh store, listed; the shipped plugins checked and
 # tested; the value models fitted; the segments run as of a date after the demo's
-# purchases (care-priority reads the fit); then example scripts.
+# purchases (care-priority reads the fit); a birthday campaign planned, approved, applied
+# and reported; then example scripts.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv
@@ -25,6 +26,12 @@ demo: build
 	$(CORDIAL) value report --top 5 --db $(DEMO_DB)
 	$(CORDIAL) segments run --as-of 2025-01-15 --workers 2 --db $(DEMO_DB)
 	$(CORDIAL) segments show lifecycle --at 2025-01-15 --db $(DEMO_DB)
+	$(CORDIAL) catalog import examples/gift-catalog.csv --db $(DEMO_DB)
+	$(CORDIAL) staff add "Lê Thu Hà" --role marketing-lead --db $(DEMO_DB)
+	$(CORDIAL) campaigns plan birthday-gifts --from 2025-02-01 --to 2025-04-30 --db $(DEMO_DB)
+	$(CORDIAL) campaigns approve 1 --by "Lê Thu Hà" --db $(DEMO_DB)
+	$(CORDIAL) campaigns apply 1 --db $(DEMO_DB)
+	$(CORDIAL) campaigns report 1 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 
