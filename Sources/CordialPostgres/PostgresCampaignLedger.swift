@@ -67,6 +67,12 @@ struct PostgresCampaignLedger {
             let (customer, event) = try row.decode((Int64, String).self)
             seated.insert("\(customer)/\(event)")
         }
+        var refused: [CustomerID: Set<ContactChannel>] = [:]
+        for row in try await store.rows(
+            "SELECT customer_id, channel FROM customer_consent WHERE granted = 0 AND customer_id = ANY(\(ids)::bigint[])", on: connection) {
+            let (customer, name) = try row.decode((Int64, String).self)
+            if let channel = ContactChannel(rawValue: name) { refused[CustomerID(customer), default: []].insert(channel) }
+        }
 
         // Budget rows exist before they are locked, so that two parts of a new campaign
         // cannot both start from nothing.
@@ -104,9 +110,11 @@ struct PostgresCampaignLedger {
                 seats[name] = (capacity, taken)
             }
         }
-        return CampaignLedgerRules(
+        var rules = CampaignLedgerRules(
             campaign: campaign, limits: limits, keys: keys, entries: entries, spent: spent, forgotten: forgotten, stock: stock, seats: seats,
             seated: seated)
+        rules.refused = refused
+        return rules
     }
 
     /// The ledger rows and their effects, each table in one `COPY`.

@@ -89,7 +89,7 @@ struct SQLiteCampaignLedger {
 
     private func loadRules(campaign: String, limits: CampaignLimits, actions: [PlannedAction]) throws -> CampaignLedgerRules {
         var keys: Set<String> = [], entries: [CustomerID: [CampaignLedgerRules.Entry]] = [:], forgotten: Set<CustomerID> = []
-        var seated: Set<String> = []
+        var seated: Set<String> = [], refused: [CustomerID: Set<ContactChannel>] = [:]
         let ids = Set(actions.map(\.customerID.rawValue)).sorted()
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
             let list = chunk.map(String.init).joined(separator: ",")  // ids the store handed out: integers
@@ -104,6 +104,9 @@ struct SQLiteCampaignLedger {
             for id in chunk where !present.contains(id) { forgotten.insert(CustomerID(id)) }
             for row in try Row.fetchAll(db, sql: "SELECT customerId, event FROM eventSeat WHERE customerId IN (\(list))") {
                 seated.insert("\(row[0] as Int64)/\(row[1] as String)")
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT customerId, channel FROM customerConsent WHERE granted = 0 AND customerId IN (\(list))") {
+                if let channel = ContactChannel(rawValue: row[1]) { refused[CustomerID(row[0] as Int64), default: []].insert(channel) }
             }
         }
         var spent: [String: Decimal] = [:]
@@ -120,8 +123,10 @@ struct SQLiteCampaignLedger {
         }
         var seats: [String: (capacity: Int, taken: Int)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT name, capacity, taken FROM careEvent") { seats[row[0]] = (row[1], row[2]) }
-        return CampaignLedgerRules(
+        var rules = CampaignLedgerRules(
             campaign: campaign, limits: limits, keys: keys, entries: entries, spent: spent, forgotten: forgotten, stock: stock, seats: seats,
             seated: seated)
+        rules.refused = refused
+        return rules
     }
 }

@@ -348,6 +348,17 @@ enum SQLiteSchema {
             try db.alter(table: "interaction") { t in t.add(column: "actionKey", .text) }
             try db.execute(sql: "CREATE UNIQUE INDEX interaction_action ON interaction(customerId, actionKey) WHERE actionKey IS NOT NULL")
         }
+        migrator.registerMigration("v6: consent per contact channel") { db in
+            try db.create(table: "customerConsent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("channel", .text).notNull()
+                t.column("granted", .integer).notNull()
+                t.column("changedAt", .datetime).notNull()
+                t.column("source", .text).notNull()
+                t.uniqueKey(["customerId", "channel"])
+            }
+        }
         return migrator
     }
 }

@@ -30,6 +30,8 @@ package struct CampaignLedgerRules {
     /// What the campaign spent: "total" and each period's first day ("2026-03-01").
     package var spent: [String: Decimal]
     package var forgotten: Set<CustomerID>
+    /// The channels each of the part's customers refused (consent), as committed now.
+    package var refused: [CustomerID: Set<ContactChannel>] = [:]
     /// Stock of the gift items the part names ("catalog/code"); absent: no such item.
     package var stock: [String: Int]
     /// Seats of the events the part invites to: capacity and taken.
@@ -74,6 +76,7 @@ package struct CampaignLedgerRules {
     package func refusal(of action: PlannedAction) -> String? {
         if let held = action.heldBack { return "held back by the plan: \(held)" }
         if forgotten.contains(action.customerID) { return "customer forgotten" }
+        if refused[action.customerID]?.contains(action.channel) == true { return "no consent for \(action.channel.rawValue)" }
         let mine = entries[action.customerID] ?? []
         for cap in limits.caps where cap.forms.contains(action.form) {
             let near = mine.filter { cap.forms.contains($0.form) && abs($0.day - action.actionDay) < cap.days }.count

@@ -67,6 +67,10 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
             Column("staff_id", .integer), Column("outcome", .text), Column("cost", .decimal), Column("currency", .text),
             Column("action_key", .text),
         ]),
+        StoredTable("customer_consent", [
+            Column("id", .integer), Column("customer_id", .integer), Column("channel", .text), Column("granted", .integer),
+            Column("changed_at", .time), Column("source", .text),
+        ]),
         StoredTable("audit_entry", [
             Column("id", .integer), Column("time", .time), Column("action", .text), Column("subject", .text),
             Column("detail", .text),

@@ -64,19 +64,23 @@ struct ShowCustomer: AsyncParsableCommand {
     struct Shown: Encodable {
         var customer: Customer
         var purchases: PurchaseSummary
+        var consent: [ConsentRecord]
     }
 
     func run() async throws {
         let opened = try await store.open()
         let customer = try await lookUpCustomer(id, in: opened)
         let summary = try await opened.purchaseSummary(of: customer.id!)
-        if store.json { return try store.printJSON(Shown(customer: customer, purchases: summary)) }
+        let answers = try await opened.consent(of: customer.id!)
+        if store.json { return try store.printJSON(Shown(customer: customer, purchases: summary, consent: answers)) }
+        let consent = answers.map { "\($0.channel.rawValue) \($0.granted ? "granted" : "refused")" }.joined(separator: ", ")
         let day = Date.ISO8601FormatStyle().year().month().day()
         print("""
             id        \(customer.id!)  (\("\(customer.source):\(customer.externalID)".forTerminal))
             name      \((customer.displayName.isEmpty ? "(no name)" : customer.displayName).forTerminal)
             locale    \(customer.locale.forTerminal)   tier \((customer.tier ?? "-").forTerminal)   tags \(customer.tags.joined(separator: ", ").forTerminal)
             purchases \(summary.count), total \(summary.total), first \(summary.first.map { $0.formatted(day) } ?? "-"), last \(summary.last.map { $0.formatted(day) } ?? "-")
+            consent   \(consent.isEmpty ? "no answers (every channel allowed)" : consent)
             """)
     }
 }

@@ -208,6 +208,16 @@ import Testing
         }
     }
 
+    @Test func aRefusedChannelIsHeldBackInThePlan() async throws {
+        let (store, registry) = try await organisation()
+        let an = try await id(store, "1")
+        _ = try await store.recordConsent([ConsentChange(customerID: an, channel: .email, granted: false)], source: "cli", at: Date())
+        let plan = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-02-15", "2026-03-31"))
+        #expect(plan.summary.heldBack == ["no consent for email": 1] && plan.summary.actions == 5)
+        let held = try await store.plannedActions(of: plan.id!, seqs: 1...10).filter { $0.heldBack != nil }
+        #expect(held.map(\.customerID) == [an] && held.map(\.form) == [.letter], "the gift goes by post, which An did not refuse")
+    }
+
     @Test func aForgottenCustomerIsNotPlanned() async throws {
         let (store, registry) = try await organisation()
         try await store.forget(try await id(store, "2"), reason: "request")

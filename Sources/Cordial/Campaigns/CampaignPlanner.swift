@@ -10,7 +10,7 @@ import LuaHost
 /// saved with an id before anything happens (DESIGN decision 4). Nothing is applied here.
 ///
 /// What the plan already knows cannot be done is kept in it, held back with the reason (a
-/// plugin that chose no gift); budgets, caps and stock are decided when the plan is applied,
+/// channel the customer refused, a plugin that chose no gift); budgets, caps and stock are decided when the plan is applied,
 /// against the ledger as it is then, and the plan's forecast says what they would hold back
 /// now.
 public struct CampaignPlanner: Sendable {
@@ -80,9 +80,15 @@ public struct CampaignPlanner: Sendable {
                 guard let code, case .gift(let catalogName, _, _, _) = policy.items[key.item].action else { continue }
                 catalog["\(catalogName)/\(code)"]?.stock -= 1
             }
+            // A customer who refused a channel gets nothing on it: held back, with the reason.
+            let refused = candidates.isEmpty ? [:] : try await store.refusedChannels(of: candidates.map(\.facts.id))
             for candidate in candidates {
-                actions.append(Self.action(
-                    candidate, policy: policy, catalog: catalog, chosen: chosen[CandidateKey(customer: candidate.facts.id, item: candidate.item)]))
+                var action = Self.action(
+                    candidate, policy: policy, catalog: catalog, chosen: chosen[CandidateKey(customer: candidate.facts.id, item: candidate.item)])
+                if action.heldBack == nil, refused[candidate.facts.id]?.contains(action.channel) == true {
+                    action.heldBack = "no consent for \(action.channel.rawValue)"
+                }
+                actions.append(action)
             }
             read += batch.count
             progress?(read)
