@@ -10,7 +10,8 @@ import LuaHost
 /// the same arguments as `...`; `require` finds `.lua` files beside the script. With a store,
 /// `require "cordial"` gives the script the whole data API (a script is run by staff, so it
 /// holds every permission); its customer changes are written in one transaction when it
-/// succeeds and dropped when it fails.
+/// succeeds and dropped when it fails; the campaigns it declares (`cordial.campaign`) are
+/// saved as plans when it succeeds, and nothing is saved when it fails.
 ///
 /// Blocks while the script reads the store: run it on a thread that may wait (the main
 /// thread of a command, a worker), never on Swift's cooperative pool.
@@ -20,6 +21,12 @@ public struct ScriptRunner {
     public var output: (String) -> Void
     public var store: (any Store)?
     public var logger = Logger(label: "cordial.script")
+    /// The caps across every policy and the declared events, which a script's campaigns are
+    /// planned under (the loaded plugins').
+    public var caps: [FrequencyCap] = []
+    public var events: [CareEvent] = []
+    /// Told of each plan a script's campaign (`cordial.campaign`) was saved as.
+    public var planned: (CampaignPlan) -> Void = { _ in }
 
     public init(limits: LuaLimits = .default, store: (any Store)? = nil, output: @escaping (String) -> Void) {
         self.limits = limits
@@ -51,6 +58,32 @@ public struct ScriptRunner {
             let changes = context.run.pendingChanges.changes
             try context.wait { try await store.apply(changes) }
         }
+        if let store {
+            for campaign in context.run.campaigns where !campaign.actions.isEmpty {
+                let actions = campaign.actions, name = campaign.name, budget = campaign.budget
+                let plan = try context.wait { [caps, events] in
+                    try await Self.plan(actions, name: name, budget: budget, script: display, caps: caps, events: events, store: store)
+                }
+                planned(plan)
+            }
+        }
         return results
+    }
+
+    /// A script's campaign as a saved plan: its actions on channels the customer refused held
+    /// back, under the campaign's budget and every plugin's caps.
+    static func plan(
+        _ actions: [PlannedAction], name: String, budget: CareBudget, script: String, caps: [FrequencyCap], events: [CareEvent], store: any Store
+    ) async throws -> CampaignPlan {
+        let refused = try await store.refusedChannels(of: actions.map(\.customerID))
+        let checked = actions.map { action in
+            var action = action
+            if refused[action.customerID]?.contains(action.channel) == true { action.heldBack = "no consent for \(action.channel.rawValue)" }
+            return action
+        }
+        let days = actions.map(\.actionDay)
+        return try await CampaignPlanner.save(
+            checked, campaign: name, plugin: "script " + script, version: "-", window: (days.min() ?? 0)...(days.max() ?? 0),
+            limits: CampaignLimits(budget: budget, caps: caps), events: events, at: Date(), store: store)
     }
 }

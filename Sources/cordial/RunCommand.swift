@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cordial
+import CordialCore
 import CordialStore
 import Foundation
 import LuaHost
@@ -19,6 +20,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("db"), help: "The store (default $CORDIAL_DB, else ./cordial.sqlite when it exists).")
     var database: String?
+
+    @OptionGroup var pluginOptions: PluginOptions
 
     @Argument(help: "The Lua script to run.")
     var script: String
@@ -51,8 +54,22 @@ struct RunCommand: ParsableCommand {
         } catch let error as StoreError {
             throw CommandFailure(error.localizedDescription)
         }
-        let runner = ScriptRunner(limits: limits, store: store) { text in
+        var runner = ScriptRunner(limits: limits, store: store) { text in
             StandardStreams.out(text)
+        }
+        // A script's campaigns are planned under the caps and events of the loaded plugins.
+        let (registry, report) = pluginOptions.registry()
+        if FileManager.default.fileExists(atPath: pluginOptions.roots[0].path) || !pluginOptions.folders.isEmpty {
+            printProblems(report.problems)
+        }
+        runner.caps = registry.plugins.flatMap(\.registrations.frequencyCaps)
+        runner.events = registry.plugins.flatMap(\.registrations.events)
+        runner.planned = { plan in
+            StandardStreams.out(
+                "plan \(plan.id ?? 0) of \(plan.campaign): \(plan.summary.actions) actions for \(plan.summary.customers) customers, costing \(plan.summary.cost) \(plan.limits.currency)"
+                    + (plan.summary.heldBack.isEmpty ? "" : ", \(plan.summary.heldBack.values.reduce(0, +)) held back")
+                    + (plan.summary.forecast.isEmpty ? "" : "; applied now, the limits would skip \(plan.summary.forecast.values.reduce(0, +)) (`cordial campaigns show \(plan.id ?? 0)`)")
+                    + "; nothing is done until `cordial campaigns apply \(plan.id ?? 0)`\n")
         }
         do {
             try runner.run(script: URL(fileURLWithPath: script), arguments: arguments)

@@ -168,7 +168,12 @@ import Testing
                 """])
             let outcome = try cordial(["plugins", "list", "--plugins", plugins.root.path])
             #expect(outcome.status == 1, "\(name): \(outcome.standardOutput)")
-            #expect(outcome.standardError.contains(expected), "\(name): \(outcome.standardError)")
+            // Registering 1,000 segments takes most of registration's 0.25 s: on a loaded
+            // machine the time limit may stop the loop first, which bounds it as well.
+            let bounded = outcome.standardError.contains(expected)
+                || (name == "segments" && outcome.standardError.contains("time limit of 0.25 s exceeded"))
+            #expect(bounded, "\(name): \(outcome.standardError)")
+            #expect(outcome.standardError.split(separator: "\n").count <= 2, "a one-line reason: \(outcome.standardError)")
         }
     }
 

@@ -56,7 +56,7 @@ import Testing
             spec.parameters.indices.compactMap { index -> WrongCall? in
                 guard let wrong = wrong(for: spec.parameters[index].type) else { return nil }
                 let arguments = spec.parameters.indices.map { $0 == index ? wrong.code : sample(of: spec.parameters[$0].type) }
-                let callee = spec.isMethod ? "\(receiver):\(spec.name.split(separator: ":")[1])"
+                let callee = spec.isMethod ? "\(spec.owner == "Campaign" ? "run" : receiver):\(spec.name.split(separator: ":")[1])"
                     : (module == "cordial" ? "cordial.\(spec.name)" : "test.\(spec.name)")
                 return WrongCall(
                     code: "\(callee)(\(arguments.joined(separator: ", ")))",
@@ -85,7 +85,9 @@ import Testing
         #expect(calls.contains { $0.code.hasPrefix("cordial.customers.update") })
         #expect(calls.count > 20)
         let store = try await api.store(customers: 3)
-        let output = try await api.script("local cordial = require 'cordial'\n" + Self.collecting(calls) + "print(report)", store: store)
+        #expect(calls.contains { $0.code.hasPrefix("run:gift") } && calls.contains { $0.code.hasPrefix("cordial.campaign") })
+        let output = try await api.script(
+            "local cordial = require 'cordial'\nlocal run = cordial.campaign { name = 'spec-run' }\n" + Self.collecting(calls) + "print(report)", store: store)
         Self.check(String(output.dropLast()), calls)
     }
 

@@ -7,7 +7,7 @@
 ---@field version string semantic version, "1.2.0"
 ---@field api integer the cordial API version the plugin targets (this host: 1)
 ---@field description string? one line for `cordial plugins list`
----@field permissions string[]? "customers.read", "customers.write", "segments.read", "campaigns.apply", "letters.render", "letters.send", "feedback.write"
+---@field permissions string[]? "customers.read", "customers.write", "segments.read", "campaigns.plan", "campaigns.apply", "letters.render", "letters.send", "feedback.write"
 
 ---Options of `plugin:segment`.
 ---@class cordial.SegmentOptions
@@ -123,6 +123,51 @@
 ---@field count integer at most this many actions per customer
 ---@field days integer in any this many days
 
+---What `cordial.campaign` takes.
+---@class cordial.CampaignSpec
+---@field name string the campaign's name: lower-case letters, digits and dashes
+---@field currency string? of its budget and costs (default "VND")
+---@field budget cordial.Budget? total, per customer, per period
+
+---A gift of an ad-hoc campaign.
+---@class cordial.ScriptGift
+---@field customer integer the customer's store id (`c.id`)
+---@field occasion string the occasion, such as "thanks:2025": with the campaign, customer and form, the action's key
+---@field date string the day to act, "YYYY-MM-DD"
+---@field catalog string a gift catalog (`cordial catalog import`)
+---@field item string the item's code
+
+---A letter of an ad-hoc campaign.
+---@class cordial.ScriptLetter
+---@field customer integer the customer's store id
+---@field occasion string the occasion
+---@field date string the day to act
+---@field template string the letter template
+---@field channel string? "email" (default), "post" or "sms"
+---@field cost number|string? cost of one letter
+
+---A call of an ad-hoc campaign.
+---@class cordial.ScriptCall
+---@field customer integer the customer's store id
+---@field occasion string the occasion
+---@field date string the day to call
+---@field role string the role of the agents who call
+---@field script string what the agent says
+---@field cost number|string? cost of one call
+
+---An invitation of an ad-hoc campaign.
+---@class cordial.ScriptInvite
+---@field customer integer the customer's store id
+---@field occasion string the occasion
+---@field date string the day to invite
+---@field event string an event declared with `plugin:event`
+---@field channel string? "email" (default), "post" or "sms"
+
+---An ad-hoc campaign being planned (`cordial.campaign`).
+---@class cordial.Campaign
+---@field name string its name
+---@field actions integer actions added so far
+
 ---What `plugin:approvals` takes.
 ---@class cordial.ApprovalLevels
 ---@field currency string? of the amounts below (default "VND")
@@ -209,6 +254,27 @@ function Plugin:approvals(levels) end
 ---@param name string the event's name, unique across plugins
 ---@param spec cordial.EventSpec title, date, capacity
 function Plugin:event(name, spec) end
+
+---Declares an ad-hoc campaign; its actions (`campaign:gift`, `:letter`, `:call`, `:invite`) are saved as a plan when the script succeeds — nothing happens until staff apply it (`cordial campaigns apply PLAN`).
+---@param spec cordial.CampaignSpec name, currency, budget
+---@return cordial.Campaign # the campaign, to which actions are added
+function cordial.campaign(spec) end
+
+---Adds a gift from the catalog (its cost is the item's; applying takes one from stock). Checked now: an unknown customer or item, a missing field or the same action twice is an error at this line.
+---@param action cordial.ScriptGift customer (a store id), occasion, date, and what the form needs
+function Campaign:gift(action) end
+
+---Adds a letter from a template (it enters the outbox when applied). Checked now: an unknown customer or item, a missing field or the same action twice is an error at this line.
+---@param action cordial.ScriptLetter customer (a store id), occasion, date, and what the form needs
+function Campaign:letter(action) end
+
+---Adds a call by an agent of a role (it enters that role's call list when applied). Checked now: an unknown customer or item, a missing field or the same action twice is an error at this line.
+---@param action cordial.ScriptCall customer (a store id), occasion, date, and what the form needs
+function Campaign:call(action) end
+
+---Adds an invitation to an event (it takes a seat when applied). Checked now: an unknown customer or item, a missing field or the same action twice is an error at this line.
+---@param action cordial.ScriptInvite customer (a store id), occasion, date, and what the form needs
+function Campaign:invite(action) end
 
 ---One customer by store id, or by `"SOURCE:EXTERNAL_ID"`; nil when there is none.
 ---@param id integer|string a store id (42) or a source and external id ("crm:C-1042")

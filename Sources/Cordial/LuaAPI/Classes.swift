@@ -118,6 +118,36 @@ extension LuaAPI {
             .init("count", "integer", "at most this many actions per customer"),
             .init("days", "integer", "in any this many days"),
         ]),
+        LuaAPIClass("cordial.CampaignSpec", "What `cordial.campaign` takes.", fields: [
+            .init("name", "string", "the campaign's name: lower-case letters, digits and dashes"),
+            .init("currency", "string?", "of its budget and costs (default \"VND\")"),
+            .init("budget", "cordial.Budget?", "total, per customer, per period"),
+        ]),
+        LuaAPIClass("cordial.ScriptGift", "A gift of an ad-hoc campaign.", fields: [
+            .init("customer", "integer", "the customer's store id (`c.id`)"),
+            .init("occasion", "string", "the occasion, such as \"thanks:2025\": with the campaign, customer and form, the action's key"),
+            .init("date", "string", "the day to act, \"YYYY-MM-DD\""),
+            .init("catalog", "string", "a gift catalog (`cordial catalog import`)"),
+            .init("item", "string", "the item's code"),
+        ]),
+        LuaAPIClass("cordial.ScriptLetter", "A letter of an ad-hoc campaign.", fields: [
+            .init("customer", "integer", "the customer's store id"), .init("occasion", "string", "the occasion"),
+            .init("date", "string", "the day to act"), .init("template", "string", "the letter template"),
+            .init("channel", "string?", "\"email\" (default), \"post\" or \"sms\""), .init("cost", "number|string?", "cost of one letter"),
+        ]),
+        LuaAPIClass("cordial.ScriptCall", "A call of an ad-hoc campaign.", fields: [
+            .init("customer", "integer", "the customer's store id"), .init("occasion", "string", "the occasion"),
+            .init("date", "string", "the day to call"), .init("role", "string", "the role of the agents who call"),
+            .init("script", "string", "what the agent says"), .init("cost", "number|string?", "cost of one call"),
+        ]),
+        LuaAPIClass("cordial.ScriptInvite", "An invitation of an ad-hoc campaign.", fields: [
+            .init("customer", "integer", "the customer's store id"), .init("occasion", "string", "the occasion"),
+            .init("date", "string", "the day to invite"), .init("event", "string", "an event declared with `plugin:event`"),
+            .init("channel", "string?", "\"email\" (default), \"post\" or \"sms\""),
+        ]),
+        LuaAPIClass("cordial.Campaign", "An ad-hoc campaign being planned (`cordial.campaign`).", fields: [
+            .init("name", "string", "its name"), .init("actions", "integer", "actions added so far"),
+        ]),
         LuaAPIClass("cordial.ApprovalLevels", "What `plugin:approvals` takes.", fields: [
             .init("currency", "string?", "of the amounts below (default \"VND\")"),
             .init("without_approval", "{cost: number|string?, customers: integer?}?", "plans within both need no approval; without it, every plan does"),

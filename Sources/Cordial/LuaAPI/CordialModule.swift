@@ -61,6 +61,10 @@ enum CordialModule {
         pluginType.field("version") { $0.manifest.version.description }
         pluginType.field("api") { Int64($0.manifest.api) }
         pluginType.description { "plugin \($0.manifest.name) \($0.manifest.version)" }
+        var campaignType = LuaObjectType<CampaignScriptHandle>("Campaign")
+        campaignType.field("name") { $0.campaign.name }
+        campaignType.field("actions") { Int64($0.campaign.actions.count) }
+        campaignType.description { "campaign \($0.campaign.name)" }
 
         var namespaces: [String: LuaTable] = [:]
         var module = LuaTable()
@@ -70,7 +74,11 @@ enum CordialModule {
                 return try spec.body(context, arguments)
             }
             if spec.isMethod {
-                pluginType.method(spec.member) { _, arguments in try call(arguments) }
+                if spec.owner == "Campaign" {
+                    campaignType.method(spec.member) { _, arguments in try call(arguments) }
+                } else {
+                    pluginType.method(spec.member) { _, arguments in try call(arguments) }
+                }
                 continue
             }
             let function = state.dynamicFunction(spec.qualifiedName, call)
@@ -84,6 +92,7 @@ enum CordialModule {
         if name == "cordial" {
             module["api"] = .integer(Int64(CordialVersion.luaAPI))
             try state.register(pluginType)
+            try state.register(campaignType)
         }
         try state.registerModule(name, .table(module))
     }

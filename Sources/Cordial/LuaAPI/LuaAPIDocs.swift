@@ -98,7 +98,7 @@ public enum LuaAPIDocs {
 
     private static func signature(_ function: LuaAPIFunction) -> String {
         let parameters = function.parameters.map { $0.optional ? "[\($0.name)]" : $0.name }.joined(separator: ", ")
-        let prefix = function.isMethod ? "plugin:" + function.member : "\(function.module).\(function.name)"
+        let prefix = function.isMethod ? (function.owner ?? "").lowercased() + ":" + function.member : "\(function.module).\(function.name)"
         return "\(prefix)(\(parameters))"
     }
 

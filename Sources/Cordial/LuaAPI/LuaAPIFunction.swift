@@ -84,7 +84,7 @@ public struct LuaAPIFunction: Sendable {
     }
 
     /// "customers" for `customers.get`, "Plugin" for `Plugin:segment`, nil for top-level functions.
-    var owner: String? {
+    public var owner: String? {
         if let dot = name.firstIndex(where: { $0 == "." || $0 == ":" }) { return String(name[..<dot]) }
         return nil
     }

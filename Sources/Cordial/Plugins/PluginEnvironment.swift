@@ -38,6 +38,8 @@ struct PluginRun {
     /// The moment "today" is for the script: the run's as-of date.
     var today: Date
     var pendingChanges = PendingCustomerChanges()
+    /// Campaigns the script declared (`cordial.campaign`), saved as plans when it succeeds.
+    var campaigns: [CampaignScript] = []
 
     /// ``today`` as days since 1970 in `timeZone`.
     func todayNumber(in timeZone: TimeZone) -> Int {

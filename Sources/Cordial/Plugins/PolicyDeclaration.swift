@@ -92,7 +92,7 @@ enum PolicyDeclaration {
         }
     }
 
-    private static func currencyCode(_ value: LuaValue, _ place: String) throws -> String {
+    static func currencyCode(_ value: LuaValue, _ place: String) throws -> String {
         guard !value.isNil else { return "VND" }
         guard let code = value.stringValue, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             throw PluginAPIError("\(place): currency must be an ISO 4217 code such as \"VND\", \"CNY\" or \"USD\"")
@@ -100,7 +100,7 @@ enum PolicyDeclaration {
         return code
     }
 
-    private static func budget(_ value: LuaValue, currency: String, _ place: String) throws -> CareBudget {
+    static func budget(_ value: LuaValue, currency: String, _ place: String) throws -> CareBudget {
         var budget = CareBudget(currency: currency)
         guard !value.isNil else { return budget }
         guard let table = value.tableValue, table.array.isEmpty else {
@@ -275,7 +275,7 @@ enum PolicyDeclaration {
         }
     }
 
-    private static func letterChannel(_ value: LuaValue, _ place: String) throws -> ContactChannel {
+    static func letterChannel(_ value: LuaValue, _ place: String) throws -> ContactChannel {
         guard !value.isNil else { return .email }
         guard let text = value.stringValue, let channel = ContactChannel(rawValue: text), channel != .phone else {
             throw PluginAPIError("\(place): channel must be \"email\", \"post\" or \"sms\"")
@@ -378,7 +378,7 @@ enum PolicyDeclaration {
             CareEvent(name: name, title: title, day: day, capacity: capacity, definedAt: arguments.callerLocation ?? context.file))
     }
 
-    private static func checkKeys(_ table: LuaTable, _ known: Set<String>, _ problem: String) throws {
+    static func checkKeys(_ table: LuaTable, _ known: Set<String>, _ problem: String) throws {
         for key in table.hash.keys {
             guard let name = key.stringValue, known.contains(name) else {
                 throw PluginAPIError("\(problem) '\(key.stringValue ?? key.typeName)' (known: \(known.sorted().joined(separator: ", ")))")
