@@ -367,4 +367,31 @@ import Testing
         let tallies = try await store.campaignTallies(campaign: nil)
         #expect(tallies.eventSeats["gala-2026"] == 2 && tallies.seats == 2 && tallies.ledger == 5)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func twoPlansOfOneCampaignAtOnceStayWithinItsBudget(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        // Two overlapping plans of one campaign (a wider window planned while the first one
+        // applies), 100,000 a letter, 1,000,000 in all: ten letters at most, whoever is first.
+        let limits = CampaignLimits(currency: "VND", total: 1_000_000)
+        func letters(_ years: ClosedRange<Int>) -> [PlannedAction] {
+            years.flatMap { year in
+                ids.map { id in
+                    var letter = Self.letter(id)
+                    letter.occasion = "birthday:\(year)"
+                    letter.cost = 100_000
+                    return letter
+                }
+            }
+        }
+        let narrow = try await Self.save(letters(2020...2024), in: store, limits: limits)
+        let wide = try await Self.save(letters(2022...2027), in: store, limits: limits)
+        async let a = Self.apply(narrow, in: store, partSize: 2, worker: "a")
+        async let b = Self.apply(wide, in: store, partSize: 2, worker: "b")
+        let (first, second) = try await (a, b)
+        #expect(first.applied + second.applied == 10 && first.cost + second.cost == 1_000_000)
+        let tallies = try await store.campaignTallies(campaign: "birthday-gifts")
+        #expect(tallies.ledger == 10 && tallies.ledgerCost == 1_000_000 && tallies.budgets["birthday-gifts/total"] == 1_000_000)
+        #expect(tallies.outbox == 10)
+    }
 }
