@@ -7,8 +7,9 @@ import PostgresNIO
 /// apply other parts (of this run or of other campaigns) at the same time.
 ///
 /// Before reading, it locks what its decisions depend on, always in the same order — the
-/// part's customers (advisory locks, by id), the campaign's budget rows, the gift items, the
-/// events (by id) — so two transactions never wait on each other in a circle, and every
+/// part's customers (advisory locks, by id), the events it invites to (by name), the
+/// campaign's budget rows, the gift items (by id), the events again (by name) — so two
+/// transactions never wait on each other in a circle, and every
 /// read after the locks (READ COMMITTED: each statement sees what is committed) is what the
 /// writes are checked against. The ledger's unique key is the last guard.
 struct PostgresCampaignLedger {
@@ -21,13 +22,17 @@ struct PostgresCampaignLedger {
 
     func apply(_ actions: [PlannedAction], limits: CampaignLimits, events: [CareEvent], run: Int64, plan: Int64) async throws -> CampaignApplyOutcome {
         guard let campaign = actions.first?.campaign else { return CampaignApplyOutcome() }
-        try await declare(events)
         let ids = Set(actions.map(\.customerID.rawValue)).sorted()
-        // OFFSET 0 keeps the planner from reordering the locks.
+        // One lock per customer, in id order; the key pair (class + the id's high bits, its low
+        // 31 bits) is distinct for every id. OFFSET 0 keeps the planner from reordering them.
         try await connection.query("""
-            SELECT count(pg_advisory_xact_lock(\(Self.customerLockClass), (id % 2147483647)::integer))
+            SELECT count(pg_advisory_xact_lock((\(Self.customerLockClass) + (id >> 31))::integer, (id & 2147483647)::integer))
             FROM (SELECT id FROM unnest(\(ids)::bigint[]) AS id ORDER BY id OFFSET 0) AS locked
             """)
+        // The events this part invites to, as declared now, after the customers and in name
+        // order (as they are locked below): a part without invitations locks no event.
+        let invited = Set(actions.compactMap { $0.form == .invitation ? $0.event : nil })
+        try await declare(events.filter { invited.contains($0.name) })
         var rules = try await loadRules(campaign: campaign, limits: limits, actions: actions, customers: ids)
         let decisions = rules.decide(actions)
         try await write(actions, decisions, campaign: campaign, run: run, plan: plan)
@@ -35,7 +40,8 @@ struct PostgresCampaignLedger {
         return CampaignLedgerRules.outcome(of: actions, decisions)
     }
 
-    /// The events the policies declare, as they are declared now; seats taken stay.
+    /// The events the part invites to, as the policies declare them now (in name order); seats
+    /// taken stay.
     private func declare(_ events: [CareEvent]) async throws {
         for event in events.sorted(by: { $0.name < $1.name }) {
             try await connection.query("""
@@ -105,7 +111,7 @@ struct PostgresCampaignLedger {
         let invited = Set(actions.compactMap { $0.form == .invitation ? $0.event : nil }).sorted()
         if !invited.isEmpty {
             for row in try await store.rows(
-                "SELECT name, capacity, taken FROM care_event WHERE name = ANY(\(invited)::text[]) ORDER BY id FOR UPDATE", on: connection) {
+                "SELECT name, capacity, taken FROM care_event WHERE name = ANY(\(invited)::text[]) ORDER BY name FOR UPDATE", on: connection) {
                 let (name, capacity, taken) = try row.decode((String, Int, Int).self)
                 seats[name] = (capacity, taken)
             }

@@ -15,6 +15,10 @@ extension PostgresStore {
         try await transaction { connection in
             var added = 0, updated = 0
             let now = PostgresTime.stored(Date())
+            // First, before any row: applies lock gift items by id, an import would lock them in
+            // the file's order; the table lock waits for the applies holding items and keeps
+            // new ones out until the import commits, so the two never wait on each other.
+            try await connection.query("LOCK TABLE gift_item IN EXCLUSIVE MODE")
             for item in items {
                 let inserted = try await value(Bool.self, """
                     INSERT INTO gift_item (catalog, code, name, cost, currency, stock, updated_at)
@@ -214,8 +218,19 @@ extension PostgresStore {
                 let (part, first, last) = try row.decode((Int, Int, Int).self)
                 return CampaignRunPart(runID: run.id, planID: run.planID, part: part, firstSeq: first, lastSeq: last)
             }
+            // Nothing to claim: a run whose parts are all done is closed (a run left open by a
+            // version that raced on its last two parts recovers here).
+            try await Self.closeRunIfDone(run.id, at: PostgresTime.stored(Date()), on: connection)
             return nil
         }
+    }
+
+    /// Marks run `id` done when every part is done (and it is not yet).
+    static func closeRunIfDone(_ id: Int64, at: Date, on connection: PostgresSession) async throws {
+        try await connection.query("""
+            UPDATE campaign_run SET status = 'done', finished_at = \(at)
+            WHERE id = \(id) AND status <> 'done' AND NOT EXISTS (SELECT 1 FROM campaign_run_part WHERE run_id = \(id) AND done_at IS NULL)
+            """)
     }
 
     public func applyCampaignPart(_ part: CampaignRunPart, limits: CampaignLimits, events: [CareEvent], at: Date) async throws -> CampaignApplyOutcome {
@@ -231,10 +246,11 @@ extension PostgresStore {
             try await connection.query("""
                 UPDATE campaign_run_part SET done_at = \(PostgresTime.stored(at)), outcome = \(try CampaignJSON.text(outcome)) WHERE id = \(partID)
                 """)
-            try await connection.query("""
-                UPDATE campaign_run SET status = 'done', finished_at = \(PostgresTime.stored(at))
-                WHERE id = \(part.runID) AND NOT EXISTS (SELECT 1 FROM campaign_run_part WHERE run_id = \(part.runID) AND done_at IS NULL)
-                """)
+            // The run's row, locked after the part is marked: the transactions finishing the
+            // last parts take turns here, and the one that comes second sees the other's part
+            // done (its next statement reads what is committed then) and closes the run.
+            try await connection.query("SELECT id FROM campaign_run WHERE id = \(part.runID) FOR UPDATE")
+            try await Self.closeRunIfDone(part.runID, at: PostgresTime.stored(at), on: connection)
             return outcome
         }
     }

@@ -18,9 +18,9 @@ struct ListPlugins: ParsableCommand {
 
     func run() throws {
         let (registry, report) = pluginOptions.registry()
-        printTable(["PLUGIN", "VERSION", "API", "SEGMENTS", "PERMISSIONS", "DESCRIPTION"], registry.plugins.map { plugin in
+        printTable(["PLUGIN", "VERSION", "API", "SEGMENTS", "POLICIES", "PERMISSIONS", "DESCRIPTION"], registry.plugins.map { plugin in
             [plugin.name, plugin.manifest.version.description, "\(plugin.manifest.api)",
-             plugin.segments.map(\.name).joined(separator: ", "),
+             plugin.segments.map(\.name).joined(separator: ", "), plugin.registrations.policies.map(\.name).joined(separator: ", "),
              plugin.manifest.permissions.sorted().map(\.rawValue).joined(separator: ", "), plugin.manifest.description]
         })
         printProblems(report.problems)
@@ -45,7 +45,15 @@ struct CheckPlugins: ParsableCommand {
         if let name, plugins.isEmpty, problems.isEmpty { throw CommandFailure("no plugin '\(name)' in \(pluginOptions.roots.map(\.path).joined(separator: ", "))") }
         for plugin in plugins where !problems.contains(where: { $0.location.hasPrefix(plugin.main.displayPath.replacingOccurrences(of: "plugin.lua", with: "")) }) {
             let segments = plugin.segments.map(\.name)
-            print("ok  \(plugin.name) \(plugin.manifest.version): \(segments.count) segment\(segments.count == 1 ? "" : "s")\(segments.isEmpty ? "" : " (\(segments.joined(separator: ", ")))")")
+            var parts = ["\(segments.count) segment\(segments.count == 1 ? "" : "s")\(segments.isEmpty ? "" : " (\(segments.joined(separator: ", ")))")"]
+            let registered = plugin.registrations
+            if !registered.policies.isEmpty {
+                parts.append("\(registered.policies.count) polic\(registered.policies.count == 1 ? "y" : "ies") (\(registered.policies.map(\.name).joined(separator: ", ")))")
+            }
+            if !registered.frequencyCaps.isEmpty { parts.append("\(registered.frequencyCaps.count) frequency cap\(registered.frequencyCaps.count == 1 ? "" : "s")") }
+            if !registered.events.isEmpty { parts.append("\(registered.events.count) event\(registered.events.count == 1 ? "" : "s")") }
+            if registered.approvals != nil { parts.append("approval levels") }
+            print("ok  \(plugin.name) \(plugin.manifest.version): " + parts.joined(separator: ", "))
         }
         printProblems(problems)
         if !problems.isEmpty { throw ExitCode.failure }

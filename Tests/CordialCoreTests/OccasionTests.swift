@@ -34,6 +34,11 @@ import Testing
             "birthday:2021 2021-06-01 2021-06-01",
         ])
         #expect(occurrences(.birthday(leadDays: 0), "2020-01-01", "2021-12-31", .init()).isEmpty)
+        // The longest lead, 366 days, from a 1 January after a common year reaches back two
+        // years: 2028-01-01 less 366 days is 2026-12-31, in this window and no later one.
+        #expect(occurrences(.birthday(leadDays: 366), "2026-12-01", "2026-12-31", .init(birthday: Birthday(year: nil, month: 1, day: 1))) == [
+            "birthday:2028 2028-01-01 2026-12-31",
+        ])
     }
 
     @Test func anniversariesStartTheYearAfterTheFirstPurchase() {

@@ -58,8 +58,10 @@ public struct CampaignApplier: Sendable {
     /// Goes on with run `runID` after a crash or a cancel: it is running again, and this
     /// process applies the parts left.
     public func resume(run runID: Int64, at: Date = Date(), progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Report {
+        guard let found = try await store.campaignRun(runID) else { throw StoreError.noSuchRun(runID) }
+        guard let plan = try await store.campaignPlan(found.planID) else { throw StoreError.noSuchPlan(found.planID) }
+        try await PlanApprover(store: store, rules: approvals).checkApproved(plan)
         let run = try await store.resumeCampaignRun(runID)
-        guard let plan = try await store.campaignPlan(run.planID) else { throw StoreError.noSuchPlan(run.planID) }
         return try await work(on: run, plan: plan, at: at, progress: progress)
     }
 

@@ -75,9 +75,11 @@ public struct CampaignPlanner: Sendable {
                 }
             }
             let chosen = try await chooser?.choose(for: candidates, catalog: catalog) ?? [:]
-            // What the next batches are offered: the stock the plan has not given yet.
-            for (key, code) in chosen {
-                guard let code, case .gift(let catalogName, _, _, _) = policy.items[key.item].action else { continue }
+            // What the next batches are offered: the stock the plan has not given yet, one per
+            // occurrence (a window of several years gives a customer the item several times).
+            for candidate in candidates {
+                guard case .gift(let catalogName, nil, true, _) = policy.items[candidate.item].action,
+                      let code = chosen[CandidateKey(customer: candidate.facts.id, item: candidate.item)] ?? nil else { continue }
                 catalog["\(catalogName)/\(code)"]?.stock -= 1
             }
             // A customer who refused a channel gets nothing on it: held back, with the reason.

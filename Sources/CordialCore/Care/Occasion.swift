@@ -67,8 +67,9 @@ public enum Occasion: Sendable, Hashable, CustomStringConvertible {
             let action = occasionDay - lead
             if window.contains(action) { found.append(Instance(key: key, occasionDay: occasionDay, actionDay: action)) }
         }
-        // Yearly occasions: a lead of up to a year moves an action into the year before.
-        let yearlyRange = firstYear...(lastYear + 1)
+        // Yearly occasions: a lead of up to 366 days moves an action into the year before, or
+        // (1 January, 366 days ahead of a common year) two years before.
+        let yearlyRange = firstYear...(lastYear + 2)
         switch self {
         case .birthday(let lead):
             guard let birthday = facts.birthday else { break }
