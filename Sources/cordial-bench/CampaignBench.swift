@@ -71,7 +71,8 @@ struct CampaignBench: AsyncParsableCommand {
         let planMemory = BenchClock.peakChildMemoryMB()
         guard let shown = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
               let plan = shown["plan"] as? [String: Any], let summary = plan["summary"] as? [String: Any],
-              let actions = summary["actions"] as? Int, actions > 0
+              let actions = summary["actions"] as? Int, actions > 0,
+              let letters = ((summary["byForm"] as? [String: Any])?["letter"] as? [String: Any])?["count"] as? Int
         else { throw BenchFailure("the plan printed no actions: \(output.prefix(200))") }
 
         // Copies after planning: one per apply and one for the baseline.
@@ -95,7 +96,7 @@ struct CampaignBench: AsyncParsableCommand {
                   || (SELECT count(*) FROM interaction WHERE actionKey IS NOT NULL);
                 """], keepingOutput: true).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        guard Set(counts).count == 1, counts[0] == "\(actions) \(actions / 2) \(actions)" else {
+        guard Set(counts).count == 1, counts[0] == "\(actions) \(letters) \(actions)" else {
             throw BenchFailure("ledger, outbox and interactions differ (baseline, 1 process, 2 processes): \(counts); \(actions) actions planned")
         }
 
