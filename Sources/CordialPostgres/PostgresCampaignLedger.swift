@@ -16,6 +16,11 @@ struct PostgresCampaignLedger {
     /// Advisory lock class of a customer's care actions ("CARE" in ASCII).
     static let customerLockClass: Int32 = 1_129_464_389
 
+    /// The lock on one customer's care (what a part takes for each of its customers).
+    static func customerLock(_ id: Int64) -> PostgresQuery {
+        "SELECT pg_advisory_xact_lock((\(customerLockClass) + (\(id) >> 31))::integer, (\(id) & 2147483647)::integer)"
+    }
+
     let store: PostgresStore
     let connection: PostgresSession
     let at: Date

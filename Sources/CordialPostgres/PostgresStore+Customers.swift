@@ -188,6 +188,9 @@ extension PostgresStore {
             // Forgetting rewrites the external id: it waits for an import that has already
             // decided which customers it holds (see PostgresImportWriter).
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresImportWriter.importLock))")
+            // And it waits for a campaign part applying care to this customer (the ledger's
+            // lock on the customer), so that the cancelling below sees what that part wrote.
+            try await connection.query(PostgresCampaignLedger.customerLock(id.rawValue))
             guard let current = try await Self.customer(id, on: connection, locking: true) else {
                 throw StoreError.noSuchCustomer(id)
             }
@@ -199,6 +202,9 @@ extension PostgresStore {
                 version: current.version + 1)
             try await connection.query(PostgresCustomerRow.update(erased))
             try await connection.query("UPDATE customer SET forgotten_at = \(now) WHERE id = \(id.rawValue)")
+            // Care not yet carried out is not sent to someone forgotten.
+            try await connection.query("UPDATE letter_outbox SET status = 'cancelled' WHERE customer_id = \(id.rawValue) AND status = 'pending'")
+            try await connection.query("UPDATE call_task SET status = 'cancelled' WHERE customer_id = \(id.rawValue) AND status = 'open'")
             try await connection.query(
                 "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))")
         }

@@ -244,6 +244,10 @@ public final class SQLiteStore: Store {
                 version: current.version + 1)
             try Self.save(erased, into: db)
             try db.execute(sql: "UPDATE customer SET forgottenAt = ? WHERE id = ?", arguments: [Date(), id.rawValue])
+            // Care not yet carried out is not sent to someone forgotten: pending letters and
+            // open calls are cancelled (the ledger keeps that they were planned and applied).
+            try db.execute(sql: "UPDATE letterOutbox SET status = 'cancelled' WHERE customerId = ? AND status = 'pending'", arguments: [id.rawValue])
+            try db.execute(sql: "UPDATE callTask SET status = 'cancelled' WHERE customerId = ? AND status = 'open'", arguments: [id.rawValue])
             try db.execute(
                 sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",
                 arguments: [Date(), "customer \(id)", reason])

@@ -286,6 +286,34 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func forgettingACustomerCancelsTheirPendingLettersAndOpenCalls(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        let plan = try await Self.save([Self.letter(ids[0]), Self.call(ids[0]), Self.letter(ids[1])], in: store)
+        try await Self.apply(plan, in: store)
+        try await store.forget(ids[0], reason: "request #12")
+        let run = try #require(try await store.campaignRuns(plan: plan.id).first)
+        #expect(try await store.campaignRunActions(run.id).filter { $0.result == .applied }.count == 3, "the ledger keeps what was applied")
+        let pending = try await Self.pending(in: store)
+        #expect(pending == ["letter \(ids[1].rawValue) pending"], "\(pending)")
+    }
+
+    /// "letter 2 pending", "call 1 open", … of every outbox row and call task not cancelled.
+    static func pending(in store: any Store) async throws -> [String] {
+        var rows: [String] = []
+        let reader = try #require(store as (any StoreCopying)?)
+        for table in StoredTable.all where table.name == "letter_outbox" || table.name == "call_task" {
+            let all = try await reader.readingSnapshot { snapshot in try await snapshot.rows(of: table, after: nil, limit: 100) }
+            let names = table.columns.map(\.name)
+            for row in all {
+                guard case .integer(let customer) = row[names.firstIndex(of: "customer_id")!],
+                      case .text(let status) = row[names.firstIndex(of: "status")!], status != "cancelled" else { continue }
+                rows.append("\(table.name == "letter_outbox" ? "letter" : "call") \(customer) \(status)")
+            }
+        }
+        return rows.sorted()
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aCancelledRunStopsBetweenPartsAndResumes(kind: StoreKind) async throws {
         let (store, ids) = try await store(kind)
         let plan = try await Self.save(ids.map { Self.letter($0) }, in: store)
