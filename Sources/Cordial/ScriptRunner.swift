@@ -25,6 +25,8 @@ public struct ScriptRunner {
     /// planned under (the loaded plugins').
     public var caps: [FrequencyCap] = []
     public var events: [CareEvent] = []
+    /// The organisation's approval levels, recorded with each plan.
+    public var approvals: ApprovalRules?
     /// Told of each plan a script's campaign (`cordial.campaign`) was saved as.
     public var planned: (CampaignPlan) -> Void = { _ in }
 
@@ -61,8 +63,9 @@ public struct ScriptRunner {
         if let store {
             for campaign in context.run.campaigns where !campaign.actions.isEmpty {
                 let actions = campaign.actions, name = campaign.name, budget = campaign.budget
-                let plan = try context.wait { [caps, events] in
-                    try await Self.plan(actions, name: name, budget: budget, script: display, caps: caps, events: events, store: store)
+                let plan = try context.wait { [caps, events, approvals] in
+                    try await Self.plan(
+                        actions, name: name, budget: budget, script: display, caps: caps, events: events, approvals: approvals, store: store)
                 }
                 planned(plan)
             }
@@ -73,7 +76,8 @@ public struct ScriptRunner {
     /// A script's campaign as a saved plan: its actions on channels the customer refused held
     /// back, under the campaign's budget and every plugin's caps.
     static func plan(
-        _ actions: [PlannedAction], name: String, budget: CareBudget, script: String, caps: [FrequencyCap], events: [CareEvent], store: any Store
+        _ actions: [PlannedAction], name: String, budget: CareBudget, script: String, caps: [FrequencyCap], events: [CareEvent],
+        approvals: ApprovalRules?, store: any Store
     ) async throws -> CampaignPlan {
         let refused = try await store.refusedChannels(of: actions.map(\.customerID))
         let checked = actions.map { action in
@@ -84,6 +88,6 @@ public struct ScriptRunner {
         let days = actions.map(\.actionDay)
         return try await CampaignPlanner.save(
             checked, campaign: name, plugin: "script " + script, version: "-", window: (days.min() ?? 0)...(days.max() ?? 0),
-            limits: CampaignLimits(budget: budget, caps: caps), events: events, at: Date(), store: store)
+            limits: CampaignLimits(budget: budget, caps: caps), events: events, approvals: approvals, at: Date(), store: store)
     }
 }

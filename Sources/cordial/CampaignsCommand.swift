@@ -185,8 +185,9 @@ struct PlanPrinter {
         if let approval = plan.approval {
             let current = approval.fingerprint == plan.fingerprint ? "" : " (for another version of the plan)"
             Swift.print("approved by \(approval.by) (\(approval.role)) at \(approval.at.formatted(.iso8601))\(current)")
-        } else if let approvals, approvals.needsApproval(cost: summary.cost, customers: summary.customers, currency: currency) {
-            let roles = approvals.approvers(cost: summary.cost, customers: summary.customers, currency: currency)
+        } else if let roles = summary.approvers
+            ?? approvals.flatMap({ $0.needsApproval(cost: summary.cost, customers: summary.customers, currency: currency)
+                ? $0.approvers(cost: summary.cost, customers: summary.customers, currency: currency) : nil }) {
             Swift.print("needs approving before it is applied, by " + (roles.isEmpty ? "a role no approval level covers" : "a " + roles.joined(separator: " or a "))
                 + ": `cordial campaigns approve \(id) --by STAFF`")
         }

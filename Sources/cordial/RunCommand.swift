@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
         }
         runner.caps = registry.plugins.flatMap(\.registrations.frequencyCaps)
         runner.events = registry.plugins.flatMap(\.registrations.events)
+        runner.approvals = registry.plugins.compactMap(\.registrations.approvals).first
         runner.planned = { plan in
             StandardStreams.out(
                 "plan \(plan.id ?? 0) of \(plan.campaign): \(plan.summary.actions) actions for \(plan.summary.customers) customers, costing \(plan.summary.cost) \(plan.limits.currency)"

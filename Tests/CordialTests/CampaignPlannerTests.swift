@@ -135,7 +135,11 @@ import Testing
         let plan = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-02-15", "2026-03-31"))
         var applier = CampaignApplier(store: store, events: registry.plugins.flatMap(\.registrations.events), worker: "test:1")
         applier.partSize = 4
-        applier.approvals = nil  // approvals have their own test
+        applier.approvals = registry.plugin(named: "care")?.registrations.approvals
+        // Both plans cost more than the plugin's free threshold (approvals have their own test).
+        _ = try await store.addStaff(Staff(name: "Giám đốc", role: "director"))
+        let approver = PlanApprover(store: store, rules: applier.approvals)
+        _ = try await approver.approve(plan.id!, by: "Giám đốc")
         let first = try await applier.apply(plan: plan.id!)
         #expect(first.outcome == CampaignApplyOutcome(applied: 6, cost: 750_000))
         #expect(first.run.status == .done && first.parts == 2)
@@ -144,6 +148,7 @@ import Testing
 
         // Planned and applied again: every key is in the ledger.
         let replanned = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-03-01", "2026-03-31"))
+        _ = try await approver.approve(replanned.id!, by: "Giám đốc")
         let second = try await applier.apply(plan: replanned.id!)
         #expect(second.outcome == CampaignApplyOutcome(alreadyDone: 4))
         let tallies = try await store.campaignTallies(campaign: "birthday-gifts")
@@ -179,6 +184,10 @@ import Testing
         let changed = try await planner(store, registry).plan("birthday-gifts", window: Self.window("2026-02-15", "2026-03-31"))
         #expect(changed.fingerprint != plan.fingerprint)
         await #expect(throws: CampaignError.self) { _ = try await applier.apply(plan: changed.id!) }
+        // The plan keeps who may approve it: a process that did not load the levels refuses too.
+        #expect(changed.summary.approvers == ["marketing-lead", "director"])
+        let bare = CampaignApplier(store: store, events: [], worker: "test:2")
+        await #expect(throws: CampaignError.self) { _ = try await bare.apply(plan: changed.id!) }
         #expect(try await applier.apply(plan: same.id!).outcome.applied == 6)
     }
 

@@ -99,7 +99,7 @@ public struct CampaignPlanner: Sendable {
 
         return try await Self.save(
             actions, campaign: policy.name, plugin: plugin.name, version: plugin.manifest.version.description, window: window, limits: limits,
-            events: plugins.flatMap(\.registrations.events), at: at, store: store)
+            events: plugins.flatMap(\.registrations.events), approvals: plugins.compactMap(\.registrations.approvals).first, at: at, store: store)
     }
 
     /// Numbers `actions` (customer, then day, then item order: seq 1 … n), fingerprints and
@@ -107,13 +107,16 @@ public struct CampaignPlanner: Sendable {
     /// transaction. What a policy's plan and a script's campaign share.
     static func save(
         _ actions: [PlannedAction], campaign: String, plugin: String, version: String, window: ClosedRange<Int>, limits: CampaignLimits,
-        events: [CareEvent], at: Date, store: any Store
+        events: [CareEvent], approvals: ApprovalRules?, at: Date, store: any Store
     ) async throws -> CampaignPlan {
         var actions = actions
         actions.sort { ($0.customerID.rawValue, $0.actionDay, $0.item, $0.occasion, $0.form.rawValue) < ($1.customerID.rawValue, $1.actionDay, $1.item, $1.occasion, $1.form.rawValue) }
         for index in actions.indices { actions[index].seq = index + 1 }
         var summary = CampaignPlanSummary(of: actions)
         summary.forecast = try await CampaignForecast.heldBack(actions, campaign: campaign, limits: limits, events: events, store: store)
+        if let approvals, approvals.needsApproval(cost: summary.cost, customers: summary.customers, currency: limits.currency) {
+            summary.approvers = approvals.approvers(cost: summary.cost, customers: summary.customers, currency: limits.currency)
+        }
         let plan = CampaignPlan(
             campaign: campaign, plugin: plugin, pluginVersion: version, fromDay: window.lowerBound, toDay: window.upperBound, madeAt: at,
             fingerprint: CampaignFingerprint.of(actions, limits: limits), limits: limits, summary: summary)

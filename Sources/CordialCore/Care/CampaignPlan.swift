@@ -108,6 +108,10 @@ public struct CampaignPlanSummary: Sendable, Hashable, Codable {
     /// "budget total reached" → count: what the limits would hold back if the plan were
     /// applied as it was made (apply decides again, against the ledger as it is then).
     public var forecast: [String: Int] = [:]
+    /// The roles that may approve the plan when the organisation's levels required an
+    /// approval as it was made (nil: none was required). Kept with the plan, so a process
+    /// that did not load the levels still refuses to apply it unapproved.
+    public var approvers: [String]?
 
     public struct Tally: Sendable, Hashable, Codable {
         public var count: Int
@@ -119,7 +123,7 @@ public struct CampaignPlanSummary: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case actions, customers, cost, byForm, bySegment, heldBack, forecast
+        case actions, customers, cost, byForm, bySegment, heldBack, forecast, approvers
     }
 
     /// Reads summaries saved before plans had a forecast, too.
@@ -132,6 +136,7 @@ public struct CampaignPlanSummary: Sendable, Hashable, Codable {
         bySegment = try container.decode([String: Tally].self, forKey: .bySegment)
         heldBack = try container.decode([String: Int].self, forKey: .heldBack)
         forecast = try container.decodeIfPresent([String: Int].self, forKey: .forecast) ?? [:]
+        approvers = try container.decodeIfPresent([String].self, forKey: .approvers)
     }
 
     public init(actions: Int = 0, customers: Int = 0, cost: Decimal = 0, byForm: [String: Tally] = [:], bySegment: [String: Tally] = [:], heldBack: [String: Int] = [:]) {
