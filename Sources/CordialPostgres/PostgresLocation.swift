@@ -15,6 +15,9 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public var schema: String?
     public enum TLSMode: String, Sendable, Hashable { case disable, prefer, require }
     public var tls: TLSMode
+    /// What the server lists the sessions as (`pg_stat_activity.application_name`): "cordial",
+    /// or another name an embedder gives to tell its processes apart.
+    public var applicationName = "cordial"
 
     public init(
         host: String = "127.0.0.1", port: Int = 5432, user: String, password: String? = nil, database: String,

@@ -67,7 +67,7 @@ public final class PostgresStore: Store {
         if let schema = location.schema {
             configuration.options.additionalStartupParameters = [("search_path", "\(schema), public")]
         }
-        configuration.options.additionalStartupParameters.append(("application_name", "cordial"))
+        configuration.options.additionalStartupParameters.append(("application_name", location.applicationName))
         return configuration
     }
 

@@ -34,7 +34,9 @@ import Testing
     }
 
     @Test func aDroppedConnectionEndsTheReadWithAReasonAndTheStoreGoesOn() async throws {
-        let location = try PostgresTestServer.freshLocation()
+        var location = try PostgresTestServer.freshLocation()
+        // Its own name, so that only this store's sessions are ended (other tests run at once).
+        location.applicationName = "cordial-" + (location.schema ?? "test")
         let store = try await PostgresStore.connect(location)
         try await store.migrate()
         let customers = (1...20_000).map { Customer(source: "gen", externalID: "G-\($0)", name: PersonName(given: "Khách \($0)", family: "Lê")) }
@@ -86,7 +88,7 @@ import Testing
     static func terminateOtherSessions(of location: PostgresLocation, running fragment: String) async throws {
         try await execute("""
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE application_name = 'cordial' AND pid <> pg_backend_pid() AND query LIKE '%\(fragment)%'
+            WHERE application_name = '\(location.applicationName)' AND pid <> pg_backend_pid() AND query LIKE '%\(fragment)%'
             """, in: location)
     }
 }

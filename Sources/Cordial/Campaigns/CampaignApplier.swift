@@ -65,12 +65,34 @@ public struct CampaignApplier: Sendable {
         return try await work(on: run, plan: plan, at: at, progress: progress)
     }
 
+    /// Applies a part this process holds, trying again (after 1, 2 and 4 s) when the attempt
+    /// fails — a dropped connection, a server restarting: each attempt is one transaction,
+    /// so a failed one wrote nothing and another cannot do an action twice.
+    private func apply(_ part: CampaignRunPart, plan: CampaignPlan, at: Date) async throws -> CampaignApplyOutcome {
+        var attempt = 1, wait: Duration = .seconds(1)
+        while true {
+            do {
+                return try await store.applyCampaignPart(part, limits: plan.limits, events: events, at: at)
+            } catch let error as StoreError where error == .campaignPartDone(run: part.runID, part: part.part) {
+                throw error
+            } catch {
+                guard attempt < Self.attempts else { throw error }
+                attempt += 1
+                try await Task.sleep(for: wait)
+                wait *= 2
+            }
+        }
+    }
+
+    /// Attempts at a part before the apply fails.
+    static let attempts = 4
+
     private func work(on run: CampaignRun, plan: CampaignPlan, at: Date, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
         var report = Report(run: run, currency: plan.limits.currency)
         while true {
             if let part = try await store.claimCampaignPart(of: run, worker: worker, lease: lease) {
                 do {
-                    report.outcome.add(try await store.applyCampaignPart(part, limits: plan.limits, events: events, at: at))
+                    report.outcome.add(try await apply(part, plan: plan, at: at))
                     report.parts += 1
                 } catch StoreError.campaignPartDone {
                     report.lost += 1
