@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordialTests",
-            dependencies: ["Cordial", "CordialStore", "CordialSQLite", "CordialFuzz", "cordial", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Cordial", "CordialStore", "CordialSQLite", "CordialPostgres", "CordialFuzz", "cordial", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("hostile"), .copy("differential")],
             swiftSettings: swiftSettings
         ),

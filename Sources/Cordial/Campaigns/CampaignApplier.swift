@@ -65,45 +65,47 @@ public struct CampaignApplier: Sendable {
         return try await work(on: run, plan: plan, at: at, progress: progress)
     }
 
-    /// Applies a part this process holds, trying again (after 1, 2 and 4 s) when the attempt
-    /// fails — a dropped connection, a server restarting: each attempt is one transaction,
-    /// so a failed one wrote nothing and another cannot do an action twice.
-    private func apply(_ part: CampaignRunPart, plan: CampaignPlan, at: Date) async throws -> CampaignApplyOutcome {
+    /// `body` — a claim, a part's transaction, a progress read — tried again (after 1, 2 and
+    /// 4 s) when it fails: a dropped connection, a server restarting. Each is one statement or
+    /// one transaction, so a failed attempt wrote nothing and a second cannot do an action
+    /// twice. A part another process finished is no failure, and is not tried again.
+    private func retrying<Result>(_ body: () async throws -> Result) async throws -> Result {
         var attempt = 1, wait: Duration = .seconds(1)
         while true {
             do {
-                return try await store.applyCampaignPart(part, limits: plan.limits, events: events, at: at)
-            } catch let error as StoreError where error == .campaignPartDone(run: part.runID, part: part.part) {
-                throw error
+                return try await body()
+            } catch let error as StoreError {
+                if case .campaignPartDone = error { throw error }
+                guard attempt < Self.attempts else { throw error }
             } catch {
                 guard attempt < Self.attempts else { throw error }
-                attempt += 1
-                try await Task.sleep(for: wait)
-                wait *= 2
             }
+            attempt += 1
+            try await Task.sleep(for: wait)
+            wait *= 2
         }
     }
 
-    /// Attempts at a part before the apply fails.
+    /// Attempts at each step before the apply fails.
     static let attempts = 4
 
     private func work(on run: CampaignRun, plan: CampaignPlan, at: Date, progress: (@Sendable (Int, Int) -> Void)?) async throws -> Report {
         var report = Report(run: run, currency: plan.limits.currency)
         while true {
-            if let part = try await store.claimCampaignPart(of: run, worker: worker, lease: lease) {
+            if let part = try await retrying({ try await store.claimCampaignPart(of: run, worker: worker, lease: lease) }) {
                 do {
-                    report.outcome.add(try await apply(part, plan: plan, at: at))
+                    report.outcome.add(try await retrying { try await store.applyCampaignPart(part, limits: plan.limits, events: events, at: at) })
                     report.parts += 1
                 } catch StoreError.campaignPartDone {
                     report.lost += 1
                 }
-                progress?(try await store.campaignRunProgress(run.id).partsDone, run.parts)
+                progress?(try await retrying { try await store.campaignRunProgress(run.id) }.partsDone, run.parts)
                 continue
             }
             // No part is free: the run is done or cancelled, or other processes hold the
             // parts left. Those are waited for — until they finish them, or until a lease
             // runs out (its process died) and the part can be taken here.
-            let now = try await store.campaignRunProgress(run.id)
+            let now = try await retrying { try await store.campaignRunProgress(run.id) }
             progress?(now.partsDone, run.parts)
             guard now.run.status == .running, now.partsDone < now.run.parts else {
                 report.progress = now
