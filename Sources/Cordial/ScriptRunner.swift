@@ -80,11 +80,7 @@ public struct ScriptRunner {
         approvals: ApprovalRules?, store: any Store
     ) async throws -> CampaignPlan {
         let refused = try await store.refusedChannels(of: actions.map(\.customerID))
-        let checked = actions.map { action in
-            var action = action
-            if refused[action.customerID]?.contains(action.channel) == true { action.heldBack = "no consent for \(action.channel.rawValue)" }
-            return action
-        }
+        let checked = actions.map { CampaignPlanner.holdingBack($0, refused: refused) }
         let days = actions.map(\.actionDay)
         return try await CampaignPlanner.save(
             checked, campaign: name, plugin: "script " + script, version: "-", window: (days.min() ?? 0)...(days.max() ?? 0),

@@ -3,6 +3,7 @@ import CordialCore
 import CordialStore
 import Foundation
 import Logging
+import LuaHost
 import Testing
 
 /// Planning and applying a care policy end to end, as an admin writes it: segments run, a
@@ -46,6 +47,12 @@ import Testing
         p:policy("missing-item", {
           segment = "tier:gold",
           care = { { on = "birthday", gift = { catalog = "premium", item = "golden-watch" } } },
+        })
+        p:policy("looping-choice", {
+          segment = "tier:gold",
+          care = { { on = "birthday", gift = { catalog = "premium", choose = function(c, items)
+            while true do end
+          end } } },
         })
         return p
         """
@@ -203,6 +210,19 @@ import Testing
         #expect(try await store.campaignPlans(campaign: nil).isEmpty)
     }
 
+    @Test func aChooseFunctionThatNeverReturnsStopsAtItsTimeLimit() async throws {
+        let (store, registry) = try await organisation()
+        var planner = planner(store, registry)
+        planner.limits = LuaLimits(memoryBytes: 16 << 20, timeSeconds: 0.5)
+        await #expect {
+            _ = try await planner.plan("looping-choice", window: Self.window("2026-01-01", "2026-12-31"))
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("time limit of 0.5 s exceeded") && text.contains("care/plugin.lua:") && !text.contains("\n")
+        }
+        #expect(try await store.campaignPlans(campaign: nil).isEmpty)
+    }
+
     @Test func aGiftItemTheCatalogLacksIsRefusedAtThePolicysLine() async throws {
         let (store, registry) = try await organisation()
         await #expect {
@@ -213,7 +233,7 @@ import Testing
         await #expect {
             _ = try await self.planner(store, registry).plan("birthday-gift", window: Self.window("2026-01-01", "2026-12-31"))
         } throws: { error in
-            "\(error)".contains("no policy 'birthday-gift' (known: birthday-gifts, broken-choice, missing-item, tet-letters)")
+            "\(error)".contains("no policy 'birthday-gift' (known: birthday-gifts, broken-choice, looping-choice, missing-item, tet-letters)")
         }
     }
 

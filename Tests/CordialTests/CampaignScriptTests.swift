@@ -86,4 +86,21 @@ import Testing
         #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
         #expect(!(try cordial("campaigns", "list", "--db", db, "--plugins", folder.path).standardOutput.contains("bad")), "no plan was saved")
     }
+
+    /// Actions are kept in Swift until the script ends: a script that adds them in a loop
+    /// stops at its memory cap, with one line, and saves nothing.
+    @Test func aScriptAddingActionsForeverStopsAtItsMemoryLimit() throws {
+        let db = try organisation()
+        let path = try file("flood.lua", """
+            local cordial = require "cordial"
+            local run = cordial.campaign { name = "flood" }
+            for i = 1, 1000000 do
+              run:letter { customer = 1, occasion = "o" .. i, date = "2025-02-10", template = string.rep("t", 200) }
+            end
+            """)
+        let outcome = try cordial("run", "--db", db, "--memory-limit", "8", "--plugins", folder.path, path)
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.hasPrefix("cordial: ") && outcome.standardError.contains("memory limit of 8 MB exceeded"), "\(outcome.standardError)")
+        #expect(!(try cordial("campaigns", "list", "--db", db, "--plugins", folder.path).standardOutput.contains("flood")), "no plan was saved")
+    }
 }

@@ -85,12 +85,9 @@ public struct CampaignPlanner: Sendable {
             // A customer who refused a channel gets nothing on it: held back, with the reason.
             let refused = candidates.isEmpty ? [:] : try await store.refusedChannels(of: candidates.map(\.facts.id))
             for candidate in candidates {
-                var action = Self.action(
+                let action = Self.action(
                     candidate, policy: policy, catalog: catalog, chosen: chosen[CandidateKey(customer: candidate.facts.id, item: candidate.item)])
-                if action.heldBack == nil, refused[candidate.facts.id]?.contains(action.channel) == true {
-                    action.heldBack = "no consent for \(action.channel.rawValue)"
-                }
-                actions.append(action)
+                actions.append(Self.holdingBack(action, refused: refused))
             }
             read += batch.count
             progress?(read)
@@ -121,6 +118,14 @@ public struct CampaignPlanner: Sendable {
             campaign: campaign, plugin: plugin, pluginVersion: version, fromDay: window.lowerBound, toDay: window.upperBound, madeAt: at,
             fingerprint: CampaignFingerprint.of(actions, limits: limits), limits: limits, summary: summary)
         return try await store.savePlan(plan, actions: actions)
+    }
+
+    /// `action`, held back when its customer refused its channel.
+    static func holdingBack(_ action: PlannedAction, refused: [CustomerID: Set<ContactChannel>]) -> PlannedAction {
+        guard action.heldBack == nil, refused[action.customerID]?.contains(action.channel) == true else { return action }
+        var held = action
+        held.heldBack = "no consent for \(action.channel.rawValue)"
+        return held
     }
 
     /// The catalog items the policy's gifts may use, by "catalog/code"; a policy whose gift

@@ -42,13 +42,14 @@ final class CampaignScript {
         let currency = try PolicyDeclaration.currencyCode(spec["currency"], "campaign")
         let budget = try PolicyDeclaration.budget(spec["budget"], currency: currency, "campaign")
         let campaign = CampaignScript(name: name, budget: budget, definedAt: arguments.callerLocation ?? context.file)
+        // Kept in Swift until the script ends: it counts against the script's memory cap.
+        try arguments.luaState.charge(256 + name.utf8.count + campaign.definedAt.utf8.count)
         context.run.campaigns.append(campaign)
         return campaign
     }
 
     /// `campaign:gift{…}` and the others: one action, checked.
     func add(_ form: CareForm, _ arguments: LuaArguments, in context: PluginContext) throws {
-        let method = form == .invitation ? "invite" : form.rawValue
         let value = try arguments.value(2, "action")
         guard let spec = value.tableValue, spec.array.isEmpty else {
             throw arguments.invalid("action", "expected a table such as { customer = c.id, occasion = \"thanks:2025\", date = \"2025-02-10\", … }, got \(value.typeName)")
@@ -116,8 +117,19 @@ final class CampaignScript {
         if let first = lines[action.key] {
             throw PluginAPIError("customer \(customer) already has this \(form.rawValue) for occasion '\(occasion)' (at \(first)): an action is planned once")
         }
+        // What the action holds in Swift until the script ends counts against the script's
+        // memory cap, as queued customer changes do: a script adding actions in a loop stops there.
+        try arguments.luaState.charge(Self.size(of: action) + line.utf8.count)
         lines[action.key] = line
         actions.append(action)
+    }
+
+    /// About what a planned action holds: its fields and its texts (the key twice: in the
+    /// action and in the index of keys).
+    static func size(of action: PlannedAction) -> Int {
+        let texts = [action.occasion, action.campaign, action.currency, action.segment, action.giftCatalog, action.giftItem, action.template,
+                     action.role, action.script, action.event]
+        return MemoryLayout<PlannedAction>.stride + 2 * action.key.utf8.count + texts.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 16 }
     }
 
     /// The customer must be in the store and not forgotten.
