@@ -154,6 +154,10 @@ import Testing
         let stock = Dictionary(uniqueKeysWithValues: try await store.giftItems().map { ("\($0.catalog)/\($0.code)", $0.stock) })
         #expect(stock == ["premium/tea-set": 2, "premium/scarf": 99])
 
+        let entries = try await store.careActions(of: [ids[0], ids[4]])
+        #expect(entries.map { "\($0.form.rawValue) \($0.cost) \($0.day)" }.sorted() == ["gift 350000 \(Self.day)", "letter 0 \(Self.day)"])
+        #expect(entries.allSatisfy { $0.customerID == ids[0] && $0.campaign == "birthday-gifts" })
+        #expect(try await store.careActions(of: [ids[1]]).first { $0.form == .invitation }?.event == "gala-2026")
         let interactions = try await store.interactions(of: ids[0])
         #expect(interactions.map(\.kind).sorted { $0.rawValue < $1.rawValue }.map(\.rawValue) == ["gift", "letter"])
         #expect(interactions.contains { $0.cost == Money(350_000, "VND") })

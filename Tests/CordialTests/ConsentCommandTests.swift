@@ -61,4 +61,19 @@ import Testing
         #expect(back.status == 0 && back.standardOutput.contains("3 answers changed"), "\(back.standardError)")
         #expect(try cordial("consent", "show", "crm:C-2", "--json", "--db", other).standardOutput.contains("\"granted\" : false"))
     }
+
+    @Test func aBadCatalogFileIsRefusedWholeWithItsLines() throws {
+        let db = stores.path()
+        #expect(try cordial("init", "--db", db).status == 0)
+        let bad = try file("catalog.csv", "catalog,code,name,cost,stock\nbirthday,tea,Trà,100000,5\nbirthday,tea,Trà,100000,5\nbirthday,a/b,X,-3,many\n")
+        let refused = try cordial("catalog", "import", bad, "--db", db)
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("catalog.csv:3: column 'code': 'tea' already appears on line 2")
+            || refused.standardError.contains("catalog.csv:3: column 'code': 'birthday/tea' already appears on line 2"), "\(refused.standardError)")
+        #expect(refused.standardError.contains("catalog.csv:4: column 'code'") && refused.standardError.contains("catalog.csv:4: column 'cost'")
+            && refused.standardError.contains("catalog.csv:4: column 'stock'"), "\(refused.standardError)")
+        let misspelt = try cordial("catalog", "import", try file("stok.csv", "catalog,code,name,cost,stok\nb,t,T,1,1\n"), "--db", db)
+        #expect(misspelt.status == 1 && misspelt.standardError.contains("unknown column 'stok'"), "\(misspelt.standardError)")
+        #expect(try cordial("catalog", "list", "--db", db).standardOutput.contains("0 items"), "nothing was written")
+    }
 }
