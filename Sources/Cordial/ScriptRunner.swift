@@ -27,6 +27,8 @@ public struct ScriptRunner {
     public var events: [CareEvent] = []
     /// The organisation's approval levels, recorded with each plan.
     public var approvals: ApprovalRules?
+    /// The letter templates campaign letters may name (``PluginEnvironment/letterTemplates``).
+    public var letterTemplates: Set<String>?
     /// Told of each plan a script's campaign (`cordial.campaign`) was saved as.
     public var planned: (CampaignPlan) -> Void = { _ in }
 
@@ -48,7 +50,11 @@ public struct ScriptRunner {
         let known = try store.map { store in Set(try waitForStore { try await store.segments().map(\.name) }) } ?? []
         let context = PluginContext(
             file: display,
-            environment: PluginEnvironment(store: store, logger: logger, permissions: Set(Permission.allCases), knownSegments: known))
+            environment: {
+                var environment = PluginEnvironment(store: store, logger: logger, permissions: Set(Permission.allCases), knownSegments: known)
+                environment.letterTemplates = letterTemplates
+                return environment
+            }())
         context.phase = .running
         try CordialModule.install(in: state, context: context)
         let chunk = try state.loadFile(script)

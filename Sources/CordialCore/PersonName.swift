@@ -41,6 +41,14 @@ public struct PersonName: Codable, Sendable, Hashable {
         }
     }
 
+    /// How a letter's salutation names the person, in full and formally: "Ông Nguyễn Văn
+    /// An", "王先生", "Mr Smith". Vietnamese letters give the honorific and the whole name;
+    /// the others are ``formal(honorific:locale:)``. Without an honorific, the full name.
+    public func addressed(honorific: String?, locale: String) -> String {
+        guard let honorific, !honorific.isEmpty else { return display(locale: locale) }
+        return Self.language(locale) == "vi" ? "\(honorific) \(display(locale: locale))" : formal(honorific: honorific, locale: locale)
+    }
+
     static func language(_ locale: String) -> String {
         // ASCII first ("vi", "zh-Hant", "en_GB"): views call this for every customer of a run.
         let letters = locale.utf8.prefix { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) }

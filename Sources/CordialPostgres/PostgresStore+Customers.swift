@@ -108,6 +108,21 @@ extension PostgresStore {
         }
     }
 
+    public func localeCounts(matching query: CustomerQuery) async throws -> [String: Int] {
+        var unpaged = query
+        unpaged.after = nil
+        let (condition, bindings) = Self.condition(of: unpaged)
+        return try await withConnection { connection in
+            var counts: [String: Int] = [:]
+            for try await (locale, count) in try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT locale, count(*)::bigint FROM customer WHERE \(condition) AND forgotten_at IS NULL GROUP BY locale", binds: bindings)
+            ).decode((String, Int).self) {
+                counts[locale] = count
+            }
+            return counts
+        }
+    }
+
     public func countPurchases() async throws -> Int {
         try await withConnection { connection in try await value(Int.self, "SELECT count(*) FROM purchase", on: connection) ?? 0 }
     }

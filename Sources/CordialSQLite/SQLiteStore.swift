@@ -165,6 +165,18 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func localeCounts(matching query: CustomerQuery) async throws -> [String: Int] {
+        var unpaged = query
+        unpaged.after = nil
+        let filters = unpaged
+        return try await writer.read { db in
+            let (condition, arguments) = Self.condition(of: filters)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT locale, COUNT(*) FROM customer WHERE \(condition) AND forgottenAt IS NULL GROUP BY locale", arguments: StatementArguments(arguments))
+            return Dictionary(uniqueKeysWithValues: rows.map { (($0[0] as String?) ?? "", $0[1] as Int) })
+        }
+    }
+
     public func countPurchases() async throws -> Int {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM purchase") ?? 0 }
     }

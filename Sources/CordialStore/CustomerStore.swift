@@ -18,6 +18,9 @@ public protocol CustomerStore: Sendable {
     func countCustomers() async throws -> Int
     /// How many customers match `query`'s filters (its `after` and `limit` aside).
     func countCustomers(matching query: CustomerQuery) async throws -> Int
+    /// How many customers matching `query` (its page ignored) write each locale: which
+    /// languages a policy's letters must be written in.
+    func localeCounts(matching query: CustomerQuery) async throws -> [String: Int]
     func countPurchases() async throws -> Int
 
     /// A customer's purchases, oldest first.

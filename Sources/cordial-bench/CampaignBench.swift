@@ -25,6 +25,9 @@ struct CampaignBench: AsyncParsableCommand {
     @Option(name: .customLong("part-size"), help: "Actions per part (one transaction), for apply and the baseline alike.")
     var partSize = 500
 
+    @Option(help: "Also measure PostgreSQL on this server (postgres://USER@HOST:PORT/DB; needs psql): the planned store copied there with `cordial store copy`, then applies with 1 and 2 processes against psql's batched INSERTs.")
+    var postgres: String?
+
     static let plugin = """
         local cordial = require "cordial"
         local plugin = cordial.plugin { name = "bench-care", version = "1.0.0", api = 1 }
@@ -36,6 +39,17 @@ struct CampaignBench: AsyncParsableCommand {
             { on = "birthday", letter = "greeting" },
           },
         })
+        -- The same programme under two more names: PostgreSQL's copy holds one store, and each
+        -- measured step there needs a campaign of its own that nothing has applied yet.
+        for _, name in ipairs { "bench-birthdays-b", "bench-birthdays-c" } do
+          plugin:policy(name, {
+            segment = "bench-everyone:all", currency = "VND",
+            care = {
+              { on = "birthday", lead_days = 3, gift = { catalog = "bench", item = "card" } },
+              { on = "birthday", letter = "greeting" },
+            },
+          })
+        end
         return plugin
         """
 
@@ -46,7 +60,7 @@ struct CampaignBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: work) }
         try FileManager.default.createDirectory(at: work.appendingPathComponent("plugins/bench-care/letters"), withIntermediateDirectories: true)
         try Self.plugin.write(to: work.appendingPathComponent("plugins/bench-care/plugin.lua"), atomically: true, encoding: .utf8)
-        try "Dear {{customer.name}}".write(to: work.appendingPathComponent("plugins/bench-care/letters/greeting.mustache"), atomically: true, encoding: .utf8)
+        try "---\nsubject: Happy birthday\n---\nDear {{customer.name}}".write(to: work.appendingPathComponent("plugins/bench-care/letters/greeting.mustache"), atomically: true, encoding: .utf8)
         let plugins = work.appendingPathComponent("plugins").path
 
         // The store's file, whole (its write-ahead log checkpointed into it), copied.
@@ -80,7 +94,7 @@ struct CampaignBench: AsyncParsableCommand {
         let baseline = work.appendingPathComponent("baseline.sqlite").path
         for copy in [one, two, baseline] { try FileManager.default.copyItem(atPath: planned, toPath: copy) }
         let script = work.appendingPathComponent("inserts.sql").path
-        try await Self.insertScript(for: planned, partSize: partSize).write(toFile: script, atomically: true, encoding: .utf8)
+        try await Self.insertScript(for: planned, plan: 1, partSize: partSize, postgres: false).write(toFile: script, atomically: true, encoding: .utf8)
 
         let inserting = try BenchClock.seconds { try BenchClock.runTool("sqlite3", [baseline, ".read \(script)"]) }
         let apply = ["campaigns", "apply", "1", "--part-size", "\(partSize)", "--plugins", plugins, "--json"]
@@ -111,21 +125,90 @@ struct CampaignBench: AsyncParsableCommand {
                      applyingTwo, applyingTwo / inserting, BenchClock.peakChildMemoryMB()))
         print("")
         print("ledger, outbox and interactions equal in the three copies: \(counts[0]) (actions, letters, interactions)")
+        if let postgres {
+            try await measurePostgres(postgres, planned: planned, plugins: plugins, window: (from, CalendarDays.text(ofDay: last)),
+                                      expected: (actions, letters), rows: customers)
+        }
+    }
+
+    /// The planned store copied into a new schema on `server` (timed: `cordial store copy`);
+    /// there two more campaigns of the same programme are planned; `psql` inserts the rows of
+    /// one (the baseline), `cordial campaigns apply` applies the copied plan with one process
+    /// and the other with two. The schema is dropped afterwards.
+    func measurePostgres(_ server: String, planned: String, plugins: String, window: (String, String), expected: (actions: Int, letters: Int),
+                         rows: Int) async throws {
+        guard var components = URLComponents(string: server) else { throw BenchFailure("--postgres: not a URL") }
+        let schema = "bench_campaigns_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "schema" }
+        let psqlURL = components.string ?? server
+        func psql(_ arguments: [String]) throws -> String {
+            try BenchClock.runTool("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", psqlURL] + arguments, keepingOutput: true)
+        }
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "schema", value: schema), URLQueryItem(name: "sslmode", value: "disable")]
+        let location = components.string ?? server
+        defer { _ = try? psql(["-c", "DROP SCHEMA IF EXISTS \(schema) CASCADE"]) }
+        let executable = CordialExecutable.path
+        let copy = try BenchClock.seconds { try BenchClock.runTool(executable, ["store", "copy", "--from", planned, "--to", location]) }
+        _ = try psql(["-c", "ANALYZE \(schema).customer; ANALYZE \(schema).purchase"])
+        for policy in ["bench-birthdays-b", "bench-birthdays-c"] {
+            try BenchClock.runTool(executable, [
+                "campaigns", "plan", policy, "--from", window.0, "--to", window.1, "--db", location, "--plugins", plugins, "--json",
+            ])
+        }
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-bench-inserts-\(UUID().uuidString).sql").path
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let store = try await StoreLocation(location).open()
+        try await Self.insertScript(from: store, plan: 3, partSize: partSize, postgres: true)
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        let inserting = try BenchClock.seconds { _ = try psql(["-c", "SET search_path = \(schema)", "-f", script]) }
+        let apply = ["campaigns", "apply", "--part-size", "\(partSize)", "--plugins", plugins, "--json", "--db", location]
+        let applyingOne = try BenchClock.seconds { try BenchClock.runTool(executable, [apply[0], apply[1], "1"] + apply.dropFirst(2)) }
+        let applyingTwo = try BenchClock.seconds { _ = try BenchClock.runTogether(executable, count: 2, [apply[0], apply[1], "2"] + apply.dropFirst(2)) }
+
+        // Each campaign holds the plan's actions, letters and interactions, as on SQLite.
+        var counts: [String] = []
+        for campaign in ["bench-birthdays-c", "bench-birthdays", "bench-birthdays-b"] {
+            counts.append(try psql(["-c", """
+                SET search_path = \(schema);
+                SELECT (SELECT count(*) FROM care_action WHERE campaign = '\(campaign)') || ' '
+                  || (SELECT count(*) FROM letter_outbox WHERE campaign = '\(campaign)') || ' '
+                  || (SELECT count(*) FROM interaction i JOIN care_action a ON a.customer_id = i.customer_id AND a.key = i.action_key
+                      WHERE a.campaign = '\(campaign)');
+                """]).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard Set(counts).count == 1, counts[0] == "\(expected.actions) \(expected.letters) \(expected.actions)" else {
+            throw BenchFailure("PostgreSQL: ledger, outbox and interactions differ (psql, 1 process, 2 processes): \(counts); \(expected.actions) actions planned")
+        }
+        print("")
+        print("| PostgreSQL step | time | vs psql INSERTs | peak memory |")
+        print("|---|---|---|---|")
+        print(String(format: "| cordial store copy of the planned store (%d customers and their purchases, checked) | %.2f s | — | %d MB |",
+                     rows, copy, BenchClock.peakChildMemoryMB()))
+        print(String(format: "| psql: the same rows with batched INSERTs, %d actions a transaction | %.2f s | 1.00× | — |", partSize, inserting))
+        print(String(format: "| cordial campaigns apply, 1 process | %.2f s | %.2f× | — |", applyingOne, applyingOne / inserting))
+        print(String(format: "| cordial campaigns apply, 2 processes on one run | %.2f s | %.2f× | %d MB |",
+                     applyingTwo, applyingTwo / inserting, BenchClock.peakChildMemoryMB()))
+        print("")
+        print("PostgreSQL: ledger, outbox and interactions per campaign equal: \(counts[0]) (actions, letters, interactions)")
     }
 
     /// The rows an apply writes for the plan in `path` — a ledger row and an interaction per
     /// action, an outbox row per letter — as multi-row INSERTs, one transaction per part.
-    static func insertScript(for path: String, partSize: Int) async throws -> String {
-        let store = try await StoreLocation.sqlite(path: path).open()
-        let actions = try await CampaignPlanDiff.actions(of: 1, in: store)
+    static func insertScript(for path: String, plan: Int64, partSize: Int, postgres: Bool) async throws -> String {
+        try await insertScript(from: try await StoreLocation.sqlite(path: path).open(), plan: plan, partSize: partSize, postgres: postgres)
+    }
+
+    /// The same, from an open store, in PostgreSQL's names (snake case) when `postgres`.
+    static func insertScript(from store: any Store, plan: Int64, partSize: Int, postgres: Bool) async throws -> String {
+        let actions = try await CampaignPlanDiff.actions(of: plan, in: store)
         func text(_ value: String?) -> String { value.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
         let now = "'2025-03-01 00:00:00.000'"
-        var script = "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\n"
+        var script = postgres ? "" : "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\n"
         for start in stride(from: 0, to: actions.count, by: partSize) {
             let part = actions[start..<min(actions.count, start + partSize)]
             script += "BEGIN;\nINSERT INTO careAction (customerId, key, campaign, planId, runId, seq, occasion, form, actionDay, cost, currency, channel, giftCatalog, giftItem, template, role, event, appliedAt) VALUES\n"
             script += part.map { action in
-                "(\(action.customerID.rawValue), \(text(action.key)), \(text(action.campaign)), 1, 1, \(action.seq), \(text(action.occasion)), "
+                "(\(action.customerID.rawValue), \(text(action.key)), \(text(action.campaign)), \(plan), 1, \(action.seq), \(text(action.occasion)), "
                     + "\(text(action.form.rawValue)), \(text(CalendarDays.text(ofDay: action.actionDay))), \(text("\(action.cost)")), \(text(action.currency)), "
                     + "\(text(action.channel.rawValue)), \(text(action.giftCatalog)), \(text(action.giftItem)), \(text(action.template)), NULL, NULL, \(now))"
             }.joined(separator: ",\n") + ";\n"
@@ -143,6 +226,24 @@ struct CampaignBench: AsyncParsableCommand {
             }
             script += "COMMIT;\n"
         }
-        return script
+        return postgres ? snakeCased(script) : script
+    }
+
+    /// The script's table and column names as PostgreSQL spells them (`letterOutbox` →
+    /// `letter_outbox`); identifiers are the only camel-cased words outside its quoted values.
+    static func snakeCased(_ script: String) -> String {
+        var result = ""
+        var quoted = false
+        var previous: Character = " "
+        for character in script {
+            if character == "'" { quoted.toggle() }
+            if !quoted, character.isASCII, character.isUppercase, previous.isASCII, previous.isLowercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+            previous = character
+        }
+        return result
     }
 }

@@ -110,6 +110,9 @@ struct PlanCampaign: AsyncParsableCommand {
     @Option(help: "The last action day (YYYY-MM-DD, default 30 days after --from).")
     var to: String?
 
+    @Option(help: "How many of the plan's letters to show as they will be sent.")
+    var previews: Int = 3
+
     func validate() throws {
         if let from { _ = try day(from, "--from") }
         if let to { _ = try day(to, "--to") }
@@ -136,8 +139,8 @@ struct PlanCampaign: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
         bar.finish()
-        try await PlanPrinter(store: opened, json: store.json, approvals: registry.plugins.compactMap(\.registrations.approvals).first)
-            .print(plan, sample: 10)
+        try await PlanPrinter(store: opened, json: store.json, approvals: registry.plugins.compactMap(\.registrations.approvals).first, plugins: registry.plugins)
+            .print(plan, sample: 10, previews: previews)
     }
 }
 
@@ -147,18 +150,22 @@ struct PlanPrinter {
     let store: any Store
     let json: Bool
     var approvals: ApprovalRules? = nil
+    /// The plugins whose letters the previews render.
+    var plugins: [Plugin] = []
 
     struct Shown: Encodable {
         var plan: CampaignPlan
         var spent: [String: Decimal]
         var sample: [PlannedAction]
+        var previews: [LetterPreview]
     }
 
-    func print(_ plan: CampaignPlan, sample count: Int) async throws {
+    func print(_ plan: CampaignPlan, sample count: Int, previews previewCount: Int) async throws {
         let id = plan.id ?? 0
         let sample = count > 0 ? try await store.plannedActions(of: id, seqs: 1...count) : []
         let tallies = try await store.campaignTallies(campaign: plan.campaign)
-        if json { return try StoreOptions.printJSON(Shown(plan: plan, spent: tallies.budgets, sample: sample)) }
+        let previews = try await LetterPreviews.samples(of: plan, count: previewCount, store: store, desk: LetterDesk(plugins: plugins))
+        if json { return try StoreOptions.printJSON(Shown(plan: plan, spent: tallies.budgets, sample: sample, previews: previews)) }
         let summary = plan.summary, currency = plan.limits.currency
         Swift.print("plan \(id) of \(plan.campaign) (\(plan.plugin) \(plan.pluginVersion)), action days \(CalendarDays.text(ofDay: plan.fromDay)) … \(CalendarDays.text(ofDay: plan.toDay))")
         Swift.print("\(summary.actions) actions for \(summary.customers) customers, costing \(money(summary.cost, currency))")
@@ -198,6 +205,22 @@ struct PlanPrinter {
                 Swift.print("\(sample.count) of \(summary.actions + summary.heldBack.values.reduce(0, +)) actions; `cordial campaigns show \(id) --actions N` for more")
             }
         }
+        if !previews.isEmpty {
+            let letters = summary.byForm["letter"]?.count ?? 0
+            Swift.print("")
+            Swift.print("letters as they will be sent (\(previews.count) of \(letters); `cordial letters preview TEMPLATE --customer ID` for any other):")
+            for preview in previews {
+                Swift.print("")
+                Swift.print("— action \(preview.seq), customer \(preview.customer) (\(preview.locale)): \(preview.file ?? preview.template)")
+                if let error = preview.error {
+                    Swift.print("  cannot be rendered: \(error)".forTerminal)
+                    continue
+                }
+                if let subject = preview.subject { Swift.print("  subject: \(subject)".forTerminal) }
+                let text = (preview.text ?? "").trimmingCharacters(in: .newlines)
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) { Swift.print("  \(line)".forTerminal) }
+            }
+        }
     }
 }
 
@@ -227,16 +250,20 @@ struct ShowPlan: AsyncParsableCommand {
     @Option(help: "How many actions to list.")
     var actions: Int = 20
 
+    @Option(help: "How many of the plan's letters to show as they will be sent.")
+    var previews: Int = 3
+
     func validate() throws {
         guard (0...1_000_000).contains(actions) else { throw ValidationError("--actions must be 0 to 1000000") }
+        guard (0...50).contains(previews) else { throw ValidationError("--previews must be 0 to 50") }
     }
 
     func run() async throws {
         let opened = try await store.open()
         let (registry, report) = pluginOptions.registry()
         printProblems(report.problems)
-        try await PlanPrinter(store: opened, json: store.json, approvals: registry.plugins.compactMap(\.registrations.approvals).first)
-            .print(try await loadPlan(plan, in: opened), sample: actions)
+        try await PlanPrinter(store: opened, json: store.json, approvals: registry.plugins.compactMap(\.registrations.approvals).first, plugins: registry.plugins)
+            .print(try await loadPlan(plan, in: opened), sample: actions, previews: previews)
     }
 }
 

@@ -65,6 +65,7 @@ struct RunCommand: ParsableCommand {
         runner.caps = registry.plugins.flatMap(\.registrations.frequencyCaps)
         runner.events = registry.plugins.flatMap(\.registrations.events)
         runner.approvals = registry.plugins.compactMap(\.registrations.approvals).first
+        runner.letterTemplates = Set(registry.plugins.flatMap { plugin in plugin.letters.templates.keys.flatMap { [$0, "\(plugin.name)/\($0)"] } })
         runner.planned = { plan in
             StandardStreams.out(
                 "plan \(plan.id ?? 0) of \(plan.campaign): \(plan.summary.actions) actions for \(plan.summary.customers) customers, costing \(plan.summary.cost) \(plan.limits.currency)"

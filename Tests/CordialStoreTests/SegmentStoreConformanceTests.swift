@@ -94,6 +94,21 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func localeCountsGroupTheQuerysCustomersAndLeaveTheForgottenOut(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        _ = try await store.materialize(outcome(ids, ["a", "b", "a", nil, "a"], at: Self.january))
+        var chinese = try #require(try await store.customer(ids[2]))
+        chinese.locale = "zh"
+        _ = try await store.update(chinese)
+        #expect(try await store.localeCounts(matching: CustomerQuery()) == ["vi": 4, "zh": 1])
+        #expect(try await store.localeCounts(matching: CustomerQuery(after: ids[3], limit: 1, segment: "tier", label: "a")) == ["vi": 2, "zh": 1],
+                "every match, whatever the page")
+        #expect(try await store.localeCounts(matching: CustomerQuery(segment: "tier", label: "b")) == ["vi": 1])
+        try await store.forget(ids[0], reason: "request")
+        #expect(try await store.localeCounts(matching: CustomerQuery(segment: "tier", label: "a")) == ["vi": 1, "zh": 1])
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func purchaseFactsSummariseEveryBuyer(kind: StoreKind) async throws {
         let (store, _) = try await store(kind)
         let facts = try await store.purchaseFacts()

@@ -16,7 +16,7 @@ import Testing
         plugins = try PluginFolder()
         helper = try SharedSegmentRunTests()
         try plugins.plugin("crash-care", [
-            "plugin.lua": Self.plugin, "letters/note.mustache": "Dear {{customer.name}}",
+            "plugin.lua": Self.plugin, "letters/note.mustache": "---\nsubject: A note\n---\nDear {{customer.name}}",
         ])
     }
 

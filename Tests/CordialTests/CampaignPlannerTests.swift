@@ -72,7 +72,7 @@ import Testing
     /// A store with the five customers segmented and the premium catalog, and the plugins.
     func organisation() async throws -> (any Store, PluginRegistry) {
         try folder.plugin("care", [
-            "plugin.lua": Self.plugin, "letters/birthday.en.mustache": "Happy birthday", "letters/tet.vi.mustache": "Chúc mừng năm mới",
+            "plugin.lua": Self.plugin, "letters/birthday.en.mustache": "---\nsubject: Happy birthday\n---\nHappy birthday", "letters/tet.vi.mustache": "---\nsubject: Tết\n---\nChúc mừng năm mới",
         ])
         let registry = PluginRegistry(roots: [folder.root], loader: PluginLoader(chunkNameRoot: folder.root))
         let report = registry.reload()

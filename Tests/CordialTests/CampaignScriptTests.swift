@@ -10,7 +10,14 @@ import Testing
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-script-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // The plugin folder is this folder: one plugin holding the letters the scripts send.
+        let notes = folder.appendingPathComponent("notes/letters")
+        try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
+        try "local cordial = require \"cordial\"\nreturn cordial.plugin { name = \"notes\", version = \"1.0.0\", api = 1 }\n"
+            .write(to: folder.appendingPathComponent("notes/plugin.lua"), atomically: true, encoding: .utf8)
+        for template in ["thanks", "t", "u"] {
+            try "---\nsubject: A note\n---\nDear {{customer.name}}".write(to: notes.appendingPathComponent("\(template).mustache"), atomically: true, encoding: .utf8)
+        }
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -23,7 +30,7 @@ import Testing
         return path
     }
 
-    /// A store with three customers (C-3 refused e-mail) and a catalog; no plugins.
+    /// A store with three customers (C-3 refused e-mail) and a catalog.
     func organisation() throws -> String {
         let db = stores.path()
         _ = try cordial("init", "--db", db)
@@ -77,6 +84,8 @@ import Testing
         ("run:letter { customer = 1, occasion = \"x\", date = \"2025-02-10\", template = \"t\" }\nrun:letter { customer = 1, occasion = \"x\", date = \"2025-02-11\", template = \"u\" }",
          "thanks2.lua:4: Campaign:letter: customer 1 already has this letter for occasion 'x' (at "),
         ("run:letter { customer = 1, occasion = \"x\", date = \"2025-02-10\", template = \"t\" }\nerror(\"stop here\")", "stop here"),
+        ("run:letter { customer = 1, occasion = \"x\", date = \"2025-02-10\", template = \"nosuch\" }",
+         "thanks2.lua:3: Campaign:letter: no loaded plugin has a letter template 'nosuch'"),
     ])
     func aBadActionOrAFailingScriptSavesNoPlan(line: String, message: String) throws {
         let db = try organisation()
@@ -95,7 +104,7 @@ import Testing
             local cordial = require "cordial"
             local run = cordial.campaign { name = "flood" }
             for i = 1, 1000000 do
-              run:letter { customer = 1, occasion = "o" .. i, date = "2025-02-10", template = string.rep("t", 200) }
+              run:letter { customer = 1, occasion = "o" .. i .. string.rep("x", 20), date = "2025-02-10", template = "t" }
             end
             """)
         let outcome = try cordial("run", "--db", db, "--memory-limit", "8", "--plugins", folder.path, path)

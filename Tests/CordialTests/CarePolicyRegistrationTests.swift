@@ -43,7 +43,7 @@ import Testing
                 { on = "anniversary", invite = "gala" },
               },
             })
-            """, files: ["letters/tet-greeting.vi.mustache": "Kính gửi {{name}}"])
+            """, files: ["letters/tet-greeting.vi.mustache": "---\nsubject: Tết\n---\nKính gửi {{customer.name}}"])
         let registry = PluginRegistry(roots: [folder.root], loader: loader)
         let report = registry.reload()
         #expect(report.problems.isEmpty, "\(report.problems)")
@@ -139,7 +139,7 @@ import Testing
     /// What only the whole set can tell is checked when the registry loads it.
     @Test func aPolicyNamingWhatIsNotThereRefusesItsPlugin() throws {
         try write("good", #"p:policy("fine", { segment = "tier-good:gold", care = { { on = "birthday", letter = "hello" } } })"#,
-                  files: ["letters/hello.en.mustache": "Hello"])
+                  files: ["letters/hello.en.mustache": "---\nsubject: Hello\n---\nHello"])
         try write("nosegment", #"p:policy("a", { segment = "tier-nobody", care = { { on = "birthday", gift = { catalog = "c", item = "i" } } } })"#)
         try write("nolabel", #"p:policy("b", { segment = "tier-nolabel:platinum", care = { { on = "birthday", gift = { catalog = "c", item = "i" } } } })"#)
         try write("noevent", #"p:policy("c", { segment = "tier-noevent", care = { { on = "birthday", invite = "ball" } } })"#)

@@ -22,7 +22,7 @@ import Testing
         #expect(registry.plugins.map(\.name) == ["birthday-gifts", "care-priority", "lifecycle", "new-year-letters", "organisation", "rfm", "win-back-calls"])
         let approvals = try #require(registry.plugin(named: "organisation")?.registrations.approvals)
         #expect(approvals.levels.map(\.role) == ["marketing-lead", "director"] && approvals.freeCost == 20_000_000)
-        #expect(approvals.definedAt == "plugins/organisation/plugin.lua:18")
+        #expect(approvals.definedAt == "plugins/organisation/plugin.lua:26")
         let policies = registry.plugins.flatMap(\.registrations.policies)
         #expect(policies.map(\.name).sorted() == ["birthday-gifts", "new-year-letters", "season-letters", "win-back-calls"])
         #expect(policies.first { $0.name == "birthday-gifts" }?.budget.perCustomer == 1_500_000)

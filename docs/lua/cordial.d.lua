@@ -174,6 +174,12 @@
 ---@field without_approval {cost: number|string?, customers: integer?}? plans within both need no approval; without it, every plan does
 ---@field levels {role: string, cost: number|string?, customers: integer?}[] each role and the largest plan it may approve (no limit where none is given)
 
+---What `plugin:letters` takes.
+---@class cordial.LetterSettings
+---@field default_locale string? the locale letters fall back to ("vi"): a customer whose locale has no template gets this one's
+---@field sender string? "Name <address>" of letters whose template's front matter names no sender
+---@field organisation string? the organisation's name, as `{{organisation.name}}`
+
 ---What `plugin:event` takes.
 ---@class cordial.EventSpec
 ---@field title string the event's title in invitations
@@ -249,6 +255,15 @@ function Plugin:frequency_cap(cap) end
 ---Declares the organisation's authority levels: which roles may approve which campaign plans (by cost and customers reached), and which plans need no approval. One plugin declares them; `cordial campaigns apply` refuses a plan above the threshold until `cordial campaigns approve PLAN --by STAFF` by a member of staff whose role covers it.
 ---@param levels cordial.ApprovalLevels currency, without_approval, levels
 function Plugin:approvals(levels) end
+
+---Declares the organisation's letter settings: the locale a letter falls back to when a customer's locale has no template, the sender of letters whose template names none, and the organisation's name (`{{organisation.name}}`). One plugin declares them.
+---@param settings cordial.LetterSettings default_locale, sender, organisation
+function Plugin:letters(settings) end
+
+---Declares a function the plugin's letters may use as a Mustache lambda: `{{#name}}text{{/name}}` calls it with the section's text, `{{name}}` with ""; what it returns is rendered in the letter. A lambda that fails fails its letter.
+---@param name string the name templates use: lower-case letters, digits, dashes or underscores
+---@param fn fun(text: string): string? the function: the text to render in its place (a number or boolean is shown as text; nil, nothing)
+function Plugin:lambda(name, fn) end
 
 ---Declares an event customers can be invited to (`invite = "NAME"` in a care item): a date and a capacity that applies never exceed.
 ---@param name string the event's name, unique across plugins

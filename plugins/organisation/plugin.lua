@@ -1,12 +1,20 @@
 -- The organisation's rules across every care policy: how often a customer may be contacted,
--- and who may approve which campaign plans.
+-- who may approve which campaign plans, and how letters are signed and sent.
 local cordial = require "cordial"
 
 local plugin = cordial.plugin {
   name = "organisation",
   version = "1.0.0",
   api = 1,
-  description = "Contact limits across every policy, and the authority levels for approving campaign plans",
+  description = "Contact limits across every policy, approval levels for campaign plans, and how letters are signed",
+}
+
+-- Letters: signed by the organisation; a customer whose language has no template gets the
+-- Vietnamese one (most of our customers write Vietnamese).
+plugin:letters {
+  organisation = "Sen Vàng",
+  sender = "Sen Vàng - Chăm sóc khách hàng <cskh@senvang.example>",
+  default_locale = "vi",
 }
 
 -- One gift per customer in 90 days; at most two letters or calls in any week.

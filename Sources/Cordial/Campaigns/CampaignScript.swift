@@ -101,7 +101,11 @@ final class CampaignScript {
             action.cost = item.cost.amount
             action.channel = .post
         case .letter:
-            action.template = try text("template", "a letter template's name")
+            let template = try text("template", "a letter template's name")
+            if let known = context.environment.letterTemplates, !known.contains(template) {
+                throw PluginAPIError("no loaded plugin has a letter template '\(template.prefix(64))' (letters/NAME.LOCALE.mustache in a plugin; --plugins)")
+            }
+            action.template = template
             action.channel = try PolicyDeclaration.letterChannel(spec["channel"], place)
             action.cost = try PolicyDeclaration.amount(spec["cost"], "cost") ?? 0
         case .call:

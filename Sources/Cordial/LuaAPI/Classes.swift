@@ -153,6 +153,11 @@ extension LuaAPI {
             .init("without_approval", "{cost: number|string?, customers: integer?}?", "plans within both need no approval; without it, every plan does"),
             .init("levels", "{role: string, cost: number|string?, customers: integer?}[]", "each role and the largest plan it may approve (no limit where none is given)"),
         ]),
+        LuaAPIClass("cordial.LetterSettings", "What `plugin:letters` takes.", fields: [
+            .init("default_locale", "string?", "the locale letters fall back to (\"vi\"): a customer whose locale has no template gets this one's"),
+            .init("sender", "string?", "\"Name <address>\" of letters whose template's front matter names no sender"),
+            .init("organisation", "string?", "the organisation's name, as `{{organisation.name}}`"),
+        ]),
         LuaAPIClass("cordial.EventSpec", "What `plugin:event` takes.", fields: [
             .init("title", "string", "the event's title in invitations"),
             .init("date", "string", "\"YYYY-MM-DD\""),

@@ -93,6 +93,31 @@ extension LuaAPI {
             return LuaNoValue()
         },
         LuaAPIFunction(
+            "Plugin:letters", "Declares the organisation's letter settings: the locale a letter falls back to when a customer's locale has no template, the sender of letters whose template names none, and the organisation's name (`{{organisation.name}}`). One plugin declares them.",
+            parameters: [.init("settings", "cordial.LetterSettings", "default_locale, sender, organisation")],
+            phase: .registering,
+            example: """
+                plugin:letters { default_locale = "vi", sender = "Chăm sóc khách hàng <care@example.vn>", organisation = "Sen Vàng" }
+                """
+        ) { context, arguments in
+            try LetterDeclaration.settings(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
+            "Plugin:lambda", "Declares a function the plugin's letters may use as a Mustache lambda: `{{#name}}text{{/name}}` calls it with the section's text, `{{name}}` with \"\"; what it returns is rendered in the letter. A lambda that fails fails its letter.",
+            parameters: [
+                .init("name", "string", "the name templates use: lower-case letters, digits, dashes or underscores"),
+                .init("fn", "fun(text: string): string?", "the function: the text to render in its place (a number or boolean is shown as text; nil, nothing)"),
+            ],
+            phase: .registering,
+            example: """
+                plugin:lambda("upper", function(text) return string.upper(text) end)
+                """
+        ) { context, arguments in
+            try LetterDeclaration.lambda(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
             "Plugin:event", "Declares an event customers can be invited to (`invite = \"NAME\"` in a care item): a date and a capacity that applies never exceed.",
             parameters: [
                 .init("name", "string", "the event's name, unique across plugins"),

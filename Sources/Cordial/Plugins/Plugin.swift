@@ -13,6 +13,8 @@ public struct Plugin: Sendable {
     public var modules: [String: LuaSource]
     /// What `plugin.lua` registered (without the functions, which live in a state).
     public var registrations: PluginRegistrations
+    /// `letters/*.mustache` and `letters/partials/`, as they were when the plugin loaded.
+    public var letters: LetterLibrary
     /// `tests/*_test.lua`, sorted.
     public var tests: [URL]
     /// What the files looked like (path → size and modification time), to notice changes.

@@ -27,6 +27,8 @@ public final class PluginContext {
     var segmentFunctions: [String: LuaFunction] = [:]
     /// The functions of gifts chosen per customer (`gift = { choose = function(c, items) … }`).
     var giftChoosers: [GiftChooserKey: LuaFunction] = [:]
+    /// The functions letters use as lambdas (`plugin:lambda`), by name.
+    var letterLambdas: [String: LuaFunction] = [:]
     public internal(set) var phase: Phase = .registering
     public internal(set) var environment: PluginEnvironment
     var run: PluginRun

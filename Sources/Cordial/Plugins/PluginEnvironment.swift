@@ -18,6 +18,9 @@ public struct PluginEnvironment: Sendable {
     /// the store has run. Any other name is an error (a misspelt name would read as nil and
     /// empty a segment).
     public var knownSegments: Set<String>
+    /// The letter templates a script's campaign letters may name (`NAME` and `PLUGIN/NAME`
+    /// of the loaded plugins); nil: not checked (no plugins were loaded).
+    public var letterTemplates: Set<String>?
 
     public init(
         store: (any Store)?, logger: Logger, permissions: Set<Permission> = [], timeZone: TimeZone = .current,

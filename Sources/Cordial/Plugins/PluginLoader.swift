@@ -41,9 +41,12 @@ public struct PluginLoader: Sendable {
             .filter { $0.lastPathComponent.hasSuffix("_test.lua") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         for test in tests { try Self.checkInside(test, directory, display: "\(display)/tests/\(test.lastPathComponent)") }
+        // Its letters load with it: a template that does not read fails the plugin at its line
+        // (a policy naming a template that is not there is the registry's to refuse).
+        let letters = try LetterLibrary(plugin: manifest.name, directory: directory, displayRoot: display)
         return Plugin(
             manifest: manifest, directory: directory, main: main, modules: modules,
-            registrations: context.registrations,
+            registrations: context.registrations, letters: letters,
             tests: tests, fingerprint: Self.fingerprint(of: directory))
     }
 

@@ -14,6 +14,10 @@ public struct PluginRegistrations: Sendable, Hashable {
     /// The organisation's authority levels for approving plans (`plugin:approvals`); one
     /// plugin declares them.
     public var approvals: ApprovalRules?
+    /// The organisation's letter settings (`plugin:letters`); one plugin declares them.
+    public var letters: LetterSettings?
+    /// The names of the functions letters may use as lambdas (`plugin:lambda`).
+    public var lambdas: [String] = []
 
     public init() {}
 

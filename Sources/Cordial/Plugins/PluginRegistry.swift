@@ -78,14 +78,17 @@ public final class PluginRegistry: @unchecked Sendable {
         // A name two plugins claim (a plugin's or a segment's) belongs to neither: both are
         // refused, whichever folder sorts first, so an impostor never silently wins.
         var pluginClaims: [String: [Claim]] = [:], segmentClaims: [String: [Claim]] = [:]
-        var policyClaims: [String: [Claim]] = [:], eventClaims: [String: [Claim]] = [:], approvalClaims: [String: [Claim]] = [:]
+        var policyClaims: [String: [Claim]] = [:], eventClaims: [String: [Claim]] = [:], organisationClaims: [String: [Claim]] = [:]
         for plugin in candidates {
             pluginClaims[plugin.name, default: []].append(Claim(plugin: plugin, at: plugin.main.displayPath))
             for segment in plugin.segments { segmentClaims[segment.name, default: []].append(Claim(plugin: plugin, at: segment.definedAt)) }
             for policy in plugin.registrations.policies { policyClaims[policy.name, default: []].append(Claim(plugin: plugin, at: policy.definedAt)) }
             for event in plugin.registrations.events { eventClaims[event.name, default: []].append(Claim(plugin: plugin, at: event.definedAt)) }
             if let approvals = plugin.registrations.approvals {
-                approvalClaims["approvals", default: []].append(Claim(plugin: plugin, at: approvals.definedAt))
+                organisationClaims["approvals", default: []].append(Claim(plugin: plugin, at: approvals.definedAt))
+            }
+            if let letters = plugin.registrations.letters {
+                organisationClaims["letters", default: []].append(Claim(plugin: plugin, at: letters.definedAt))
             }
         }
         var refused: Set<String> = []  // plugin.lua paths
@@ -93,8 +96,10 @@ public final class PluginRegistry: @unchecked Sendable {
         refused.formUnion(Self.refuseShared(segmentClaims, into: &report) { "segment '\($0)' is also registered at \($1); neither plugin is loaded" })
         refused.formUnion(Self.refuseShared(policyClaims, into: &report) { "policy '\($0)' is also registered at \($1); neither plugin is loaded" })
         refused.formUnion(Self.refuseShared(eventClaims, into: &report) { "event '\($0)' is also declared at \($1); neither plugin is loaded" })
-        refused.formUnion(Self.refuseShared(approvalClaims, into: &report) { _, others in
-            "the approval levels are also declared at \(others); an organisation has one set, so neither plugin is loaded"
+        refused.formUnion(Self.refuseShared(organisationClaims, into: &report) { name, others in
+            name == "letters"
+                ? "the letter settings are also declared at \(others); an organisation has one, so neither plugin is loaded"
+                : "the approval levels are also declared at \(others); an organisation has one set, so neither plugin is loaded"
         })
         // A policy naming a segment, event or letter that is not there refuses its plugin;
         // refusing one may take away what another names, so this runs until nothing changes.
@@ -132,6 +137,14 @@ public final class PluginRegistry: @unchecked Sendable {
             }
         }
         return refused
+    }
+
+    /// The plugin folders under the roots, whether their plugins load or not (for tools that
+    /// read a plugin's files on their own, as `cordial letters lint` does), with the path
+    /// messages name each by.
+    public func folders() -> [(url: URL, display: String)] {
+        var report = ReloadReport()
+        return discover(&report).map { ($0, LuaState.displayPath(of: $0, relativeTo: loader.chunkNameRoot)) }
     }
 
     /// Plugin folders: every folder under each root that is not hidden.

@@ -42,10 +42,8 @@ enum PolicyReferences {
         return found
     }
 
-    /// `letters/NAME.mustache` or `letters/NAME.LOCALE.mustache` in the plugin's folder.
+    /// `letters/NAME.mustache` or `letters/NAME.LOCALE.mustache` in the plugin's folder, as loaded.
     static func hasTemplate(_ name: String, in plugin: Plugin) -> Bool {
-        let folder = plugin.directory.appendingPathComponent("letters")
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return files.contains { $0 == "\(name).mustache" || ($0.hasPrefix("\(name).") && $0.hasSuffix(".mustache") && $0.split(separator: ".").count == 3) }
+        plugin.letters.templates[name] != nil
     }
 }

@@ -1,0 +1,146 @@
+import Cordial
+import CordialCore
+import Foundation
+import Testing
+
+/// Letters rendered for customers: the template per locale along the fallback chain, names
+/// in each language's formal form, dates and money per locale, lambdas from Lua, and a
+/// missing value refused at its line — never a blank in a letter.
+@Suite struct LetterRenderingTests {
+    let folder: PluginFolder
+    let loader: PluginLoader
+
+    init() throws {
+        folder = try PluginFolder()
+        loader = PluginLoader(chunkNameRoot: folder.root)
+    }
+
+    static let plugin = """
+        local cordial = require "cordial"
+        local plugin = cordial.plugin { name = "care", version = "1.0.0", api = 1 }
+        plugin:letters { default_locale = "en", sender = "Sen Vàng <cskh@senvang.example>", organisation = "Sen Vàng" }
+        plugin:lambda("shout", function(text) return string.upper(text) end)
+        plugin:lambda("quoted", function(text) return "«" .. text .. "»" end)
+        plugin:lambda("broken", function(text) error("no such style") end)
+        plugin:lambda("spin", function(text) while true do end end)
+        return plugin
+        """
+
+    func load(_ letters: [String: String]) throws -> Plugin {
+        var files = ["plugin.lua": Self.plugin]
+        for (name, text) in letters { files["letters/\(name)"] = text }
+        return try loader.load(directory: try folder.plugin("care", files))
+    }
+
+    static let thanks = [
+        "thanks.vi.mustache": "---\nsubject: Cảm ơn {{customer.short_name}}\n---\nKính gửi {{customer.formal_name}},\n{{#gift}}Quà: {{name}} ({{cost}}).\n{{/gift}}Ngày {{campaign.date}}.\n{{> signature}}",
+        "thanks.zh.mustache": "---\nsubject: 谢谢{{customer.short_name}}\n---\n尊敬的{{customer.formal_name}}：\n{{#gift}}礼物：{{name}}（{{cost}}）。\n{{/gift}}{{campaign.date}}\n{{> signature}}",
+        "thanks.en.mustache": "---\nsubject: Thank you, {{customer.short_name}}\n---\nDear {{customer.formal_name}},\n{{#gift}}Gift: {{name}} ({{cost}}).\n{{/gift}}On {{campaign.date}}.\n{{> signature}}",
+        "partials/signature.mustache": "{{organisation.name}}",
+        "partials/signature.zh.mustache": "{{organisation.name}}客户关怀部",
+    ]
+
+    static func customer(_ given: String, _ family: String, _ honorific: String?, _ locale: String) -> Customer {
+        Customer(id: CustomerID(7), source: "crm", externalID: "C-7", name: PersonName(given: given, family: family), honorific: honorific,
+                 emails: ["c7@example.com"], locale: locale)
+    }
+
+    static let day = CalendarDays.day(of: "2025-02-15")!
+
+    @Test func eachLanguageGetsItsFormalNameDatesAndMoney() throws {
+        let desk = LetterDesk(plugins: [try load(Self.thanks)], loader: loader)
+        let vi = try desk.render(
+            "thanks", customer: Self.customer("Văn An", "Nguyễn", "Ông", "vi-VN"),
+            occasion: LetterOccasion(campaign: "tet", actionDay: Self.day, gift: GiftItem(catalog: "tet", code: "tea", name: "Trà sen", cost: Money(1_500_000, "VND"), stock: 1)),
+            letterDay: Self.day)
+        #expect(vi.subject == "Cảm ơn Ông An")
+        #expect(vi.text == "Kính gửi Ông Nguyễn Văn An,\nQuà: Trà sen (1.500.000 ₫).\nNgày 15 tháng 2 năm 2025.\nSen Vàng")
+        #expect(vi.locale == "vi" && vi.file.hasSuffix("care/letters/thanks.vi.mustache"))
+        #expect(vi.sender?.address == "cskh@senvang.example" && vi.sender?.name == "Sen Vàng")
+
+        let zh = try desk.render(
+            "thanks", customer: Self.customer("伟", "王", "先生", "zh"),
+            occasion: LetterOccasion(actionDay: Self.day, gift: GiftItem(catalog: "x", code: "y", name: "茶叶", cost: Money(1500, "CNY"), stock: 1)),
+            letterDay: Self.day)
+        #expect(zh.text == "尊敬的王先生：\n礼物：茶叶（¥1,500）。\n2025年2月15日\nSen Vàng客户关怀部", "the zh partial wins over the one without a locale")
+
+        let en = try desk.render("thanks", customer: Self.customer("John", "Smith", "Mr", "en-GB"), occasion: LetterOccasion(actionDay: Self.day), letterDay: Self.day)
+        #expect(en.text == "Dear Mr Smith,\nOn 15 February 2025.\nSen Vàng", "no gift: the section is skipped, with its line")
+        // Korean has no template: the organisation's default locale (en) is used.
+        let ko = try desk.render("thanks", customer: Self.customer("민준", "김", nil, "ko"), occasion: LetterOccasion(actionDay: Self.day), letterDay: Self.day)
+        #expect(ko.locale == "en" && ko.text.hasPrefix("Dear 김민준,"))
+    }
+
+    @Test func aMissingValueIsAnErrorAtItsLineNeverABlank() throws {
+        let desk = LetterDesk(plugins: [try load([
+            "note.en.mustache": "---\nsubject: Hello {{customer.short_name}}\n---\nDear {{customer.formal_name}},\n\nYour city: {{customer.city}}.\n",
+            "tier.en.mustache": "---\nsubject: {{customer.nickname}}\n---\nHi",
+            "safe.en.mustache": "---\nsubject: Hi\n---\n{{#customer.city}}Your city: {{customer.city}}.{{/customer.city}}{{^customer.city}}No city.{{/customer.city}}",
+            "footer.en.mustache": "---\nsubject: Hi\n---\nHi\n\n{{> footer}}",
+        ])], loader: loader)
+        let customer = Self.customer("John", "Smith", "Mr", "en")
+        let missing = try #require(throws: PluginError.self) { try desk.render("note", customer: customer, letterDay: Self.day) }
+        #expect(missing.description == "care/letters/note.en.mustache:6: no value for 'customer.city' in this letter's context")
+        let subject = try #require(throws: PluginError.self) { try desk.render("tier", customer: customer, letterDay: Self.day) }
+        #expect(subject.description == "care/letters/tier.en.mustache:2: no value for 'customer.nickname' in this letter's context")
+        #expect(try desk.render("safe", customer: customer, letterDay: Self.day).text == "No city.", "a section guards an optional value")
+        let footer = try #require(throws: PluginError.self) { try desk.render("footer", customer: customer, letterDay: Self.day) }
+        #expect(footer.description == "care/letters/footer.en.mustache:6: no partial 'footer' (letters/partials/footer.mustache, or with a locale)")
+        let unknown = try #require(throws: PluginError.self) { try desk.render("nosuch", customer: customer, letterDay: Self.day) }
+        #expect(unknown.message == "no plugin has a letter template 'nosuch' (letters/nosuch.LOCALE.mustache)")
+    }
+
+    @Test func luaLambdasShapeTextAndAFailingOneFailsItsLetter() throws {
+        let desk = LetterDesk(plugins: [try load([
+            "loud.en.mustache": "---\nsubject: x\n---\n{{#shout}}hello{{/shout}} {{#quoted}}{{customer.family_name}}{{/quoted}}",
+            "broken.en.mustache": "---\nsubject: x\n---\n{{#broken}}hello{{/broken}}",
+            "spin.en.mustache": "---\nsubject: x\n---\n{{#spin}}hello{{/spin}}",
+        ])], loader: loader)
+        let customer = Self.customer("John", "Smith", "Mr", "en")
+        // A lambda gets the section's raw text; what it returns is rendered in the letter.
+        #expect(try desk.render("loud", customer: customer, letterDay: Self.day).text == "HELLO «Smith»")
+        let broken = try #require(throws: PluginError.self) { try desk.render("broken", customer: customer, letterDay: Self.day) }
+        #expect(broken.location == "care/letters/broken.en.mustache")
+        #expect(broken.message.hasPrefix("lambda 'broken' failed: care/plugin.lua:6: no such style"), "\(broken.message)")
+        let started = Date()
+        let spin = try #require(throws: PluginError.self) { try desk.render("spin", customer: customer, letterDay: Self.day) }
+        #expect(spin.message.contains("time limit"), "\(spin.message)")
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(try desk.render("loud", customer: customer, letterDay: Self.day).text == "HELLO «Smith»", "the next letter renders")
+    }
+
+    @Test func hostileValuesStayValuesInTextHtmlAndSubject() throws {
+        let desk = LetterDesk(plugins: [try load([
+            "hi.en.mustache": "---\nsubject: Hello {{customer.name}}\n---\nDear {{customer.name}} & co,\n\n<b>Thanks</b>",
+        ])], loader: loader)
+        let script = Self.customer("<script>alert(1)</script>", "O'Brien\r\nBcc: all@example.com", nil, "en")
+        let letter = try desk.render("hi", customer: script, letterDay: Self.day)
+        #expect(letter.text.contains("<script>alert(1)</script>"), "plain text does not escape")
+        #expect(!letter.html.contains("<script>") && letter.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(letter.html.contains("&lt;b&gt;Thanks&lt;/b&gt;") && letter.html.contains("O&#39;Brien"), "the HTML carries no markup of the text")
+        #expect(letter.subject == "Hello <script>alert(1)</script> O'Brien Bcc: all@example.com", "one line: no header can be added")
+        #expect(!(letter.subject ?? "").contains { $0.isNewline })
+
+        let long = String(repeating: "Nguyễn ", count: 2_000)
+        let rtl = "\u{202E}محمد\u{202C} e\u{0301}"
+        let other = try desk.render("hi", customer: Self.customer(rtl, long, nil, "en"), letterDay: Self.day)
+        #expect(other.text.contains(rtl), "right-to-left and combining characters pass through unchanged")
+        #expect(other.text.utf8.count > 14_000)
+    }
+
+    @Test func badTemplateFilesFailThePluginAtTheirLine() throws {
+        func problem(_ files: [String: String]) throws -> PluginError {
+            try #require(throws: PluginError.self) { try load(files) }
+        }
+        #expect(try problem(["a.en.mustache": "---\nsubject: x\nchanel: email\n---\nHi"]).description
+            == "care/letters/a.en.mustache:3: unknown front matter key 'chanel'; the keys are subject, channel, sender")
+        #expect(try problem(["a.en.mustache": "---\nsubject: x\n---\nHi\n{{#gift}}\nthanks\n"]).description
+            == "care/letters/a.en.mustache:5: {{#gift}} opened here is never closed")
+        #expect(try problem(["a.en.mustache": "Hi {{customer.name}}"]).description
+            == "care/letters/a.en.mustache:1: an email letter needs a subject: front matter 'subject: …' between two '---' lines")
+        #expect(try problem(["a.en.mustache": "---\nsubject: x\nsender: Me <not an address>\n---\nHi"]).description
+            == "care/letters/a.en.mustache:3: sender must be 'Name <address@example.com>' or an address")
+        #expect(try problem(["Birthday.EN.mustache": "---\nsubject: x\n---\nHi"]).description
+            == "care/letters/Birthday.EN.mustache: letter files are named NAME.LOCALE.mustache (birthday.vi.mustache) or NAME.mustache")
+    }
+}
