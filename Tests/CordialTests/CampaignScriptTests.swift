@@ -65,6 +65,9 @@ import Testing
         #expect(first.standardOutput.contains("plan 1 of vip-thanks: 5 actions for 2 customers, costing 200000 VND, 1 held back"), "\(first.standardOutput)")
         let shown = try cordial("campaigns", "show", "1", "--db", db, "--plugins", folder.path).standardOutput
         #expect(shown.contains("held back by the plan: 1 — no consent for email"), "\(shown)")
+        // The letters as they will be sent, before anything is applied.
+        #expect(shown.contains("letters as they will be sent (2 of 2;"), "\(shown)")
+        #expect(shown.contains("  subject: A note\n  Dear An Nguyễn\n") && shown.contains("  Dear Wei Wang\n"), "\(shown)")
 
         let applied = try cordial("campaigns", "apply", "1", "--db", db, "--plugins", folder.path)
         #expect(applied.standardOutput.contains("applied 5 actions"), "\(applied.standardOutput)")
