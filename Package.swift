@@ -36,6 +36,12 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // libcurl, through which letters are handed to an SMTP server (STARTTLS, TLS, login).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         // The host's own C: the guard, the counting allocator, the limit hook, the trampoline
         // for Swift functions and the sandbox's protected helpers.
         .target(name: "CLuaHost", dependencies: ["CLua"]),
@@ -74,7 +80,7 @@ let package = Package(
         .target(
             name: "Cordial",
             dependencies: [
-                "LuaHost", "CordialCore", "CordialStore", "CordialSQLite", "CordialPostgres",
+                "LuaHost", "CordialCore", "CordialStore", "CordialSQLite", "CordialPostgres", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

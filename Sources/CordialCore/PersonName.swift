@@ -20,7 +20,8 @@ public struct PersonName: Codable, Sendable, Hashable {
     public func display(locale: String) -> String {
         if family.isEmpty { return given }
         if given.isEmpty { return family }
-        let (first, second) = Self.familyFirst(locale) ? (family, given) : (given, family)
+        // A name written in Han, Kana or Hangul keeps its own order, family first, in any language.
+        let (first, second) = Self.familyFirst(locale) || (Self.isCJK(family) && Self.isCJK(given)) ? (family, given) : (given, family)
         return Self.isCJK(first) && Self.isCJK(second) ? first + second : first + " " + second
     }
 

@@ -359,6 +359,29 @@ enum SQLiteSchema {
                 t.uniqueKey(["customerId", "channel"])
             }
         }
+        migrator.registerMigration("v7: letter delivery: attempts, leases, the uncertain") { db in
+            try db.alter(table: "letterOutbox") { t in
+                t.add(column: "attempts", .integer).notNull().defaults(to: 0)
+                t.add(column: "nextAttemptAt", .datetime)
+                t.add(column: "leaseUntil", .datetime)
+                t.add(column: "sentAt", .datetime)
+                t.add(column: "messageId", .text)
+                t.add(column: "lastError", .text)
+            }
+            try db.create(index: "letterOutbox_due", on: "letterOutbox", columns: ["status", "nextAttemptAt"])
+            // Every attempt at delivering a letter: the ledger of what was handed to whom, when.
+            try db.create(table: "letterAttempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("letterId", .integer).notNull()
+                t.column("number", .integer).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("endedAt", .datetime)
+                t.column("outcome", .text)
+                t.column("detail", .text)
+                t.uniqueKey(["letterId", "number"])
+            }
+        }
         return migrator
     }
 }

@@ -34,6 +34,9 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case copyMismatch(table: String, read: TableTally, written: TableTally)
     /// A value a copy cannot carry over as its column's kind (a time that is not a time).
     case copyUnreadableValue(table: String, column: String, row: Int64?)
+    case noSuchLetter(Int64)
+    /// Only an uncertain letter is resolved by a person.
+    case letterNotUncertain(Int64, status: String)
 
     public var errorDescription: String? {
         switch self {
@@ -77,6 +80,10 @@ public enum StoreError: Error, LocalizedError, Equatable {
             "table \(table), column \(column)\(row.map { " of the row with key \($0)" } ?? "") holds a value of another type; nothing was copied"
         case .noStore(let location):
             "no store at \(location); create one with `cordial init`"
+        case .noSuchLetter(let id):
+            "no letter \(id) in the outbox"
+        case .letterNotUncertain(let id, let status):
+            "letter \(id) is \(status), not uncertain: only a letter whose delivery is uncertain is resolved by hand"
         }
     }
 }

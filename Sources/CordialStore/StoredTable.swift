@@ -158,6 +158,12 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
         StoredTable("letter_outbox", [
             Column("id", .integer), Column("customer_id", .integer), Column("action_key", .text), Column("campaign", .text),
             Column("template", .text), Column("channel", .text), Column("status", .text), Column("created_at", .time),
+            Column("attempts", .integer), Column("next_attempt_at", .time), Column("lease_until", .time), Column("sent_at", .time),
+            Column("message_id", .text), Column("last_error", .text),
+        ]),
+        StoredTable("letter_attempt", [
+            Column("id", .integer), Column("customer_id", .integer), Column("letter_id", .integer), Column("number", .integer),
+            Column("started_at", .time), Column("ended_at", .time), Column("outcome", .text), Column("detail", .text),
         ]),
         StoredTable("call_task", [
             Column("id", .integer), Column("customer_id", .integer), Column("action_key", .text), Column("campaign", .text),

@@ -48,7 +48,7 @@ struct ListLetters: ParsableCommand {
                     policy.plugin == owner.name && policy.items.contains { if case .letter(name, _, _) = $0.action { true } else { false } }
                 }
                 listed.append(Listed(
-                    plugin: owner.name, template: name, locales: sorted.map { $0.key.isEmpty ? "(any)" : $0.key },
+                    plugin: owner.name, template: name, locales: sorted.map { $0.value.locale ?? "(any)" },
                     channels: Array(Set(sorted.map(\.value.channel.rawValue))).sorted(), policies: users.map(\.name),
                     files: sorted.map(\.value.displayPath)))
             }
@@ -149,10 +149,9 @@ struct PreviewLetter: AsyncParsableCommand {
             guard let sender = letter.sender else {
                 throw CommandFailure("\(letter.file): no sender: add 'sender: Name <address>' to its front matter, or plugin:letters { sender = … }")
             }
-            guard let address = person.emails.first, let recipient = EmailAddress(address) else {
+            guard let address = person.emails.first, let to = EmailAddress(name: person.name.display(locale: person.locale), address: address) else {
                 throw CommandFailure("customer \(person.id?.rawValue ?? 0) has no usable email address")
             }
-            let to = EmailAddress(name: person.name.display(locale: person.locale), address: recipient.address)
             print(EmailMessage.make(letter, from: sender, to: to, actionKey: "preview/\(template)/\(person.id?.rawValue ?? 0)", date: Date()), terminator: "")
         }
         if !report.problems.isEmpty { throw ExitCode.failure }

@@ -82,6 +82,9 @@ import Testing
             in: store, limits: CampaignLimits(currency: "VND", total: 5_000_000, periodAmount: 1_000_000, periodDays: 30))
         try await Fixture.apply(plan, in: store)
         _ = try await store.openCampaignRun(plan: try await Fixture.save([Fixture.letter(ids[2])], in: store).id!, partSize: 1)
+        // A letter's delivery attempt (the ledger of what was handed over).
+        let letter = try #require(try await store.claimLetters(channels: [.email], limit: 1, now: Fixture.madeAt + 7_200, lease: 60).first)
+        try await store.finishLetter(letter.id, attempt: 1, outcome: .retry(reason: "421 busy", next: Fixture.madeAt + 7_500), at: Fixture.madeAt + 7_201)
         _ = try await store.recordConsent(
             [ConsentChange(customerID: ids[0], channel: .email, granted: false), ConsentChange(customerID: ids[1], channel: .sms, granted: true)],
             source: "import consent.csv", at: Date(timeIntervalSince1970: 1_780_000_000.123))

@@ -42,7 +42,7 @@ import Testing
             subject: "Chúc mừng sinh nhật Chị Lan — quà tặng từ Sen Vàng, kính chúc an khang thịnh vượng",
             text: "Kính gửi Chị Nguyễn Thị Lan,\n\nMột món quà nhỏ — Trà sen — đã được gửi tới Chị.\n\nTrân trọng,\nSen Vàng")
         let from = try #require(EmailAddress("Sen Vàng - Chăm sóc khách hàng <cskh@senvang.example>"))
-        let to = EmailAddress(name: "Nguyễn Thị Lan", address: "lan@example.com")
+        let to = try #require(EmailAddress(name: "Nguyễn Thị Lan", address: "lan@example.com"))
         let message = EmailMessage.make(letter, from: from, to: to, actionKey: "birthday/2025/7/letter", date: Date(timeIntervalSince1970: 1_739_606_400))
         #expect(message.split(separator: "\r\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 78 }, "every line within 78 octets")
         #expect(message.unicodeScalars.allSatisfy { $0.isASCII }, "the message itself is ASCII: headers encoded, bodies base64")
@@ -65,7 +65,8 @@ import Testing
     @Test func headerInjectionInNamesAndSubjectsStaysInsideTheirHeaders() throws {
         let letter = Self.letter(subject: "Hello\r\nBcc: victim@example.com", text: "x")
         let from = try #require(EmailAddress("Care <care@example.com>"))
-        let to = EmailAddress(name: "Evil\r\nBcc: all@example.com \"quoted\" <x>", address: "evil@example.com")
+        let to = try #require(EmailAddress(name: "Evil\r\nBcc: all@example.com \"quoted\" <x>", address: "evil@example.com"))
+        #expect(EmailAddress(name: "x", address: "evil@example.com\r\nBcc: x@example.com") == nil, "an address is checked wherever it comes from")
         #expect(EmailAddress("Name\r\nBcc: x@example.com <a@example.com>") == nil, "a sender with a line break is refused")
         #expect(EmailAddress("a@example.com\r\nBcc: x@example.com") == nil)
         let parsed = try Self.parse(EmailMessage.make(letter, from: from, to: to, actionKey: "k", date: Date()))
@@ -80,9 +81,16 @@ import Testing
         let subject = String(repeating: "祝王先生生日快乐，", count: 12)
         let parsed = try Self.parse(EmailMessage.make(
             Self.letter(subject: subject, text: "尊敬的王先生："), from: try #require(EmailAddress("care@example.com")),
-            to: EmailAddress(name: "王伟", address: "wang@example.com"), actionKey: "k", date: Date()))
+            to: try #require(EmailAddress(name: "王伟", address: "wang@example.com")), actionKey: "k", date: Date()))
         #expect(parsed["subject"] as? String == subject)
         #expect(parsed["to"] as? String == "王伟 <wang@example.com>")
+        // A character of many combining marks, and a word longer than a line: still within the limits.
+        let zalgo = "Z" + String(repeating: "\u{0301}\u{0317}", count: 40) + " " + String(repeating: "x", count: 300)
+        let message = EmailMessage.make(
+            Self.letter(subject: zalgo, text: "x"), from: try #require(EmailAddress("care@example.com")),
+            to: try #require(EmailAddress(name: zalgo, address: "z@example.com")), actionKey: "k", date: Date())
+        #expect(message.split(separator: "\r\n", omittingEmptySubsequences: false).allSatisfy { $0.utf8.count <= 78 })
+        #expect(try Self.parse(message)["subject"] as? String == zalgo)
         #expect((parsed["parts"] as? [String: String])?["text/plain"]?.hasPrefix("尊敬的王先生：") == true)
     }
 }

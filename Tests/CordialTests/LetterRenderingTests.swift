@@ -23,12 +23,16 @@ import Testing
         plugin:lambda("quoted", function(text) return "«" .. text .. "»" end)
         plugin:lambda("broken", function(text) error("no such style") end)
         plugin:lambda("spin", function(text) while true do end end)
+        plugin:lambda("again", function(text) return "{{again}}" end)
+        plugin:lambda("nothing", function(text) return nil end)
+        plugin:lambda("nick", function(text) return "{{customer.nickname}}" end)
         return plugin
         """
 
     func load(_ letters: [String: String]) throws -> Plugin {
         var files = ["plugin.lua": Self.plugin]
         for (name, text) in letters { files["letters/\(name)"] = text }
+        try? FileManager.default.removeItem(at: folder.root.appendingPathComponent("care"))
         return try loader.load(directory: try folder.plugin("care", files))
     }
 
@@ -107,6 +111,59 @@ import Testing
         #expect(spin.message.contains("time limit"), "\(spin.message)")
         #expect(Date().timeIntervalSince(started) < 30)
         #expect(try desk.render("loud", customer: customer, letterDay: Self.day).text == "HELLO «Smith»", "the next letter renders")
+    }
+
+    @Test func hostileTemplatesAndLambdasEndWithAReason() throws {
+        let deep = String(repeating: "{{#a}}", count: 20_000) + String(repeating: "{{/a}}", count: 20_000)
+        let problem = try #require(throws: PluginError.self) { try load(["deep.en.mustache": "---\nsubject: x\n---\n" + deep]) }
+        #expect(problem.description == "care/letters/deep.en.mustache:4: sections nest more than 32 deep")
+        for (file, message) in [
+            ("---\nsubject: x\n---\n{{lowercase(customer.name)}}", "care/letters/t.en.mustache:4: 'lowercase(customer.name)': functions in tags are not used in letters"),
+            ("---\nsubject: x\n---\n{{<base}}{{/base}}", "care/letters/t.en.mustache:4: template inheritance ({{<parent}}, {{$block}}) is not used in letters"),
+            ("---\nsubject: x\n---\n\n{{% CONTENT_TYPE: HTML }}", "care/letters/t.en.mustache:5: pragmas ({{% … }}) are not used in letters"),
+            ("\u{FEFF}---\nsubject:\n---\nx", "care/letters/t.en.mustache:2: the subject is empty"),
+        ] {
+            let refused = try #require(throws: PluginError.self) { try load(["t.en.mustache": file]) }
+            #expect(refused.description.hasPrefix(message), "\(refused.description)")
+        }
+        // Partials including each other many times over: refused before the engine renders them.
+        var partials: [String: String] = ["fan.en.mustache": "---\nsubject: x\n---\n{{> p0}}"]
+        for level in 0..<14 { partials["partials/p\(level).mustache"] = "{{> p\(level + 1)}}{{> p\(level + 1)}}{{> p\(level + 1)}}" }
+        partials["partials/p14.mustache"] = "x"
+        partials["record.en.mustache"] = "---\nsubject: x\n---\n{{customer}}"
+        partials["again.en.mustache"] = "---\nsubject: x\n---\n{{again}}"
+        partials["nothing.en.mustache"] = "---\nsubject: x\n---\nDear {{#nothing}}friend{{/nothing}}"
+        partials["nick.en.mustache"] = "---\nsubject: x\n---\nDear {{nick}}"
+        let desk = LetterDesk(plugins: [try load(partials)], loader: loader)
+        let customer = Self.customer("John", "Smith", "Mr", "en")
+        for (template, message) in [
+            ("fan", "care/letters/fan.en.mustache: the letter visits more than 200000 tags"),
+            ("record", "care/letters/record.en.mustache:4: 'customer' is a record, not a value"),
+            ("again", "care/letters/again.en.mustache: lambda 'again' failed: the letter's lambdas ran more than 1000 times"),
+            ("nothing", "care/letters/nothing.en.mustache: lambda 'nothing' failed: returned nil: a letter has no blanks"),
+            ("nick", "care/letters/nick.en.mustache: lambda 'nick' failed: returned text naming 'customer.nickname'"),
+        ] {
+            let refused = try #require(throws: PluginError.self) { try desk.render(template, customer: customer, letterDay: Self.day) }
+            #expect(refused.description.hasPrefix(message), "\(refused.description)")
+        }
+    }
+
+    @Test func chineseRegionsReadTheirScriptAndAFallbackLetterIsInItsOwnLanguage() throws {
+        let desk = LetterDesk(plugins: [try load([
+            "hi.zh-Hant.mustache": "---\nsubject: 您好\n---\n親愛的{{customer.formal_name}}：{{campaign.date}}",
+            "hi.zh.mustache": "---\nsubject: 您好\n---\n亲爱的{{customer.formal_name}}：{{campaign.date}}",
+            "hi.en.mustache": "---\nsubject: Hello\n---\nDear {{customer.formal_name}}, {{campaign.date}}",
+        ])], loader: loader)
+        let occasion = LetterOccasion(actionDay: Self.day)
+        #expect(try desk.render("hi", customer: Self.customer("大文", "陳", "先生", "zh-TW"), occasion: occasion, letterDay: Self.day).text == "親愛的陳先生：2025年2月15日")
+        #expect(try desk.render("hi", customer: Self.customer("伟", "王", "先生", "zh-CN"), occasion: occasion, letterDay: Self.day).text == "亲爱的王先生：2025年2月15日")
+        // A Vietnamese customer when only English is written: the English letter, in English throughout.
+        #expect(try desk.render("hi", customer: Self.customer("Văn An", "Nguyễn", "Mr", "vi"), occasion: occasion, letterDay: Self.day).text
+            == "Dear Mr Nguyễn, 15 February 2025")
+        // No half names: an honorific with no family name gives no formal Chinese short form.
+        let nameless = LetterContext.make(
+            customer: Self.customer("伟", "", "先生", "zh"), locale: "zh", occasion: occasion, sender: nil, organisation: nil, letterDay: Self.day)
+        #expect((nameless["customer"] as? [String: Any])?["short_name"] == nil)
     }
 
     @Test func hostileValuesStayValuesInTextHtmlAndSubject() throws {

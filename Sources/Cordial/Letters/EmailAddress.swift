@@ -22,8 +22,10 @@ public struct EmailAddress: Sendable, Hashable {
         }
     }
 
-    /// A mailbox for `address` under `name` (a customer's name, say): the name on one line.
-    public init(name: String?, address: String) {
+    /// A mailbox for `address` under `name` (a customer's name, say): the name on one line;
+    /// nil when the address is not one.
+    public init?(name: String?, address: String) {
+        guard Self.isValidAddress(address) else { return nil }
         let line = name.map(LetterRenderer.oneLine)
         self.name = line?.isEmpty == false ? line : nil
         self.address = address

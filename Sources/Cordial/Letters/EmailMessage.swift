@@ -72,7 +72,7 @@ public enum EmailMessage {
 
     /// A display name: atoms as they are, other ASCII as a quoted string, anything else encoded.
     static func phrase(_ text: String) -> [String] {
-        guard text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 32 && $0.value != 127 }), !text.contains("=?") else { return encodedWords(text) }
+        guard isShortPrintableASCII(text) else { return encodedWords(text) }
         let atoms = text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || " !#$%&'*+-/=?^_`{|}~".unicodeScalars.contains($0) }
         if atoms { return text.split(separator: " ").map(String.init) }
         return ["\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""]
@@ -81,24 +81,36 @@ public enum EmailMessage {
     /// Unstructured text (a subject): printable ASCII as its words; anything else, or text
     /// that would read as an encoded word, encoded.
     static func text(_ text: String) -> [String] {
-        let plain = !text.contains("=?") && text.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 32 && $0.value != 127 }
-        return plain ? text.split(separator: " ").map(String.init) : encodedWords(text)
+        isShortPrintableASCII(text) ? text.split(separator: " ").map(String.init) : encodedWords(text)
+    }
+
+    /// Printable ASCII that does not read as an encoded word and has no word too long for a
+    /// folded line; anything else is encoded.
+    static func isShortPrintableASCII(_ text: String) -> Bool {
+        !text.contains("=?") && text.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 32 && $0.value != 127 }
+            && text.split(separator: " ").allSatisfy { $0.count <= 60 }
     }
 
     /// RFC 2047 "B" encoded words of at most 39 bytes of UTF-8 each (64 characters with their
     /// markers, so that one fits a folded line beside any header name), split between
     /// characters, never inside one. Readers join adjacent encoded words without the space.
     static func encodedWords(_ text: String) -> [String] {
+        // Split between Unicode scalars: a character of many combining marks is longer than
+        // a word may be, and each word still holds whole UTF-8 sequences.
         var words: [String] = []
-        var chunk = ""
-        for character in text {
-            if chunk.utf8.count + String(character).utf8.count > 39 {
-                words.append(chunk)
-                chunk = ""
+        var chunk = String.UnicodeScalarView()
+        var size = 0
+        for scalar in text.unicodeScalars {
+            let length = String(scalar).utf8.count
+            if size + length > 39 {
+                words.append(String(chunk))
+                chunk = String.UnicodeScalarView()
+                size = 0
             }
-            chunk.append(character)
+            chunk.append(scalar)
+            size += length
         }
-        if !chunk.isEmpty { words.append(chunk) }
+        if !chunk.isEmpty { words.append(String(chunk)) }
         return words.map { "=?UTF-8?B?" + Data($0.utf8).base64EncodedString() + "?=" }
     }
 

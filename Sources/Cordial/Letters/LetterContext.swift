@@ -50,8 +50,15 @@ public enum LetterContext {
         put("given_name", customer.name.given)
         put("family_name", customer.name.family)
         put("honorific", customer.honorific)
-        put("formal_name", customer.name.addressed(honorific: customer.honorific, locale: locale))
-        put("short_name", customer.name.formal(honorific: customer.honorific, locale: locale))
+        // The formal forms only from a name that has the part they use: never "Mr " or " 先生".
+        let given = customer.name.given.trimmingCharacters(in: .whitespaces), family = customer.name.family.trimmingCharacters(in: .whitespaces)
+        if !given.isEmpty || !family.isEmpty {
+            put("formal_name", customer.name.addressed(honorific: customer.honorific, locale: locale))
+            let familyFirst = ["zh", "ja", "ko"].contains(format.language)
+            if !familyFirst || !family.isEmpty || customer.honorific == nil {
+                put("short_name", customer.name.formal(honorific: customer.honorific, locale: locale))
+            }
+        }
         put("email", customer.emails.first)
         put("phone", customer.phones.first)
         put("city", customer.address?.city)

@@ -1,3 +1,4 @@
+import Foundation
 import LuaHost
 import Mustache
 
@@ -5,9 +6,23 @@ import Mustache
 /// engine calls a lambda with a section's raw text ("" for `{{name}}`) and renders what it
 /// returns. The engine cannot be told of an error, so the first one is kept here and the
 /// renderer raises it once the letter is rendered: a failing lambda fails its letter.
+///
+/// For a letter (``beginLetter(context:)``), each letter has a budget — calls, returned
+/// bytes, time — since what a lambda returns is rendered again (a lambda returning its own
+/// tag would never end), and what it returns must be text whose tags the letter's context
+/// fills: nothing, or a name the context lacks, is a failure, never a blank.
 public final class LetterLambdas {
     public private(set) var failure: (name: String, error: any Error)?
     public private(set) var lambdas: [String: MustacheLambda] = [:]
+    /// The letter's context, when checking for a letter; nil for the spec's plain lambdas.
+    private var context: [String: Any]?
+    private var calls = 0
+    private var bytes = 0
+    private var started = Date()
+
+    public static let maximumCalls = 1_000
+    public static let maximumBytes = 64 * 1024
+    public static let maximumSeconds: TimeInterval = 5
 
     /// Lambdas calling `functions` (by name); used on the thread of their Lua state.
     public init(_ functions: [String: LuaFunction]) {
@@ -16,30 +31,67 @@ public final class LetterLambdas {
         }
     }
 
-    /// Forgets an earlier failure before the next letter.
-    public func reset() { failure = nil }
+    /// Starts a letter's budget and checks against its context; forgets an earlier failure.
+    public func beginLetter(context: [String: Any]?) {
+        failure = nil
+        self.context = context
+        calls = 0
+        bytes = 0
+        started = Date()
+    }
 
     func call(_ function: LuaFunction, name: String, text: String) -> Any? {
         guard failure == nil else { return nil }
+        calls += 1
+        guard calls <= Self.maximumCalls, Date().timeIntervalSince(started) <= Self.maximumSeconds else {
+            return fail(name, "the letter's lambdas ran more than \(Self.maximumCalls) times or \(Int(Self.maximumSeconds)) s (does one return its own tag?)")
+        }
+        let result: LuaValue
         do {
-            switch try function.call(text, as: LuaValue.self) {
-            case .nil: return nil
-            case .boolean(let flag): return flag
-            case .integer(let number): return Int(number)
-            case .number(let number): return number
-            case .string(let string):
-                guard let text = string.text else {
-                    failure = (name, PluginAPIError("lambda '\(name)' returned text that is not valid UTF-8"))
-                    return nil
-                }
-                return text
-            case let other:
-                failure = (name, PluginAPIError("lambda '\(name)' returned a \(other.typeName); return a string, a number, a boolean or nil"))
-                return nil
-            }
+            result = try function.call(text, as: LuaValue.self)
         } catch {
             failure = (name, error)
             return nil
         }
+        switch result {
+        case .boolean(let flag): return flag
+        case .integer(let number): return Int(number)
+        case .number(let number): return number
+        case .string(let string):
+            guard let returned = string.text else { return fail(name, "returned text that is not valid UTF-8") }
+            bytes += returned.utf8.count
+            guard bytes <= Self.maximumBytes else { return fail(name, "the letter's lambdas returned more than \(Self.maximumBytes / 1024) KB") }
+            if let context {
+                if returned.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return fail(name, "returned no text: a letter has no blanks") }
+                if let problem = Self.problem(in: returned, context: context) { return fail(name, problem) }
+            }
+            return returned
+        case .nil:
+            return context == nil ? nil : fail(name, "returned nil: a letter has no blanks")
+        case let other:
+            return fail(name, "returned a \(other.typeName); return a string, a number or a boolean")
+        }
+    }
+
+    /// Why text a lambda returned cannot be rendered in a letter: tags nested too deep or
+    /// that do not read, or a value the letter's context does not provide (checked against
+    /// the whole letter's context: a lambda's text names the letter's values).
+    static func problem(in text: String, context: [String: Any]) -> String? {
+        let outline: MustacheOutline
+        do {
+            outline = try MustacheOutline(text)
+        } catch {
+            return "returned text whose tags do not read: \(error.message)"
+        }
+        guard outline.partials.isEmpty else { return "returned text naming a partial; a lambda's text names values only" }
+        for (name, _) in outline.names where LetterValueCheck.resolve(name, in: [context]) == nil {
+            return "returned text naming '\(name.prefix(60))', which this letter's context does not provide"
+        }
+        return nil
+    }
+
+    private func fail(_ name: String, _ message: String) -> Any? {
+        if failure == nil { failure = (name, PluginAPIError(message)) }
+        return nil
     }
 }

@@ -26,14 +26,19 @@ public struct LetterLibrary: Sendable {
                 throw PluginError(location: display, message: "letter files are named NAME.LOCALE.mustache (birthday.vi.mustache) or NAME.mustache")
             }
             let url = isPartial ? folder.appendingPathComponent("partials").appendingPathComponent(file) : folder.appendingPathComponent(file)
+            try PluginLoader.checkInside(url, directory, display: display)
             guard let data = try? Data(contentsOf: url), data.count <= Self.maximumFileBytes else {
                 throw PluginError(location: display, message: "cannot read the file, or it is larger than \(Self.maximumFileBytes / 1024) KB")
             }
             guard let text = String(data: data, encoding: .utf8) else { throw PluginError(location: display, message: "the file is not UTF-8 text") }
+            let key = locale?.lowercased() ?? ""
+            if (isPartial ? partials[name]?[key] != nil : templates[name]?[key] != nil) {
+                throw PluginError(location: display, message: "another file of '\(name)' has the same locale in other letter case; keep one")
+            }
             if isPartial {
-                partials[name, default: [:]][locale ?? ""] = try LetterTemplate.LetterPart(text, firstLine: 1, file: display)
+                partials[name, default: [:]][key] = try LetterTemplate.LetterPart(text, firstLine: 1, file: display)
             } else {
-                templates[name, default: [:]][locale ?? ""] = try LetterTemplate(name: name, locale: locale, text: text, displayPath: display)
+                templates[name, default: [:]][key] = try LetterTemplate(name: name, locale: locale, text: text, displayPath: display)
             }
         }
         self.templates = templates
@@ -69,10 +74,22 @@ public struct LetterLibrary: Sendable {
                 parts.removeLast()
             }
         }
-        add(locale.replacingOccurrences(of: "_", with: "-"))
-        if let defaultLocale { add(defaultLocale) }
+        add(Self.withScript(locale.replacingOccurrences(of: "_", with: "-")))
+        if let defaultLocale { add(Self.withScript(defaultLocale)) }
         out.append("")
         return out
+    }
+
+    /// Chinese written in Taiwan, Hong Kong and Macau is traditional, in the mainland and
+    /// Singapore simplified: "zh-TW" tries "zh-Hant-TW", "zh-Hant", then "zh".
+    static func withScript(_ locale: String) -> String {
+        let parts = locale.split(separator: "-").map(String.init)
+        guard parts.count == 2, parts[0].lowercased() == "zh" else { return locale }
+        switch parts[1].uppercased() {
+        case "TW", "HK", "MO": return "zh-Hant-\(parts[1])"
+        case "CN", "SG": return "zh-Hans-\(parts[1])"
+        default: return locale
+        }
     }
 
     /// The template `name` for a customer writing `locale`; nil when the plugin has no such

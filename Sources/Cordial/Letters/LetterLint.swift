@@ -34,8 +34,14 @@ public enum LetterLint {
                 continue
             }
             let url = isPartial ? folder.appendingPathComponent("partials").appendingPathComponent(file) : folder.appendingPathComponent(file)
-            guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
-                error(PluginError(location: display, message: "cannot read the file as UTF-8 text"))
+            do {
+                try PluginLoader.checkInside(url, directory, display: display)
+            } catch let problem {
+                error(problem)
+                continue
+            }
+            guard let data = try? Data(contentsOf: url), data.count <= LetterLibrary.maximumFileBytes, let text = String(data: data, encoding: .utf8) else {
+                error(PluginError(location: display, message: "cannot read the file as UTF-8 text of at most \(LetterLibrary.maximumFileBytes / 1024) KB"))
                 continue
             }
             do {

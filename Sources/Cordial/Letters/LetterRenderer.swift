@@ -33,19 +33,29 @@ public final class LetterRenderer {
         }
         let senderText = template.sender ?? settings.sender
         let sender = senderText.flatMap(EmailAddress.init)
+        // Names, dates and money in the letter's own language: a customer whose language has
+        // no template reads the default locale's letter, written throughout in that language.
+        let language = template.locale ?? locale
         var context = LetterContext.make(
-            customer: customer, locale: locale, occasion: occasion, sender: sender, organisation: settings.organisation, letterDay: letterDay)
+            customer: customer, locale: language, occasion: occasion, sender: sender, organisation: settings.organisation, letterDay: letterDay)
         for (lambda, function) in lambdas?.lambdas ?? [:] where context[lambda] == nil { context[lambda] = function }
         let (engine, partials) = partialLibrary(for: locale)
         let check = LetterValueCheck(partials: partials)
         if let subject = template.subject { try check.check(subject, context: context) }
         try check.check(template.body, context: context)
-        lambdas?.reset()
+        lambdas?.beginLetter(context: context)
         let text = template.body.compiled.render(context, library: engine)
         let subject = template.subject.map { Self.oneLine($0.compiled.render(context, library: engine)) }
         if let failure = lambdas?.failure {
-            let reason = (failure.error as? PluginError).map { "\($0.location): \($0.message)" } ?? "\(failure.error)"
+            let reason = switch failure.error {
+            case let error as PluginError: "\(error.location): \(error.message)"
+            case let error as any LocalizedError: error.errorDescription ?? "\(error)"
+            default: "\(failure.error)"
+            }
             throw PluginError(location: template.displayPath, message: "lambda '\(failure.name)' failed: \(reason)")
+        }
+        if let subject, subject.isEmpty {
+            throw PluginError(location: template.subject.map { $0.location($0.firstLine) } ?? template.displayPath, message: "the subject renders empty")
         }
         return RenderedLetter(
             template: name, locale: template.locale ?? "", file: template.displayPath, channel: template.channel, sender: sender,

@@ -46,6 +46,10 @@ public struct LetterTemplate: Sendable {
             }
             do {
                 compiled = try MustacheTemplate(string: Self.plainText + text)
+            } catch let error as MustacheTemplate.ParserError {
+                // The engine counts lines from 1 including the pragma line put before the text.
+                throw PluginError(
+                    location: "\(file):\(firstLine + max(0, error.context.lineNumber - 2))", message: "the template does not parse: \(error.error)")
             } catch {
                 throw PluginError(location: "\(file):\(firstLine)", message: "the template does not parse: \(error)")
             }
@@ -67,6 +71,7 @@ public struct LetterTemplate: Sendable {
         self.name = name
         self.locale = locale
         self.displayPath = displayPath
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text  // a byte-order mark some editors write
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         var fields: [String: (value: String, line: Int)] = [:]
         var bodyLine = 1
@@ -106,6 +111,9 @@ public struct LetterTemplate: Sendable {
             }
         }
         sender = fields["sender"]?.value
+        if let subject = fields["subject"], subject.value.isEmpty {
+            throw PluginError(location: "\(displayPath):\(subject.line)", message: "the subject is empty")
+        }
         subject = try fields["subject"].map { field throws(PluginError) in try LetterPart(field.value, firstLine: field.line, file: displayPath) }
         if channel == .email, subject == nil {
             throw PluginError(location: "\(displayPath):1", message: "an email letter needs a subject: front matter 'subject: …' between two '---' lines")

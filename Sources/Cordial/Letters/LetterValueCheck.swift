@@ -17,30 +17,54 @@ struct LetterValueCheck {
 
     /// Partials may include themselves (a tree of items); the data ends such recursion, and
     /// this bound stops a template that would not end.
-    static let maximumDepth = 32
+    static let maximumDepth = 16
+    /// Tags visited for one letter at most: partials that include others many times over
+    /// multiply, and a letter that would take longer is refused, not rendered.
+    static let maximumVisits = 200_000
+
+    /// What one walk has found and spent.
+    private struct Walk {
+        /// The file of the letter walked (partials are files of their own).
+        var letter: String
+        var problems: [PluginError] = []
+        var visits = 0
+        var partialsWalked: Set<String> = []
+    }
 
     /// Throws the first value the letter would leave blank.
     func check(_ part: LetterTemplate.LetterPart, context: Any) throws(PluginError) {
-        var problems: [PluginError] = []
-        walk(part.outline.nodes, in: part, stack: [context], depth: 0, problems: &problems)
-        if let first = problems.first { throw first }
+        var state = Walk(letter: part.file)
+        walk(part.outline.nodes, in: part, stack: [context], depth: 0, state: &state)
+        if let first = state.problems.first { throw first }
     }
 
     /// Every problem (``explore`` mode).
     func problems(_ part: LetterTemplate.LetterPart, context: Any) -> [PluginError] {
-        var problems: [PluginError] = []
-        walk(part.outline.nodes, in: part, stack: [context], depth: 0, problems: &problems)
-        return problems
+        var state = Walk(letter: part.file)
+        walk(part.outline.nodes, in: part, stack: [context], depth: 0, state: &state)
+        return state.problems
     }
 
-    private func walk(_ nodes: [MustacheOutline.Node], in part: LetterTemplate.LetterPart, stack: [Any], depth: Int, problems: inout [PluginError]) {
+    private func walk(_ nodes: [MustacheOutline.Node], in part: LetterTemplate.LetterPart, stack: [Any], depth: Int, state: inout Walk) {
         for node in nodes {
-            if !explore, !problems.isEmpty { return }
+            if !explore, !state.problems.isEmpty { return }
+            state.visits += 1
+            if state.visits > Self.maximumVisits {
+                if state.visits == Self.maximumVisits + 1 {
+                    state.problems.append(PluginError(
+                        location: state.letter, message: "the letter visits more than \(Self.maximumVisits) tags (partials repeating partials?); it is not rendered"))
+                }
+                return
+            }
             switch node {
             case .value(let name, let line, _):
-                if Self.resolve(name, in: stack) == nil {
-                    problems.append(PluginError(
+                let value = Self.resolve(name, in: stack)
+                if value == nil {
+                    state.problems.append(PluginError(
                         location: part.location(line), message: explore ? "no letter's context provides '\(name)'" : "no value for '\(name)' in this letter's context"))
+                } else if value is [String: Any] || value is [Any] {
+                    state.problems.append(PluginError(
+                        location: part.location(line), message: "'\(name)' is a record, not a value: name one of its fields (\(name).…)"))
                 }
             case .section(let name, let line, let inverted, let body):
                 let value = Self.resolve(name, in: stack)
@@ -49,37 +73,38 @@ struct LetterValueCheck {
                     if value == nil, !lambdasKnown {
                         continue
                     } else if value == nil {
-                        problems.append(PluginError(location: part.location(line), message: "no letter's context provides '\(name)': this section never shows"))
+                        state.problems.append(PluginError(location: part.location(line), message: "no letter's context provides '\(name)': this section never shows"))
                     } else if inverted {
-                        walk(body, in: part, stack: stack, depth: depth, problems: &problems)
+                        walk(body, in: part, stack: stack, depth: depth, state: &state)
                     } else if let list = value as? [Any] {
-                        walk(body, in: part, stack: list.first.map { stack + [$0] } ?? stack, depth: depth, problems: &problems)
+                        walk(body, in: part, stack: list.first.map { stack + [$0] } ?? stack, depth: depth, state: &state)
                     } else if value is Bool {
-                        walk(body, in: part, stack: stack, depth: depth, problems: &problems)
+                        walk(body, in: part, stack: stack, depth: depth, state: &state)
                     } else if let value {
-                        walk(body, in: part, stack: stack + [value], depth: depth, problems: &problems)
+                        walk(body, in: part, stack: stack + [value], depth: depth, state: &state)
                     }
                 } else if inverted {
-                    if Self.isFalsy(value) { walk(body, in: part, stack: stack, depth: depth, problems: &problems) }
+                    if Self.isFalsy(value) { walk(body, in: part, stack: stack, depth: depth, state: &state) }
                 } else if let list = value as? [Any] {
-                    for item in list { walk(body, in: part, stack: stack + [item], depth: depth, problems: &problems) }
+                    for item in list { walk(body, in: part, stack: stack + [item], depth: depth, state: &state) }
                 } else if let flag = value as? Bool {
-                    if flag { walk(body, in: part, stack: stack, depth: depth, problems: &problems) }
+                    if flag { walk(body, in: part, stack: stack, depth: depth, state: &state) }
                 } else if let value {
-                    walk(body, in: part, stack: stack + [value], depth: depth, problems: &problems)
+                    walk(body, in: part, stack: stack + [value], depth: depth, state: &state)
                 }
             case .partial(let name, let line):
                 guard let partial = partials[name] else {
-                    problems.append(PluginError(location: part.location(line), message: "no partial '\(name)' (letters/partials/\(name).mustache, or with a locale)"))
+                    state.problems.append(PluginError(location: part.location(line), message: "no partial '\(name)' (letters/partials/\(name).mustache, or with a locale)"))
                     continue
                 }
-                guard depth < Self.maximumDepth else {
-                    // Exploring follows every branch, so a partial that includes itself is
-                    // only a problem when rendering goes this deep.
-                    if !explore { problems.append(PluginError(location: part.location(line), message: "partials nest more than \(Self.maximumDepth) deep")) }
+                // Lint reads each partial once: every branch is walked, so repeats add nothing.
+                if explore {
+                    guard state.partialsWalked.insert(name).inserted else { continue }
+                } else if depth >= Self.maximumDepth {
+                    state.problems.append(PluginError(location: part.location(line), message: "partials nest more than \(Self.maximumDepth) deep"))
                     continue
                 }
-                walk(partial.outline.nodes, in: partial, stack: stack, depth: depth + 1, problems: &problems)
+                walk(partial.outline.nodes, in: partial, stack: stack, depth: depth + 1, state: &state)
             }
         }
     }

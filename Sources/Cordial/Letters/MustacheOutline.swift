@@ -3,7 +3,10 @@ import Foundation
 /// missing-value check walks before a letter is rendered. The engine (swift-mustache) renders;
 /// it reports neither lines nor missing values, so this scanner keeps them. It follows the
 /// spec's tag syntax: `{{name}}`, `{{{name}}}`, `{{&name}}`, sections, inverted sections,
-/// partials, comments, set delimiters and pragmas.
+/// partials, comments and set delimiters. What letters leave out is refused at its line: the
+/// engine's extensions (transforms `f(name)`, pragmas `{{% … }}`) and template inheritance
+/// (`{{<parent}}`, `{{$block}}`), whose values the check could not follow; and sections
+/// nested deeper than ``maximumDepth``.
 public struct MustacheOutline: Sendable, Equatable {
     public indirect enum Node: Sendable, Equatable {
         /// `{{name}}` (escaped) or `{{{name}}}` / `{{&name}}`.
@@ -22,6 +25,10 @@ public struct MustacheOutline: Sendable, Equatable {
     }
 
     public let nodes: [Node]
+
+    /// Sections nest at most this deep: deeper is a mistake, and the engine's recursive parser
+    /// and renderer would run out of stack long before a letter needed it.
+    public static let maximumDepth = 32
 
     /// `firstLine`: the line of the file the text starts on (after front matter), so that
     /// every line here, in nodes and problems alike, is the file's.
@@ -76,7 +83,7 @@ public struct MustacheOutline: Sendable, Equatable {
         init(_ text: String) { bytes = Array(text.utf8) }
 
         /// Nodes up to the end of the text, or up to `{{/closing}}` when inside a section.
-        mutating func body(closing: (name: String, line: Int)?) throws(Problem) -> [Node] {
+        mutating func body(closing: (name: String, line: Int)?, depth: Int = 0) throws(Problem) -> [Node] {
             var nodes: [Node] = []
             while let start = find(open, from: position) {
                 advance(to: start)
@@ -99,20 +106,22 @@ public struct MustacheOutline: Sendable, Equatable {
                 }
                 let name = content.trimmingCharacters(in: .whitespaces)
                 switch sigil {
-                case UInt8(ascii: "!"), UInt8(ascii: "%"):
+                case UInt8(ascii: "!"):
                     continue
-                case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "<"):
+                case UInt8(ascii: "%"):
+                    throw Problem(line: tagLine, message: "pragmas ({{% … }}) are not used in letters: a letter is plain text, its HTML made from it")
+                case UInt8(ascii: "$"), UInt8(ascii: "<"):
+                    throw Problem(line: tagLine, message: "template inheritance ({{<parent}}, {{$block}}) is not used in letters; share text with partials ({{> name}})")
+                case UInt8(ascii: "#"), UInt8(ascii: "^"):
                     let name = try checked(name, line: tagLine)
-                    let inner = try body(closing: (name, tagLine))
-                    // Blocks and parents (inheritance) are not sections; their bodies still hold values.
-                    if sigil == UInt8(ascii: "#") || sigil == UInt8(ascii: "^") {
-                        nodes.append(.section(name: name, line: tagLine, inverted: sigil == UInt8(ascii: "^"), body: inner))
-                    } else {
-                        nodes.append(contentsOf: inner)
+                    guard depth < MustacheOutline.maximumDepth else {
+                        throw Problem(line: tagLine, message: "sections nest more than \(MustacheOutline.maximumDepth) deep")
                     }
+                    let inner = try body(closing: (name, tagLine), depth: depth + 1)
+                    nodes.append(.section(name: name, line: tagLine, inverted: sigil == UInt8(ascii: "^"), body: inner))
                 case UInt8(ascii: "/"):
                     guard let closing else { throw Problem(line: tagLine, message: "{{/\(name)}} closes no section") }
-                    guard Self.baseName(name) == Self.baseName(closing.name) else {
+                    guard name == closing.name else {
                         throw Problem(line: tagLine, message: "{{/\(name)}} closes {{#\(closing.name)}} opened on line \(closing.line)")
                     }
                     return nodes
@@ -127,16 +136,14 @@ public struct MustacheOutline: Sendable, Equatable {
             return nodes
         }
 
-        /// A tag's name: what a value or section names, without the engine's transforms
-        /// (`uppercased(name)` names `name`).
+        /// A tag's name: dotted words, or "." (the engine's transforms, `f(name)`, are refused:
+        /// one misspelt would print nothing).
         func checked(_ name: String, line: Int) throws(Problem) -> String {
             guard !name.isEmpty else { throw Problem(line: line, message: "a tag has no name") }
-            return Self.baseName(name)
-        }
-
-        static func baseName(_ name: String) -> String {
-            guard let open = name.lastIndex(of: "("), let close = name.firstIndex(of: ")"), open < close else { return name }
-            return String(name[name.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+            if name.contains("(") || name.contains(")") {
+                throw Problem(line: line, message: "'\(name.prefix(40))': functions in tags are not used in letters; a plugin's lambda ({{#name}}…{{/name}}) shapes text")
+            }
+            return name
         }
 
         mutating func setDelimiters(_ content: String, line: Int) throws(Problem) {
