@@ -218,7 +218,7 @@ extension PostgresStore {
             try await connection.query(PostgresCustomerRow.update(erased))
             try await connection.query("UPDATE customer SET forgotten_at = \(now) WHERE id = \(id.rawValue)")
             // Care not yet carried out is not sent to someone forgotten.
-            try await connection.query("UPDATE letter_outbox SET status = 'cancelled' WHERE customer_id = \(id.rawValue) AND status = 'pending'")
+            try await connection.query("UPDATE letter_outbox SET status = 'cancelled' WHERE customer_id = \(id.rawValue) AND status IN ('pending', 'retry')")
             try await connection.query("UPDATE call_task SET status = 'cancelled' WHERE customer_id = \(id.rawValue) AND status = 'open'")
             try await connection.query(
                 "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))")

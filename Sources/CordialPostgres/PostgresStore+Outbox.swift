@@ -141,4 +141,19 @@ extension PostgresStore {
             }
         }
     }
+
+    public func ledgerAction(customer: CustomerID, key: String) async throws -> LedgerAction? {
+        try await withConnection { connection in
+            guard let row = try await rows("""
+                SELECT customer_id, key, campaign, plan_id, occasion, form, action_day, gift_catalog, gift_item, event FROM care_action
+                WHERE customer_id = \(customer.rawValue) AND key = \(key)
+                """, on: connection).first else { return nil }
+            let (id, key, campaign, plan, occasion, form, day, catalog, item, event) = try row.decode(
+                (Int64, String, String, Int64, String, String, String, String?, String?, String?).self)
+            guard let form = CareForm(rawValue: form), let actionDay = CalendarDays.day(of: day) else { return nil }
+            return LedgerAction(
+                customerID: CustomerID(id), key: key, campaign: campaign, planID: plan, occasion: occasion, form: form, actionDay: actionDay,
+                giftCatalog: catalog, giftItem: item, event: event)
+        }
+    }
 }

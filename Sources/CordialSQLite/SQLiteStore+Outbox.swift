@@ -143,4 +143,18 @@ extension SQLiteStore {
             }
         }
     }
+
+    public func ledgerAction(customer: CustomerID, key: String) async throws -> LedgerAction? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT customerId, key, campaign, planId, occasion, form, actionDay, giftCatalog, giftItem, event FROM careAction
+                WHERE customerId = ? AND key = ?
+                """, arguments: [customer.rawValue, key]).flatMap { row in
+                guard let form = CareForm(rawValue: row["form"]), let day = CalendarDays.day(of: row["actionDay"] as String) else { return nil }
+                return LedgerAction(
+                    customerID: CustomerID(row["customerId"] as Int64), key: row["key"], campaign: row["campaign"], planID: row["planId"],
+                    occasion: row["occasion"], form: form, actionDay: day, giftCatalog: row["giftCatalog"], giftItem: row["giftItem"], event: row["event"])
+            }
+        }
+    }
 }

@@ -258,7 +258,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "UPDATE customer SET forgottenAt = ? WHERE id = ?", arguments: [Date(), id.rawValue])
             // Care not yet carried out is not sent to someone forgotten: pending letters and
             // open calls are cancelled (the ledger keeps that they were planned and applied).
-            try db.execute(sql: "UPDATE letterOutbox SET status = 'cancelled' WHERE customerId = ? AND status = 'pending'", arguments: [id.rawValue])
+            try db.execute(sql: "UPDATE letterOutbox SET status = 'cancelled' WHERE customerId = ? AND status IN ('pending', 'retry')", arguments: [id.rawValue])
             try db.execute(sql: "UPDATE callTask SET status = 'cancelled' WHERE customerId = ? AND status = 'open'", arguments: [id.rawValue])
             try db.execute(
                 sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",

@@ -73,6 +73,34 @@ public struct LetterAttempt: Sendable, Codable, Hashable {
     }
 }
 
+/// An applied action as the ledger keeps it: what a letter is rendered about.
+public struct LedgerAction: Sendable, Hashable {
+    public var customerID: CustomerID
+    public var key: String
+    public var campaign: String
+    public var planID: Int64
+    public var occasion: String
+    public var form: CareForm
+    public var actionDay: Int
+    public var giftCatalog: String?
+    public var giftItem: String?
+    public var event: String?
+
+    public init(customerID: CustomerID, key: String, campaign: String, planID: Int64, occasion: String, form: CareForm, actionDay: Int,
+                giftCatalog: String? = nil, giftItem: String? = nil, event: String? = nil) {
+        self.customerID = customerID
+        self.key = key
+        self.campaign = campaign
+        self.planID = planID
+        self.occasion = occasion
+        self.form = form
+        self.actionDay = actionDay
+        self.giftCatalog = giftCatalog
+        self.giftItem = giftItem
+        self.event = event
+    }
+}
+
 /// How an attempt ended.
 public enum LetterOutcome: Sendable, Hashable {
     /// Accepted by the server, under this Message-ID.
@@ -113,4 +141,6 @@ public protocol OutboxStore: Sendable {
     func resolveUncertainLetter(_ id: Int64, sent: Bool, by: String, at: Date) async throws
     /// The letter's attempts, in order.
     func letterAttempts(of id: Int64) async throws -> [LetterAttempt]
+    /// The ledger's action under `key` for `customer`, if applied.
+    func ledgerAction(customer: CustomerID, key: String) async throws -> LedgerAction?
 }

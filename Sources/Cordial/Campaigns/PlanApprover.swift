@@ -53,6 +53,11 @@ public struct PlanApprover: Sendable {
     }
 
     private func member(_ staff: String) async throws -> Staff {
+        try await Self.member(staff, in: store)
+    }
+
+    /// The member of staff `staff` names: an id, or an exact name no one else has.
+    public static func member(_ staff: String, in store: any Store) async throws -> Staff {
         let all = try await store.staff()
         if let id = Int64(staff), let found = all.first(where: { $0.id == id }) { return found }
         let named = all.filter { $0.name == staff }
