@@ -11,8 +11,9 @@ DEMO_DB = .build/demo.sqlite
 # The demo organisation: 1,000 customers in Vietnamese, Chinese and English with their
 # purchase histories, imported into a fresh store, listed; the shipped plugins checked and
 # tested; the value models fitted; the segments run as of a date after the demo's
-# purchases (care-priority reads the fit); a birthday campaign planned, approved, applied
-# and reported; then example scripts.
+# purchases (care-priority reads the fit); a birthday campaign planned (with its letters as
+# they will be sent), approved, applied and reported; the letters linted and the outbox
+# listed; then example scripts.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv
@@ -32,6 +33,8 @@ demo: build
 	$(CORDIAL) campaigns approve 1 --by "Lê Thu Hà" --db $(DEMO_DB)
 	$(CORDIAL) campaigns apply 1 --db $(DEMO_DB)
 	$(CORDIAL) campaigns report 1 --db $(DEMO_DB)
+	$(CORDIAL) letters lint --db $(DEMO_DB)
+	$(CORDIAL) outbox list --limit 5 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 
@@ -45,6 +48,7 @@ BENCH_PURCHASES = .build/bench-purchases-1m.csv
 
 CDNOW_DB = .build/cdnow-master.sqlite
 LIFETIMES_PYTHON = .build/lifetimes-venv/bin/python
+CHEVRON_PYTHON = .build/chevron-venv/bin/python
 
 # docs/benchmarks.md: the Lua host, then a million demo customers imported (into SQLite and
 # into PostgreSQL on a throw-away server of its own, port 55433), scanned and segmented (on
@@ -66,6 +70,8 @@ bench: build
 	url=$$(CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres start) && $(CORDIAL_BENCH) segments --db $(BENCH_DB) --postgres "$$url"; \
 	  status=$$?; CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres stop; exit $$status
 	$(CORDIAL_BENCH) campaigns --db $(BENCH_DB)
+	test -x $(CHEVRON_PYTHON) || (python3 -m venv .build/chevron-venv && .build/chevron-venv/bin/pip install --quiet chevron==0.14.0)
+	$(CORDIAL_BENCH) letters --python $(CHEVRON_PYTHON)
 	test -x $(LIFETIMES_PYTHON) || (python3 -m venv .build/lifetimes-venv && .build/lifetimes-venv/bin/pip install --quiet lifetimes==0.11.3)
 	rm -f $(CDNOW_DB) $(CDNOW_DB)-wal $(CDNOW_DB)-shm
 	$(CORDIAL) init --db $(CDNOW_DB)

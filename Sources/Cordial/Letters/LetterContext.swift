@@ -1,8 +1,43 @@
 import CordialCore
 import Foundation
 
+/// A visit a letter confirms: the day, the time, who comes and where.
+public struct LetterVisit: Sendable, Hashable {
+    public var day: Int
+    /// "14:30", as the visit's schedule gives it.
+    public var time: String
+    public var staff: String
+    public var place: String?
+
+    public init(day: Int, time: String, staff: String, place: String? = nil) {
+        self.day = day
+        self.time = time
+        self.staff = staff
+        self.place = place
+    }
+}
+
+/// A feedback case a letter answers: its reference, what the customer told us, what we
+/// found, what we will do, and when we follow up.
+public struct LetterCase: Sendable, Hashable {
+    public var reference: String
+    public var summary: String
+    public var finding: String?
+    public var remedy: String?
+    public var followUpDay: Int?
+
+    public init(reference: String, summary: String, finding: String? = nil, remedy: String? = nil, followUpDay: Int? = nil) {
+        self.reference = reference
+        self.summary = summary
+        self.finding = finding
+        self.remedy = remedy
+        self.followUpDay = followUpDay
+    }
+}
+
 /// What a letter is about beyond the customer: the campaign and occasion, the day it acts
-/// on, the gift that goes with it, the event the customer is invited to.
+/// on, the gift that goes with it, the event the customer is invited to, the visit it
+/// confirms, the feedback case it answers.
 public struct LetterOccasion: Sendable {
     public var campaign: String?
     public var occasion: String?
@@ -12,15 +47,19 @@ public struct LetterOccasion: Sendable {
     public var actionKey: String?
     public var gift: GiftItem?
     public var event: (name: String, title: String, day: Int)?
+    public var visit: LetterVisit?
+    public var feedbackCase: LetterCase?
 
     public init(campaign: String? = nil, occasion: String? = nil, actionDay: Int? = nil, actionKey: String? = nil, gift: GiftItem? = nil,
-                event: (name: String, title: String, day: Int)? = nil) {
+                event: (name: String, title: String, day: Int)? = nil, visit: LetterVisit? = nil, feedbackCase: LetterCase? = nil) {
         self.campaign = campaign
         self.occasion = occasion
         self.actionDay = actionDay
         self.actionKey = actionKey
         self.gift = gift
         self.event = event
+        self.visit = visit
+        self.feedbackCase = feedbackCase
     }
 }
 
@@ -33,10 +72,11 @@ public struct LetterOccasion: Sendable {
 ///   Nguyễn Văn An", "王先生", "Mr Smith"), `short_name` ("Ông An"), `email`, `phone`,
 ///   `city`, `region`, `country`, `tier`, `locale`, `birthday`, `external_id`
 /// - `campaign`: `name`, `occasion`, `date`; `gift`: `name`, `item`, `catalog`, `cost`;
-///   `event`: `name`, `title`, `date`
+///   `event`: `name`, `title`, `date`; `visit`: `date`, `time`, `staff`, `place`; `case`:
+///   `reference`, `summary`, `finding`, `remedy`, `follow_up_date`
 /// - `sender`: `name`, `email`; `organisation`: `name`; `letter`: `date`, `locale`
 public enum LetterContext {
-    public static let roots = ["customer", "campaign", "gift", "event", "sender", "organisation", "letter"]
+    public static let roots = ["customer", "campaign", "gift", "event", "visit", "case", "sender", "organisation", "letter"]
 
     public static func make(
         customer: Customer, locale: String, occasion: LetterOccasion, sender: EmailAddress?, organisation: String?, letterDay: Int
@@ -82,6 +122,18 @@ public enum LetterContext {
         if let event = occasion.event {
             context["event"] = ["name": event.name, "title": event.title, "date": format.date(event.day)]
         }
+        if let visit = occasion.visit {
+            var fields: [String: Any] = ["date": format.date(visit.day), "time": visit.time, "staff": visit.staff]
+            if let place = visit.place, !place.isEmpty { fields["place"] = place }
+            context["visit"] = fields
+        }
+        if let feedback = occasion.feedbackCase {
+            var fields: [String: Any] = ["reference": feedback.reference, "summary": feedback.summary]
+            if let finding = feedback.finding, !finding.isEmpty { fields["finding"] = finding }
+            if let remedy = feedback.remedy, !remedy.isEmpty { fields["remedy"] = remedy }
+            if let day = feedback.followUpDay { fields["follow_up_date"] = format.date(day) }
+            context["case"] = fields
+        }
         if let sender {
             var fields: [String: Any] = ["email": sender.address]
             if let name = sender.name { fields["name"] = name }
@@ -102,7 +154,10 @@ public enum LetterContext {
         let gift = GiftItem(catalog: "lint", code: "item", name: "Gift", cost: Money(100, "VND"), stock: 1)
         return make(
             customer: customer, locale: locale,
-            occasion: LetterOccasion(campaign: "lint", occasion: "birthday:2025", actionDay: 20_000, actionKey: "k", gift: gift, event: ("gala", "Gala", 20_010)),
+            occasion: LetterOccasion(
+                campaign: "lint", occasion: "birthday:2025", actionDay: 20_000, actionKey: "k", gift: gift, event: ("gala", "Gala", 20_010),
+                visit: LetterVisit(day: 20_005, time: "14:30", staff: "Lê Thu Hà", place: "1 Lê Lợi"),
+                feedbackCase: LetterCase(reference: "FB-1", summary: "s", finding: "f", remedy: "r", followUpDay: 20_007)),
             sender: EmailAddress("Care <care@example.com>"), organisation: "Organisation", letterDay: 20_000)
     }
 }
