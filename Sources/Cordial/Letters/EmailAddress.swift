@@ -7,9 +7,9 @@ public struct EmailAddress: Sendable, Hashable {
     public let address: String
 
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = Self.trimmed(text)
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
-            let name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            let name = Self.trimmed(String(trimmed[..<open]))
             let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
             guard Self.isValidAddress(address), !name.contains(where: { $0.isNewline || $0 == "<" || $0 == ">" || $0.asciiValue.map { $0 < 32 } == true })
             else { return nil }
@@ -31,6 +31,14 @@ public struct EmailAddress: Sendable, Hashable {
         self.address = address
     }
 
+    /// `text` without the spaces and tabs around it (Foundation's trimming bridges to
+    /// NSString on Linux, which costs more than rendering a letter).
+    static func trimmed(_ text: String) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...last])
+    }
+
     public static func isValidMailbox(_ text: String) -> Bool { EmailAddress(text) != nil }
 
     /// "Name <address>", or the address alone, as people read it (not header-encoded).
@@ -40,7 +48,7 @@ public struct EmailAddress: Sendable, Hashable {
     /// quotes, brackets or commas (internationalised addresses are not accepted).
     public static func isValidAddress(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, parts[1].contains("."), text.count <= 254,
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, parts[1].contains(where: { $0 == "." }), text.count <= 254,
               !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
         else { return false }
         return text.unicodeScalars.allSatisfy { scalar in

@@ -81,21 +81,29 @@ public enum LetterContext {
     public static func make(
         customer: Customer, locale: String, occasion: LetterOccasion, sender: EmailAddress?, organisation: String?, letterDay: Int
     ) -> [String: Any] {
+        fields(customer: customer, locale: locale, occasion: occasion, sender: sender, organisation: organisation, letterDay: letterDay)
+            .mapValues { $0 as [String: Any] }
+    }
+
+    /// The same values, typed: every value of a letter's context is a text of an object.
+    public static func fields(
+        customer: Customer, locale: String, occasion: LetterOccasion, sender: EmailAddress?, organisation: String?, letterDay: Int
+    ) -> [String: [String: String]] {
         let format = LocaleFormat(locale)
-        var person: [String: Any] = [:]
+        var person: [String: String] = [:]
         func put(_ key: String, _ value: String?) {
-            if let value, !value.trimmingCharacters(in: .whitespaces).isEmpty { person[key] = value }
+            if let value, value.contains(where: { !$0.isWhitespace }) { person[key] = value }
         }
         put("name", customer.name.display(locale: locale))
         put("given_name", customer.name.given)
         put("family_name", customer.name.family)
         put("honorific", customer.honorific)
         // The formal forms only from a name that has the part they use: never "Mr " or " 先生".
-        let given = customer.name.given.trimmingCharacters(in: .whitespaces), family = customer.name.family.trimmingCharacters(in: .whitespaces)
-        if !given.isEmpty || !family.isEmpty {
+        let hasGiven = customer.name.given.contains { !$0.isWhitespace }, hasFamily = customer.name.family.contains { !$0.isWhitespace }
+        if hasGiven || hasFamily {
             put("formal_name", customer.name.addressed(honorific: customer.honorific, locale: locale))
             let familyFirst = ["zh", "ja", "ko"].contains(format.language)
-            if !familyFirst || !family.isEmpty || customer.honorific == nil {
+            if !familyFirst || hasFamily || customer.honorific == nil {
                 put("short_name", customer.name.formal(honorific: customer.honorific, locale: locale))
             }
         }
@@ -110,8 +118,8 @@ public enum LetterContext {
         if let birthday = customer.birthday, let year = birthday.year {
             put("birthday", format.date(CalendarDays.since1970(year: year, month: birthday.month, day: birthday.day)))
         }
-        var context: [String: Any] = ["customer": person, "letter": ["date": format.date(letterDay), "locale": locale]]
-        var campaign: [String: Any] = [:]
+        var context: [String: [String: String]] = ["customer": person, "letter": ["date": format.date(letterDay), "locale": locale]]
+        var campaign: [String: String] = [:]
         if let name = occasion.campaign { campaign["name"] = name }
         if let name = occasion.occasion { campaign["occasion"] = name }
         if let day = occasion.actionDay { campaign["date"] = format.date(day) }
@@ -123,19 +131,19 @@ public enum LetterContext {
             context["event"] = ["name": event.name, "title": event.title, "date": format.date(event.day)]
         }
         if let visit = occasion.visit {
-            var fields: [String: Any] = ["date": format.date(visit.day), "time": visit.time, "staff": visit.staff]
+            var fields = ["date": format.date(visit.day), "time": visit.time, "staff": visit.staff]
             if let place = visit.place, !place.isEmpty { fields["place"] = place }
             context["visit"] = fields
         }
         if let feedback = occasion.feedbackCase {
-            var fields: [String: Any] = ["reference": feedback.reference, "summary": feedback.summary]
+            var fields = ["reference": feedback.reference, "summary": feedback.summary]
             if let finding = feedback.finding, !finding.isEmpty { fields["finding"] = finding }
             if let remedy = feedback.remedy, !remedy.isEmpty { fields["remedy"] = remedy }
             if let day = feedback.followUpDay { fields["follow_up_date"] = format.date(day) }
             context["case"] = fields
         }
         if let sender {
-            var fields: [String: Any] = ["email": sender.address]
+            var fields = ["email": sender.address]
             if let name = sender.name { fields["name"] = name }
             context["sender"] = fields
         }

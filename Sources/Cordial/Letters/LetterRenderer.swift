@@ -10,7 +10,9 @@ public final class LetterRenderer {
     public let settings: LetterSettings
     let lambdas: LetterLambdas?
     /// The engine's partial libraries, by the locale chain they were resolved for.
-    private var engines: [[String]: (MustacheLibrary, [String: LetterTemplate.LetterPart])] = [:]
+    private var engines: [String: (MustacheLibrary, [String: LetterTemplate.LetterPart])] = [:]
+    private var templates: [TemplateKey: LetterTemplate?] = [:]
+    private var senders: [String: EmailAddress?] = [:]
 
     public init(library: LetterLibrary, settings: LetterSettings?, lambdas: LetterLambdas? = nil) {
         self.library = library
@@ -23,7 +25,7 @@ public final class LetterRenderer {
         _ name: String, customer: Customer, locale: String? = nil, occasion: LetterOccasion = LetterOccasion(), letterDay: Int
     ) throws(PluginError) -> RenderedLetter {
         let locale = locale ?? customer.locale
-        guard let template = library.template(name, locale: locale, defaultLocale: settings.defaultLocale) else {
+        guard let template = template(name, locale: locale) else {
             let tried = LetterLibrary.chain(locale, defaultLocale: settings.defaultLocale).map { $0.isEmpty ? "\(name).mustache" : "\(name).\($0).mustache" }
             throw PluginError(
                 location: "plugin '\(library.plugin)'",
@@ -31,14 +33,13 @@ public final class LetterRenderer {
                     ? "no letter template '\(name)' (letters/\(name).LOCALE.mustache)"
                     : "no letter template '\(name)' for locale '\(locale)' (tried \(tried.joined(separator: ", ")))")
         }
-        let senderText = template.sender ?? settings.sender
-        let sender = senderText.flatMap(EmailAddress.init)
+        let sender = self.sender(of: template)
         // Names, dates and money in the letter's own language: a customer whose language has
         // no template reads the default locale's letter, written throughout in that language.
         let language = template.locale ?? locale
-        var context = LetterContext.make(
+        let fields = LetterContext.fields(
             customer: customer, locale: language, occasion: occasion, sender: sender, organisation: settings.organisation, letterDay: letterDay)
-        for (lambda, function) in lambdas?.lambdas ?? [:] where context[lambda] == nil { context[lambda] = function }
+        let context = LetterValues(fields: fields, lambdas: lambdas?.lambdas ?? [:])
         let (engine, partials) = partialLibrary(for: locale)
         let check = LetterValueCheck(partials: partials)
         if let subject = template.subject { try check.check(subject, context: context) }
@@ -62,6 +63,29 @@ public final class LetterRenderer {
             subject: subject, text: text)
     }
 
+    /// The template for `name` in `locale`, resolved once per pair (a run renders one
+    /// template for many customers of a few locales).
+    private func template(_ name: String, locale: String) -> LetterTemplate? {
+        let key = TemplateKey(name: name, locale: locale)
+        if let found = templates[key] { return found }
+        let found = library.template(name, locale: locale, defaultLocale: settings.defaultLocale)
+        templates[key] = found
+        return found
+    }
+
+    /// The template's sender, or the organisation's, parsed once.
+    private func sender(of template: LetterTemplate) -> EmailAddress? {
+        if let parsed = senders[template.displayPath] { return parsed }
+        let parsed = (template.sender ?? settings.sender).flatMap(EmailAddress.init)
+        senders[template.displayPath] = parsed
+        return parsed
+    }
+
+    private struct TemplateKey: Hashable {
+        let name: String
+        let locale: String
+    }
+
     /// Line breaks and other control characters as spaces, runs of spaces as one: a subject
     /// is one header line whatever its values hold.
     static func oneLine(_ text: String) -> String {
@@ -72,11 +96,10 @@ public final class LetterRenderer {
     }
 
     private func partialLibrary(for locale: String) -> (MustacheLibrary, [String: LetterTemplate.LetterPart]) {
-        let chain = LetterLibrary.chain(locale, defaultLocale: settings.defaultLocale)
-        if let cached = engines[chain] { return cached }
+        if let cached = engines[locale] { return cached }
         let partials = library.partials(locale: locale, defaultLocale: settings.defaultLocale)
         let made = (MustacheLibrary(templates: partials.mapValues(\.compiled)), partials)
-        engines[chain] = made
+        engines[locale] = made
         return made
     }
 }

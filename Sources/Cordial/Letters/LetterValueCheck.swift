@@ -62,7 +62,7 @@ struct LetterValueCheck {
                 if value == nil {
                     state.problems.append(PluginError(
                         location: part.location(line), message: explore ? "no letter's context provides '\(name)'" : "no value for '\(name)' in this letter's context"))
-                } else if value is [String: Any] || value is [Any] {
+                } else if !(value is LetterText), value is LetterValues || value is [String: Any] || value is [Any] {
                     state.problems.append(PluginError(
                         location: part.location(line), message: "'\(name)' is a record, not a value: name one of its fields (\(name).…)"))
                 }
@@ -85,6 +85,8 @@ struct LetterValueCheck {
                     }
                 } else if inverted {
                     if Self.isFalsy(value) { walk(body, in: part, stack: stack, depth: depth, state: &state) }
+                } else if let value, value is LetterValues || value is LetterText {
+                    walk(body, in: part, stack: stack + [value], depth: depth, state: &state)
                 } else if let list = value as? [Any] {
                     for item in list { walk(body, in: part, stack: stack + [item], depth: depth, state: &state) }
                 } else if let flag = value as? Bool {
@@ -111,6 +113,7 @@ struct LetterValueCheck {
 
     static func isFalsy(_ value: Any?) -> Bool {
         guard let value else { return true }
+        if value is LetterText || value is LetterValues { return false }
         if let flag = value as? Bool { return !flag }
         if let list = value as? [Any] { return list.isEmpty }
         return false
@@ -142,6 +145,8 @@ struct LetterValueCheck {
 
     static func child(_ name: String, of object: Any?) -> Any? {
         switch object {
+        case let values as LetterValues: values.fields[name]
+        case is LetterText: nil
         case let dictionary as [String: Any]: dictionary[name]
         case let parent as any MustacheParent: parent.child(named: name)
         default: nil
