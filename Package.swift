@@ -27,7 +27,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The system Lua 5.4 library and a shim of static inline wrappers for its macros.
@@ -82,7 +81,6 @@ let package = Package(
             dependencies: [
                 "LuaHost", "CordialCore", "CordialStore", "CordialSQLite", "CordialPostgres", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -142,7 +140,6 @@ let package = Package(
             name: "CordialTests",
             dependencies: [
                 "Cordial", "CordialStore", "CordialSQLite", "CordialPostgres", "CordialFuzz", "cordial", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("hostile"), .copy("differential")],
             swiftSettings: swiftSettings

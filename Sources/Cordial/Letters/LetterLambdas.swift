@@ -1,6 +1,5 @@
 import Foundation
 import LuaHost
-import Mustache
 
 /// Lua functions as Mustache lambdas (`plugin:lambda`, and the spec's lambda suite): the
 /// engine calls a lambda with a section's raw text ("" for `{{name}}`) and renders what it
@@ -13,7 +12,7 @@ import Mustache
 /// fills: nothing, or a name the context lacks, is a failure, never a blank.
 public final class LetterLambdas {
     public private(set) var failure: (name: String, error: any Error)?
-    public private(set) var lambdas: [String: MustacheLambda] = [:]
+    public private(set) var lambdas: [String: LetterLambda] = [:]
     /// The letter's context, when checking for a letter; nil for the spec's plain lambdas.
     private var context: Any?
     private var calls = 0
@@ -27,7 +26,7 @@ public final class LetterLambdas {
     /// Lambdas calling `functions` (by name); used on the thread of their Lua state.
     public init(_ functions: [String: LuaFunction]) {
         for (name, function) in functions {
-            lambdas[name] = MustacheLambda { [unowned self] text in self.call(function, name: name, text: text) }
+            lambdas[name] = LetterLambda { [unowned self] text in self.call(function, name: name, text: text) }
         }
     }
 

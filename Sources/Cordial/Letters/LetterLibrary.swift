@@ -1,6 +1,5 @@
 import CordialCore
 import Foundation
-import Mustache
 
 /// A plugin's letters: `letters/NAME.LOCALE.mustache` templates and the partials they share,
 /// `letters/partials/NAME[.LOCALE].mustache`. A letter in locale `vi-VN` is the first of

@@ -1,6 +1,5 @@
 import CordialCore
 import Foundation
-import Mustache
 
 /// One thing `cordial letters lint` found: an error (a letter that cannot be sent as written)
 /// or a warning (a letter that reads worse than it should, or a template nothing uses).
@@ -62,7 +61,7 @@ public enum LetterLint {
         for template in templates {
             let locale = template.locale ?? settings?.defaultLocale ?? "en"
             var context = LetterContext.complete(locale: locale)
-            for lambda in plugin?.registrations.lambdas ?? [] where context[lambda] == nil { context[lambda] = MustacheLambda { _ in "" } }
+            for lambda in plugin?.registrations.lambdas ?? [] where context[lambda] == nil { context[lambda] = LetterLambda { _ in "" } }
             let check = LetterValueCheck(
                 partials: library.partials(locale: locale, defaultLocale: settings?.defaultLocale), explore: true, lambdasKnown: plugin != nil)
             for part in [template.subject, template.body].compactMap({ $0 }) {

@@ -1,6 +1,5 @@
 import CordialCore
 import Foundation
-import Mustache
 
 /// Renders a plugin's letters for customers: the template for the customer's locale (along
 /// the fallback chain), its context, a check that no value the letter prints is missing, then
@@ -10,7 +9,7 @@ public final class LetterRenderer {
     public let settings: LetterSettings
     let lambdas: LetterLambdas?
     /// The engine's partial libraries, by the locale chain they were resolved for.
-    private var engines: [String: (MustacheLibrary, [String: LetterTemplate.LetterPart])] = [:]
+    private var engines: [String: (MustachePartials, [String: LetterTemplate.LetterPart])] = [:]
     private var templates: [TemplateKey: LetterTemplate?] = [:]
     private var senders: [String: EmailAddress?] = [:]
 
@@ -45,8 +44,13 @@ public final class LetterRenderer {
         if let subject = template.subject { try check.check(subject, context: context) }
         try check.check(template.body, context: context)
         lambdas?.beginLetter(context: context)
-        let text = template.body.compiled.render(context, library: engine)
-        let subject = template.subject.map { Self.oneLine($0.compiled.render(context, library: engine)) }
+        let text: String, subject: String?
+        do {
+            text = try template.body.engine.renderChecked(context, partials: engine)
+            subject = try template.subject.map { Self.oneLine(try $0.engine.renderChecked(context, partials: engine)) }
+        } catch {
+            throw PluginError(location: template.displayPath, message: "\(error)")
+        }
         if let failure = lambdas?.failure {
             let reason = switch failure.error {
             case let error as PluginError: "\(error.location): \(error.message)"
@@ -95,10 +99,10 @@ public final class LetterRenderer {
         return cleaned.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 
-    private func partialLibrary(for locale: String) -> (MustacheLibrary, [String: LetterTemplate.LetterPart]) {
+    private func partialLibrary(for locale: String) -> (MustachePartials, [String: LetterTemplate.LetterPart]) {
         if let cached = engines[locale] { return cached }
         let partials = library.partials(locale: locale, defaultLocale: settings.defaultLocale)
-        let made = (MustacheLibrary(templates: partials.mapValues(\.compiled)), partials)
+        let made = (MustachePartials(partials.mapValues(\.text)), partials)
         engines[locale] = made
         return made
     }

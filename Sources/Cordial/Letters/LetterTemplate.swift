@@ -1,6 +1,5 @@
 import CordialCore
 import Foundation
-import Mustache
 
 /// One letter template file: `letters/NAME.LOCALE.mustache` (or `letters/NAME.mustache`, for
 /// any locale) with its front matter — subject, channel, sender — and its body.
@@ -33,7 +32,7 @@ public struct LetterTemplate: Sendable {
         /// The file's line of the part's first line.
         public let firstLine: Int
         public let outline: MustacheOutline
-        let compiled: MustacheTemplate
+        let engine: MustacheEngine
 
         init(_ text: String, firstLine: Int, file: String) throws(PluginError) {
             self.text = text
@@ -45,20 +44,11 @@ public struct LetterTemplate: Sendable {
                 throw PluginError(location: "\(file):\(error.line)", message: error.message)
             }
             do {
-                compiled = try MustacheTemplate(string: Self.plainText + text)
-            } catch let error as MustacheTemplate.ParserError {
-                // The engine counts lines from 1 including the pragma line put before the text.
-                throw PluginError(
-                    location: "\(file):\(firstLine + max(0, error.context.lineNumber - 2))", message: "the template does not parse: \(error.error)")
+                engine = try MustacheEngine(text)
             } catch {
                 throw PluginError(location: "\(file):\(firstLine)", message: "the template does not parse: \(error)")
             }
         }
-
-        /// The engine escapes values for HTML unless told otherwise; letters are rendered as
-        /// plain text (the HTML part escapes the whole text). On a line of its own, the pragma
-        /// leaves no trace in the output.
-        static let plainText = "{{% CONTENT_TYPE: TEXT }}\n"
 
         /// "plugins/x/letters/birthday.vi.mustache:7" for the file's line 7.
         func location(_ line: Int) -> String { "\(file):\(line)" }

@@ -1,4 +1,3 @@
-import Mustache
 
 /// Walks a template's outline against a letter's context the way the engine renders it —
 /// sections entered for true values, once per item of a list, skipped when false, empty or
@@ -68,7 +67,7 @@ struct LetterValueCheck {
                 }
             case .section(let name, let line, let inverted, let body):
                 let value = Self.resolve(name, in: stack)
-                if value is MustacheLambda { continue }  // the lambda decides what its text becomes
+                if value is LetterLambda { continue }  // the lambda decides what its text becomes
                 if explore {
                     if value == nil, !lambdasKnown {
                         continue
@@ -148,7 +147,6 @@ struct LetterValueCheck {
         case let values as LetterValues: values.fields[name]
         case is LetterText: nil
         case let dictionary as [String: Any]: dictionary[name]
-        case let parent as any MustacheParent: parent.child(named: name)
         default: nil
         }
     }
