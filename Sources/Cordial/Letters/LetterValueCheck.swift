@@ -67,7 +67,8 @@ struct LetterValueCheck {
                 }
             case .section(let name, let line, let inverted, let body):
                 let value = Self.resolve(name, in: stack)
-                if value is LetterLambda { continue }  // the lambda decides what its text becomes
+                // A lambda decides what its text becomes (a letter's own values are asked first: one class check).
+                if let value, !(value is LetterValues || value is LetterText), value is LetterLambda { continue }
                 if explore {
                     if value == nil, !lambdasKnown {
                         continue

@@ -234,7 +234,10 @@ public struct MustacheEngine: Sendable {
                     out += text
                 case .value(let path, let escaped):
                     guard let value = Self.resolve(path, in: stack) else { continue }
-                    if let lambda = value as? LetterLambda {
+                    // A letter's text first: one class check, and no other cast for the common case.
+                    if let text = value as? LetterText {
+                        out += escaped && escape ? Self.escapeHTML(text.text) : text.text
+                    } else if let lambda = value as? LetterLambda {
                         guard let result = lambda.call("") else { continue }
                         let rendered: String
                         if let text = result as? String, let template = try? MustacheEngine(text) {
@@ -256,7 +259,9 @@ public struct MustacheEngine: Sendable {
                         continue
                     }
                     guard let value, !Self.isFalsy(value) else { continue }
-                    if let lambda = value as? LetterLambda {
+                    if value is LetterValues || value is LetterText {
+                        render(body, stack: stack + [value], into: &out, depth: depth + 1)
+                    } else if let lambda = value as? LetterLambda {
                         guard let result = lambda.call(raw) else { continue }
                         if let text = result as? String, let template = try? MustacheEngine(text, delimiters: delimiters) {
                             render(template.nodes, stack: stack, into: &out, depth: depth + 1)
