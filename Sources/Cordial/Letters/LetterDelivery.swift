@@ -49,6 +49,9 @@ public final class LetterDelivery {
     let options: Options
     let sender: SMTPSender?
     private var lastSend: Date?
+    /// Read once per delivery, not once per letter: the gift catalog, and each plan's plugin.
+    private var giftItems: [GiftItem]?
+    private var planPlugins: [Int64: String?] = [:]
 
     public init(store: any Store, desk: LetterDesk, options: Options, sender: SMTPSender?) {
         self.store = store
@@ -179,9 +182,11 @@ public final class LetterDelivery {
         if let action {
             let giftKey = PlannedAction.key(campaign: action.campaign, occasion: action.occasion, customer: letter.customerID, form: .gift)
             if let gift = try await store.ledgerAction(customer: letter.customerID, key: giftKey), let catalog = gift.giftCatalog, let code = gift.giftItem {
-                occasion.gift = try await store.giftItems().first { $0.catalog == catalog && $0.code == code }
+                if giftItems == nil { giftItems = try await store.giftItems() }
+                occasion.gift = giftItems?.first { $0.catalog == catalog && $0.code == code }
             }
-            plugin = try await store.campaignPlan(action.planID)?.plugin
+            if planPlugins[action.planID] == nil { planPlugins[action.planID] = try await store.campaignPlan(action.planID)?.plugin }
+            plugin = planPlugins[action.planID] ?? nil
         }
         let day = CalendarDays.day(of: Date())
         return (try desk.render(letter.template, preferring: plugin, customer: customer, occasion: occasion, letterDay: day), customer)
