@@ -18,9 +18,8 @@ public enum CalendarDays {
     /// The days of the years 0000 to 9999, the dates "YYYY-MM-DD" text can hold.
     public static let writableDays = since1970(year: 0, month: 1, day: 1)...since1970(year: 9_999, month: 12, day: 31)
 
-    /// "2024-02-29" for day 19782.
-    public static func text(ofDay day: Int) -> String {
-        // Howard Hinnant's civil_from_days.
+    /// The year, month and day of the month of a day (Howard Hinnant's civil_from_days).
+    public static func civil(ofDay day: Int) -> (year: Int, month: Int, day: Int) {
         let z = day + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -29,7 +28,12 @@ public enum CalendarDays {
         let mp = (5 * dayOfYear + 2) / 153
         let dayOfMonth = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfMonth)
+    }
+
+    /// "2024-02-29" for day 19782.
+    public static func text(ofDay day: Int) -> String {
+        let (year, month, dayOfMonth) = civil(ofDay: day)
         guard (0...9_999).contains(year) else { return String(format: "%04d-%02d-%02d", year, month, dayOfMonth) }
         // Ten ASCII digits and dashes written in place: a segment run formats three dates a customer.
         return String(unsafeUninitializedCapacity: 10) { buffer in

@@ -22,10 +22,7 @@ public struct LocaleFormat: Sendable {
 
     /// A day (days since 1970) as a letter writes it.
     public func date(_ day: Int) -> String {
-        let text = CalendarDays.text(ofDay: day)
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return text }
-        let (year, month, dayOfMonth) = (parts[0], parts[1], parts[2])
+        let (year, month, dayOfMonth) = CalendarDays.civil(ofDay: day)
         switch language {
         case "vi": return "\(dayOfMonth) tháng \(month) năm \(year)"
         case "zh", "ja": return "\(year)年\(month)月\(dayOfMonth)日"

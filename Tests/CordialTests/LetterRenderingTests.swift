@@ -75,12 +75,31 @@ import Testing
         #expect(ko.locale == "en" && ko.text.hasPrefix("Dear 김민준,"))
     }
 
+    @Test func eachLetterReadsItsOwnOccasionWhenOccasionsAlternate() throws {
+        let desk = LetterDesk(plugins: [try load(Self.thanks)], loader: loader)
+        let customer = Self.customer("John", "Smith", "Mr", "en")
+        let tea = GiftItem(catalog: "tet", code: "tea", name: "Tea", cost: Money(1_500, "USD"), stock: 1)
+        var cake = tea
+        cake.name = "Cake"
+        let texts = try [tea, tea, cake, tea].map { gift in
+            try desk.render("thanks", customer: customer, occasion: LetterOccasion(actionDay: Self.day, actionKey: "\(gift.name)", gift: gift), letterDay: Self.day).text
+        }
+        #expect(texts.map { $0.contains("Gift: Tea ($1,500).") } == [true, true, false, true])
+        #expect(texts[2].contains("Gift: Cake ($1,500)."))
+        let later = try desk.render("thanks", customer: customer, occasion: LetterOccasion(actionDay: Self.day + 1, gift: tea), letterDay: Self.day)
+        #expect(later.text.contains("On 16 February 2025."))
+    }
+
     @Test func aMissingValueIsAnErrorAtItsLineNeverABlank() throws {
         let desk = LetterDesk(plugins: [try load([
             "note.en.mustache": "---\nsubject: Hello {{customer.short_name}}\n---\nDear {{customer.formal_name}},\n\nYour city: {{customer.city}}.\n",
             "tier.en.mustache": "---\nsubject: {{customer.nickname}}\n---\nHi",
             "safe.en.mustache": "---\nsubject: Hi\n---\n{{#customer.city}}Your city: {{customer.city}}.{{/customer.city}}{{^customer.city}}No city.{{/customer.city}}",
             "footer.en.mustache": "---\nsubject: Hi\n---\nHi\n\n{{> footer}}",
+            "signed.en.mustache": "---\nsubject: Hi\n---\nHi\n{{#customer}}{{> signature}}{{/customer}}",
+            "partials/signature.en.mustache": "Regards,\n{{sender.name}}\n{{customer.city}}\n",
+            "loop.en.mustache": "---\nsubject: Hi\n---\n{{> again}}",
+            "partials/again.mustache": "{{#customer}}{{> again}}{{/customer}}",
         ])], loader: loader)
         let customer = Self.customer("John", "Smith", "Mr", "en")
         let missing = try #require(throws: PluginError.self) { try desk.render("note", customer: customer, letterDay: Self.day) }
@@ -90,6 +109,14 @@ import Testing
         #expect(try desk.render("safe", customer: customer, letterDay: Self.day).text == "No city.", "a section guards an optional value")
         let footer = try #require(throws: PluginError.self) { try desk.render("footer", customer: customer, letterDay: Self.day) }
         #expect(footer.description == "care/letters/footer.en.mustache:6: no partial 'footer' (letters/partials/footer.mustache, or with a locale)")
+        // Inside a partial, the partial's own file and line; a partial including itself ends at a depth.
+        let signed = try #require(throws: PluginError.self) { try desk.render("signed", customer: customer, letterDay: Self.day) }
+        #expect(signed.description == "care/letters/partials/signature.en.mustache:3: no value for 'customer.city' in this letter's context")
+        let loop = try #require(throws: PluginError.self) { try desk.render("loop", customer: customer, letterDay: Self.day) }
+        #expect(loop.description == "care/letters/partials/again.mustache:1: partials nest more than 16 deep")
+        var inHue = customer
+        inHue.address = Address(city: "Huế")
+        #expect(try desk.render("signed", customer: inHue, letterDay: Self.day).text == "Hi\nRegards,\nSen Vàng\nHuế\n")
         let unknown = try #require(throws: PluginError.self) { try desk.render("nosuch", customer: customer, letterDay: Self.day) }
         #expect(unknown.message == "no plugin has a letter template 'nosuch' (letters/nosuch.LOCALE.mustache)")
     }

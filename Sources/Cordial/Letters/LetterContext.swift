@@ -63,10 +63,20 @@ public struct LetterOccasion: Sendable {
     }
 }
 
+extension LetterOccasion {
+    /// Whether a letter about `other` reads the same values (the action's key, which only
+    /// makes the Message-ID, aside).
+    func hasSameValues(as other: LetterOccasion) -> Bool {
+        campaign == other.campaign && occasion == other.occasion && actionDay == other.actionDay && gift == other.gift
+            && event?.name == other.event?.name && event?.title == other.event?.title && event?.day == other.event?.day
+            && visit == other.visit && feedbackCase == other.feedbackCase
+    }
+}
+
 /// The values a letter template reads, built for one customer in the letter's locale.
-/// Values a customer's file lacks are left out rather than blank, so that a section
+/// Values a customer's file lacks (or that hold only spaces) are left out rather than blank, so that a section
 /// (`{{#customer.email}}…{{/customer.email}}`) skips them and a plain `{{customer.email}}` is
-/// an error naming the line (``LetterValueCheck``).
+/// an error naming the line (the strict render of ``MustacheEngine``).
 ///
 /// - `customer`: `name`, `given_name`, `family_name`, `honorific`, `formal_name` ("Ông
 ///   Nguyễn Văn An", "王先生", "Mr Smith"), `short_name` ("Ông An"), `email`, `phone`,
@@ -81,74 +91,126 @@ public enum LetterContext {
     public static func make(
         customer: Customer, locale: String, occasion: LetterOccasion, sender: EmailAddress?, organisation: String?, letterDay: Int
     ) -> [String: Any] {
-        fields(customer: customer, locale: locale, occasion: occasion, sender: sender, organisation: organisation, letterDay: letterDay)
-            .mapValues { $0 as [String: Any] }
+        values(customer: customer, locale: locale, occasion: occasion, sender: sender, organisation: organisation, letterDay: letterDay)
+            .mapValues { $0.plainTexts as [String: Any] }
     }
 
-    /// The same values, typed: every value of a letter's context is a text of an object.
-    public static func fields(
+    /// The same values as the engine reads them: each object's texts made once, in place.
+    static func values(
         customer: Customer, locale: String, occasion: LetterOccasion, sender: EmailAddress?, organisation: String?, letterDay: Int
-    ) -> [String: [String: String]] {
-        let format = LocaleFormat(locale)
-        var person: [String: String] = [:]
-        func put(_ key: String, _ value: String?) {
-            if let value, value.contains(where: { !$0.isWhitespace }) { person[key] = value }
-        }
-        put("name", customer.name.display(locale: locale))
-        put("given_name", customer.name.given)
-        put("family_name", customer.name.family)
-        put("honorific", customer.honorific)
+    ) -> [String: LetterValues] {
+        var context = occasionValues(occasion: occasion, locale: locale, sender: sender, organisation: organisation, letterDay: letterDay)
+        context["customer"] = customerValues(customer: customer, locale: locale, format: LocaleFormat(locale))
+        return context
+    }
+
+    /// The customer's own values (`customer`), in `locale` (whose `format` is given: a run
+    /// makes it once).
+    static func customerValues(customer: Customer, locale: String, format: LocaleFormat) -> LetterValues {
+        var person = Texts(capacity: 16)
+        person.put("name", customer.name.display(locale: locale))
+        person.put("given_name", customer.name.given)
+        person.put("family_name", customer.name.family)
+        person.put("honorific", customer.honorific)
         // The formal forms only from a name that has the part they use: never "Mr " or " 先生".
-        let hasGiven = customer.name.given.contains { !$0.isWhitespace }, hasFamily = customer.name.family.contains { !$0.isWhitespace }
+        let hasGiven = Texts.hasText(customer.name.given), hasFamily = Texts.hasText(customer.name.family)
         if hasGiven || hasFamily {
-            put("formal_name", customer.name.addressed(honorific: customer.honorific, locale: locale))
+            person.put("formal_name", customer.name.addressed(honorific: customer.honorific, locale: locale))
             let familyFirst = ["zh", "ja", "ko"].contains(format.language)
             if !familyFirst || hasFamily || customer.honorific == nil {
-                put("short_name", customer.name.formal(honorific: customer.honorific, locale: locale))
+                person.put("short_name", customer.name.formal(honorific: customer.honorific, locale: locale))
             }
         }
-        put("email", customer.emails.first)
-        put("phone", customer.phones.first)
-        put("city", customer.address?.city)
-        put("region", customer.address?.region)
-        put("country", customer.address?.country)
-        put("tier", customer.tier)
-        put("locale", customer.locale)
-        put("external_id", customer.externalID)
+        person.put("email", customer.emails.first)
+        person.put("phone", customer.phones.first)
+        person.put("city", customer.address?.city)
+        person.put("region", customer.address?.region)
+        person.put("country", customer.address?.country)
+        person.put("tier", customer.tier)
+        person.put("locale", customer.locale)
+        person.put("external_id", customer.externalID)
         if let birthday = customer.birthday, let year = birthday.year {
-            put("birthday", format.date(CalendarDays.since1970(year: year, month: birthday.month, day: birthday.day)))
+            person.put("birthday", format.date(CalendarDays.since1970(year: year, month: birthday.month, day: birthday.day)))
         }
-        var context: [String: [String: String]] = ["customer": person, "letter": ["date": format.date(letterDay), "locale": locale]]
-        var campaign: [String: String] = [:]
-        if let name = occasion.campaign { campaign["name"] = name }
-        if let name = occasion.occasion { campaign["occasion"] = name }
-        if let day = occasion.actionDay { campaign["date"] = format.date(day) }
-        if !campaign.isEmpty { context["campaign"] = campaign }
+        return person.values
+    }
+
+    /// The values every letter of one occasion and day shares (`campaign`, `gift`, `event`,
+    /// `visit`, `case`, `sender`, `organisation`, `letter`): a run makes them once for all its
+    /// customers.
+    static func occasionValues(
+        occasion: LetterOccasion, locale: String, sender: EmailAddress?, organisation: String?, letterDay: Int
+    ) -> [String: LetterValues] {
+        let format = LocaleFormat(locale)
+        var context: [String: LetterValues] = [:]
+        context.reserveCapacity(10)
+        context["letter"] = Texts.object(["date": format.date(letterDay), "locale": locale])
+        var campaign = Texts(capacity: 3)
+        campaign.put("name", occasion.campaign)
+        campaign.put("occasion", occasion.occasion)
+        campaign.put("date", occasion.actionDay.map(format.date))
+        if !campaign.isEmpty { context["campaign"] = campaign.values }
         if let gift = occasion.gift {
-            context["gift"] = ["name": gift.name, "item": gift.code, "catalog": gift.catalog, "cost": format.money(gift.cost)]
+            context["gift"] = Texts.object(["name": gift.name, "item": gift.code, "catalog": gift.catalog, "cost": format.money(gift.cost)])
         }
         if let event = occasion.event {
-            context["event"] = ["name": event.name, "title": event.title, "date": format.date(event.day)]
+            context["event"] = Texts.object(["name": event.name, "title": event.title, "date": format.date(event.day)])
         }
         if let visit = occasion.visit {
-            var fields = ["date": format.date(visit.day), "time": visit.time, "staff": visit.staff]
-            if let place = visit.place, !place.isEmpty { fields["place"] = place }
-            context["visit"] = fields
+            var fields = Texts(capacity: 4)
+            fields.put("date", format.date(visit.day))
+            fields.put("time", visit.time)
+            fields.put("staff", visit.staff)
+            fields.put("place", visit.place)
+            context["visit"] = fields.values
         }
         if let feedback = occasion.feedbackCase {
-            var fields = ["reference": feedback.reference, "summary": feedback.summary]
-            if let finding = feedback.finding, !finding.isEmpty { fields["finding"] = finding }
-            if let remedy = feedback.remedy, !remedy.isEmpty { fields["remedy"] = remedy }
-            if let day = feedback.followUpDay { fields["follow_up_date"] = format.date(day) }
-            context["case"] = fields
+            var fields = Texts(capacity: 5)
+            fields.put("reference", feedback.reference)
+            fields.put("summary", feedback.summary)
+            fields.put("finding", feedback.finding)
+            fields.put("remedy", feedback.remedy)
+            fields.put("follow_up_date", feedback.followUpDay.map(format.date))
+            context["case"] = fields.values
         }
         if let sender {
-            var fields = ["email": sender.address]
-            if let name = sender.name { fields["name"] = name }
-            context["sender"] = fields
+            var fields = Texts(capacity: 2)
+            fields.put("email", sender.address)
+            fields.put("name", sender.name)
+            context["sender"] = fields.values
         }
-        if let organisation, !organisation.isEmpty { context["organisation"] = ["name": organisation] }
+        if let organisation, !organisation.isEmpty { context["organisation"] = Texts.object(["name": organisation]) }
         return context
+    }
+
+    /// One object's texts as they are put: a value that is absent or only spaces is left out.
+    private struct Texts {
+        private var fields: [String: LetterValue] = [:]
+
+        init(capacity: Int) { fields.reserveCapacity(capacity) }
+
+        var isEmpty: Bool { fields.isEmpty }
+        var values: LetterValues { LetterValues(fields) }
+
+        mutating func put(_ key: String, _ value: String?) {
+            if let value, Self.hasText(value) { fields[key] = .text(value) }
+        }
+
+        /// An object of a few texts at once.
+        static func object(_ texts: KeyValuePairs<String, String>) -> LetterValues {
+            var fields = Texts(capacity: texts.count)
+            for (key, text) in texts { fields.put(key, text) }
+            return fields.values
+        }
+
+        /// Whether the text has anything but white space (ASCII read byte by byte, the rest by character).
+        static func hasText(_ text: String) -> Bool {
+            for byte in text.utf8 {
+                if byte >= 0x80 { return text.contains { !$0.isWhitespace } }
+                if byte != 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D, byte != 0x0B, byte != 0x0C { return true }
+            }
+            return false
+        }
     }
 
     /// A context with every value present, for lint: a variable it cannot resolve is one no

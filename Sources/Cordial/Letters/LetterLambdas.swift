@@ -14,7 +14,7 @@ public final class LetterLambdas {
     public private(set) var failure: (name: String, error: any Error)?
     public private(set) var lambdas: [String: LetterLambda] = [:]
     /// The letter's context, when checking for a letter; nil for the spec's plain lambdas.
-    private var context: Any?
+    private var context: LetterValue?
     private var calls = 0
     private var bytes = 0
     private var started = Date()
@@ -31,7 +31,7 @@ public final class LetterLambdas {
     }
 
     /// Starts a letter's budget and checks against its context; forgets an earlier failure.
-    func beginLetter(context: Any?) {
+    func beginLetter(context: LetterValue?) {
         failure = nil
         self.context = context
         calls = 0
@@ -75,7 +75,7 @@ public final class LetterLambdas {
     /// Why text a lambda returned cannot be rendered in a letter: tags nested too deep or
     /// that do not read, or a value the letter's context does not provide (checked against
     /// the whole letter's context: a lambda's text names the letter's values).
-    static func problem(in text: String, context: Any) -> String? {
+    static func problem(in text: String, context: LetterValue) -> String? {
         let outline: MustacheOutline
         do {
             outline = try MustacheOutline(text)

@@ -63,9 +63,9 @@ public enum LetterLint {
             var context = LetterContext.complete(locale: locale)
             for lambda in plugin?.registrations.lambdas ?? [] where context[lambda] == nil { context[lambda] = LetterLambda { _ in "" } }
             let check = LetterValueCheck(
-                partials: library.partials(locale: locale, defaultLocale: settings?.defaultLocale), explore: true, lambdasKnown: plugin != nil)
+                partials: library.partials(locale: locale, defaultLocale: settings?.defaultLocale), lambdasKnown: plugin != nil)
             for part in [template.subject, template.body].compactMap({ $0 }) {
-                check.problems(part, context: context).forEach(error)
+                check.problems(part, context: LetterValue(reading: context) ?? .object(LetterValues([:]))).forEach(error)
             }
         }
 

@@ -44,7 +44,7 @@ public struct LetterTemplate: Sendable {
                 throw PluginError(location: "\(file):\(error.line)", message: error.message)
             }
             do {
-                engine = try MustacheEngine(text)
+                engine = try MustacheEngine(text, firstLine: firstLine)
             } catch {
                 throw PluginError(location: "\(file):\(firstLine)", message: "the template does not parse: \(error)")
             }

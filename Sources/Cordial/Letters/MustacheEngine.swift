@@ -12,18 +12,34 @@ public struct LetterLambda: @unchecked Sendable {
 /// indentation), set delimiters, and lambdas (a section lambda gets the section's raw text;
 /// what a lambda returns is rendered with the delimiters in force).
 /// `MustacheSpecTests` runs the specification's suites through it.
+///
+/// A strict render (letters) stops at the first value it would leave blank — a name the
+/// context lacks, a record where a value belongs, a missing partial — and says where
+/// (``Problem``): the check is the render itself, with no second walk of the template.
 public struct MustacheEngine: Sendable {
     indirect enum Node: Sendable {
         case text(String)
-        case value(path: [String], escaped: Bool)
+        case value(path: [String], escaped: Bool, name: String, line: Int)
         case section(path: [String], inverted: Bool, body: [Node], raw: String, delimiters: (String, String))
-        case partial(name: String, indentation: String?)
+        case partial(name: String, indentation: String?, line: Int)
+    }
+
+    /// Where a strict render stopped, and why: `line` is the template's (or the partial's)
+    /// line, counted from the `firstLine` it was compiled with; nil when no one line is to blame.
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public let line: Int?
+        /// The partial the line is in; nil for the template itself.
+        public let partial: String?
+        public let message: String
+        public var description: String { line.map { "line \($0): \(message)" } ?? message }
     }
 
     let nodes: [Node]
 
-    public init(_ text: String, delimiters: (String, String) = ("{{", "}}")) throws {
+    /// `firstLine`: the line of its file the text starts on, so that problems name the file's lines.
+    public init(_ text: String, delimiters: (String, String) = ("{{", "}}"), firstLine: Int = 1) throws {
         var parser = Parser(text, delimiters: delimiters)
+        parser.line = firstLine
         nodes = try parser.parse()
     }
 
@@ -40,15 +56,25 @@ public struct MustacheEngine: Sendable {
 
     /// Sections, partials and lambdas' texts nest at most this deep in a render.
     public static let maximumDepth = 64
+    /// In a strict render, partials nest at most this deep (partials may include themselves,
+    /// a tree of items, and the data ends the recursion; this ends a template that would not).
+    public static let maximumPartialDepth = 16
+    /// Tags one render visits at most: partials that include others many times over multiply,
+    /// and a render that would take longer is refused.
+    public static let maximumVisits = 200_000
 
     /// Renders, or throws when the render would nest deeper than ``maximumDepth`` (a lambda
-    /// returning its own tag, partials including each other without end).
-    public func renderChecked(_ context: Any, partials: MustachePartials, escape: Bool = false) throws -> String {
+    /// returning its own tag, partials including each other without end) or visit more than
+    /// ``maximumVisits`` tags; `strict` also throws the first ``Problem`` (a value the text
+    /// would leave blank), except in what lambdas return, which their caller checks.
+    public func renderChecked(_ context: Any, partials: MustachePartials, escape: Bool = false, strict: Bool = false) throws -> String {
         let renderer = Renderer(partials: partials, escape: escape)
         var out = ""
-        out.reserveCapacity(1024)
-        renderer.render(nodes, stack: [context], into: &out, depth: 0)
-        if renderer.state.tooDeep { throw Parser.Failure(description: "the letter nests more than \(Self.maximumDepth) levels deep (a lambda returning its own tag?)") }
+        out.reserveCapacity(2048)
+        // A letter's context as it is; other data read once into the engine's form.
+        let top = (context as? LetterValues).map { LetterValue.object($0) } ?? LetterValue(reading: context) ?? .object(LetterValues([:]))
+        renderer.render(nodes, stack: [top], into: &out, depth: 0, place: Renderer.Place(strict: strict))
+        if let problem = renderer.state.problem { throw problem }
         return out
     }
 
@@ -58,6 +84,8 @@ public struct MustacheEngine: Sendable {
         let characters: [Character]
         var open: [Character]
         var close: [Character]
+        /// The line being scanned (tags keep theirs for a strict render's problems).
+        var line = 1
 
         init(_ text: String, delimiters: (String, String)) {
             characters = Array(text)
@@ -68,7 +96,7 @@ public struct MustacheEngine: Sendable {
         /// A flat token as scanned, before standalone lines are removed and sections nested.
         enum Token {
             case text(String)
-            case tag(sigil: Character?, name: String, start: Int, end: Int, delimiters: (String, String), indentation: String, lineHasNonSpace: Bool)
+            case tag(sigil: Character?, name: String, start: Int, end: Int, delimiters: (String, String), indentation: String, lineHasNonSpace: Bool, line: Int)
         }
 
         struct Failure: Error, CustomStringConvertible { let description: String }
@@ -107,6 +135,8 @@ public struct MustacheEngine: Sendable {
                     let end: [Character] = sigil == "{" ? ["}"] + close : (sigil == "=" ? ["="] + close : close)
                     guard let stop = find(end, from: position) else { throw Failure(description: "unclosed tag") }
                     let name = String(characters[position..<stop]).trimmingCharacters(in: .whitespaces)
+                    let tagLine = line
+                    line += characters[start..<(stop + end.count)].count { $0 == "\n" || $0 == "\r\n" }
                     position = stop + end.count
                     hasTag = true
                     if sigil == nil || sigil == "&" || sigil == "{" { nonSpace = true }
@@ -120,7 +150,7 @@ public struct MustacheEngine: Sendable {
                     // A partial is indented like its tag only when it is the line's first tag.
                     tokens.append(.tag(
                         sigil: sigil, name: name, start: start, end: position, delimiters: delimiters, indentation: indentation,
-                        lineHasNonSpace: lineHasNonSpace || tagsOnLine > 0))
+                        lineHasNonSpace: lineHasNonSpace || tagsOnLine > 0, line: tagLine))
                     tagsOnLine += 1
                 } else {
                     let character = characters[position]
@@ -135,6 +165,7 @@ public struct MustacheEngine: Sendable {
                     tokens.append(.text(String(character)))
                     position += 1
                     if character == "\n" || character == "\r\n" {
+                        line += 1
                         stripSpace()
                         indentation = ""
                         lineHasNonSpace = false
@@ -158,7 +189,7 @@ public struct MustacheEngine: Sendable {
                 switch token {
                 case .text(let piece):
                     text += piece
-                case .tag(let sigil, let name, let start, _, let delimiters, let indentation, let lineHasNonSpace):
+                case .tag(let sigil, let name, let start, _, let delimiters, let indentation, let lineHasNonSpace, let line):
                     switch sigil {
                     case "!", "=": continue
                     case "/":
@@ -175,10 +206,10 @@ public struct MustacheEngine: Sendable {
                         flush()
                         // A standalone partial is indented like its tag; one after text on its line is not.
                         let standalone = !lineHasNonSpace && !indentation.contains { $0 != " " && $0 != "\t" }
-                        nodes.append(.partial(name: name, indentation: standalone && !indentation.isEmpty ? indentation : nil))
+                        nodes.append(.partial(name: name, indentation: standalone && !indentation.isEmpty ? indentation : nil, line: line))
                     default:
                         flush()
-                        nodes.append(.value(path: Self.path(name), escaped: sigil == nil))
+                        nodes.append(.value(path: Self.path(name), escaped: sigil == nil, name: name, line: line))
                     }
                 }
             }
@@ -188,7 +219,7 @@ public struct MustacheEngine: Sendable {
         }
 
         func tokenEnd(_ token: Token?) -> Int {
-            if case .tag(_, _, _, let end, _, _, _) = token { return end }
+            if case .tag(_, _, _, let end, _, _, _, _) = token { return end }
             return 0
         }
 
@@ -219,68 +250,100 @@ public struct MustacheEngine: Sendable {
         let escape: Bool
         let state = RenderState()
 
+        /// What one render has found and spent.
         final class RenderState {
-            var tooDeep = false
+            var problem: Problem?
+            var visits = 0
         }
 
-        func render(_ nodes: [Node], stack: [Any], into out: inout String, depth: Int) {
+        /// Where the nodes being rendered come from: the template or one of its partials, and
+        /// whether a blank there is a problem (not in text a lambda returned).
+        struct Place {
+            var strict: Bool
+            var partial: String? = nil
+            var partialDepth = 0
+        }
+
+        func render(_ nodes: [Node], stack: [LetterValue], into out: inout String, depth: Int, place: Place) {
             guard depth < MustacheEngine.maximumDepth else {
-                state.tooDeep = true
+                stop(Problem(line: nil, partial: nil, message: "the letter nests more than \(MustacheEngine.maximumDepth) levels deep (a lambda returning its own tag?)"))
                 return
             }
             for node in nodes {
+                guard state.problem == nil else { return }
+                state.visits += 1
+                guard state.visits <= MustacheEngine.maximumVisits else {
+                    stop(Problem(line: nil, partial: nil, message: "the letter visits more than \(MustacheEngine.maximumVisits) tags (partials repeating partials?); it is not rendered"))
+                    return
+                }
                 switch node {
                 case .text(let text):
                     out += text
-                case .value(let path, let escaped):
-                    guard let value = Self.resolve(path, in: stack) else { continue }
-                    // A letter's text first: one class check, and no other cast for the common case.
-                    if let text = value as? LetterText {
-                        out += escaped && escape ? Self.escapeHTML(text.text) : text.text
-                    } else if let lambda = value as? LetterLambda {
+                case .value(let path, let escaped, let name, let line):
+                    switch Self.resolve(path, in: stack) {
+                    case .text(let text):
+                        out += escaped && escape ? Self.escapeHTML(text) : text
+                    case .flag(let flag):
+                        out += String(flag)
+                    case .lambda(let lambda):
                         guard let result = lambda.call("") else { continue }
                         let rendered: String
                         if let text = result as? String, let template = try? MustacheEngine(text) {
                             var inner = ""
-                            render(template.nodes, stack: stack, into: &inner, depth: depth + 1)
+                            render(template.nodes, stack: stack, into: &inner, depth: depth + 1, place: Place(strict: false))
                             rendered = inner
                         } else {
                             rendered = Self.text(of: result)
                         }
                         out += escaped && escape ? Self.escapeHTML(rendered) : rendered
-                    } else {
-                        let text = Self.text(of: value)
-                        out += escaped && escape ? Self.escapeHTML(text) : text
+                    case .object, .list:
+                        if place.strict { stop(Problem(line: line, partial: place.partial, message: "'\(name)' is a record, not a value: name one of its fields (\(name).…)")) }
+                    case nil:
+                        if place.strict { stop(Problem(line: line, partial: place.partial, message: "no value for '\(name)' in this letter's context")) }
                     }
                 case .section(let path, let inverted, let body, let raw, let delimiters):
                     let value = Self.resolve(path, in: stack)
                     if inverted {
-                        if Self.isFalsy(value) { render(body, stack: stack, into: &out, depth: depth + 1) }
+                        if Self.isFalsy(value) { render(body, stack: stack, into: &out, depth: depth + 1, place: place) }
                         continue
                     }
-                    guard let value, !Self.isFalsy(value) else { continue }
-                    if value is LetterValues || value is LetterText {
-                        render(body, stack: stack + [value], into: &out, depth: depth + 1)
-                    } else if let lambda = value as? LetterLambda {
+                    switch value {
+                    case nil, .flag(false):
+                        continue
+                    case .flag(true):
+                        render(body, stack: stack, into: &out, depth: depth + 1, place: place)
+                    case .list(let items):
+                        for item in items { render(body, stack: stack + [item], into: &out, depth: depth + 1, place: place) }
+                    case .lambda(let lambda):
                         guard let result = lambda.call(raw) else { continue }
                         if let text = result as? String, let template = try? MustacheEngine(text, delimiters: delimiters) {
-                            render(template.nodes, stack: stack, into: &out, depth: depth + 1)
+                            render(template.nodes, stack: stack, into: &out, depth: depth + 1, place: Place(strict: false))
                         } else {
                             out += Self.text(of: result)
                         }
-                    } else if let list = value as? [Any] {
-                        for item in list { render(body, stack: stack + [item], into: &out, depth: depth + 1) }
-                    } else if value is Bool {
-                        render(body, stack: stack, into: &out, depth: depth + 1)
-                    } else {
-                        render(body, stack: stack + [value], into: &out, depth: depth + 1)
+                    case .some(let value):
+                        render(body, stack: stack + [value], into: &out, depth: depth + 1, place: place)
                     }
-                case .partial(let name, let indentation):
-                    if let template = partials.engine(name, indentation: indentation) {
-                        render(template.nodes, stack: stack, into: &out, depth: depth + 1)
+                case .partial(let name, let indentation, let line):
+                    guard let template = partials.engine(name, indentation: indentation) else {
+                        if place.strict {
+                            stop(Problem(line: line, partial: place.partial, message: "no partial '\(name)' (letters/partials/\(name).mustache, or with a locale)"))
+                        }
+                        continue
                     }
+                    if place.strict, place.partialDepth >= MustacheEngine.maximumPartialDepth {
+                        stop(Problem(line: line, partial: place.partial, message: "partials nest more than \(MustacheEngine.maximumPartialDepth) deep"))
+                        return
+                    }
+                    let inner = Place(strict: place.strict, partial: name, partialDepth: place.partialDepth + 1)
+                    render(template.nodes, stack: stack, into: &out, depth: depth + 1, place: inner)
                 }
             }
+        }
+
+        /// Keeps the first problem; the render unwinds from there.
+        func stop(_ problem: Problem) {
+            if state.problem == nil { state.problem = problem }
         }
 
         /// Each line of a standalone partial indented like its tag.
@@ -291,47 +354,39 @@ public struct MustacheEngine: Sendable {
             return lines.joined(separator: "\n")
         }
 
-        static func resolve(_ path: [String], in stack: [Any]) -> Any? {
-            if path.first == "." { return stack.last }
+        /// "." is the innermost value; `a.b.c` climbs the stack for `a` only, then follows `b`
+        /// and `c` from there.
+        static func resolve(_ path: [String], in stack: [LetterValue]) -> LetterValue? {
             guard let first = path.first else { return nil }
-            var value: Any?
-            for object in stack.reversed() {
-                if let found = child(first, of: object) {
+            if first == "." { return stack.last }
+            var value: LetterValue?
+            for frame in stack.reversed() {
+                if case .object(let values) = frame, let found = values.fields[first] {
                     value = found
                     break
                 }
             }
             for name in path.dropFirst() {
-                guard let current = value else { return nil }
-                value = child(name, of: current)
+                guard case .object(let values) = value else { return nil }
+                value = values.fields[name]
             }
             return value
         }
 
-        static func child(_ name: String, of object: Any) -> Any? {
-            switch object {
-            case let values as LetterValues: return values.fields[name]
-            case is LetterText: return nil
-            case let dictionary as [String: Any]: return dictionary[name].flatMap { $0 is NSNull ? nil : $0 }
-            default: return nil
+        static func isFalsy(_ value: LetterValue?) -> Bool {
+            switch value {
+            case nil, .flag(false): true
+            case .list(let items): items.isEmpty
+            default: false
             }
         }
 
-        static func isFalsy(_ value: Any?) -> Bool {
-            guard let value else { return true }
-            if value is LetterText || value is LetterValues { return false }
-            if value is NSNull { return true }
-            if let flag = value as? Bool { return !flag }
-            if let list = value as? [Any] { return list.isEmpty }
-            return false
-        }
-
+        /// What a lambda returned, as text.
         static func text(of value: Any) -> String {
             switch value {
-            case let text as LetterText: text.text
             case let text as String: text
             case let number as Int: String(number)
-            case let number as Double: number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+            case let number as Double: LetterValue.text(of: number)
             case let flag as Bool: String(flag)
             default: String(describing: value)
             }
@@ -358,16 +413,21 @@ public struct MustacheEngine: Sendable {
 /// included at) for every render that shares the set. Used on one thread.
 public final class MustachePartials: @unchecked Sendable {
     let sources: [String: String]
+    /// The line of its file each partial's text starts on (after front matter).
+    let firstLines: [String: Int]
     private var compiled: [String: MustacheEngine] = [:]
 
-    public init(_ sources: [String: String]) {
+    public init(_ sources: [String: String], firstLines: [String: Int] = [:]) {
         self.sources = sources
+        self.firstLines = firstLines
     }
 
     func engine(_ name: String, indentation: String?) -> MustacheEngine? {
         let key = name + "\u{0}" + (indentation ?? "")
         if let found = compiled[key] { return found }
-        guard let source = sources[name], let made = try? MustacheEngine(MustacheEngine.Renderer.indent(source, by: indentation)) else { return nil }
+        guard let source = sources[name],
+              let made = try? MustacheEngine(MustacheEngine.Renderer.indent(source, by: indentation), firstLine: firstLines[name] ?? 1)
+        else { return nil }
         compiled[key] = made
         return made
     }
