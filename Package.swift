@@ -111,6 +111,14 @@ let package = Package(
             dependencies: ["Cordial", "CordialCore", "CordialStore", "LuaHost", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // docs/embedding.md's example: an application that imports only `Cordial`, built with
+        // the tests and run by them (EmbeddingExampleTests), so that it cannot rot.
+        .executableTarget(
+            name: "cordial-embedding-example",
+            dependencies: ["Cordial"],
+            path: "examples/embedding",
+            exclude: ["data"]
+        ),
         .executableTarget(
             name: "cordial-fuzz",
             dependencies: ["CordialFuzz"],
@@ -139,7 +147,8 @@ let package = Package(
         .testTarget(
             name: "CordialTests",
             dependencies: [
-                "Cordial", "CordialStore", "CordialSQLite", "CordialPostgres", "CordialFuzz", "cordial", .product(name: "GRDB", package: "GRDB.swift"),
+                "Cordial", "CordialStore", "CordialSQLite", "CordialPostgres", "CordialFuzz", "cordial", "cordial-embedding-example",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("hostile"), .copy("differential")],
             swiftSettings: swiftSettings

@@ -5,7 +5,7 @@ import Foundation
 
 /// `cordial-bench letters`: a typical letter (about 1 KB, ten values) rendered for 100,000
 /// customers through the engine as `cordial outbox deliver` renders it — the template for the
-/// customer's language, the context with names, dates and money, the missing-value check,
+/// customer's language, the context with names, dates and money, the strict render (a missing value refused),
 /// the engine (`MustacheEngine`) — against Python's `chevron` rendering the same template from the same values
 /// (the contexts built here, handed over ready: chevron does less), in one run. The first
 /// letters of both must be equal.
@@ -127,7 +127,7 @@ struct LetterBench: ParsableCommand {
         print("|---|---|---|---|")
         print(String(format: "| Python chevron 0.14 (values ready, no check) | %.2f s | %.0f | 1.00× |", chevron, Double(letters) / chevron))
         let ratio = chevron / cordial
-        print(String(format: "| cordial (context, missing-value check, MustacheEngine) | %.2f s | %.0f | **%.2f× %@** |",
+        print(String(format: "| cordial (context, strict render refusing blanks, MustacheEngine) | %.2f s | %.0f | **%.2f× %@** |",
                      cordial, Double(letters) / cordial, ratio, ratio >= 1 ? "faster" : "as fast: slower"))
     }
 }

@@ -26,6 +26,8 @@ import Testing
         plugin:lambda("again", function(text) return "{{again}}" end)
         plugin:lambda("nothing", function(text) return nil end)
         plugin:lambda("nick", function(text) return "{{customer.nickname}}" end)
+        plugin:lambda("whole", function(text) return "{{customer}}" end)
+        plugin:lambda("named", function(text) return "<{{name}}>" end)
         return plugin
         """
 
@@ -161,6 +163,9 @@ import Testing
         partials["again.en.mustache"] = "---\nsubject: x\n---\n{{again}}"
         partials["nothing.en.mustache"] = "---\nsubject: x\n---\nDear {{#nothing}}friend{{/nothing}}"
         partials["nick.en.mustache"] = "---\nsubject: x\n---\nDear {{nick}}"
+        partials["whole.en.mustache"] = "---\nsubject: x\n---\nDear\n{{#whole}}x{{/whole}}"
+        partials["outer.en.mustache"] = "---\nsubject: x\n---\n{{#gift}}{{.organisation.name}}{{/gift}}"
+        partials["inner.en.mustache"] = "---\nsubject: x\n---\n{{#gift}}{{#named}}x{{/named}} {{.name}}{{/gift}}"
         let desk = LetterDesk(plugins: [try load(partials)], loader: loader)
         let customer = Self.customer("John", "Smith", "Mr", "en")
         for (template, message) in [
@@ -168,12 +173,21 @@ import Testing
             ("record", "care/letters/record.en.mustache:4: 'customer' is a record, not a value"),
             ("again", "care/letters/again.en.mustache: the letter nests more than 64 levels deep (a lambda returning its own tag?)"),
             ("nothing", "care/letters/nothing.en.mustache: lambda 'nothing' failed: returned nil: a letter has no blanks"),
-            ("nick", "care/letters/nick.en.mustache: lambda 'nick' failed: returned text naming 'customer.nickname'"),
+            ("nick", "care/letters/nick.en.mustache:4: the text lambda 'nick' returned: no value for 'customer.nickname' in this letter's context"),
+            ("whole", "care/letters/whole.en.mustache:5: the text lambda 'whole' returned: 'customer' is a record, not a value"),
+            ("outer", "care/letters/outer.en.mustache:4: no value for '.organisation.name' in this letter's context"),
         ] {
-            let refused = try #require(throws: PluginError.self) { try desk.render(template, customer: customer, letterDay: Self.day) }
+            let refused = try #require(throws: PluginError.self) {
+                try desk.render(template, customer: customer, occasion: LetterOccasion(gift: Self.tea), letterDay: Self.day)
+            }
             #expect(refused.description.hasPrefix(message), "\(refused.description)")
         }
+        // A lambda's text reads the values in scope at its tag; `.name` is the innermost object's only.
+        let inner = try desk.render("inner", customer: customer, occasion: LetterOccasion(gift: Self.tea), letterDay: Self.day)
+        #expect(inner.text == "<Tea> Tea")
     }
+
+    static let tea = GiftItem(catalog: "tet", code: "tea", name: "Tea", cost: Money(1_500, "USD"), stock: 1)
 
     @Test func chineseRegionsReadTheirScriptAndAFallbackLetterIsInItsOwnLanguage() throws {
         let desk = LetterDesk(plugins: [try load([

@@ -7,7 +7,7 @@ import Testing
 /// The Mustache specification's suites (`../shared/data/mustache-spec/`) through the engine
 /// letters use (`MustacheEngine`): every required module, and the lambda module with Lua
 /// functions as lambdas.
-/// The outline scanner (lines, sections, partials for the missing-value check and lint) reads
+/// The outline scanner (lines, sections, partials for lint and for loading templates) reads
 /// every spec template too, with the same sections.
 @Suite struct MustacheSpecTests {
     struct SpecFile: Decodable {

@@ -132,7 +132,7 @@ public enum LetterContext {
         if let birthday = customer.birthday, let year = birthday.year {
             person.put("birthday", format.date(CalendarDays.since1970(year: year, month: birthday.month, day: birthday.day)))
         }
-        return person.values
+        return person.values ?? LetterValues([:])
     }
 
     /// The values every letter of one occasion and day shares (`campaign`, `gift`, `event`,
@@ -149,7 +149,7 @@ public enum LetterContext {
         campaign.put("name", occasion.campaign)
         campaign.put("occasion", occasion.occasion)
         campaign.put("date", occasion.actionDay.map(format.date))
-        if !campaign.isEmpty { context["campaign"] = campaign.values }
+        context["campaign"] = campaign.values
         if let gift = occasion.gift {
             context["gift"] = Texts.object(["name": gift.name, "item": gift.code, "catalog": gift.catalog, "cost": format.money(gift.cost)])
         }
@@ -179,7 +179,7 @@ public enum LetterContext {
             fields.put("name", sender.name)
             context["sender"] = fields.values
         }
-        if let organisation, !organisation.isEmpty { context["organisation"] = Texts.object(["name": organisation]) }
+        if let organisation { context["organisation"] = Texts.object(["name": organisation]) }
         return context
     }
 
@@ -189,15 +189,16 @@ public enum LetterContext {
 
         init(capacity: Int) { fields.reserveCapacity(capacity) }
 
-        var isEmpty: Bool { fields.isEmpty }
-        var values: LetterValues { LetterValues(fields) }
+        /// The object, or nil when none of its values is there: an object with nothing in it
+        /// is left out like a value, so a section over it is skipped.
+        var values: LetterValues? { fields.isEmpty ? nil : LetterValues(fields) }
 
         mutating func put(_ key: String, _ value: String?) {
             if let value, Self.hasText(value) { fields[key] = .text(value) }
         }
 
         /// An object of a few texts at once.
-        static func object(_ texts: KeyValuePairs<String, String>) -> LetterValues {
+        static func object(_ texts: KeyValuePairs<String, String>) -> LetterValues? {
             var fields = Texts(capacity: texts.count)
             for (key, text) in texts { fields.put(key, text) }
             return fields.values

@@ -6,15 +6,16 @@ import LuaHost
 /// returns. The engine cannot be told of an error, so the first one is kept here and the
 /// renderer raises it once the letter is rendered: a failing lambda fails its letter.
 ///
-/// For a letter (``beginLetter(context:)``), each letter has a budget — calls, returned
+/// For a letter (``beginLetter()``), each letter has a budget — calls, returned
 /// bytes, time — since what a lambda returns is rendered again (a lambda returning its own
-/// tag would never end), and what it returns must be text whose tags the letter's context
-/// fills: nothing, or a name the context lacks, is a failure, never a blank.
+/// tag would never end), and what it returns must be text: nothing is a failure, never a
+/// blank, and the engine renders the text as strictly as the letter (a name the context
+/// lacks there is the lambda's failure, at its tag).
 public final class LetterLambdas {
     public private(set) var failure: (name: String, error: any Error)?
     public private(set) var lambdas: [String: LetterLambda] = [:]
-    /// The letter's context, when checking for a letter; nil for the spec's plain lambdas.
-    private var context: LetterValue?
+    /// Whether a letter is being rendered (its text is checked); false for the spec's plain lambdas.
+    private var inLetter = false
     private var calls = 0
     private var bytes = 0
     private var started = Date()
@@ -30,10 +31,10 @@ public final class LetterLambdas {
         }
     }
 
-    /// Starts a letter's budget and checks against its context; forgets an earlier failure.
-    func beginLetter(context: LetterValue?) {
+    /// Starts a letter's budget and its checks; forgets an earlier failure.
+    func beginLetter() {
         failure = nil
-        self.context = context
+        inLetter = true
         calls = 0
         bytes = 0
         started = Date()
@@ -60,22 +61,22 @@ public final class LetterLambdas {
             guard let returned = string.text else { return fail(name, "returned text that is not valid UTF-8") }
             bytes += returned.utf8.count
             guard bytes <= Self.maximumBytes else { return fail(name, "the letter's lambdas returned more than \(Self.maximumBytes / 1024) KB") }
-            if let context {
+            if inLetter {
                 if returned.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return fail(name, "returned no text: a letter has no blanks") }
-                if let problem = Self.problem(in: returned, context: context) { return fail(name, problem) }
+                if let problem = Self.problem(in: returned) { return fail(name, problem) }
             }
             return returned
         case .nil:
-            return context == nil ? nil : fail(name, "returned nil: a letter has no blanks")
+            return inLetter ? fail(name, "returned nil: a letter has no blanks") : nil
         case let other:
             return fail(name, "returned a \(other.typeName); return a string, a number or a boolean")
         }
     }
 
-    /// Why text a lambda returned cannot be rendered in a letter: tags nested too deep or
-    /// that do not read, or a value the letter's context does not provide (checked against
-    /// the whole letter's context: a lambda's text names the letter's values).
-    static func problem(in text: String, context: LetterValue) -> String? {
+    /// Why text a lambda returned cannot be rendered in a letter: tags nested too deep, tags
+    /// letters leave out, or a partial. (Its values are checked where it renders: the engine
+    /// renders a lambda's text as strictly as the letter, against the values in scope at its tag.)
+    static func problem(in text: String) -> String? {
         let outline: MustacheOutline
         do {
             outline = try MustacheOutline(text)
@@ -83,9 +84,6 @@ public final class LetterLambdas {
             return "returned text whose tags do not read: \(error.message)"
         }
         guard outline.partials.isEmpty else { return "returned text naming a partial; a lambda's text names values only" }
-        for (name, _) in outline.names where LetterValueCheck.resolve(name, in: [context]) == nil {
-            return "returned text naming '\(name.prefix(60))', which this letter's context does not provide"
-        }
         return nil
     }
 

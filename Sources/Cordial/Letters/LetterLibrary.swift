@@ -100,7 +100,7 @@ public struct LetterLibrary: Sendable {
     }
 
     /// The partials for a letter in `locale`, each resolved along the chain, as the engine
-    /// takes them (and as the missing-value check follows them).
+    /// takes them (and as a strict render names their files and lines).
     func partials(locale: String, defaultLocale: String?) -> [String: LetterTemplate.LetterPart] {
         let chain = Self.chain(locale, defaultLocale: defaultLocale)
         var out: [String: LetterTemplate.LetterPart] = [:]

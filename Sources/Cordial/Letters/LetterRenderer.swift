@@ -2,8 +2,8 @@ import CordialCore
 import Foundation
 
 /// Renders a plugin's letters for customers: the template for the customer's locale (along
-/// the fallback chain), its context, a check that no value the letter prints is missing, then
-/// the engine. Used on one thread (its lambdas call into one Lua state).
+/// the fallback chain), its context, then the engine's strict render, which refuses a value
+/// the letter would print as a blank at its file and line. Used on one thread (its lambdas call into one Lua state).
 public final class LetterRenderer {
     public let library: LetterLibrary
     public let settings: LetterSettings
@@ -45,7 +45,7 @@ public final class LetterRenderer {
         let context = LetterValues(fields)
         let (engine, partials) = partialLibrary(for: locale)
         // The render is the check: it stops at the first value the letter would leave blank.
-        lambdas?.beginLetter(context: .object(context))
+        lambdas?.beginLetter()
         var subject: String?
         if let part = template.subject { subject = Self.oneLine(try render(part, context: context, partials: (engine, partials))) }
         let text = try render(template.body, context: context, partials: (engine, partials))

@@ -12,7 +12,9 @@ public enum LetterValue: @unchecked Sendable {
     case lambda(LetterLambda)
 
     /// A value as JSON or a test gives it — dictionaries, arrays, strings, numbers, booleans,
-    /// lambdas — read once into the engine's form; nil for `NSNull` (a missing value).
+    /// lambdas — read once into the engine's form; nil for `NSNull` (a missing value: a key
+    /// holding it is left out, and so is a list item). Booleans are native `Bool`s: an
+    /// `NSNumber` from `JSONSerialization` may read as one.
     public init?(reading value: Any) {
         switch value {
         case let read as LetterValue: self = read

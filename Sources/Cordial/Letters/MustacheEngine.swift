@@ -20,7 +20,7 @@ public struct MustacheEngine: Sendable {
     indirect enum Node: Sendable {
         case text(String)
         case value(path: [String], escaped: Bool, name: String, line: Int)
-        case section(path: [String], inverted: Bool, body: [Node], raw: String, delimiters: (String, String))
+        case section(path: [String], inverted: Bool, body: [Node], raw: String, delimiters: (String, String), name: String, line: Int)
         case partial(name: String, indentation: String?, line: Int)
     }
 
@@ -66,7 +66,8 @@ public struct MustacheEngine: Sendable {
     /// Renders, or throws when the render would nest deeper than ``maximumDepth`` (a lambda
     /// returning its own tag, partials including each other without end) or visit more than
     /// ``maximumVisits`` tags; `strict` also throws the first ``Problem`` (a value the text
-    /// would leave blank), except in what lambdas return, which their caller checks.
+    /// would leave blank), in the template, its partials and the text its lambdas return
+    /// (a blank there is the lambda's, at its tag's line).
     public func renderChecked(_ context: Any, partials: MustachePartials, escape: Bool = false, strict: Bool = false) throws -> String {
         let renderer = Renderer(partials: partials, escape: escape)
         var out = ""
@@ -201,7 +202,8 @@ public struct MustacheEngine: Sendable {
                         let bodyStart = tokenEnd(tokens[index - 1])
                         let (body, bodyEnd) = try nest(tokens, &index, closing: name)
                         let raw = String(characters[bodyStart..<max(bodyStart, bodyEnd)])
-                        nodes.append(.section(path: Self.path(name), inverted: sigil == "^", body: body, raw: raw, delimiters: delimiters))
+                        nodes.append(.section(
+                            path: Self.path(name), inverted: sigil == "^", body: body, raw: raw, delimiters: delimiters, name: name, line: line))
                     case ">":
                         flush()
                         // A standalone partial is indented like its tag; one after text on its line is not.
@@ -223,8 +225,12 @@ public struct MustacheEngine: Sendable {
             return 0
         }
 
+        /// `a.b.c` as its names; "." (the innermost value) as ["."], and `.b` (a name of the
+        /// innermost value only) as [".", "b"].
         static func path(_ name: String) -> [String] {
-            name == "." ? ["."] : name.split(separator: ".").map(String.init)
+            if name == "." { return ["."] }
+            let names = name.split(separator: ".").map(String.init)
+            return name.hasPrefix(".") ? ["."] + names : names
         }
 
         func matches(_ needle: [Character], at position: Int) -> Bool {
@@ -262,6 +268,19 @@ public struct MustacheEngine: Sendable {
             var strict: Bool
             var partial: String? = nil
             var partialDepth = 0
+            /// The lambda whose returned text is being rendered, and the line of its tag: a
+            /// blank in that text is the lambda's, at its tag.
+            var lambda: (name: String, line: Int)? = nil
+
+            /// Where the text a lambda returned renders: as strictly as its tag, blamed on it.
+            func returned(by name: String, line: Int) -> Place {
+                Place(strict: strict, partial: partial, partialDepth: partialDepth, lambda: lambda ?? (name, line))
+            }
+
+            func problem(_ line: Int, _ message: String) -> Problem {
+                if let lambda { return Problem(line: lambda.line, partial: partial, message: "the text lambda '\(lambda.name)' returned: \(message)") }
+                return Problem(line: line, partial: partial, message: message)
+            }
         }
 
         func render(_ nodes: [Node], stack: [LetterValue], into out: inout String, depth: Int, place: Place) {
@@ -271,14 +290,18 @@ public struct MustacheEngine: Sendable {
             }
             for node in nodes {
                 guard state.problem == nil else { return }
+                if case .text(let text) = node {
+                    out += text
+                    continue
+                }
                 state.visits += 1
                 guard state.visits <= MustacheEngine.maximumVisits else {
                     stop(Problem(line: nil, partial: nil, message: "the letter visits more than \(MustacheEngine.maximumVisits) tags (partials repeating partials?); it is not rendered"))
                     return
                 }
                 switch node {
-                case .text(let text):
-                    out += text
+                case .text:
+                    continue
                 case .value(let path, let escaped, let name, let line):
                     switch Self.resolve(path, in: stack) {
                     case .text(let text):
@@ -290,18 +313,18 @@ public struct MustacheEngine: Sendable {
                         let rendered: String
                         if let text = result as? String, let template = try? MustacheEngine(text) {
                             var inner = ""
-                            render(template.nodes, stack: stack, into: &inner, depth: depth + 1, place: Place(strict: false))
+                            render(template.nodes, stack: stack, into: &inner, depth: depth + 1, place: place.returned(by: name, line: line))
                             rendered = inner
                         } else {
                             rendered = Self.text(of: result)
                         }
                         out += escaped && escape ? Self.escapeHTML(rendered) : rendered
                     case .object, .list:
-                        if place.strict { stop(Problem(line: line, partial: place.partial, message: "'\(name)' is a record, not a value: name one of its fields (\(name).…)")) }
+                        if place.strict { stop(place.problem(line, "'\(name)' is a record, not a value: name one of its fields (\(name).…)")) }
                     case nil:
-                        if place.strict { stop(Problem(line: line, partial: place.partial, message: "no value for '\(name)' in this letter's context")) }
+                        if place.strict { stop(place.problem(line, "no value for '\(name)' in this letter's context")) }
                     }
-                case .section(let path, let inverted, let body, let raw, let delimiters):
+                case .section(let path, let inverted, let body, let raw, let delimiters, let name, let line):
                     let value = Self.resolve(path, in: stack)
                     if inverted {
                         if Self.isFalsy(value) { render(body, stack: stack, into: &out, depth: depth + 1, place: place) }
@@ -317,7 +340,7 @@ public struct MustacheEngine: Sendable {
                     case .lambda(let lambda):
                         guard let result = lambda.call(raw) else { continue }
                         if let text = result as? String, let template = try? MustacheEngine(text, delimiters: delimiters) {
-                            render(template.nodes, stack: stack, into: &out, depth: depth + 1, place: Place(strict: false))
+                            render(template.nodes, stack: stack, into: &out, depth: depth + 1, place: place.returned(by: name, line: line))
                         } else {
                             out += Self.text(of: result)
                         }
@@ -326,16 +349,14 @@ public struct MustacheEngine: Sendable {
                     }
                 case .partial(let name, let indentation, let line):
                     guard let template = partials.engine(name, indentation: indentation) else {
-                        if place.strict {
-                            stop(Problem(line: line, partial: place.partial, message: "no partial '\(name)' (letters/partials/\(name).mustache, or with a locale)"))
-                        }
+                        if place.strict { stop(place.problem(line, "no partial '\(name)' (letters/partials/\(name).mustache, or with a locale)")) }
                         continue
                     }
                     if place.strict, place.partialDepth >= MustacheEngine.maximumPartialDepth {
-                        stop(Problem(line: line, partial: place.partial, message: "partials nest more than \(MustacheEngine.maximumPartialDepth) deep"))
+                        stop(place.problem(line, "partials nest more than \(MustacheEngine.maximumPartialDepth) deep"))
                         return
                     }
-                    let inner = Place(strict: place.strict, partial: name, partialDepth: place.partialDepth + 1)
+                    let inner = Place(strict: place.strict, partial: name, partialDepth: place.partialDepth + 1, lambda: place.lambda)
                     render(template.nodes, stack: stack, into: &out, depth: depth + 1, place: inner)
                 }
             }
@@ -358,12 +379,15 @@ public struct MustacheEngine: Sendable {
         /// and `c` from there.
         static func resolve(_ path: [String], in stack: [LetterValue]) -> LetterValue? {
             guard let first = path.first else { return nil }
-            if first == "." { return stack.last }
             var value: LetterValue?
-            for frame in stack.reversed() {
-                if case .object(let values) = frame, let found = values.fields[first] {
-                    value = found
-                    break
+            if first == "." {
+                value = stack.last
+            } else {
+                for frame in stack.reversed() {
+                    if case .object(let values) = frame, let found = values.fields[first] {
+                        value = found
+                        break
+                    }
                 }
             }
             for name in path.dropFirst() {

@@ -1,7 +1,8 @@
 import Foundation
-/// A Mustache template's tags as a tree, each with its line: what lint reads, and what the
-/// missing-value check walks before a letter is rendered. The engine (``MustacheEngine``)
-/// renders; it keeps neither lines nor the template's problems, so this scanner does. It follows the
+/// A Mustache template's tags as a tree, each with its line: what lint reads and walks
+/// (``LetterValueCheck``), and what a template must pass to be loaded. The engine
+/// (``MustacheEngine``) renders, and strictly for letters; this scanner finds what a template
+/// must not hold, wherever it is, before any letter is rendered. It follows the
 /// spec's tag syntax: `{{name}}`, `{{{name}}}`, `{{&name}}`, sections, inverted sections,
 /// partials, comments and set delimiters. What letters leave out is refused at its line: the
 /// engine's extensions (transforms `f(name)`, pragmas `{{% … }}`) and template inheritance
