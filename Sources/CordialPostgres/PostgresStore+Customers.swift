@@ -220,6 +220,11 @@ extension PostgresStore {
             // Care not yet carried out is not sent to someone forgotten.
             try await connection.query("UPDATE letter_outbox SET status = 'cancelled' WHERE customer_id = \(id.rawValue) AND status IN ('pending', 'retry')")
             try await connection.query("UPDATE call_task SET status = 'cancelled' WHERE customer_id = \(id.rawValue) AND status = 'open'")
+            // What they told us is theirs: the feedback keeps its category, kind, dates and
+            // steps (the Pareto of causes), not their words, their contact or staff's notes.
+            try await connection.query(
+                "UPDATE feedback SET text = \(Feedback.forgottenText), contact = NULL, language = NULL WHERE customer_id = \(id.rawValue)")
+            try await connection.query("UPDATE feedback_event SET note = NULL WHERE customer_id = \(id.rawValue)")
             try await connection.query(
                 "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))")
         }

@@ -382,6 +382,47 @@ enum SQLiteSchema {
                 t.uniqueKey(["letterId", "number"])
             }
         }
+        migrator.registerMigration("v8: feedback and its handling steps") { db in
+            // Anonymous feedback is filed under customer 0 (no customer has that id): the
+            // customer id stays in every customer-scoped key, as sharding needs.
+            try db.create(table: "feedback") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("source", .text).notNull()
+                t.column("externalID", .text)
+                t.column("channel", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("severity", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("language", .text)
+                t.column("csat", .integer)
+                t.column("nps", .integer)
+                t.column("contact", .text)
+                t.column("ownerId", .integer)
+                t.column("team", .text)
+                t.column("status", .text).notNull()
+                t.column("receivedAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("version", .integer).notNull()
+                t.uniqueKey(["customerId", "source", "externalID"])
+            }
+            try db.create(index: "feedback_status", on: "feedback", columns: ["status", "receivedAt"])
+            try db.create(index: "feedback_category", on: "feedback", columns: ["category"])
+            try db.create(index: "feedback_received", on: "feedback", columns: ["receivedAt"])
+            try db.create(table: "feedbackEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("feedbackId", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("actorId", .integer)
+                t.column("action", .text).notNull()
+                t.column("fromStatus", .text)
+                t.column("toStatus", .text)
+                t.column("note", .text)
+            }
+            try db.create(index: "feedbackEvent_feedback", on: "feedbackEvent", columns: ["feedbackId", "id"])
+        }
         return migrator
     }
 }

@@ -260,6 +260,11 @@ public final class SQLiteStore: Store {
             // open calls are cancelled (the ledger keeps that they were planned and applied).
             try db.execute(sql: "UPDATE letterOutbox SET status = 'cancelled' WHERE customerId = ? AND status IN ('pending', 'retry')", arguments: [id.rawValue])
             try db.execute(sql: "UPDATE callTask SET status = 'cancelled' WHERE customerId = ? AND status = 'open'", arguments: [id.rawValue])
+            // What they told us is theirs: the feedback keeps its category, kind, dates and
+            // steps (the Pareto of causes), not their words, their contact or staff's notes.
+            try db.execute(sql: "UPDATE feedback SET text = ?, contact = NULL, language = NULL WHERE customerId = ?",
+                           arguments: [Feedback.forgottenText, id.rawValue])
+            try db.execute(sql: "UPDATE feedbackEvent SET note = NULL WHERE customerId = ?", arguments: [id.rawValue])
             try db.execute(
                 sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",
                 arguments: [Date(), "customer \(id)", reason])

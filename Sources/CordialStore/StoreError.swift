@@ -37,6 +37,13 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case noSuchLetter(Int64)
     /// Only an uncertain letter is resolved by a person.
     case letterNotUncertain(Int64, status: String)
+    case noSuchFeedback(Int64)
+    /// A status the case's workflow does not allow from where it stands; `allowed` are the ones it does.
+    case illegalFeedbackTransition(Int64, from: FeedbackStatus, to: FeedbackStatus, allowed: [FeedbackStatus])
+    /// The case changed since it was read (another member of staff, a hook).
+    case staleFeedback(Int64, expected: Int, found: Int)
+    /// Feedback that cannot be stored as it is (a bad value, named).
+    case invalidFeedback(String)
 
     public var errorDescription: String? {
         switch self {
@@ -84,6 +91,15 @@ public enum StoreError: Error, LocalizedError, Equatable {
             "no letter \(id) in the outbox"
         case .letterNotUncertain(let id, let status):
             "letter \(id) is \(status), not uncertain: only a letter whose delivery is uncertain is resolved by hand"
+        case .noSuchFeedback(let id):
+            "no feedback FB-\(id)"
+        case .illegalFeedbackTransition(let id, let from, let to, let allowed):
+            "FB-\(id) is \(from.rawValue) and cannot become \(to.rawValue); from \(from.rawValue) it may become "
+                + allowed.map(\.rawValue).joined(separator: ", ")
+        case .staleFeedback(let id, let expected, let found):
+            "FB-\(id) changed meanwhile (version \(found), not \(expected)); read it again and retry"
+        case .invalidFeedback(let problem):
+            "feedback: \(problem)"
         }
     }
 }

@@ -170,6 +170,18 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
             Column("role", .text), Column("script", .text), Column("due_day", .text), Column("status", .text),
             Column("created_at", .time),
         ]),
+        StoredTable("feedback", [
+            Column("id", .integer), Column("customer_id", .integer), Column("source", .text), Column("external_id", .text),
+            Column("channel", .text), Column("kind", .text), Column("category", .text), Column("severity", .text), Column("text", .text),
+            Column("language", .text), Column("csat", .integer), Column("nps", .integer), Column("contact", .json),
+            Column("owner_id", .integer), Column("team", .text), Column("status", .text), Column("received_at", .time),
+            Column("updated_at", .time), Column("version", .integer),
+        ]),
+        StoredTable("feedback_event", [
+            Column("id", .integer), Column("customer_id", .integer), Column("feedback_id", .integer), Column("at", .time),
+            Column("actor_id", .integer), Column("action", .text), Column("from_status", .text), Column("to_status", .text),
+            Column("note", .text),
+        ]),
         StoredTable("event_seat", [
             Column("id", .integer), Column("customer_id", .integer), Column("event", .text), Column("action_key", .text),
             Column("taken_at", .time),

@@ -88,6 +88,16 @@ import Testing
         _ = try await store.recordConsent(
             [ConsentChange(customerID: ids[0], channel: .email, granted: false), ConsentChange(customerID: ids[1], channel: .sms, granted: true)],
             source: "import consent.csv", at: Date(timeIntervalSince1970: 1_780_000_000.123))
+        // Feedback: a customer's complaint with its steps, and an anonymous contact's question.
+        var question = FeedbackStoreConformanceTests.complaint(nil, "F-2", category: "check-in")
+        question.kind = .question
+        question.csat = 4
+        let cases = try await store.addFeedback(
+            [FeedbackStoreConformanceTests.complaint(ids[0], "F-1", at: Date(timeIntervalSince1970: 1_780_000_000.456)), question],
+            at: Date(timeIntervalSince1970: 1_780_000_000)).added
+        _ = try await store.changeFeedback(
+            cases[0].id!, .status(.acknowledged), by: manager.id, note: "Xin lỗi quý khách", at: Date(timeIntervalSince1970: 1_780_000_060.789),
+            expectedVersion: nil)
         try await store.forget(ids[3], reason: "request #17")
         return store
     }
@@ -109,6 +119,8 @@ import Testing
         var runActions: [[CampaignActionRecord]]
         var campaigns: CampaignTallies
         var consent: [ConsentRecord]
+        var feedback: [Feedback]
+        var feedbackEvents: [[FeedbackEvent]]
 
         init(of store: any Store) async throws {
             // Times to the millisecond, what both backends keep (a Date read from PostgreSQL's
@@ -155,6 +167,20 @@ import Testing
                 var record = record
                 record.changedAt = Self.millisecond(record.changedAt)
                 return record
+            }
+            feedback = try await store.feedbackList(FeedbackQuery()).map { item in
+                var item = item
+                item.receivedAt = Self.millisecond(item.receivedAt)
+                item.updatedAt = Self.millisecond(item.updatedAt)
+                return item
+            }
+            feedbackEvents = []
+            for item in feedback {
+                feedbackEvents.append(try await store.feedbackEvents(of: item.id!).map { event in
+                    var event = event
+                    event.at = Self.millisecond(event.at)
+                    return event
+                })
             }
         }
 

@@ -1,0 +1,189 @@
+import CordialCore
+import CordialStore
+import Foundation
+import PostgresNIO
+
+/// Feedback on PostgreSQL: each case a row filed under its customer (anonymous ones under 0),
+/// each step a `feedback_event` row, a change and its step in one transaction with the
+/// case's row locked, so that two members of staff changing one case take turns and the
+/// second sees the first's status.
+extension PostgresStore {
+    static let feedbackColumns = """
+        customer_id, id, source, external_id, channel, kind, category, severity, text, language, csat, nps, contact, owner_id, team,
+        status, received_at, updated_at, version
+        """
+
+    public func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int) {
+        try FeedbackColumns.check(items)
+        return try await transaction { connection in
+            var added: [Feedback] = []
+            var present = 0
+            for item in items {
+                if let customer = item.customerID {
+                    guard try await value(Int64.self, "SELECT id FROM customer WHERE id = \(customer.rawValue) AND forgotten_at IS NULL FOR SHARE",
+                                          on: connection) != nil else {
+                        throw StoreError.noSuchCustomer(customer)
+                    }
+                }
+                let key = FeedbackColumns.customerKey(item)
+                let received = PostgresTime.stored(item.receivedAt)
+                let csat = item.csat.map(Int16.init), nps = item.nps.map(Int16.init)
+                // ON CONFLICT: an import read twice, or two processes importing one file, adds each case once.
+                let id = try await value(Int64.self, """
+                    INSERT INTO feedback (customer_id, source, external_id, channel, kind, category, severity, text, language, csat, nps,
+                      contact, owner_id, team, status, received_at, updated_at, version)
+                    VALUES (\(key), \(item.source), \(item.externalID), \(item.channel.rawValue), \(item.kind.rawValue), \(item.category),
+                      \(item.severity.rawValue), \(item.text), \(item.language), \(csat), \(nps), \(FeedbackColumns.contactText(item.contact)),
+                      \(item.ownerID), \(item.team), \(item.status.rawValue), \(received), \(received), 1)
+                    ON CONFLICT (customer_id, source, external_id) DO NOTHING
+                    RETURNING id
+                    """, on: connection)
+                guard let id else {
+                    present += 1
+                    continue
+                }
+                var stored = item
+                stored.id = id
+                stored.receivedAt = received
+                stored.updatedAt = received
+                stored.version = 1
+                try await Self.insert(FeedbackEvent(feedbackID: id, at: received, actorID: nil, action: .received, to: item.status), customer: key, on: connection)
+                added.append(stored)
+            }
+            return (added, present)
+        }
+    }
+
+    public func feedback(_ id: Int64) async throws -> Feedback? {
+        try await withConnection { connection in
+            try await rows(PostgresQuery(unsafeSQL: "SELECT \(Self.feedbackColumns) FROM feedback WHERE id = $1", binds: Self.bindings(id)),
+                           on: connection).first.map(Self.feedback)
+        }
+    }
+
+    public func feedbackList(_ query: FeedbackQuery) async throws -> [Feedback] {
+        try await withConnection { connection in
+            var (conditions, bindings) = Self.conditions(query, paged: true)
+            bindings.append(query.limit)
+            return try await rows(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.feedbackColumns) FROM feedback WHERE \(conditions) ORDER BY id DESC LIMIT $\(bindings.count)
+                """, binds: bindings), on: connection).map(Self.feedback)
+        }
+    }
+
+    public func countFeedback(_ query: FeedbackQuery) async throws -> Int {
+        try await withConnection { connection in
+            let (conditions, bindings) = Self.conditions(query, paged: false)
+            return Int(try await value(Int64.self, PostgresQuery(unsafeSQL: "SELECT count(*) FROM feedback WHERE \(conditions)", binds: bindings),
+                                       on: connection) ?? 0)
+        }
+    }
+
+    public func changeFeedback(
+        _ id: Int64, _ change: FeedbackChange, by actor: Int64?, note: String?, at: Date, expectedVersion: Int?
+    ) async throws -> Feedback {
+        let now = PostgresTime.stored(at)
+        return try await transaction { connection in
+            guard let current = try await rows(PostgresQuery(
+                unsafeSQL: "SELECT \(Self.feedbackColumns) FROM feedback WHERE id = $1 FOR UPDATE", binds: Self.bindings(id)), on: connection)
+                .first.map(Self.feedback)
+            else { throw StoreError.noSuchFeedback(id) }
+            if let expectedVersion, expectedVersion != current.version {
+                throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
+            }
+            let owner: Int64? = if case .assign(let owner, _) = change { owner } else { nil }
+            for staff in [actor, owner].compactMap({ $0 }) {
+                guard try await value(Int64.self, "SELECT id FROM staff WHERE id = \(staff)", on: connection) != nil else { throw StoreError.noSuchStaff(staff) }
+            }
+            let (changed, event) = try FeedbackRules.apply(change, to: current, by: actor, note: note, at: now)
+            let key = FeedbackColumns.customerKey(current)
+            let csat = changed.csat.map(Int16.init), nps = changed.nps.map(Int16.init)
+            try await connection.query("""
+                UPDATE feedback SET status = \(changed.status.rawValue), owner_id = \(changed.ownerID), team = \(changed.team), csat = \(csat),
+                  nps = \(nps), updated_at = \(now), version = \(changed.version)
+                WHERE customer_id = \(key) AND id = \(id)
+                """)
+            try await Self.insert(event, customer: key, on: connection)
+            return changed
+        }
+    }
+
+    public func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent] {
+        try await withConnection { connection in
+            try await rows("""
+                SELECT feedback_id, at, actor_id, action, from_status, to_status, note FROM feedback_event WHERE feedback_id = \(id) ORDER BY id
+                """, on: connection).compactMap { row in
+                let (feedback, at, actor, action, from, to, note) = try row.decode((Int64, Date, Int64?, String, String?, String?, String?).self)
+                guard let action = FeedbackEvent.Action(rawValue: action) else { return nil }
+                return FeedbackEvent(
+                    feedbackID: feedback, at: at, actorID: actor, action: action, from: from.flatMap(FeedbackStatus.init),
+                    to: to.flatMap(FeedbackStatus.init), note: note)
+            }
+        }
+    }
+
+    static func insert(_ event: FeedbackEvent, customer: Int64, on connection: PostgresSession) async throws {
+        try await connection.query("""
+            INSERT INTO feedback_event (customer_id, feedback_id, at, actor_id, action, from_status, to_status, note)
+            VALUES (\(customer), \(event.feedbackID), \(PostgresTime.stored(event.at)), \(event.actorID), \(event.action.rawValue),
+              \(event.from?.rawValue), \(event.to?.rawValue), \(event.note))
+            """)
+    }
+
+    static func conditions(_ query: FeedbackQuery, paged: Bool) -> (String, PostgresBindings) {
+        var conditions = ["true"]
+        var bindings = PostgresBindings()
+        if let statuses = query.statuses {
+            bindings.append(statuses.map(\.rawValue).sorted())
+            conditions.append("status = ANY($\(bindings.count)::text[])")
+        }
+        if let kind = query.kind {
+            bindings.append(kind.rawValue)
+            conditions.append("kind = $\(bindings.count)")
+        }
+        if let category = query.category {
+            bindings.append(category)
+            let exact = bindings.count
+            bindings.append(category + "/")
+            conditions.append("(category = $\(exact) OR starts_with(category, $\(bindings.count)))")
+        }
+        if let customer = query.customer {
+            bindings.append(customer.rawValue)
+            conditions.append("customer_id = $\(bindings.count)")
+        }
+        if let owner = query.ownerID {
+            bindings.append(owner)
+            conditions.append("owner_id = $\(bindings.count)")
+        }
+        if let from = query.receivedFrom {
+            bindings.append(PostgresTime.stored(from))
+            conditions.append("received_at >= $\(bindings.count)")
+        }
+        if let before = query.receivedBefore {
+            bindings.append(PostgresTime.stored(before))
+            conditions.append("received_at < $\(bindings.count)")
+        }
+        if paged, let before = query.before {
+            bindings.append(before)
+            conditions.append("id < $\(bindings.count)")
+        }
+        return (conditions.joined(separator: " AND "), bindings)
+    }
+
+    /// A case from the columns of ``feedbackColumns``, in their order.
+    static func feedback(_ row: PostgresRow) throws -> Feedback {
+        let (customer, id, source, externalID, channel, kind, category, severity, text, language) =
+            try row.decode((Int64, Int64, String, String?, String, String, String, String, String, String?).self)
+        let columns = row.makeRandomAccess()
+        let (csat, nps) = (try columns[10].decode(Int16?.self), try columns[11].decode(Int16?.self))
+        let (contact, owner, team) = (try columns[12].decode(String?.self), try columns[13].decode(Int64?.self), try columns[14].decode(String?.self))
+        let (status, receivedAt, updatedAt) = (try columns[15].decode(String.self), try columns[16].decode(Date.self), try columns[17].decode(Date.self))
+        let version = try columns[18].decode(Int32.self)
+        return Feedback(
+            id: id, customerID: customer == 0 ? nil : CustomerID(customer), contact: FeedbackColumns.contact(contact), source: source,
+            externalID: externalID, channel: FeedbackChannel(rawValue: channel) ?? .web, kind: FeedbackKind(rawValue: kind) ?? .question,
+            category: category, severity: FeedbackSeverity(rawValue: severity) ?? .medium, text: text, language: language,
+            csat: csat.map(Int.init), nps: nps.map(Int.init), ownerID: owner, team: team, status: FeedbackStatus(rawValue: status) ?? .received,
+            receivedAt: receivedAt, updatedAt: updatedAt, version: Int(version))
+    }
+}

@@ -1,0 +1,158 @@
+import CordialCore
+import CordialStore
+import Foundation
+import GRDB
+
+/// Feedback on SQLite: each case a row, each step a `feedbackEvent` row, a change and its
+/// step in one transaction (SQLite's single writer serialises changes to a case).
+extension SQLiteStore {
+    public func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int) {
+        try FeedbackColumns.check(items)
+        return try await writer.write { db in
+            var added: [Feedback] = []
+            var present = 0
+            for item in items {
+                if let customer = item.customerID {
+                    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE id = ? AND forgottenAt IS NULL", arguments: [customer.rawValue]) != nil else {
+                        throw StoreError.noSuchCustomer(customer)
+                    }
+                }
+                let key = FeedbackColumns.customerKey(item)
+                if let externalID = item.externalID, try Bool.fetchOne(db, sql: """
+                    SELECT 1 FROM feedback WHERE customerId = ? AND source = ? AND externalID = ?
+                    """, arguments: [key, item.source, externalID]) != nil {
+                    present += 1
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO feedback (customerId, source, externalID, channel, kind, category, severity, text, language, csat, nps,
+                      contact, ownerId, team, status, receivedAt, updatedAt, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    """, arguments: [
+                        key, item.source, item.externalID, item.channel.rawValue, item.kind.rawValue, item.category, item.severity.rawValue,
+                        item.text, item.language, item.csat, item.nps, FeedbackColumns.contactText(item.contact), item.ownerID, item.team,
+                        item.status.rawValue, item.receivedAt, item.receivedAt,
+                    ])
+                var stored = item
+                stored.id = db.lastInsertedRowID
+                stored.updatedAt = item.receivedAt
+                stored.version = 1
+                try Self.insert(FeedbackEvent(feedbackID: stored.id!, at: item.receivedAt, actorID: nil, action: .received, to: item.status),
+                                customer: key, into: db)
+                added.append(stored)
+            }
+            return (added, present)
+        }
+    }
+
+    public func feedback(_ id: Int64) async throws -> Feedback? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE id = ?", arguments: [id]).map(Self.feedback)
+        }
+    }
+
+    public func feedbackList(_ query: FeedbackQuery) async throws -> [Feedback] {
+        try await writer.read { db in
+            let (conditions, arguments) = Self.conditions(query, paged: true)
+            return try Row.fetchAll(db, sql: "SELECT * FROM feedback WHERE \(conditions) ORDER BY id DESC LIMIT ?",
+                                    arguments: arguments + [query.limit]).map(Self.feedback)
+        }
+    }
+
+    public func countFeedback(_ query: FeedbackQuery) async throws -> Int {
+        try await writer.read { db in
+            let (conditions, arguments) = Self.conditions(query, paged: false)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM feedback WHERE \(conditions)", arguments: arguments) ?? 0
+        }
+    }
+
+    public func changeFeedback(
+        _ id: Int64, _ change: FeedbackChange, by actor: Int64?, note: String?, at: Date, expectedVersion: Int?
+    ) async throws -> Feedback {
+        try await writer.write { db in
+            guard let current = try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE id = ?", arguments: [id]).map(Self.feedback) else {
+                throw StoreError.noSuchFeedback(id)
+            }
+            if let expectedVersion, expectedVersion != current.version {
+                throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
+            }
+            for staff in [actor, { if case .assign(let owner, _) = change { owner } else { nil } }()].compactMap({ $0 }) {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [staff]) != nil else { throw StoreError.noSuchStaff(staff) }
+            }
+            let (changed, event) = try FeedbackRules.apply(change, to: current, by: actor, note: note, at: at)
+            try db.execute(sql: """
+                UPDATE feedback SET status = ?, ownerId = ?, team = ?, csat = ?, nps = ?, updatedAt = ?, version = ? WHERE id = ?
+                """, arguments: [changed.status.rawValue, changed.ownerID, changed.team, changed.csat, changed.nps, changed.updatedAt, changed.version, id])
+            try Self.insert(event, customer: FeedbackColumns.customerKey(current), into: db)
+            return changed
+        }
+    }
+
+    public func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM feedbackEvent WHERE feedbackId = ? ORDER BY id", arguments: [id]).compactMap { row in
+                guard let action = FeedbackEvent.Action(rawValue: row["action"]) else { return nil }
+                return FeedbackEvent(
+                    feedbackID: row["feedbackId"], at: row["at"], actorID: row["actorId"], action: action,
+                    from: (row["fromStatus"] as String?).flatMap(FeedbackStatus.init), to: (row["toStatus"] as String?).flatMap(FeedbackStatus.init),
+                    note: row["note"])
+            }
+        }
+    }
+
+    static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO feedbackEvent (customerId, feedbackId, at, actorId, action, fromStatus, toStatus, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note])
+    }
+
+    static func conditions(_ query: FeedbackQuery, paged: Bool) -> (String, StatementArguments) {
+        var conditions = ["1 = 1"]
+        var arguments: StatementArguments = []
+        if let statuses = query.statuses {
+            conditions.append("status IN (\(statuses.isEmpty ? "NULL" : Array(repeating: "?", count: statuses.count).joined(separator: ",")))")
+            arguments += StatementArguments(statuses.map(\.rawValue).sorted())
+        }
+        if let kind = query.kind {
+            conditions.append("kind = ?")
+            arguments += [kind.rawValue]
+        }
+        if let category = query.category {
+            conditions.append("(category = ? OR substr(category, 1, ?) = ?)")
+            arguments += [category, category.unicodeScalars.count + 1, category + "/"]
+        }
+        if let customer = query.customer {
+            conditions.append("customerId = ?")
+            arguments += [customer.rawValue]
+        }
+        if let owner = query.ownerID {
+            conditions.append("ownerId = ?")
+            arguments += [owner]
+        }
+        if let from = query.receivedFrom {
+            conditions.append("receivedAt >= ?")
+            arguments += [from]
+        }
+        if let before = query.receivedBefore {
+            conditions.append("receivedAt < ?")
+            arguments += [before]
+        }
+        if paged, let before = query.before {
+            conditions.append("id < ?")
+            arguments += [before]
+        }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    static func feedback(_ row: Row) -> Feedback {
+        let customer: Int64 = row["customerId"]
+        return Feedback(
+            id: row["id"], customerID: customer == 0 ? nil : CustomerID(customer), contact: FeedbackColumns.contact(row["contact"]),
+            source: row["source"], externalID: row["externalID"],
+            channel: FeedbackChannel(rawValue: row["channel"]) ?? .web, kind: FeedbackKind(rawValue: row["kind"]) ?? .question,
+            category: row["category"], severity: FeedbackSeverity(rawValue: row["severity"]) ?? .medium, text: row["text"],
+            language: row["language"], csat: row["csat"], nps: row["nps"], ownerID: row["ownerId"], team: row["team"],
+            status: FeedbackStatus(rawValue: row["status"]) ?? .received, receivedAt: row["receivedAt"], updatedAt: row["updatedAt"],
+            version: row["version"])
+    }
+}

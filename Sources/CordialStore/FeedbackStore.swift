@@ -1,0 +1,128 @@
+import CordialCore
+import Foundation
+
+/// Feedback and complaints: each case with its history of steps (``FeedbackEvent``), its
+/// workflow enforced in the transaction that changes it.
+public protocol FeedbackStore: Sendable {
+    /// Adds every item in one transaction, each with a `received` event, or none: an unknown
+    /// or forgotten customer (``StoreError/noSuchCustomer(_:)``) or a value that cannot be
+    /// stored (``StoreError/invalidFeedback(_:)``) refuses all. An item whose (customer,
+    /// source, external id) is already stored is left as it is and counted as present, so an
+    /// import read twice adds each case once. Returns the cases added, with their ids.
+    func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int)
+    func feedback(_ id: Int64) async throws -> Feedback?
+    /// Cases matching `query`, newest first by id, after `query.before`, at most `query.limit`.
+    func feedbackList(_ query: FeedbackQuery) async throws -> [Feedback]
+    /// How many cases match `query` (its page aside).
+    func countFeedback(_ query: FeedbackQuery) async throws -> Int
+    /// Changes a case and records the step with who and when, in one transaction. A status the
+    /// workflow does not allow is refused (``StoreError/illegalFeedbackTransition(_:from:to:allowed:)``),
+    /// as is an unknown owner (``StoreError/noSuchStaff(_:)``) or, when `expectedVersion` is
+    /// given, a case changed meanwhile (``StoreError/staleFeedback(_:expected:found:)``).
+    func changeFeedback(
+        _ id: Int64, _ change: FeedbackChange, by actor: Int64?, note: String?, at: Date, expectedVersion: Int?
+    ) async throws -> Feedback
+    /// A case's steps, oldest first.
+    func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent]
+}
+
+/// Which cases `feedbackList(_:)` returns.
+public struct FeedbackQuery: Sendable, Hashable {
+    public var statuses: Set<FeedbackStatus>?
+    public var kind: FeedbackKind?
+    /// This category and those under it (`baggage` matches `baggage/delayed`).
+    public var category: String?
+    public var customer: CustomerID?
+    public var ownerID: Int64?
+    public var receivedFrom: Date?
+    /// Received before this instant.
+    public var receivedBefore: Date?
+    /// Cases with ids below this one (the next page, newest first).
+    public var before: Int64?
+    public var limit: Int
+
+    public init(
+        statuses: Set<FeedbackStatus>? = nil, kind: FeedbackKind? = nil, category: String? = nil, customer: CustomerID? = nil, ownerID: Int64? = nil,
+        receivedFrom: Date? = nil, receivedBefore: Date? = nil, before: Int64? = nil, limit: Int = 100
+    ) {
+        self.statuses = statuses
+        self.kind = kind
+        self.category = category
+        self.customer = customer
+        self.ownerID = ownerID
+        self.receivedFrom = receivedFrom
+        self.receivedBefore = receivedBefore
+        self.before = before
+        self.limit = limit
+    }
+
+    /// Cases still being handled.
+    public static let openStatuses = Set(FeedbackStatus.allCases.filter(\.isOpen))
+}
+
+/// The rules of a change every backend applies in its transaction: what the case becomes,
+/// and the event that records it.
+public enum FeedbackRules {
+    public static func apply(
+        _ change: FeedbackChange, to current: Feedback, by actor: Int64?, note: String?, at: Date
+    ) throws -> (Feedback, FeedbackEvent) {
+        guard let id = current.id else { throw StoreError.invalidFeedback("the case has no id") }
+        var changed = current
+        var event = FeedbackEvent(feedbackID: id, at: at, actorID: actor, action: .note, note: note)
+        switch change {
+        case .status(let status):
+            let allowed = current.status.next(for: current.kind)
+            guard allowed.contains(status) else {
+                throw StoreError.illegalFeedbackTransition(id, from: current.status, to: status, allowed: allowed)
+            }
+            changed.status = status
+            event.action = .status
+            event.from = current.status
+            event.to = status
+        case .assign(let owner, let team):
+            changed.ownerID = owner
+            changed.team = team
+            event.action = .assigned
+            event.note = ["owner \(owner)" + (team.map { ", team \($0)" } ?? ""), note].compactMap { $0 }.joined(separator: ": ")
+        case .note:
+            guard let note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalidFeedback("a note needs text") }
+        case .satisfaction(let csat, let nps):
+            changed.csat = csat ?? current.csat
+            changed.nps = nps ?? current.nps
+            event.note = [
+                csat.map { "csat \($0)" }, nps.map { "nps \($0)" }, note,
+            ].compactMap { $0 }.joined(separator: ", ")
+        }
+        if let problem = changed.problem { throw StoreError.invalidFeedback(problem) }
+        changed.updatedAt = at
+        changed.version = current.version + 1
+        return (changed, event)
+    }
+}
+
+/// The columns of a case as both backends write them (the contact as canonical JSON).
+package enum FeedbackColumns {
+    /// The customer id a case is filed under: anonymous feedback under 0.
+    package static func customerKey(_ feedback: Feedback) -> Int64 { feedback.customerID?.rawValue ?? 0 }
+
+    package static func contactText(_ contact: FeedbackContact?) -> String? {
+        guard let contact = contact?.nonEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(contact)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    package static func contact(_ text: String?) -> FeedbackContact? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(FeedbackContact.self, from: Data(text.utf8))
+    }
+
+    /// Refuses what no backend should store, before anything is written.
+    package static func check(_ items: [Feedback]) throws {
+        for (index, item) in items.enumerated() {
+            if let problem = item.problem {
+                throw StoreError.invalidFeedback(items.count == 1 ? problem : "item \(index + 1): \(problem)")
+            }
+        }
+    }
+}
