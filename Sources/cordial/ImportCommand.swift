@@ -6,8 +6,8 @@ import Foundation
 /// `cordial import customers|transactions FILE`
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import customers or transactions; all or nothing.",
-        subcommands: [ImportCustomersCommand.self, ImportTransactionsCommand.self])
+        commandName: "import", abstract: "Import customers, transactions or feedback; all or nothing.",
+        subcommands: [ImportCustomersCommand.self, ImportTransactionsCommand.self, ImportFeedback.self])
 }
 
 extension ImportFormat: ExpressibleByArgument {}

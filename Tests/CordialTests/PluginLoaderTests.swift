@@ -19,7 +19,12 @@ import Testing
         let registry = PluginRegistry(roots: [Self.shipped], loader: PluginLoader(chunkNameRoot: RunCommandTests.packageRoot))
         let report = registry.reload()
         #expect(report.problems.isEmpty, "\(report.problems)")
-        #expect(registry.plugins.map(\.name) == ["birthday-gifts", "care-priority", "lifecycle", "new-year-letters", "organisation", "rfm", "service-letters", "thank-you-letters", "win-back-calls"])
+        #expect(registry.plugins.map(\.name) == [
+            "birthday-gifts", "care-priority", "ground-services", "lifecycle", "new-year-letters", "organisation", "rfm", "service-letters",
+            "thank-you-letters", "win-back-calls",
+        ])
+        let categories = registry.plugin(named: "ground-services")?.registrations.feedbackCategories ?? []
+        #expect(categories.count == 34 && categories.contains("baggage/delayed") && categories.contains("special-assistance/wheelchair"))
         let approvals = try #require(registry.plugin(named: "organisation")?.registrations.approvals)
         #expect(approvals.levels.map(\.role) == ["marketing-lead", "director"] && approvals.freeCost == 20_000_000)
         #expect(approvals.definedAt == "plugins/organisation/plugin.lua:26")

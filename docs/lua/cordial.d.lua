@@ -265,6 +265,10 @@ function Plugin:letters(settings) end
 ---@param fn fun(text: string): string? the function: the text to render in its place (a number or boolean is shown as text; nil, nothing)
 function Plugin:lambda(name, fn) end
 
+---Declares the organisation's taxonomy of feedback: each key a category, each name in its list (or key of its table) a category under it, up to four levels (`baggage/delayed`). Feedback is filed under one of them: `cordial feedback add` and imports refuse a category no plugin declares, naming the known ones. Reports count a category with those under it.
+---@param categories table<string, table> top categories, each with the table of those under it ({} for none)
+function Plugin:feedback_categories(categories) end
+
 ---Declares an event customers can be invited to (`invite = "NAME"` in a care item): a date and a capacity that applies never exceed.
 ---@param name string the event's name, unique across plugins
 ---@param spec cordial.EventSpec title, date, capacity

@@ -118,6 +118,22 @@ extension LuaAPI {
             return LuaNoValue()
         },
         LuaAPIFunction(
+            "Plugin:feedback_categories", "Declares the organisation's taxonomy of feedback: each key a category, each name in its list (or key of its table) a category under it, up to four levels (`baggage/delayed`). Feedback is filed under one of them: `cordial feedback add` and imports refuse a category no plugin declares, naming the known ones. Reports count a category with those under it.",
+            parameters: [.init("categories", "table<string, table>", "top categories, each with the table of those under it ({} for none)")],
+            phase: .registering,
+            example: """
+                plugin:feedback_categories {
+                  delay = { "departure", "arrival" },
+                  baggage = { "delayed", "lost", damaged = { "bag", "contents" } },
+                  ["check-in"] = { "queue", "documents" },
+                  staff = { "attitude", "knowledge" },
+                }
+                """
+        ) { context, arguments in
+            try FeedbackDeclaration.categories(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
             "Plugin:event", "Declares an event customers can be invited to (`invite = \"NAME\"` in a care item): a date and a capacity that applies never exceed.",
             parameters: [
                 .init("name", "string", "the event's name, unique across plugins"),

@@ -18,6 +18,10 @@ public struct PluginRegistrations: Sendable, Hashable {
     public var letters: LetterSettings?
     /// The names of the functions letters may use as lambdas (`plugin:lambda`).
     public var lambdas: [String] = []
+    /// The feedback categories the plugin declares (`plugin:feedback_categories`), every
+    /// level as a path (`baggage`, `baggage/delayed`), sorted; and where.
+    public var feedbackCategories: [String] = []
+    public var feedbackCategoriesDefinedAt: String?
 
     public init() {}
 

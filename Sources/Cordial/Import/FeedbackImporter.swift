@@ -1,0 +1,152 @@
+import CordialCore
+import CordialStore
+import Foundation
+
+/// Reads feedback files — CSV or JSON Lines, one case per row: when it was received, its
+/// channel, kind, category (one the plugins declare), severity and text; the customer's
+/// external id (`customer_id`, with `customer_source` or the source given) or, for an
+/// anonymous contact, a name, email or phone; optionally its own id in the system it comes
+/// from (`feedback_id`: a file read twice adds each case once), language, CSAT and NPS.
+public struct FeedbackImporter: ImportRowParser {
+    public static let fields: [String: [String]] = [
+        "feedback_id": ["feedback_id", "id", "ticket", "case_id", "reference"],
+        "customer_source": ["customer_source"],
+        "customer_id": ["customer_id", "customer", "client_id"],
+        "contact_name": ["contact_name", "name"],
+        "contact_email": ["contact_email", "email"],
+        "contact_phone": ["contact_phone", "phone"],
+        "received_at": ["received_at", "time", "date", "created_at"],
+        "channel": ["channel"],
+        "kind": ["kind", "type"],
+        "category": ["category"],
+        "severity": ["severity", "priority"],
+        "text": ["text", "message", "comment", "body"],
+        "language": ["language", "lang", "locale"],
+        "csat": ["csat", "satisfaction"],
+        "nps": ["nps"],
+    ]
+
+    /// A row's case, before its customer is looked up.
+    public struct Row: Sendable {
+        public var line: Int
+        public var customer: (source: String, externalID: String)?
+        public var feedback: Feedback
+    }
+
+    /// The system the cases come from (their ids are unique in it), and the source of the
+    /// customers they name, for rows without a `customer_source` column.
+    public var source: String
+    public var customerSource: String
+    public var taxonomy: FeedbackTaxonomy
+    public var dateOrder: CustomerImporter.DateOrder?
+
+    public init(source: String = "import", customerSource: String = "import", taxonomy: FeedbackTaxonomy, dateOrder: CustomerImporter.DateOrder? = nil) {
+        self.source = source
+        self.customerSource = customerSource
+        self.taxonomy = taxonomy
+        self.dateOrder = dateOrder
+    }
+
+    public var uniqueKey: String { "feedback_id" }
+
+    public func duplicateKey(of row: ImportRow) -> String? { row.value("feedback_id") }
+
+    public func resolve(header: [String], fileName: String) throws(ImportError) -> [String] {
+        let names = ImportRow.names(of: header, fields: Self.fields, mapping: [:])
+        if let unknown = names.first(where: { Self.fields[$0] == nil }) {
+            throw ImportError(issues: [ImportIssue(
+                file: fileName, line: 1,
+                problem: "unknown column '\(ImportIssue.printable(unknown, limit: 40))' (known: \(Self.fields.keys.sorted().joined(separator: ", ")))")], total: 1)
+        }
+        for needed in ["received_at", "channel", "kind", "category", "text"] where !names.contains(needed) {
+            throw ImportError(issues: [ImportIssue(file: fileName, line: 1, problem: "no column for '\(needed)' (columns: \(header.joined(separator: ", ")))")], total: 1)
+        }
+        return names
+    }
+
+    public func item(from row: ImportRow, fileName: String) throws(ImportError) -> Row {
+        var issues = ImportIssueList()
+        func problem(_ column: String, _ text: String) {
+            issues.add(ImportIssue(file: fileName, line: row.line, column: row.header(column), problem: text))
+        }
+        func choice<Value: RawRepresentable & CaseIterable>(_ column: String, _ type: Value.Type, default fallback: Value? = nil) -> Value?
+        where Value.RawValue == String {
+            let text = (row.value(column) ?? "").lowercased().replacingOccurrences(of: "_", with: "-")
+            if text.isEmpty, let fallback { return fallback }
+            guard let value = Value(rawValue: text) else {
+                problem(column, "'\(ImportIssue.printable(text, limit: 20))' is not one of " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+                return nil
+            }
+            return value
+        }
+        func score(_ column: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let text = row.value(column), !text.isEmpty else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                problem(column, "'\(ImportIssue.printable(text, limit: 20))' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            return value
+        }
+
+        var received: Date?
+        switch PurchaseImporter.time(row.value("received_at") ?? "", order: dateOrder) {
+        case .success(let time): received = time
+        case .failure(let failure): problem("received_at", failure.text)
+        }
+        let channel = choice("channel", FeedbackChannel.self)
+        let kind = choice("kind", FeedbackKind.self)
+        let severity = choice("severity", FeedbackSeverity.self, default: .medium)
+        let category = (row.value("category") ?? "").lowercased()
+        if let wrong = taxonomy.problem(category) { problem("category", wrong) }
+        let text = row.value("text") ?? ""
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problem("text", "is empty") }
+        if text.utf8.count > Feedback.maximumTextBytes { problem("text", "is longer than \(Feedback.maximumTextBytes / 1024) KB") }
+        let csat = score("csat", 1...5), nps = score("nps", 0...10)
+        let externalID = row.value("customer_id").flatMap { $0.isEmpty ? nil : $0 }
+        let contact = FeedbackContact(name: row.value("contact_name"), email: row.value("contact_email"), phone: row.value("contact_phone")).nonEmpty
+        if externalID == nil, contact == nil {
+            problem("customer_id", "names no customer, and the row has no contact (contact_name, contact_email or contact_phone)")
+        }
+        try issues.check()
+        guard let received, let channel, let kind, let severity else { throw ImportError(issues: [], total: 0) }
+        let feedback = Feedback(
+            customerID: nil, contact: contact, source: source, externalID: row.value("feedback_id").flatMap { $0.isEmpty ? nil : $0 },
+            channel: channel, kind: kind, category: category, severity: severity, text: text,
+            language: row.value("language").flatMap { $0.isEmpty ? nil : $0 }, csat: csat, nps: nps, receivedAt: received)
+        return Row(line: row.line, customer: externalID.map { (row.value("customer_source") ?? customerSource, $0) }, feedback: feedback)
+    }
+
+    /// An ISO 8601 time (`2025-03-01T09:30:00Z`, with an offset, or `2025-03-01 09:30:00` as
+    /// UTC) or an ISO date (midnight UTC); nil for anything else.
+    public static func time(_ text: String) -> Date? {
+        if case .success(let time) = PurchaseImporter.time(text, order: nil) { return time }
+        return nil
+    }
+
+    /// The file's cases, every customer looked up in `store`; a customer the store does not
+    /// hold (or has forgotten) refuses the file with its line, and nothing is written.
+    public func cases(path: String, format: ImportFormat, in store: any Store) async throws -> [Feedback] {
+        let fileName = (path as NSString).lastPathComponent
+        let rows = try items(path: path, format: format, fileName: fileName)
+        var issues = ImportIssueList()
+        var cases: [Feedback] = []
+        var known: [String: CustomerID?] = [:]
+        for row in rows {
+            var feedback = row.feedback
+            if let (source, externalID) = row.customer {
+                let key = "\(source):\(externalID)"
+                if known[key] == nil { known[key] = .some(try await store.customer(source: source, externalID: externalID)?.id) }
+                guard let id = known[key] ?? nil else {
+                    issues.add(ImportIssue(
+                        file: fileName, line: row.line, column: "customer_id",
+                        problem: "no customer '\(ImportIssue.printable(externalID, limit: 40))' from source '\(ImportIssue.printable(source, limit: 40))'"))
+                    continue
+                }
+                feedback.customerID = id
+            }
+            cases.append(feedback)
+        }
+        try issues.check()
+        return cases
+    }
+}

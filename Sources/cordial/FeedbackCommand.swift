@@ -1,0 +1,405 @@
+import ArgumentParser
+import Cordial
+import CordialCore
+import CordialStore
+import Foundation
+
+/// `cordial feedback add|list|show|update|assign`
+struct FeedbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feedback", abstract: "Feedback and complaints: take them in, handle them step by step, look them up.",
+        discussion: """
+            A complaint moves through the six steps: received → acknowledged → investigating → solution-proposed → \
+            agreed → resolved → followed-up → closed (a declined solution goes back to investigating; a resolved, \
+            followed-up or closed case reopens there). Compliments, suggestions and questions may be resolved or closed \
+            once acknowledged. Import files with `cordial import feedback FILE`.
+            """,
+        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self])
+}
+
+extension FeedbackChannel: ExpressibleByArgument {}
+extension FeedbackKind: ExpressibleByArgument {}
+extension FeedbackSeverity: ExpressibleByArgument {}
+extension FeedbackStatus: ExpressibleByArgument {}
+
+struct AddFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Take in a piece of feedback from a customer or an anonymous contact.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Option(help: "The customer: a store id (42) or SOURCE:EXTERNAL_ID (crm:C-1042). Without it, give a contact.")
+    var customer: String?
+
+    @Option(name: .customLong("contact-name"), help: "An anonymous contact's name.")
+    var contactName: String?
+    @Option(name: .customLong("contact-email"), help: "An anonymous contact's email address.")
+    var contactEmail: String?
+    @Option(name: .customLong("contact-phone"), help: "An anonymous contact's phone number.")
+    var contactPhone: String?
+
+    @Option(help: "How it reached us: \(FeedbackChannel.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var channel: FeedbackChannel
+
+    @Option(help: "\(FeedbackKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: FeedbackKind
+
+    @Option(help: "A category the plugins declare (baggage/delayed).")
+    var category: String
+
+    @Option(help: "\(FeedbackSeverity.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var severity: FeedbackSeverity = .medium
+
+    @Option(help: "What the customer said, in their words.")
+    var text: String?
+
+    @Option(name: .customLong("text-file"), help: "Read the text from this file (UTF-8) instead.")
+    var textFile: String?
+
+    @Option(help: "The language of the text (vi, zh, en).")
+    var language: String?
+
+    @Option(help: "Satisfaction, 1 to 5.")
+    var csat: Int?
+
+    @Option(help: "Likelihood to recommend, 0 to 10.")
+    var nps: Int?
+
+    @Option(name: .customLong("received-at"), help: "When it was received (2025-03-01T09:30:00Z; default now).")
+    var receivedAt: String?
+
+    func validate() throws {
+        guard (text == nil) != (textFile == nil) else { throw ValidationError("give the customer's words with --text or --text-file (one of them)") }
+        if let csat, !(1...5).contains(csat) { throw ValidationError("--csat must be 1 to 5") }
+        if let nps, !(0...10).contains(nps) { throw ValidationError("--nps must be 0 to 10") }
+        if customer == nil, [contactName, contactEmail, contactPhone].allSatisfy({ ($0 ?? "").isEmpty }) {
+            throw ValidationError("name the customer (--customer) or give an anonymous contact (--contact-name, --contact-email or --contact-phone)")
+        }
+    }
+
+    func run() async throws {
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        if let problem = FeedbackTaxonomy(plugins: registry.plugins).problem(category) { throw CommandFailure("--category: \(problem)") }
+        let words: String
+        if let textFile {
+            guard let data = FileManager.default.contents(atPath: textFile), let read = String(data: data, encoding: .utf8) else {
+                throw CommandFailure("--text-file \(textFile): cannot be read as UTF-8 text")
+            }
+            words = read
+        } else {
+            words = text ?? ""
+        }
+        var received = Date()
+        if let receivedAt {
+            guard let time = FeedbackImporter.time(receivedAt) else { throw ValidationError("--received-at '\(receivedAt)' is not a time (2025-03-01T09:30:00Z)") }
+            received = time
+        }
+        let opened = try await store.open()
+        var customerID: CustomerID?
+        if let customer { customerID = try await lookUpCustomer(customer, in: opened).id }
+        let feedback = Feedback(
+            customerID: customerID,
+            contact: FeedbackContact(name: contactName, email: contactEmail, phone: contactPhone).nonEmpty, source: "cordial",
+            channel: channel, kind: kind, category: category, severity: severity, text: words, language: language, csat: csat, nps: nps,
+            receivedAt: received)
+        let added = try await FeedbackCommands.refusing { try await opened.addFeedback([feedback], at: Date()).added }
+        guard let stored = added.first else { throw CommandFailure("the feedback was not added") }
+        if store.json {
+            try store.printJSON(stored)
+        } else {
+            print("\(stored.reference): \(stored.kind.rawValue) \(stored.category) (\(stored.severity.rawValue)) received")
+        }
+        if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }
+    }
+}
+
+struct ListFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Cases newest first, filtered.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Only cases in this status (repeatable).")
+    var status: [FeedbackStatus] = []
+
+    @Flag(help: "Only cases still being handled (not resolved, followed up or closed).")
+    var open = false
+
+    @Option(help: "Only this kind.")
+    var kind: FeedbackKind?
+
+    @Option(help: "Only this category and those under it.")
+    var category: String?
+
+    @Option(help: "Only this customer's (an id or SOURCE:EXTERNAL_ID).")
+    var customer: String?
+
+    @Option(help: "Only cases this member of staff owns (an id or their exact name).")
+    var owner: String?
+
+    @Option(help: "Received on or after this day (YYYY-MM-DD).")
+    var from: String?
+
+    @Option(help: "Received before the end of this day (YYYY-MM-DD).")
+    var to: String?
+
+    @Option(help: "At most this many.")
+    var limit = 50
+
+    func validate() throws {
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
+        if open, !status.isEmpty { throw ValidationError("--open and --status choose statuses both; give one") }
+        for (name, day) in [("--from", from), ("--to", to)] where day != nil && CalendarDays.day(of: day!) == nil {
+            throw ValidationError("\(name) '\(day!)' is not a date (YYYY-MM-DD)")
+        }
+    }
+
+    func run() async throws {
+        let opened = try await store.open()
+        var query = FeedbackQuery(kind: kind, category: category, limit: limit)
+        if open { query.statuses = FeedbackQuery.openStatuses }
+        if !status.isEmpty { query.statuses = Set(status) }
+        if let customer { query.customer = try await lookUpCustomer(customer, in: opened).id }
+        let staff = try await opened.staff()
+        if let owner { query.ownerID = try await PlanApprover.member(owner, in: opened).id }
+        query.receivedFrom = from.flatMap(CalendarDays.day(of:)).map(CalendarDays.date(ofDay:))
+        query.receivedBefore = to.flatMap(CalendarDays.day(of:)).map { CalendarDays.date(ofDay: $0 + 1) }
+        let cases = try await opened.feedbackList(query)
+        let total = try await opened.countFeedback(query)
+        if store.json { return try store.printJSON(cases) }
+        let names = Dictionary(staff.compactMap { member in member.id.map { ($0, member.name) } }, uniquingKeysWith: { first, _ in first })
+        printTable(["CASE", "RECEIVED", "STATUS", "KIND", "CATEGORY", "SEVERITY", "FROM", "OWNER"], cases.map { item in
+            [
+                item.reference, item.receivedAt.formatted(.iso8601.year().month().day().dateSeparator(.dash)), item.status.rawValue, item.kind.rawValue,
+                item.category, item.severity.rawValue, item.customerID.map { "customer \($0)" } ?? "anonymous",
+                item.ownerID.map { names[$0] ?? "staff \($0)" } ?? "-",
+            ]
+        })
+        print("\(cases.count) of \(total) case\(total == 1 ? "" : "s")")
+    }
+}
+
+struct ShowFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A case with its history of steps.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case: FB-42 or 42.")
+    var reference: String
+
+    struct Shown: Encodable {
+        var feedback: Feedback
+        var events: [FeedbackEvent]
+        var next: [FeedbackStatus]
+    }
+
+    func run() async throws {
+        let opened = try await store.open()
+        let item = try await FeedbackCommands.find(reference, in: opened)
+        let events = try await opened.feedbackEvents(of: item.id!)
+        if store.json { return try store.printJSON(Shown(feedback: item, events: events, next: item.status.next(for: item.kind))) }
+        let staff = try await opened.staff()
+        func name(_ id: Int64?) -> String {
+            guard let id else { return "-" }
+            return staff.first { $0.id == id }.map { "\($0.name) (\($0.role))" } ?? "staff \(id)"
+        }
+        var from = "anonymous"
+        if let customer = item.customerID {
+            from = try await opened.customer(customer).map { "\($0.name.display(locale: $0.locale)) (customer \(customer))" } ?? "customer \(customer)"
+        }
+        let contact = item.contact.map { [$0.name, $0.email, $0.phone].compactMap { $0 }.joined(separator: ", ") }
+        print("\(item.reference)  \(item.kind.rawValue), \(item.category), \(item.severity.rawValue), \(item.status.rawValue) (version \(item.version))")
+        print("from      \(from)" + (contact.map { " — \($0)" } ?? ""))
+        print("received  \(item.receivedAt.formatted(.iso8601)) by \(item.channel.rawValue)" + (item.language.map { ", in \($0)" } ?? ""))
+        print("owner     \(name(item.ownerID))" + (item.team.map { ", team \($0)" } ?? ""))
+        if item.csat != nil || item.nps != nil {
+            print("rated     " + [item.csat.map { "CSAT \($0)/5" }, item.nps.map { "NPS \($0)/10" }].compactMap { $0 }.joined(separator: ", "))
+        }
+        print("")
+        print(item.text.forTerminal)
+        print("")
+        printTable(["WHEN", "WHO", "STEP", "NOTE"], events.map { event in
+            let step = switch event.action {
+            case .received: "received"
+            case .status: "\(event.from?.rawValue ?? "?") → \(event.to?.rawValue ?? "?")"
+            case .assigned: "assigned"
+            case .note: "note"
+            }
+            var note = event.note ?? ""
+            // An assignment's note names the owner by id ("owner 2, team baggage"): shown by name.
+            if event.action == .assigned, note.hasPrefix("owner "),
+               let id = Int64(note.dropFirst(6).prefix { $0.isNumber }) {
+                note = name(id) + note.dropFirst(6).drop { $0.isNumber }
+            }
+            return [event.at.formatted(.iso8601), name(event.actorID), step, note]
+        })
+        let next = item.status.next(for: item.kind).map(\.rawValue).joined(separator: ", ")
+        print("next: \(next)  (cordial feedback update \(item.reference) --status STATUS --by STAFF)")
+    }
+}
+
+struct UpdateFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Move a case to its next step, rate it, or add a note; each change recorded with who and when.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case: FB-42 or 42.")
+    var reference: String
+
+    @Option(help: "The status to move to (the workflow's next steps; `feedback show` lists them).")
+    var status: FeedbackStatus?
+
+    @Option(help: "Satisfaction given at the callback, 1 to 5.")
+    var csat: Int?
+
+    @Option(help: "Likelihood to recommend, 0 to 10.")
+    var nps: Int?
+
+    @Option(help: "A note for the case's history.")
+    var note: String?
+
+    @Option(help: "Who makes the change: a member of staff's id or exact name.")
+    var by: String
+
+    @Option(help: "The version of the case you read (`feedback show`): refused if it changed meanwhile.")
+    var version: Int?
+
+    func validate() throws {
+        guard status != nil || csat != nil || nps != nil || note != nil else { throw ValidationError("give --status, --csat, --nps or --note") }
+        guard status == nil || (csat == nil && nps == nil) else { throw ValidationError("change the status and the ratings in two steps") }
+        if let csat, !(1...5).contains(csat) { throw ValidationError("--csat must be 1 to 5") }
+        if let nps, !(0...10).contains(nps) { throw ValidationError("--nps must be 0 to 10") }
+    }
+
+    func run() async throws {
+        let opened = try await store.open()
+        let item = try await FeedbackCommands.find(reference, in: opened)
+        let actor = try await PlanApprover.member(by, in: opened)
+        let change: FeedbackChange = if let status { .status(status) } else if csat != nil || nps != nil { .satisfaction(csat: csat, nps: nps) } else { .note }
+        let changed = try await FeedbackCommands.refusing {
+            try await opened.changeFeedback(item.id!, change, by: actor.id, note: note, at: Date(), expectedVersion: version)
+        }
+        if store.json { return try store.printJSON(changed) }
+        switch change {
+        case .status(let status): print("\(changed.reference): \(item.status.rawValue) → \(status.rawValue) by \(actor.name)")
+        case .satisfaction: print("\(changed.reference): rated by \(actor.name)")
+        default: print("\(changed.reference): note added by \(actor.name)")
+        }
+    }
+}
+
+struct AssignFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assign", abstract: "Give a case to a member of staff (and their team).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The case: FB-42 or 42.")
+    var reference: String
+
+    @Option(help: "The new owner: a member of staff's id or exact name.")
+    var to: String
+
+    @Option(help: "Their team.")
+    var team: String?
+
+    @Option(help: "A note for the case's history.")
+    var note: String?
+
+    @Option(help: "Who assigns it: a member of staff's id or exact name.")
+    var by: String
+
+    func run() async throws {
+        let opened = try await store.open()
+        let item = try await FeedbackCommands.find(reference, in: opened)
+        let owner = try await PlanApprover.member(to, in: opened)
+        let actor = try await PlanApprover.member(by, in: opened)
+        let changed = try await FeedbackCommands.refusing {
+            try await opened.changeFeedback(item.id!, .assign(ownerID: owner.id!, team: team), by: actor.id, note: note, at: Date(), expectedVersion: nil)
+        }
+        if store.json { return try store.printJSON(changed) }
+        print("\(changed.reference): assigned to \(owner.name) (\(owner.role))" + (team.map { ", team \($0)" } ?? "") + " by \(actor.name)")
+    }
+}
+
+struct ImportFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feedback", abstract: "Import feedback from CSV or JSON Lines; all or nothing.",
+        discussion: """
+            Columns: received_at, channel, kind, category (one the plugins declare), text; customer_id (the \
+            customer's external id, with customer_source or --customer-source) or contact_name / contact_email / \
+            contact_phone for an anonymous contact; optionally feedback_id (its id in the source system: a file \
+            imported twice adds each case once), severity, language, csat, nps.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Argument(help: "The file to import.")
+    var file: String
+
+    @Option(help: "csv or jsonl (default: from the file's extension).")
+    var format: ImportFormat?
+
+    @Option(help: "The system the cases come from: their feedback_ids are unique in it.")
+    var source: String = "import"
+
+    @Option(name: .customLong("customer-source"), help: "The source the customers were imported from, for rows without a customer_source column.")
+    var customerSource: String = "import"
+
+    @Option(name: .customLong("date-format"), help: "The order of day and month in dates that are not ISO (dmy or mdy).")
+    var dateOrder: CustomerImporter.DateOrder?
+
+    @Flag(help: "Check the file and say what would be added; write nothing.")
+    var dryRun = false
+
+    func run() async throws {
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        let opened = try await store.open()
+        let importer = FeedbackImporter(
+            source: source, customerSource: customerSource, taxonomy: FeedbackTaxonomy(plugins: registry.plugins), dateOrder: dateOrder)
+        let cases: [Feedback]
+        do {
+            cases = try await importer.cases(path: file, format: format ?? ImportFormat.detect(path: file), in: opened)
+        } catch let error as ImportError {
+            StandardStreams.error("cordial: " + (error.errorDescription ?? "import refused") + "\n")
+            throw ExitCode(1)
+        }
+        if dryRun {
+            print("\(file): \(cases.count) cases read; nothing written (--dry-run)")
+        } else {
+            let (added, present) = try await FeedbackCommands.refusing { try await opened.addFeedback(cases, at: Date()) }
+            if store.json {
+                try store.printJSON(["added": added.count, "present": present])
+            } else {
+                print("\(file): added \(added.count) cases, \(present) already present")
+            }
+        }
+        if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }
+    }
+}
+
+/// A command that did its work but found plugins that did not load: it fails after saying so.
+struct PluginProblemsFailure: Error, CustomStringConvertible {
+    let count: Int
+    var description: String { "\(count) plugin problem\(count == 1 ? "" : "s") above" }
+}
+
+/// What the feedback commands share: finding a case, store refusals as one line.
+enum FeedbackCommands {
+    static func find(_ reference: String, in store: any Store) async throws -> Feedback {
+        guard let id = Feedback.id(ofReference: reference) else { throw ValidationError("'\(reference)' is not a case (FB-42 or 42)") }
+        guard let item = try await store.feedback(id) else { throw CommandFailure("no feedback \(reference.uppercased().hasPrefix("FB-") ? reference.uppercased() : "FB-\(id)")") }
+        return item
+    }
+
+    /// `body`, with a store's refusal (an illegal step, a stale version) as one line.
+    static func refusing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw CommandFailure(error.errorDescription ?? "\(error)")
+        }
+    }
+}

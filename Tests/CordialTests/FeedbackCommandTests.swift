@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+/// `cordial feedback` and `cordial import feedback` as a care team uses them: cases taken in
+/// under the plugins' categories, moved through the six steps by named staff (an illegal
+/// step refused with the allowed ones), assigned, rated, listed and shown with their history;
+/// files imported all or nothing with located errors, and once.
+@Suite final class FeedbackCommandTests {
+    let stores = TemporaryStores()
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-feedback-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func cordial(_ arguments: String...) throws -> RunCommandTests.Outcome { try RunCommandTests.cordial(arguments) }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// A store with three customers and two members of staff.
+    func store() throws -> String {
+        let db = stores.path()
+        #expect(try cordial("init", "--db", db).status == 0)
+        let customers = try file("customers.csv", "external_id,first_name,family_name,locale\nC-1,Văn An,Nguyễn,vi\nC-2,Wei,Wang,zh\nC-3,Emily,Carter,en\n")
+        #expect(try cordial("import", "customers", customers, "--source", "crm", "--db", db).status == 0)
+        #expect(try cordial("staff", "add", "Lê Thu Hà", "--role", "agent", "--db", db).status == 0)
+        #expect(try cordial("staff", "add", "Trần Minh", "--role", "supervisor", "--db", db).status == 0)
+        return db
+    }
+
+    @Test func aComplaintGoesThroughItsStepsByNamedStaff() throws {
+        let db = try store()
+        let misspelt = try cordial("feedback", "add", "--customer", "crm:C-1", "--channel", "phone", "--kind", "complaint",
+                                   "--category", "baggage/delayd", "--text", "Hành lý đến trễ", "--db", db)
+        #expect(misspelt.status == 1)
+        #expect(misspelt.standardError == "Error: --category: no feedback category 'baggage/delayd' under 'baggage'; known: baggage/damaged, baggage/delayed, baggage/fees, baggage/lost\n")
+        let added = try cordial("feedback", "add", "--customer", "crm:C-1", "--channel", "phone", "--kind", "complaint", "--category", "baggage/delayed",
+                                "--severity", "high", "--text", "Hành lý của tôi đến trễ hai ngày", "--language", "vi",
+                                "--received-at", "2025-03-01T09:30:00Z", "--db", db)
+        #expect(added.status == 0 && added.standardOutput == "FB-1: complaint baggage/delayed (high) received\n", "\(added.standardError)")
+
+        let skip = try cordial("feedback", "update", "FB-1", "--status", "resolved", "--by", "Lê Thu Hà", "--db", db)
+        #expect(skip.status == 1)
+        #expect(skip.standardError == "Error: FB-1 is received and cannot become resolved; from received it may become acknowledged\n")
+        let nobody = try cordial("feedback", "update", "FB-1", "--status", "acknowledged", "--by", "Nobody", "--db", db)
+        #expect(nobody.status == 1 && nobody.standardError.contains("Nobody"), "\(nobody.standardError)")
+
+        for (status, by) in [("acknowledged", "Lê Thu Hà"), ("investigating", "Lê Thu Hà"), ("solution-proposed", "Trần Minh"), ("agreed", "1")] {
+            let moved = try cordial("feedback", "update", "FB-1", "--status", status, "--by", by, "--note", "step \(status)", "--db", db)
+            #expect(moved.status == 0, "\(moved.standardError)")
+        }
+        let stale = try cordial("feedback", "update", "FB-1", "--note", "late", "--by", "1", "--version", "2", "--db", db)
+        #expect(stale.status == 1 && stale.standardError == "Error: FB-1 changed meanwhile (version 5, not 2); read it again and retry\n")
+        #expect(try cordial("feedback", "assign", "FB-1", "--to", "Trần Minh", "--team", "baggage", "--by", "Lê Thu Hà", "--db", db).standardOutput
+            == "FB-1: assigned to Trần Minh (supervisor), team baggage by Lê Thu Hà\n")
+        #expect(try cordial("feedback", "update", "FB-1", "--csat", "4", "--nps", "8", "--by", "2", "--db", db).status == 0)
+
+        let shown = try cordial("feedback", "show", "FB-1", "--db", db)
+        #expect(shown.status == 0)
+        let text = shown.standardOutput
+        #expect(text.hasPrefix("FB-1  complaint, baggage/delayed, high, agreed (version 7)\nfrom      Nguyễn Văn An (customer 1)\n"), "\(text)")
+        #expect(text.contains("received  2025-03-01T09:30:00Z by phone, in vi"))
+        #expect(text.contains("owner     Trần Minh (supervisor), team baggage"))
+        #expect(text.contains("rated     CSAT 4/5, NPS 8/10"))
+        #expect(text.contains("Hành lý của tôi đến trễ hai ngày"))
+        #expect(text.contains("solution-proposed → agreed") && text.contains("step agreed"))
+        #expect(text.contains("Trần Minh (supervisor), team baggage"), "the assignment names the owner")
+        #expect(text.hasSuffix("next: resolved  (cordial feedback update FB-1 --status STATUS --by STAFF)\n"))
+
+        let json = try cordial("feedback", "show", "1", "--json", "--db", db)
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        #expect((decoded?["events"] as? [Any])?.count == 7)
+        #expect(decoded?["next"] as? [String] == ["resolved"])
+        #expect(try cordial("feedback", "show", "FB-9", "--db", db).standardError == "Error: no feedback FB-9\n")
+    }
+
+    @Test func listsFilterAnonymousContactsAndCount() throws {
+        let db = try store()
+        #expect(try cordial("feedback", "add", "--contact-name", "Wang", "--contact-phone", "+86 10 1234", "--channel", "in-person", "--kind", "compliment",
+                            "--category", "staff/attitude", "--text", "工作人员很热情", "--csat", "5", "--received-at", "2025-03-02", "--db", db).status == 0)
+        #expect(try cordial("feedback", "add", "--customer", "crm:C-3", "--channel", "email", "--kind", "question", "--category", "check-in",
+                            "--text", "Can I check in online?", "--received-at", "2025-03-03T10:00:00Z", "--db", db).status == 0)
+        let missing = try cordial("feedback", "add", "--channel", "web", "--kind", "question", "--category", "check-in", "--text", "?", "--db", db)
+        #expect(missing.status != 0 && missing.standardError.contains("name the customer (--customer) or give an anonymous contact"))
+
+        let list = try cordial("feedback", "list", "--db", db)
+        #expect(list.standardOutput == """
+            CASE  RECEIVED    STATUS    KIND        CATEGORY        SEVERITY  FROM        OWNER
+            FB-2  2025-03-03  received  question    check-in        medium    customer 3  -
+            FB-1  2025-03-02  received  compliment  staff/attitude  medium    anonymous   -
+            2 of 2 cases
+
+            """, "\(list.standardOutput)")
+        #expect(try cordial("feedback", "list", "--category", "staff", "--db", db).standardOutput.hasSuffix("1 of 1 case\n"))
+        #expect(try cordial("feedback", "list", "--from", "2025-03-03", "--db", db).standardOutput.contains("FB-2"))
+        #expect(try cordial("feedback", "list", "--to", "2025-03-02", "--kind", "compliment", "--limit", "1", "--db", db).standardOutput.hasSuffix("1 of 1 case\n"))
+        // A question may be answered once acknowledged.
+        #expect(try cordial("feedback", "update", "FB-2", "--status", "acknowledged", "--by", "1", "--db", db).status == 0)
+        #expect(try cordial("feedback", "update", "FB-2", "--status", "resolved", "--by", "1", "--db", db).status == 0)
+        #expect(try cordial("feedback", "list", "--open", "--db", db).standardOutput.hasSuffix("1 of 1 case\n"))
+        let shown = try cordial("feedback", "show", "FB-1", "--db", db).standardOutput
+        #expect(shown.contains("from      anonymous — Wang, +86 10 1234") && shown.contains("rated     CSAT 5/5"), "\(shown)")
+    }
+
+    @Test func aFileIsImportedWholeOrNotAtAllAndOnce() throws {
+        let db = try store()
+        let bad = try file("bad.csv", """
+            feedback_id,customer_id,received_at,channel,kind,category,severity,text,csat
+            T-1,C-1,2025-03-01T08:00:00Z,phone,complaint,delay/departure,high,Chuyến bay trễ ba tiếng,
+            T-2,C-9,2025-03-01T09:00:00Z,email,complaint,baggage/lost,,Mất vali,
+            T-3,C-2,2025-03-01,fax,complaint,lounge/food,low,Đồ ăn nguội,
+            T-4,,2025-03-02,web,suggestion,lounge/wifi,,More sockets please,6
+
+            """)
+        let refused = try cordial("import", "feedback", bad, "--source", "desk", "--customer-source", "crm", "--db", db)
+        #expect(refused.status == 1)
+        let errors = refused.standardError
+        #expect(errors.contains("bad.csv:4: column 'channel': 'fax' is not one of phone, email, web, in-person, social, letter"), "\(errors)")
+        #expect(errors.contains("bad.csv:5: column 'category': no feedback category 'lounge/wifi' under 'lounge'; known: lounge/access, lounge/cleanliness, lounge/food"), "\(errors)")
+        #expect(errors.contains("bad.csv:5: column 'csat': '6' is not a whole number from 1 to 5"), "\(errors)")
+        #expect(errors.contains("bad.csv:5: column 'customer_id': names no customer, and the row has no contact"), "\(errors)")
+        #expect(!errors.contains("Chuyến bay") && !errors.contains("Mất vali"), "no customer's words in errors")
+        let unknownCustomer = try file("unknown.csv", """
+            feedback_id,customer_id,received_at,channel,kind,category,text
+            T-1,C-1,2025-03-01T08:00:00Z,phone,complaint,delay/departure,Chuyến bay trễ ba tiếng
+            T-2,C-9,2025-03-01T09:00:00Z,email,complaint,baggage/lost,Mất vali
+
+            """)
+        let unknown = try cordial("import", "feedback", unknownCustomer, "--source", "desk", "--customer-source", "crm", "--db", db)
+        #expect(unknown.status == 1 && unknown.standardError.contains("unknown.csv:3: column 'customer_id': no customer 'C-9' from source 'crm'"), "\(unknown.standardError)")
+        #expect(try cordial("feedback", "list", "--db", db).standardOutput.hasSuffix("0 of 0 cases\n"), "nothing was written")
+
+        let good = try file("good.jsonl", """
+            {"feedback_id": "T-1", "customer_id": "C-1", "received_at": "2025-03-01T08:00:00Z", "channel": "phone", "kind": "complaint", "category": "delay/departure", "severity": "high", "text": "Chuyến bay trễ ba tiếng", "language": "vi"}
+            {"feedback_id": "T-2", "contact_email": "guest@example.com", "received_at": "2025-03-01T09:00:00Z", "channel": "in_person", "kind": "compliment", "category": "staff/attitude", "text": "谢谢", "csat": 5, "nps": 10}
+
+            """)
+        let imported = try cordial("import", "feedback", good, "--source", "desk", "--customer-source", "crm", "--db", db)
+        #expect(imported.status == 0 && imported.standardOutput.hasSuffix("good.jsonl: added 2 cases, 0 already present\n"), "\(imported.standardError)")
+        let again = try cordial("import", "feedback", good, "--source", "desk", "--customer-source", "crm", "--db", db)
+        #expect(again.standardOutput.hasSuffix("good.jsonl: added 0 cases, 2 already present\n"))
+        let dry = try cordial("import", "feedback", good, "--source", "other", "--customer-source", "crm", "--dry-run", "--db", db)
+        #expect(dry.standardOutput.hasSuffix("2 cases read; nothing written (--dry-run)\n"))
+        #expect(try cordial("feedback", "list", "--db", db).standardOutput.hasSuffix("2 of 2 cases\n"))
+        #expect(try cordial("feedback", "show", "FB-2", "--db", db).standardOutput.contains("by in-person"))
+    }
+}
