@@ -112,14 +112,34 @@ extension PostgresStore {
         try await withConnection { connection in
             try await rows("""
                 SELECT feedback_id, at, actor_id, action, from_status, to_status, note FROM feedback_event WHERE feedback_id = \(id) ORDER BY id
-                """, on: connection).compactMap { row in
-                let (feedback, at, actor, action, from, to, note) = try row.decode((Int64, Date, Int64?, String, String?, String?, String?).self)
-                guard let action = FeedbackEvent.Action(rawValue: action) else { return nil }
-                return FeedbackEvent(
-                    feedbackID: feedback, at: at, actorID: actor, action: action, from: from.flatMap(FeedbackStatus.init),
-                    to: to.flatMap(FeedbackStatus.init), note: note)
-            }
+                """, on: connection).compactMap(Self.event)
         }
+    }
+
+    public func feedbackEvents(ofCases ids: [Int64]) async throws -> [Int64: [FeedbackEvent]] {
+        let unique = Array(Set(ids)).sorted()
+        guard !unique.isEmpty else { return [:] }
+        return try await withConnection { connection in
+            var events: [Int64: [FeedbackEvent]] = [:]
+            for start in stride(from: 0, to: unique.count, by: 50_000) {
+                let chunk = Array(unique[start..<min(unique.count, start + 50_000)])
+                for row in try await rows("""
+                    SELECT feedback_id, at, actor_id, action, from_status, to_status, note FROM feedback_event
+                    WHERE feedback_id = ANY(\(chunk)::bigint[]) ORDER BY id
+                    """, on: connection) {
+                    if let event = try Self.event(row) { events[event.feedbackID, default: []].append(event) }
+                }
+            }
+            return events
+        }
+    }
+
+    static func event(_ row: PostgresRow) throws -> FeedbackEvent? {
+        let (feedback, at, actor, action, from, to, note) = try row.decode((Int64, Date, Int64?, String, String?, String?, String?).self)
+        guard let action = FeedbackEvent.Action(rawValue: action) else { return nil }
+        return FeedbackEvent(
+            feedbackID: feedback, at: at, actorID: actor, action: action, from: from.flatMap(FeedbackStatus.init), to: to.flatMap(FeedbackStatus.init),
+            note: note)
     }
 
     static func insert(_ event: FeedbackEvent, customer: Int64, on connection: PostgresSession) async throws {

@@ -90,14 +90,33 @@ extension SQLiteStore {
 
     public func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM feedbackEvent WHERE feedbackId = ? ORDER BY id", arguments: [id]).compactMap { row in
-                guard let action = FeedbackEvent.Action(rawValue: row["action"]) else { return nil }
-                return FeedbackEvent(
-                    feedbackID: row["feedbackId"], at: row["at"], actorID: row["actorId"], action: action,
-                    from: (row["fromStatus"] as String?).flatMap(FeedbackStatus.init), to: (row["toStatus"] as String?).flatMap(FeedbackStatus.init),
-                    note: row["note"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM feedbackEvent WHERE feedbackId = ? ORDER BY id", arguments: [id]).compactMap(Self.event)
         }
+    }
+
+    public func feedbackEvents(ofCases ids: [Int64]) async throws -> [Int64: [FeedbackEvent]] {
+        try await writer.read { db in
+            var events: [Int64: [FeedbackEvent]] = [:]
+            let unique = Array(Set(ids)).sorted()
+            // In chunks: SQLite limits the number of bound values in one statement.
+            for start in stride(from: 0, to: unique.count, by: 10_000) {
+                let chunk = Array(unique[start..<min(unique.count, start + 10_000)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM feedbackEvent WHERE feedbackId IN (\(marks)) ORDER BY id",
+                                            arguments: StatementArguments(chunk)) {
+                    if let event = Self.event(row) { events[event.feedbackID, default: []].append(event) }
+                }
+            }
+            return events
+        }
+    }
+
+    static func event(_ row: Row) -> FeedbackEvent? {
+        guard let action = FeedbackEvent.Action(rawValue: row["action"]) else { return nil }
+        return FeedbackEvent(
+            feedbackID: row["feedbackId"], at: row["at"], actorID: row["actorId"], action: action,
+            from: (row["fromStatus"] as String?).flatMap(FeedbackStatus.init), to: (row["toStatus"] as String?).flatMap(FeedbackStatus.init),
+            note: row["note"])
     }
 
     static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database) throws {

@@ -24,6 +24,8 @@ public protocol FeedbackStore: Sendable {
     ) async throws -> Feedback
     /// A case's steps, oldest first.
     func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent]
+    /// The steps of each of `ids`, oldest first, in one read whatever their number.
+    func feedbackEvents(ofCases ids: [Int64]) async throws -> [Int64: [FeedbackEvent]]
 }
 
 /// Which cases `feedbackList(_:)` returns.

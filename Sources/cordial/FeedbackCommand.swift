@@ -14,7 +14,7 @@ struct FeedbackCommand: ParsableCommand {
             followed-up or closed case reopens there). Compliments, suggestions and questions may be resolved or closed \
             once acknowledged. Import files with `cordial import feedback FILE`.
             """,
-        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self])
+        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self, FeedbackBreachesCommand.self])
 }
 
 extension FeedbackChannel: ExpressibleByArgument {}
@@ -377,6 +377,73 @@ struct ImportFeedback: AsyncParsableCommand {
             }
         }
         if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }
+    }
+}
+
+struct FeedbackBreachesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "breaches", abstract: "Clocks of open cases that are late, or due soon, against the plugins' service standards.",
+        discussion: """
+            Each case is held to the first standard (plugin:feedback_sla) that covers it; its clocks run on the \
+            organisation's working hours (plugin:business_hours) or its team's. First contact runs from received to \
+            acknowledged, resolution to resolved (stopped while the case waits on the customer), the callback from \
+            resolved to followed-up.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Option(help: "Read the clocks at this time (2025-03-01T09:30:00Z; default now).")
+    var at: String?
+
+    @Option(help: "Also list clocks due within this span of it (\"2h\", \"1d\"; default 1h).")
+    var within = "1h"
+
+    func run() async throws {
+        var now = Date()
+        if let at {
+            guard let time = FeedbackImporter.time(at) else { throw ValidationError("--at '\(at)' is not a time (2025-03-01T09:30:00Z)") }
+            now = time
+        }
+        guard let span = BusinessHours.Span(within), case .minutes = span else {
+            throw ValidationError("--within '\(within)' is not a span of working time such as \"30m\" or \"2h\"")
+        }
+        let horizon: TimeInterval = if case .minutes(let minutes) = span { Double(minutes) * 60 } else { 3_600 }
+        let (registry, problems) = pluginOptions.registry()
+        printProblems(problems.problems)
+        let breaches = FeedbackBreaches(plugins: registry.plugins)
+        let opened = try await store.open()
+        let report = try await breaches.report(in: opened, at: now, horizon: horizon)
+        if store.json {
+            try store.printJSON(report)
+        } else {
+            if breaches.standards.isEmpty { print("no plugin declares a service standard (plugin:feedback_sla); see docs/plugin-guide.md") }
+            let zone = TimeZone(identifier: report.timeZone) ?? .gmt
+            var format = Date.FormatStyle(date: .numeric, time: .shortened).locale(Locale(identifier: "en_GB"))
+            format.timeZone = zone
+            let staff = try await opened.staff()
+            printTable(["CASE", "CLOCK", "DUE", "STATE", "STANDARD", "SEVERITY", "OWNER", "TEAM"], report.entries.map { entry in
+                let late = entry.lateness
+                let state = late > 0 ? "late by \(Self.duration(late))" : "due in \(Self.duration(-late))"
+                return [
+                    entry.feedback.reference, entry.clock.name.rawValue, entry.clock.due.map { $0.formatted(format) } ?? "-", state, entry.standard,
+                    entry.feedback.severity.rawValue, entry.feedback.ownerID.map { id in staff.first { $0.id == id }?.name ?? "staff \(id)" } ?? "-",
+                    entry.feedback.team ?? "-",
+                ]
+            })
+            let late = report.entries.filter { $0.lateness > 0 }.count
+            print("\(late) late, \(report.entries.count - late) due within \(within), of \(report.covered) cases under a standard "
+                + "(\(report.cases) open or awaiting callback); times in \(report.timeZone)")
+        }
+        if !problems.problems.isEmpty { throw PluginProblemsFailure(count: problems.problems.count) }
+    }
+
+    /// "1d 3h", "2h 05m", "12m".
+    static func duration(_ seconds: TimeInterval) -> String {
+        let minutes = Int((seconds / 60).rounded())
+        if minutes >= 1_440 { return "\(minutes / 1_440)d \(minutes % 1_440 / 60)h" }
+        if minutes >= 60 { return String(format: "%dh %02dm", minutes / 60, minutes % 60) }
+        return "\(minutes)m"
     }
 }
 

@@ -180,6 +180,24 @@
 ---@field sender string? "Name <address>" of letters whose template's front matter names no sender
 ---@field organisation string? the organisation's name, as `{{organisation.name}}`
 
+---What `plugin:business_hours` takes.
+---@class cordial.BusinessHours
+---@field time_zone string the time zone clocks are read in ("Asia/Ho_Chi_Minh")
+---@field hours table<string, string[]> opening hours by day or days (`mon`, `mon-fri`, `sat-sun`): { "08:00-12:00", "13:00-17:30" }
+---@field calendar string? the holiday calendar closures name holidays of ("vi", "zh", "en")
+---@field closed (string|{holiday: string, before: integer?, after: integer?})[]? holidays (with days around them) and dates "YYYY-MM-DD" the organisation is closed
+---@field teams table<string, {hours: table, closed: table?}>? teams with hours of their own (and closures; the organisation's when not given)
+
+---What `plugin:feedback_sla` takes.
+---@class cordial.FeedbackSLA
+---@field kind string|string[]? the kinds it covers (default: all)
+---@field severity string|string[]? the severities it covers (default: all)
+---@field segment string? "SEGMENT" or "SEGMENT:LABEL": customers with that label only
+---@field first_contact string? from received to acknowledged: "1h", "90m" (working time), "2bd" (business days), "2d", "12ch" (calendar)
+---@field resolution string? from received to resolved, stopped while the case waits on the customer
+---@field callback {after: string?, within: string}? the callback after resolution: due within `within`
+---@field pause_in string[]? statuses in which the case waits on the customer (default { "solution-proposed" })
+
 ---What `plugin:event` takes.
 ---@class cordial.EventSpec
 ---@field title string the event's title in invitations
@@ -268,6 +286,15 @@ function Plugin:lambda(name, fn) end
 ---Declares the organisation's taxonomy of feedback: each key a category, each name in its list (or key of its table) a category under it, up to four levels (`baggage/delayed`). Feedback is filed under one of them: `cordial feedback add` and imports refuse a category no plugin declares, naming the known ones. Reports count a category with those under it.
 ---@param categories table<string, table> top categories, each with the table of those under it ({} for none)
 function Plugin:feedback_categories(categories) end
+
+---Declares the organisation's working hours, on which feedback clocks run: a time zone, opening hours per day, the holidays (from the campaigns' calendars) and dates it closes on, and teams that keep other hours. One plugin declares them; without them, clocks run on calendar time in UTC.
+---@param hours cordial.BusinessHours time_zone, hours, calendar, closed, teams
+function Plugin:business_hours(hours) end
+
+---Declares a service standard for feedback: which cases it covers (kinds, severities, a segment label) and how soon each step is due. A case is held to the first standard that covers it, in the order plugins (by name) declare them; `cordial feedback breaches` lists the clocks that are late or about to be.
+---@param name string the standard's name
+---@param spec cordial.FeedbackSLA kind, severity, segment, first_contact, resolution, callback, pause_in
+function Plugin:feedback_sla(name, spec) end
 
 ---Declares an event customers can be invited to (`invite = "NAME"` in a care item): a date and a capacity that applies never exceed.
 ---@param name string the event's name, unique across plugins

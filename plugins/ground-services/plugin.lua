@@ -1,13 +1,14 @@
 -- Ground services: how an airline's ground-services team files and handles what passengers
 -- tell it. The taxonomy below is what staff file feedback under (`cordial feedback add
--- --category baggage/delayed`) and what reports count (a category with those under it).
+-- --category baggage/delayed`) and what reports count (a category with those under it); the
+-- service standards time each case on the team's working hours (`cordial feedback breaches`).
 local cordial = require "cordial"
 
 local plugin = cordial.plugin {
   name = "ground-services",
   version = "1.0.0",
   api = 1,
-  description = "Complaint handling for an airline ground-services team: categories of feedback",
+  description = "Complaint handling for an airline ground-services team: categories, working hours, service standards",
   permissions = {},
 }
 
@@ -21,5 +22,39 @@ plugin:feedback_categories {
   lounge = { "access", "food", "cleanliness" },
   information = { "announcements", "signage", "app" },
 }
+
+-- The care office keeps office hours and closes for Tết and the national holidays; the
+-- airport desk is open every day from early to late.
+plugin:business_hours {
+  time_zone = "Asia/Ho_Chi_Minh",
+  hours = { ["mon-fri"] = { "08:00-12:00", "13:00-17:30" }, sat = { "08:00-12:00" } },
+  calendar = "vi",
+  closed = {
+    { holiday = "lunar-new-year", before = 1, after = 4 },
+    "hung-kings", "reunification-day", "labour-day", "national-day",
+  },
+  teams = { airport = { hours = { ["mon-sun"] = { "05:00-23:00" } } } },
+}
+
+-- Contact the passenger within one working hour of a report; solve it within two business
+-- days; call back one to two days after it is solved.
+plugin:feedback_sla("urgent-complaints", {
+  kind = "complaint", severity = { "high", "critical" },
+  first_contact = "1h",
+  resolution = "2bd",
+  callback = { after = "1d", within = "2d" },
+})
+
+plugin:feedback_sla("complaints", {
+  kind = "complaint",
+  first_contact = "4h",
+  resolution = "5bd",
+  callback = { after = "1d", within = "3d" },
+})
+
+plugin:feedback_sla("questions", {
+  kind = { "question", "suggestion" },
+  first_contact = "1bd",
+})
 
 return plugin

@@ -158,6 +158,22 @@ extension LuaAPI {
             .init("sender", "string?", "\"Name <address>\" of letters whose template's front matter names no sender"),
             .init("organisation", "string?", "the organisation's name, as `{{organisation.name}}`"),
         ]),
+        LuaAPIClass("cordial.BusinessHours", "What `plugin:business_hours` takes.", fields: [
+            .init("time_zone", "string", "the time zone clocks are read in (\"Asia/Ho_Chi_Minh\")"),
+            .init("hours", "table<string, string[]>", "opening hours by day or days (`mon`, `mon-fri`, `sat-sun`): { \"08:00-12:00\", \"13:00-17:30\" }"),
+            .init("calendar", "string?", "the holiday calendar closures name holidays of (\"vi\", \"zh\", \"en\")"),
+            .init("closed", "(string|{holiday: string, before: integer?, after: integer?})[]?", "holidays (with days around them) and dates \"YYYY-MM-DD\" the organisation is closed"),
+            .init("teams", "table<string, {hours: table, closed: table?}>?", "teams with hours of their own (and closures; the organisation's when not given)"),
+        ]),
+        LuaAPIClass("cordial.FeedbackSLA", "What `plugin:feedback_sla` takes.", fields: [
+            .init("kind", "string|string[]?", "the kinds it covers (default: all)"),
+            .init("severity", "string|string[]?", "the severities it covers (default: all)"),
+            .init("segment", "string?", "\"SEGMENT\" or \"SEGMENT:LABEL\": customers with that label only"),
+            .init("first_contact", "string?", "from received to acknowledged: \"1h\", \"90m\" (working time), \"2bd\" (business days), \"2d\", \"12ch\" (calendar)"),
+            .init("resolution", "string?", "from received to resolved, stopped while the case waits on the customer"),
+            .init("callback", "{after: string?, within: string}?", "the callback after resolution: due within `within`"),
+            .init("pause_in", "string[]?", "statuses in which the case waits on the customer (default { \"solution-proposed\" })"),
+        ]),
         LuaAPIClass("cordial.EventSpec", "What `plugin:event` takes.", fields: [
             .init("title", "string", "the event's title in invitations"),
             .init("date", "string", "\"YYYY-MM-DD\""),

@@ -134,6 +134,42 @@ extension LuaAPI {
             return LuaNoValue()
         },
         LuaAPIFunction(
+            "Plugin:business_hours", "Declares the organisation's working hours, on which feedback clocks run: a time zone, opening hours per day, the holidays (from the campaigns' calendars) and dates it closes on, and teams that keep other hours. One plugin declares them; without them, clocks run on calendar time in UTC.",
+            parameters: [.init("hours", "cordial.BusinessHours", "time_zone, hours, calendar, closed, teams")],
+            phase: .registering,
+            example: """
+                plugin:business_hours {
+                  time_zone = "Asia/Ho_Chi_Minh",
+                  hours = { ["mon-fri"] = { "08:00-12:00", "13:00-17:30" }, sat = { "08:00-12:00" } },
+                  calendar = "vi",
+                  closed = { { holiday = "lunar-new-year", before = 1, after = 4 }, "reunification-day", "labour-day", "national-day" },
+                  teams = { airport = { hours = { ["mon-sun"] = { "05:00-23:00" } } } },
+                }
+                """
+        ) { context, arguments in
+            try ServiceStandardDeclaration.businessHours(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
+            "Plugin:feedback_sla", "Declares a service standard for feedback: which cases it covers (kinds, severities, a segment label) and how soon each step is due. A case is held to the first standard that covers it, in the order plugins (by name) declare them; `cordial feedback breaches` lists the clocks that are late or about to be.",
+            parameters: [
+                .init("name", "string", "the standard's name"),
+                .init("spec", "cordial.FeedbackSLA", "kind, severity, segment, first_contact, resolution, callback, pause_in"),
+            ],
+            phase: .registering,
+            example: """
+                plugin:feedback_sla("urgent-complaints", {
+                  kind = "complaint", severity = { "high", "critical" },
+                  first_contact = "1h",                       -- working time
+                  resolution = "2bd",                         -- business days
+                  callback = { after = "1d", within = "2d" }, -- calendar days after resolution
+                })
+                """
+        ) { context, arguments in
+            try ServiceStandardDeclaration.sla(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
             "Plugin:event", "Declares an event customers can be invited to (`invite = \"NAME\"` in a care item): a date and a capacity that applies never exceed.",
             parameters: [
                 .init("name", "string", "the event's name, unique across plugins"),

@@ -22,6 +22,11 @@ public struct PluginRegistrations: Sendable, Hashable {
     /// level as a path (`baggage`, `baggage/delayed`), sorted; and where.
     public var feedbackCategories: [String] = []
     public var feedbackCategoriesDefinedAt: String?
+    /// The organisation's working hours (`plugin:business_hours`); one plugin declares them.
+    public var businessHours: OrganisationHours?
+    /// Service standards for feedback (`plugin:feedback_sla`), in the order declared: a case
+    /// is held to the first that covers it.
+    public var feedbackSLAs: [FeedbackSLA] = []
 
     public init() {}
 
