@@ -109,6 +109,39 @@ import Testing
         #expect(shown.contains("from      anonymous — Wang, +86 10 1234") && shown.contains("rated     CSAT 5/5"), "\(shown)")
     }
 
+    /// The shipped ground-services standards on the care office's hours (UTC+7, Mon–Fri
+    /// 08:00–12:00 and 13:00–17:30, Sat 08:00–12:00), read at chosen times.
+    @Test func breachesListLateAndDueClocksOnWorkingHours() throws {
+        let db = try store()
+        // Friday 16:30 local: an urgent complaint (first contact due 17:30, at closing).
+        #expect(try cordial("feedback", "add", "--customer", "crm:C-1", "--channel", "phone", "--kind", "complaint", "--category", "baggage/delayed",
+                            "--severity", "high", "--text", "Hành lý trễ", "--received-at", "2025-03-07T09:30:00Z", "--db", db).status == 0)
+        // Friday 17:00 local: a question (first contact within a business day: Saturday's closing, 12:00).
+        #expect(try cordial("feedback", "add", "--customer", "crm:C-3", "--channel", "email", "--kind", "question", "--category", "check-in",
+                            "--text", "Online check-in?", "--received-at", "2025-03-07T10:00:00Z", "--db", db).status == 0)
+        // Thursday 09:00 local, contacted at once: nothing due soon.
+        #expect(try cordial("feedback", "add", "--customer", "crm:C-2", "--channel", "web", "--kind", "complaint", "--category", "staff/attitude",
+                            "--text", "态度不好", "--received-at", "2025-03-06T02:00:00Z", "--db", db).status == 0)
+        #expect(try cordial("feedback", "update", "FB-3", "--status", "acknowledged", "--by", "1", "--db", db).status == 0)
+        #expect(try cordial("feedback", "assign", "FB-1", "--to", "Trần Minh", "--team", "airport", "--by", "1", "--db", db).status == 0)
+
+        let evening = try cordial("feedback", "breaches", "--at", "2025-03-07T10:45:00Z", "--db", db)
+        #expect(evening.status == 0, "\(evening.standardError)")
+        // FB-1 belongs to the airport team now, open until 23:00: first contact due 17:30 all the same.
+        #expect(evening.standardOutput == """
+            CASE  CLOCK          DUE                STATE        STANDARD           SEVERITY  OWNER      TEAM
+            FB-1  first-contact  07/03/2025, 17:30  late by 15m  urgent-complaints  high      Trần Minh  airport
+            1 late, 0 due within 1h, of 3 cases under a standard (3 open or awaiting callback); times in Asia/Ho_Chi_Minh
+
+            """, "\(evening.standardOutput)")
+        let saturday = try cordial("feedback", "breaches", "--at", "2025-03-08T01:00:00Z", "--within", "8h", "--db", db)
+        #expect(saturday.standardOutput.contains("FB-2  first-contact  08/03/2025, 12:00  due in 4h 00m    questions"), "\(saturday.standardOutput)")
+        let json = try cordial("feedback", "breaches", "--at", "2025-03-08T01:00:00Z", "--json", "--db", db)
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        #expect((decoded?["entries"] as? [Any])?.count == 1 && decoded?["timeZone"] as? String == "Asia/Ho_Chi_Minh")
+        #expect(try cordial("feedback", "breaches", "--within", "2bd", "--db", db).standardError.contains("not a span of working time"))
+    }
+
     @Test func aFileIsImportedWholeOrNotAtAllAndOnce() throws {
         let db = try store()
         let bad = try file("bad.csv", """

@@ -6,8 +6,9 @@ import Foundation
 /// evening before Tết is not late on Saturday morning.
 ///
 /// ```swift
+/// let office = [8 * 60..<12 * 60, 13 * 60..<17 * 60]          // minutes of the day
 /// let desk = BusinessHours(timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!,
-///                          weekly: [2...6: [8 * 60..<12 * 60, 13 * 60..<17 * 60]], closedDays: [])
+///                          weekly: [2: office, 3: office, 4: office, 5: office, 6: office])
 /// desk.deadline(after: .hours(1), from: fridayEvening)   // Monday 09:00 local
 /// ```
 public struct BusinessHours: Sendable, Hashable {
