@@ -424,7 +424,8 @@ enum PostgresSchema {
                 updated_at timestamptz NOT NULL,
                 version integer NOT NULL,
                 PRIMARY KEY (customer_id, id),
-                UNIQUE (customer_id, source, external_id)
+                -- A source's ids are its own (a key without the customer: docs/scaling.md).
+                UNIQUE (source, external_id)
             );
             CREATE INDEX feedback_id ON feedback (id);
             CREATE INDEX feedback_status ON feedback (status, received_at);

@@ -35,7 +35,7 @@ extension PostgresStore {
                     VALUES (\(key), \(item.source), \(item.externalID), \(item.channel.rawValue), \(item.kind.rawValue), \(item.category),
                       \(item.severity.rawValue), \(item.text), \(item.language), \(csat), \(nps), \(FeedbackColumns.contactText(item.contact)),
                       \(item.ownerID), \(item.team), \(item.status.rawValue), \(received), \(received), 1)
-                    ON CONFLICT (customer_id, source, external_id) DO NOTHING
+                    ON CONFLICT (source, external_id) DO NOTHING
                     RETURNING id
                     """, on: connection)
                 guard let id else {
@@ -91,6 +91,10 @@ extension PostgresStore {
             if let expectedVersion, expectedVersion != current.version {
                 throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
             }
+            if note != nil, current.customerID != nil, try await value(
+                Bool.self, "SELECT forgotten_at IS NOT NULL FROM customer WHERE id = \(FeedbackColumns.customerKey(current))", on: connection) == true {
+                throw StoreError.invalidFeedback(FeedbackColumns.forgottenNote)
+            }
             let owner: Int64? = if case .assign(let owner, _) = change { owner } else { nil }
             for staff in [actor, owner].compactMap({ $0 }) {
                 guard try await value(Int64.self, "SELECT id FROM staff WHERE id = \(staff)", on: connection) != nil else { throw StoreError.noSuchStaff(staff) }
@@ -142,6 +146,41 @@ extension PostgresStore {
             note: note)
     }
 
+    public func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally] {
+        try await withConnection { connection in
+            var start = PostgresBindings()
+            var join = ""
+            func local(_ offset: Int) -> String { "(f.received_at AT TIME ZONE 'UTC' + interval '\(offset) seconds')" }
+            let keys: [String]
+            switch grouping {
+            case .category: keys = ["f.category"]
+            case .categoryAndWeek(let offset): keys = ["f.category", "to_char(date_trunc('week', \(local(offset))), 'YYYY-MM-DD')"]
+            case .month(let offset): keys = ["to_char(\(local(offset)), 'YYYY-MM')"]
+            case .segmentLabel(let segment):
+                start.append(segment)
+                join = "LEFT JOIN segment_member m ON m.customer_id = f.customer_id AND m.segment = $1 AND m.left_at IS NULL"
+                keys = ["coalesce(m.label, '')"]
+            case .teamAndCategory: keys = ["coalesce(f.team, '')", "f.category"]
+            }
+            let (conditions, bindings) = Self.conditions(query, paged: false, table: "f", bindings: start)
+            let rows = try await rows(PostgresQuery(unsafeSQL: """
+                SELECT \(keys.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")), count(*), count(f.csat), coalesce(sum(f.csat), 0),
+                  count(*) FILTER (WHERE f.csat >= 4), count(f.nps), count(*) FILTER (WHERE f.nps >= 9), count(*) FILTER (WHERE f.nps <= 6)
+                FROM feedback f \(join) WHERE \(conditions)
+                GROUP BY \(keys.indices.map { "k\($0)" }.joined(separator: ", ")) ORDER BY \(keys.indices.map { "k\($0)" }.joined(separator: ", "))
+                """, binds: bindings), on: connection)
+            return try rows.map { row in
+                let columns = row.makeRandomAccess()
+                let width = keys.count
+                let key = try (0..<width).map { try columns[$0].decode(String?.self) ?? "" }
+                let counts = try (width..<(width + 7)).map { try columns[$0].decode(Int64.self) }
+                return FeedbackTally(
+                    key: key, cases: Int(counts[0]), csatAnswers: Int(counts[1]), csatTotal: Int(counts[2]), csatSatisfied: Int(counts[3]),
+                    npsAnswers: Int(counts[4]), promoters: Int(counts[5]), detractors: Int(counts[6]))
+            }
+        }
+    }
+
     static func insert(_ event: FeedbackEvent, customer: Int64, on connection: PostgresSession) async throws {
         try await connection.query("""
             INSERT INTO feedback_event (customer_id, feedback_id, at, actor_id, action, from_status, to_status, note)
@@ -150,42 +189,43 @@ extension PostgresStore {
             """)
     }
 
-    static func conditions(_ query: FeedbackQuery, paged: Bool) -> (String, PostgresBindings) {
+    static func conditions(_ query: FeedbackQuery, paged: Bool, table: String = "", bindings start: PostgresBindings = PostgresBindings()) -> (String, PostgresBindings) {
+        let t = table.isEmpty ? "" : table + "."
         var conditions = ["true"]
-        var bindings = PostgresBindings()
+        var bindings = start
         if let statuses = query.statuses {
             bindings.append(statuses.map(\.rawValue).sorted())
-            conditions.append("status = ANY($\(bindings.count)::text[])")
+            conditions.append("\(t)status = ANY($\(bindings.count)::text[])")
         }
         if let kind = query.kind {
             bindings.append(kind.rawValue)
-            conditions.append("kind = $\(bindings.count)")
+            conditions.append("\(t)kind = $\(bindings.count)")
         }
         if let category = query.category {
             bindings.append(category)
             let exact = bindings.count
             bindings.append(category + "/")
-            conditions.append("(category = $\(exact) OR starts_with(category, $\(bindings.count)))")
+            conditions.append("(\(t)category = $\(exact) OR starts_with(\(t)category, $\(bindings.count)))")
         }
         if let customer = query.customer {
             bindings.append(customer.rawValue)
-            conditions.append("customer_id = $\(bindings.count)")
+            conditions.append("\(t)customer_id = $\(bindings.count)")
         }
         if let owner = query.ownerID {
             bindings.append(owner)
-            conditions.append("owner_id = $\(bindings.count)")
+            conditions.append("\(t)owner_id = $\(bindings.count)")
         }
         if let from = query.receivedFrom {
             bindings.append(PostgresTime.stored(from))
-            conditions.append("received_at >= $\(bindings.count)")
+            conditions.append("\(t)received_at >= $\(bindings.count)")
         }
         if let before = query.receivedBefore {
             bindings.append(PostgresTime.stored(before))
-            conditions.append("received_at < $\(bindings.count)")
+            conditions.append("\(t)received_at < $\(bindings.count)")
         }
         if paged, let before = query.before {
             bindings.append(before)
-            conditions.append("id < $\(bindings.count)")
+            conditions.append("\(t)id < $\(bindings.count)")
         }
         return (conditions.joined(separator: " AND "), bindings)
     }

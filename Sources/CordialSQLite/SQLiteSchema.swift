@@ -405,7 +405,8 @@ enum SQLiteSchema {
                 t.column("receivedAt", .datetime).notNull()
                 t.column("updatedAt", .datetime).notNull()
                 t.column("version", .integer).notNull()
-                t.uniqueKey(["customerId", "source", "externalID"])
+                // A source's ids are its own: a case imported twice is added once, whoever it is about.
+                t.uniqueKey(["source", "externalID"])
             }
             try db.create(index: "feedback_status", on: "feedback", columns: ["status", "receivedAt"])
             try db.create(index: "feedback_category", on: "feedback", columns: ["category"])

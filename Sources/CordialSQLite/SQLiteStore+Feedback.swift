@@ -19,8 +19,8 @@ extension SQLiteStore {
                 }
                 let key = FeedbackColumns.customerKey(item)
                 if let externalID = item.externalID, try Bool.fetchOne(db, sql: """
-                    SELECT 1 FROM feedback WHERE customerId = ? AND source = ? AND externalID = ?
-                    """, arguments: [key, item.source, externalID]) != nil {
+                    SELECT 1 FROM feedback WHERE source = ? AND externalID = ?
+                    """, arguments: [item.source, externalID]) != nil {
                     present += 1
                     continue
                 }
@@ -76,6 +76,10 @@ extension SQLiteStore {
             if let expectedVersion, expectedVersion != current.version {
                 throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
             }
+            if note != nil, current.customerID != nil, try Bool.fetchOne(
+                db, sql: "SELECT forgottenAt IS NOT NULL FROM customer WHERE id = ?", arguments: [FeedbackColumns.customerKey(current)]) == true {
+                throw StoreError.invalidFeedback(FeedbackColumns.forgottenNote)
+            }
             for staff in [actor, { if case .assign(let owner, _) = change { owner } else { nil } }()].compactMap({ $0 }) {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [staff]) != nil else { throw StoreError.noSuchStaff(staff) }
             }
@@ -119,45 +123,79 @@ extension SQLiteStore {
             note: row["note"])
     }
 
+    public func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally] {
+        try await writer.read { db in
+            let (conditions, filters) = Self.conditions(query, paged: false, table: "f")
+            var arguments: StatementArguments = []
+            var join = ""
+            func shifted(_ offset: Int) -> String { "'\(offset >= 0 ? "+" : "")\(offset) seconds'" }
+            let keys: [String]
+            switch grouping {
+            case .category: keys = ["f.category"]
+            case .categoryAndWeek(let offset): keys = ["f.category", "date(f.receivedAt, \(shifted(offset)), 'weekday 0', '-6 days')"]
+            case .month(let offset): keys = ["strftime('%Y-%m', f.receivedAt, \(shifted(offset)))"]
+            case .segmentLabel(let segment):
+                join = "LEFT JOIN segmentMember m ON m.customerId = f.customerId AND m.segment = ? AND m.leftAt IS NULL"
+                arguments += [segment]
+                keys = ["coalesce(m.label, '')"]
+            case .teamAndCategory: keys = ["coalesce(f.team, '')", "f.category"]
+            }
+            arguments += filters
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(keys.enumerated().map { "\($1) AS k\($0)" }.joined(separator: ", ")), count(*), count(f.csat), coalesce(sum(f.csat), 0),
+                  coalesce(sum(f.csat >= 4), 0), count(f.nps), coalesce(sum(f.nps >= 9), 0), coalesce(sum(f.nps <= 6), 0)
+                FROM feedback f \(join) WHERE \(conditions)
+                GROUP BY \(keys.indices.map { "k\($0)" }.joined(separator: ", ")) ORDER BY \(keys.indices.map { "k\($0)" }.joined(separator: ", "))
+                """, arguments: arguments)
+            return rows.map { row in
+                let width = keys.count
+                return FeedbackTally(
+                    key: (0..<width).map { (row[$0] as String?) ?? "" }, cases: row[width], csatAnswers: row[width + 1], csatTotal: row[width + 2],
+                    csatSatisfied: row[width + 3], npsAnswers: row[width + 4], promoters: row[width + 5], detractors: row[width + 6])
+            }
+        }
+    }
+
     static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database) throws {
         try db.execute(sql: """
             INSERT INTO feedbackEvent (customerId, feedbackId, at, actorId, action, fromStatus, toStatus, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note])
     }
 
-    static func conditions(_ query: FeedbackQuery, paged: Bool) -> (String, StatementArguments) {
+    static func conditions(_ query: FeedbackQuery, paged: Bool, table: String = "") -> (String, StatementArguments) {
+        let t = table.isEmpty ? "" : table + "."
         var conditions = ["1 = 1"]
         var arguments: StatementArguments = []
         if let statuses = query.statuses {
-            conditions.append("status IN (\(statuses.isEmpty ? "NULL" : Array(repeating: "?", count: statuses.count).joined(separator: ",")))")
+            conditions.append("\(t)status IN (\(statuses.isEmpty ? "NULL" : Array(repeating: "?", count: statuses.count).joined(separator: ",")))")
             arguments += StatementArguments(statuses.map(\.rawValue).sorted())
         }
         if let kind = query.kind {
-            conditions.append("kind = ?")
+            conditions.append("\(t)kind = ?")
             arguments += [kind.rawValue]
         }
         if let category = query.category {
-            conditions.append("(category = ? OR substr(category, 1, ?) = ?)")
+            conditions.append("(\(t)category = ? OR substr(\(t)category, 1, ?) = ?)")
             arguments += [category, category.unicodeScalars.count + 1, category + "/"]
         }
         if let customer = query.customer {
-            conditions.append("customerId = ?")
+            conditions.append("\(t)customerId = ?")
             arguments += [customer.rawValue]
         }
         if let owner = query.ownerID {
-            conditions.append("ownerId = ?")
+            conditions.append("\(t)ownerId = ?")
             arguments += [owner]
         }
         if let from = query.receivedFrom {
-            conditions.append("receivedAt >= ?")
+            conditions.append("\(t)receivedAt >= ?")
             arguments += [from]
         }
         if let before = query.receivedBefore {
-            conditions.append("receivedAt < ?")
+            conditions.append("\(t)receivedAt < ?")
             arguments += [before]
         }
         if paged, let before = query.before {
-            conditions.append("id < ?")
+            conditions.append("\(t)id < ?")
             arguments += [before]
         }
         return (conditions.joined(separator: " AND "), arguments)

@@ -6,9 +6,9 @@ import Foundation
 public protocol FeedbackStore: Sendable {
     /// Adds every item in one transaction, each with a `received` event, or none: an unknown
     /// or forgotten customer (``StoreError/noSuchCustomer(_:)``) or a value that cannot be
-    /// stored (``StoreError/invalidFeedback(_:)``) refuses all. An item whose (customer,
-    /// source, external id) is already stored is left as it is and counted as present, so an
-    /// import read twice adds each case once. Returns the cases added, with their ids.
+    /// stored (``StoreError/invalidFeedback(_:)``) refuses all. An item whose (source,
+    /// external id) is already stored is left as it is and counted as present, so an
+    /// import read twice adds each case once (the first reading wins). Returns the cases added, with their ids.
     func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int)
     func feedback(_ id: Int64) async throws -> Feedback?
     /// Cases matching `query`, newest first by id, after `query.before`, at most `query.limit`.
@@ -26,6 +26,9 @@ public protocol FeedbackStore: Sendable {
     func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent]
     /// The steps of each of `ids`, oldest first, in one read whatever their number.
     func feedbackEvents(ofCases ids: [Int64]) async throws -> [Int64: [FeedbackEvent]]
+    /// Cases matching `query` (its page aside) counted by `grouping`, with their satisfaction
+    /// answers: one aggregate query, whatever the number of cases (reports, Pareto charts).
+    func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally]
 }
 
 /// Which cases `feedbackList(_:)` returns.
@@ -95,6 +98,9 @@ public enum FeedbackRules {
                 csat.map { "csat \($0)" }, nps.map { "nps \($0)" }, note,
             ].compactMap { $0 }.joined(separator: ", ")
         }
+        if let note, note.utf8.count > Feedback.maximumTextBytes || note.utf8.contains(0) {
+            throw StoreError.invalidFeedback("a note must be text of at most \(Feedback.maximumTextBytes / 1024) KB")
+        }
         if let problem = changed.problem { throw StoreError.invalidFeedback(problem) }
         changed.updatedAt = at
         changed.version = current.version + 1
@@ -106,6 +112,9 @@ public enum FeedbackRules {
 package enum FeedbackColumns {
     /// The customer id a case is filed under: anonymous feedback under 0.
     package static func customerKey(_ feedback: Feedback) -> Int64 { feedback.customerID?.rawValue ?? 0 }
+
+    /// Why a forgotten customer's case takes no notes: a note may name them again.
+    package static let forgottenNote = "the customer was forgotten: their cases take no notes (a note may name them again)"
 
     package static func contactText(_ contact: FeedbackContact?) -> String? {
         guard let contact = contact?.nonEmpty else { return nil }
@@ -127,4 +136,49 @@ package enum FeedbackColumns {
             }
         }
     }
+}
+
+/// How ``FeedbackStore/feedbackTallies(_:by:)`` groups cases.
+public enum FeedbackGrouping: Sendable, Hashable {
+    /// By category path.
+    case category
+    /// By category and the week received (its Monday, "YYYY-MM-DD", in local time `offsetSeconds` from UTC).
+    case categoryAndWeek(offsetSeconds: Int)
+    /// By the month received ("YYYY-MM", local time).
+    case month(offsetSeconds: Int)
+    /// By the customer's current label in `segment` (anonymous cases and customers without one: "").
+    case segmentLabel(String)
+    /// By team ("" for none) and category.
+    case teamAndCategory
+}
+
+/// Cases of one group, with their satisfaction answers.
+public struct FeedbackTally: Sendable, Hashable, Codable {
+    /// The group's values, in the grouping's order (category; category and week; month; label; team and category).
+    public var key: [String]
+    public var cases: Int
+    public var csatAnswers: Int
+    public var csatTotal: Int
+    /// Answers of 4 or 5.
+    public var csatSatisfied: Int
+    public var npsAnswers: Int
+    /// Answers of 9 or 10, and of 0 to 6.
+    public var promoters: Int
+    public var detractors: Int
+
+    public init(key: [String], cases: Int, csatAnswers: Int = 0, csatTotal: Int = 0, csatSatisfied: Int = 0, npsAnswers: Int = 0, promoters: Int = 0, detractors: Int = 0) {
+        self.key = key
+        self.cases = cases
+        self.csatAnswers = csatAnswers
+        self.csatTotal = csatTotal
+        self.csatSatisfied = csatSatisfied
+        self.npsAnswers = npsAnswers
+        self.promoters = promoters
+        self.detractors = detractors
+    }
+
+    /// The mean CSAT, nil without answers.
+    public var csatMean: Double? { csatAnswers == 0 ? nil : Double(csatTotal) / Double(csatAnswers) }
+    /// Net promoter score (−100 to 100), nil without answers.
+    public var nps: Double? { npsAnswers == 0 ? nil : Double(promoters - detractors) * 100 / Double(npsAnswers) }
 }

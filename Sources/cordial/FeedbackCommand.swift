@@ -83,9 +83,8 @@ struct AddFeedback: AsyncParsableCommand {
         if let problem = FeedbackTaxonomy(plugins: registry.plugins).problem(category) { throw CommandFailure("--category: \(problem)") }
         let words: String
         if let textFile {
-            guard let data = FileManager.default.contents(atPath: textFile), let read = String(data: data, encoding: .utf8) else {
-                throw CommandFailure("--text-file \(textFile): cannot be read as UTF-8 text")
-            }
+            guard let data = FileManager.default.contents(atPath: textFile) else { throw CommandFailure("--text-file \(textFile): no such file, or it cannot be read") }
+            guard let read = String(data: data, encoding: .utf8) else { throw CommandFailure("--text-file \(textFile): not UTF-8 text") }
             words = read
         } else {
             words = text ?? ""
@@ -93,6 +92,7 @@ struct AddFeedback: AsyncParsableCommand {
         var received = Date()
         if let receivedAt {
             guard let time = FeedbackImporter.time(receivedAt) else { throw ValidationError("--received-at '\(receivedAt)' is not a time (2025-03-01T09:30:00Z)") }
+            if let problem = FeedbackImporter.receivedProblem(time, text: receivedAt) { throw ValidationError("--received-at \(problem)") }
             received = time
         }
         let opened = try await store.open()
@@ -148,6 +148,7 @@ struct ListFeedback: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
+        if let category, let problem = FeedbackCategory.problem(category) { throw ValidationError("--category: \(problem)") }
         if open, !status.isEmpty { throw ValidationError("--open and --status choose statuses both; give one") }
         for (name, day) in [("--from", from), ("--to", to)] where day != nil && CalendarDays.day(of: day!) == nil {
             throw ValidationError("\(name) '\(day!)' is not a date (YYYY-MM-DD)")
@@ -209,9 +210,10 @@ struct ShowFeedback: AsyncParsableCommand {
         }
         let contact = item.contact.map { [$0.name, $0.email, $0.phone].compactMap { $0 }.joined(separator: ", ") }
         print("\(item.reference)  \(item.kind.rawValue), \(item.category), \(item.severity.rawValue), \(item.status.rawValue) (version \(item.version))")
-        print("from      \(from)" + (contact.map { " — \($0)" } ?? ""))
-        print("received  \(item.receivedAt.formatted(.iso8601)) by \(item.channel.rawValue)" + (item.language.map { ", in \($0)" } ?? ""))
-        print("owner     \(name(item.ownerID))" + (item.team.map { ", team \($0)" } ?? ""))
+        // Names, contacts and teams are what people typed: shown, never obeyed by the terminal.
+        print(("from      \(from)" + (contact.map { " — \($0)" } ?? "")).forTerminal)
+        print(("received  \(item.receivedAt.formatted(.iso8601)) by \(item.channel.rawValue)" + (item.language.map { ", in \($0)" } ?? "")).forTerminal)
+        print(("owner     \(name(item.ownerID))" + (item.team.map { ", team \($0)" } ?? "")).forTerminal)
         if item.csat != nil || item.nps != nil {
             print("rated     " + [item.csat.map { "CSAT \($0)/5" }, item.nps.map { "NPS \($0)/10" }].compactMap { $0 }.joined(separator: ", "))
         }
@@ -282,9 +284,9 @@ struct UpdateFeedback: AsyncParsableCommand {
         }
         if store.json { return try store.printJSON(changed) }
         switch change {
-        case .status(let status): print("\(changed.reference): \(item.status.rawValue) → \(status.rawValue) by \(actor.name)")
-        case .satisfaction: print("\(changed.reference): rated by \(actor.name)")
-        default: print("\(changed.reference): note added by \(actor.name)")
+        case .status(let status): print("\(changed.reference): \(item.status.rawValue) → \(status.rawValue) by \(actor.name.forTerminal)")
+        case .satisfaction: print("\(changed.reference): rated by \(actor.name.forTerminal)")
+        default: print("\(changed.reference): note added by \(actor.name.forTerminal)")
         }
     }
 }
@@ -318,7 +320,7 @@ struct AssignFeedback: AsyncParsableCommand {
             try await opened.changeFeedback(item.id!, .assign(ownerID: owner.id!, team: team), by: actor.id, note: note, at: Date(), expectedVersion: nil)
         }
         if store.json { return try store.printJSON(changed) }
-        print("\(changed.reference): assigned to \(owner.name) (\(owner.role))" + (team.map { ", team \($0)" } ?? "") + " by \(actor.name)")
+        print(("\(changed.reference): assigned to \(owner.name) (\(owner.role))" + (team.map { ", team \($0)" } ?? "") + " by \(actor.name)").forTerminal)
     }
 }
 
@@ -367,13 +369,14 @@ struct ImportFeedback: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if dryRun {
-            print("\(file): \(cases.count) cases read; nothing written (--dry-run)")
+            if store.json { return try store.printJSON(["read": cases.count]) }
+            print("\(file): \(cases.count) case\(cases.count == 1 ? "" : "s") read; nothing written (--dry-run)")
         } else {
             let (added, present) = try await FeedbackCommands.refusing { try await opened.addFeedback(cases, at: Date()) }
             if store.json {
                 try store.printJSON(["added": added.count, "present": present])
             } else {
-                print("\(file): added \(added.count) cases, \(present) already present")
+                print("\(file): added \(added.count) case\(added.count == 1 ? "" : "s"), \(present) already present")
             }
         }
         if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }

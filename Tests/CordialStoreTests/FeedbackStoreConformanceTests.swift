@@ -29,6 +29,8 @@ import Testing
         #expect(first.added.allSatisfy { $0.id != nil && $0.version == 1 && $0.status == .received })
         let again = try await store.addFeedback(items, at: Self.at + 60)
         #expect(again.added.isEmpty && again.present == 3, "an import read twice adds nothing")
+        let sameTicket = try await store.addFeedback([Self.complaint(ids[2], "F-1")], at: Self.at)
+        #expect(sameTicket.added.isEmpty && sameTicket.present == 1, "a source's id is one case, whoever it is about")
 
         let stored = try #require(try await store.feedback(first.added[2].id!))
         #expect(stored == first.added[2])
@@ -145,6 +147,12 @@ import Testing
         #expect(forgotten.text == Feedback.forgottenText && forgotten.contact == nil && forgotten.language == nil)
         #expect(forgotten.category == "baggage/delayed" && forgotten.kind == .complaint && forgotten.status == .received)
         #expect(try await store.feedbackEvents(of: added[0].id!).allSatisfy { $0.note == nil })
+        let noted = await #expect(throws: StoreError.self) {
+            try await store.changeFeedback(added[0].id!, .note, by: agent.id, note: "she called again", at: Self.at + 120, expectedVersion: nil)
+        }
+        #expect(noted == .invalidFeedback("the customer was forgotten: their cases take no notes (a note may name them again)"))
+        #expect(try await store.changeFeedback(added[0].id!, .status(.acknowledged), by: agent.id, note: nil, at: Self.at + 120, expectedVersion: nil).status
+            == .acknowledged, "the case is still handled")
         #expect(try await store.feedback(added[1].id!)?.text == "Hành lý của tôi đến trễ hai ngày", "another customer's feedback is theirs")
         await #expect(throws: StoreError.noSuchCustomer(ids[0])) {
             try await store.addFeedback([Self.complaint(ids[0], "F-3")], at: Self.at)

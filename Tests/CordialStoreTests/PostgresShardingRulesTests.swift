@@ -19,7 +19,9 @@ import Testing
     /// Unique keys of customer-scoped tables without the customer id, which a distributed
     /// engine cannot enforce across shards; each needs a lookup table distributed by its own
     /// key when the store is sharded (docs/scaling.md, "Keys that are not the customer's").
-    static let knownGlobalKeys: Set<String> = ["customer_source_external_id_key", "purchase_source_external_id_key"]
+    static let knownGlobalKeys: Set<String> = [
+        "customer_source_external_id_key", "purchase_source_external_id_key", "feedback_source_external_id_key",
+    ]
 
     /// The distribution column of a customer-scoped table.
     static func distributionColumn(of table: String) -> String { table == "customer" ? "id" : "customer_id" }

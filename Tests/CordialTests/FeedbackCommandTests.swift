@@ -160,6 +160,18 @@ import Testing
         #expect(errors.contains("bad.csv:5: column 'csat': '6' is not a whole number from 1 to 5"), "\(errors)")
         #expect(errors.contains("bad.csv:5: column 'customer_id': names no customer, and the row has no contact"), "\(errors)")
         #expect(!errors.contains("Chuyến bay") && !errors.contains("Mất vali"), "no customer's words in errors")
+        let shifted = try file("shifted.csv", """
+            received_at,channel,kind,text,category
+            2025-02-30T08:00:00Z,phone,complaint,delay/departure,My passport number is X1234567
+            2099-01-01,phone,complaint,My card 4111 1111 1111 1111,delay/departure
+
+            """)
+        let moved = try cordial("import", "feedback", shifted, "--db", db)
+        #expect(moved.status == 1)
+        #expect(moved.standardError.contains("shifted.csv:2: column 'category': a text of 30 characters is not a category (are the columns in their order?)"), "\(moved.standardError)")
+        #expect(moved.standardError.contains("shifted.csv:2: column 'received_at': '2025-02-30T08:00:00Z' is not a time"), "\(moved.standardError)")
+        #expect(moved.standardError.contains("shifted.csv:3: column 'received_at': '2099-01-01' is in the future"), "\(moved.standardError)")
+        #expect(!moved.standardError.contains("X1234567") && !moved.standardError.contains("4111"), "\(moved.standardError)")
         let unknownCustomer = try file("unknown.csv", """
             feedback_id,customer_id,received_at,channel,kind,category,text
             T-1,C-1,2025-03-01T08:00:00Z,phone,complaint,delay/departure,Chuyến bay trễ ba tiếng

@@ -74,7 +74,7 @@ public struct FeedbackImporter: ImportRowParser {
             let text = (row.value(column) ?? "").lowercased().replacingOccurrences(of: "_", with: "-")
             if text.isEmpty, let fallback { return fallback }
             guard let value = Value(rawValue: text) else {
-                problem(column, "'\(ImportIssue.printable(text, limit: 20))' is not one of " + Value.allCases.map(\.rawValue).joined(separator: ", "))
+                problem(column, "\(Self.shown(text)) is not one of " + Value.allCases.map(\.rawValue).joined(separator: ", "))
                 return nil
             }
             return value
@@ -89,15 +89,25 @@ public struct FeedbackImporter: ImportRowParser {
         }
 
         var received: Date?
-        switch PurchaseImporter.time(row.value("received_at") ?? "", order: dateOrder) {
-        case .success(let time): received = time
+        let receivedText = row.value("received_at") ?? ""
+        switch PurchaseImporter.time(receivedText, order: dateOrder) {
+        case .success where receivedText.utf8.count > 10 && CalendarDays.day(ofPrefix: Array(receivedText.utf8.prefix(10))) == nil:
+            // ISO parsing rolls 30 February over to March: a time's date must be a real one.
+            problem("received_at", "'\(ImportIssue.printable(receivedText, limit: 40))' is not a time (2024-03-01, 2024-03-01T10:20:00Z)")
+        case .success(let time):
+            if let wrong = Self.receivedProblem(time, text: receivedText) { problem("received_at", wrong) } else { received = time }
         case .failure(let failure): problem("received_at", failure.text)
         }
         let channel = choice("channel", FeedbackChannel.self)
         let kind = choice("kind", FeedbackKind.self)
         let severity = choice("severity", FeedbackSeverity.self, default: .medium)
         let category = (row.value("category") ?? "").lowercased()
-        if let wrong = taxonomy.problem(category) { problem("category", wrong) }
+        // A value with spaces is no category: most likely a text in the wrong column, not repeated in the error.
+        if category.contains(where: \.isWhitespace) || category.count > 80 {
+            problem("category", "\(Self.shown(category)) is not a category (are the columns in their order?)")
+        } else if let wrong = taxonomy.problem(category) {
+            problem("category", wrong)
+        }
         let text = row.value("text") ?? ""
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problem("text", "is empty") }
         if text.utf8.count > Feedback.maximumTextBytes { problem("text", "is longer than \(Feedback.maximumTextBytes / 1024) KB") }
@@ -117,10 +127,24 @@ public struct FeedbackImporter: ImportRowParser {
     }
 
     /// An ISO 8601 time (`2025-03-01T09:30:00Z`, with an offset, or `2025-03-01 09:30:00` as
-    /// UTC) or an ISO date (midnight UTC); nil for anything else.
+    /// UTC) or an ISO date (midnight UTC), its date a real one (no 30 February); nil for anything else.
     public static func time(_ text: String) -> Date? {
+        guard CalendarDays.day(ofPrefix: Array(text.utf8.prefix(10))) != nil else { return nil }
         if case .success(let time) = PurchaseImporter.time(text, order: nil) { return time }
         return nil
+    }
+
+    /// Why `time` cannot be when a case was received: before 1970, or more than a day ahead of now.
+    public static func receivedProblem(_ time: Date, text: String, now: Date = Date()) -> String? {
+        if time.timeIntervalSince1970 < 0 { return "'\(ImportIssue.printable(text, limit: 40))' is before 1970" }
+        if time.timeIntervalSince(now) > 86_400 { return "'\(ImportIssue.printable(text, limit: 40))' is in the future" }
+        return nil
+    }
+
+    /// A value as an error may show it: a word as it is; a text (spaces, or long) only by its
+    /// length, since it is most likely a customer's words in the wrong column.
+    static func shown(_ value: String) -> String {
+        value.contains(where: \.isWhitespace) || value.count > 40 ? "a text of \(value.count) characters" : "'\(ImportIssue.printable(value, limit: 40))'"
     }
 
     /// The file's cases, every customer looked up in `store`; a customer the store does not

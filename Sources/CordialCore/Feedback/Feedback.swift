@@ -75,6 +75,7 @@ public struct Feedback: Codable, Sendable, Hashable {
         if !(0...10).contains(nps ?? 0) { return "nps must be 0 to 10" }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "text is empty" }
         if text.utf8.count > Self.maximumTextBytes { return "text is longer than \(Self.maximumTextBytes / 1024) KB" }
+        if text.utf8.contains(0) { return "text holds a NUL character" }
         if let problem = FeedbackCategory.problem(category) { return "category: \(problem)" }
         if customerID == nil, contact == nil { return "an anonymous feedback needs a contact (name, email or phone)" }
         return nil
