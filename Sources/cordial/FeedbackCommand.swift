@@ -14,7 +14,7 @@ struct FeedbackCommand: ParsableCommand {
             followed-up or closed case reopens there). Compliments, suggestions and questions may be resolved or closed \
             once acknowledged. Import files with `cordial import feedback FILE`.
             """,
-        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self, FeedbackBreachesCommand.self])
+        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self, FeedbackBreachesCommand.self, FeedbackReportCommand.self])
 }
 
 extension FeedbackChannel: ExpressibleByArgument {}
@@ -447,6 +447,122 @@ struct FeedbackBreachesCommand: AsyncParsableCommand {
         if minutes >= 1_440 { return "\(minutes / 1_440)d \(minutes % 1_440 / 60)h" }
         if minutes >= 60 { return String(format: "%dh %02dm", minutes / 60, minutes % 60) }
         return "\(minutes)m"
+    }
+}
+
+extension FeedbackReport.Section: ExpressibleByArgument {}
+
+struct FeedbackReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Causes and satisfaction over a period: Pareto, check sheet, cause and effect, SLA compliance, CSAT and NPS.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Option(help: "Cases received on or after this day (YYYY-MM-DD).")
+    var from: String?
+
+    @Option(help: "Cases received up to the end of this day (YYYY-MM-DD).")
+    var to: String?
+
+    @Option(help: "Only this kind (default: every kind).")
+    var kind: FeedbackKind?
+
+    @Option(help: "Count categories at this depth: 1 for the top ones (baggage), 2 for those under them (baggage/delayed).")
+    var level = 1
+
+    @Option(help: "CSAT and NPS by this segment's labels, as customers hold them now.")
+    var segment: String?
+
+    @Option(help: "Write the Pareto chart to this SVG file.")
+    var pareto: String?
+
+    @Option(parsing: .upToNextOption, help: "The sections to compute (default: all): pareto, checksheet, causes, sla, satisfaction.")
+    var sections: [FeedbackReport.Section] = []
+
+    func validate() throws {
+        guard (1...4).contains(level) else { throw ValidationError("--level must be 1 to 4") }
+        for (name, day) in [("--from", from), ("--to", to)] where day != nil && CalendarDays.day(of: day!) == nil {
+            throw ValidationError("\(name) '\(day!)' is not a date (YYYY-MM-DD)")
+        }
+    }
+
+    func run() async throws {
+        let (registry, problems) = pluginOptions.registry()
+        printProblems(problems.problems)
+        let opened = try await store.open()
+        if let segment {
+            let known = try await opened.segments().map(\.name)
+            guard known.contains(segment) else {
+                throw CommandFailure("no segment '\(segment)' has been run (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+            }
+        }
+        let chosen = sections.isEmpty ? Set(FeedbackReport.Section.allCases) : Set(sections).union([.pareto])
+        let report = try await FeedbackReport.make(
+            in: opened, plugins: registry.plugins, from: from.flatMap(CalendarDays.day(of:)).map(CalendarDays.date(ofDay:)),
+            to: to.flatMap(CalendarDays.day(of:)).map { CalendarDays.date(ofDay: $0 + 1) }, kind: kind, level: level, segment: segment, sections: chosen)
+        if let pareto {
+            let period = [from, to].compactMap { $0 }.joined(separator: " to ")
+            let title = "\(kind.map { $0.rawValue.capitalized + "s" } ?? "Feedback") by category" + (period.isEmpty ? "" : ", \(period)") + " (\(report.cases))"
+            do {
+                try ParetoChart.svg(report.pareto, title: title).write(toFile: pareto, atomically: true, encoding: .utf8)
+            } catch {
+                throw CommandFailure("--pareto \(pareto): cannot be written (\(error.localizedDescription))")
+            }
+        }
+        if store.json {
+            try store.printJSON(report)
+        } else {
+            Self.print(report)
+            if let pareto { Swift.print("Pareto chart written to \(pareto)") }
+        }
+        if !problems.problems.isEmpty { throw PluginProblemsFailure(count: problems.problems.count) }
+    }
+
+    static func percent(_ share: Double?) -> String { share.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+
+    static func print(_ report: FeedbackReport) {
+        Swift.print("\(report.cases) case\(report.cases == 1 ? "" : "s")" + (report.kind.map { " (\($0.rawValue)s)" } ?? "") + "; times in \(report.timeZone)")
+        Swift.print("")
+        Swift.print("Pareto of categories (the vital few marked *)")
+        printTable(["", "CATEGORY", "CASES", "SHARE", "CUMULATIVE"], report.pareto.map { row in
+            [row.vitalFew ? "*" : "", row.category, "\(row.cases)", percent(row.share), percent(row.cumulative)]
+        })
+        let vital = report.pareto.filter(\.vitalFew)
+        if !vital.isEmpty {
+            Swift.print("\(vital.count) of \(report.pareto.count) categories make up \(percent(vital.last!.cumulative)) of cases")
+        }
+        if let sheet = report.checkSheet, !sheet.weeks.isEmpty {
+            Swift.print("")
+            Swift.print("Check sheet: cases by week (weeks from Monday)")
+            printTable(["CATEGORY"] + sheet.weeks.map { String($0.dropFirst(5)) } + ["TOTAL"], sheet.rows.map { row in
+                [row.category] + row.counts.map { $0 == 0 ? "." : "\($0)" } + ["\(row.total)"]
+            })
+        }
+        if let causes = report.causes, causes.contains(where: { !$0.family.isEmpty }) {
+            Swift.print("")
+            Swift.print("Cause and effect: causes by family")
+            printTable(["FAMILY", "CASES", "SHARE", "CAUSES"], causes.map { family in
+                [family.family.isEmpty ? "(no family)" : family.family, "\(family.cases)", percent(family.share),
+                 family.categories.prefix(4).map { "\($0.category) \($0.cases)" }.joined(separator: " · ") + (family.categories.count > 4 ? " · …" : "")]
+            })
+        }
+        if let compliance = report.compliance, !compliance.isEmpty {
+            Swift.print("")
+            Swift.print("Service standards met, by team and category (clocks due or stopped)")
+            printTable(["TEAM", "CATEGORY", "CLOCKS", "MET", "RATE"], compliance.map { row in
+                [row.team.isEmpty ? "-" : row.team, row.category, "\(row.clocks)", "\(row.met)", percent(row.rate)]
+            })
+        }
+        for (title, rows) in [("Satisfaction by month", report.byMonth), ("Satisfaction by \(report.segment ?? "segment") label", report.bySegment)] {
+            guard let rows, !rows.isEmpty else { continue }
+            Swift.print("")
+            Swift.print(title)
+            printTable(["", "CASES", "CSAT", "SATISFIED", "ANSWERS", "NPS", "ANSWERS"], rows.map { row in
+                [row.key.isEmpty ? "(none)" : row.key, "\(row.cases)", row.csat.map { String(format: "%.2f", $0) } ?? "-", percent(row.satisfied),
+                 "\(row.csatAnswers)", row.nps.map { String(format: "%+.0f", $0) } ?? "-", "\(row.npsAnswers)"]
+            })
+        }
     }
 }
 

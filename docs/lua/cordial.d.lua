@@ -287,6 +287,10 @@ function Plugin:lambda(name, fn) end
 ---@param categories table<string, table> top categories, each with the table of those under it ({} for none)
 function Plugin:feedback_categories(categories) end
 
+---Groups feedback categories into families of causes — people, process, equipment, environment… — for the cause-and-effect (fishbone) view of `cordial feedback report`. A category belongs to at most one family; those under it come along.
+---@param families table<string, string[]> each family's name and its categories
+function Plugin:cause_families(families) end
+
 ---Declares the organisation's working hours, on which feedback clocks run: a time zone, opening hours per day, the holidays (from the campaigns' calendars) and dates it closes on, and teams that keep other hours. One plugin declares them; without them, clocks run on calendar time in UTC.
 ---@param hours cordial.BusinessHours time_zone, hours, calendar, closed, teams
 function Plugin:business_hours(hours) end

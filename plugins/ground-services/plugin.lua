@@ -23,6 +23,14 @@ plugin:feedback_categories {
   information = { "announcements", "signage", "app" },
 }
 
+-- Where the causes lie, for the cause-and-effect view of `cordial feedback report`.
+plugin:cause_families {
+  people = { "staff", "special-assistance" },
+  process = { "delay", "check-in", "boarding", "baggage/fees" },
+  equipment = { "baggage/delayed", "baggage/lost", "baggage/damaged", "information/app" },
+  environment = { "lounge", "information/announcements", "information/signage" },
+}
+
 -- The care office keeps office hours and closes for Tết and the national holidays; the
 -- airport desk is open every day from early to late.
 plugin:business_hours {

@@ -50,3 +50,47 @@ enum FeedbackDeclaration {
         }
     }
 }
+
+extension FeedbackDeclaration {
+    /// `{ people = { "staff" }, process = { "delay", "check-in" }, equipment = { "baggage/damaged" } }`:
+    /// each family of causes with the categories (and those under them) it gathers, for the
+    /// cause-and-effect view of reports.
+    static func causeFamilies(_ arguments: LuaArguments, in context: PluginContext) throws {
+        let value = try arguments.value(2, "families")
+        guard let spec = value.tableValue, spec.array.isEmpty, !spec.hash.isEmpty else {
+            throw arguments.invalid("families", "expected families by name, each with a list of categories, such as { people = { \"staff\" } }")
+        }
+        guard context.registrations.causeFamilies.isEmpty else { throw PluginAPIError("cause families are declared twice") }
+        var families: [CauseFamily] = []
+        var claimed: [String: String] = [:]
+        for key in spec.hash.keys.sorted(by: { ($0.stringValue ?? "") < ($1.stringValue ?? "") }) {
+            guard let name = key.stringValue, PluginManifest.isValidName(name) else {
+                throw PluginAPIError("'\(key.stringValue ?? key.typeName)' is not a family name (lower-case letters, digits, dashes)")
+            }
+            guard let list = spec.hash[key]?.tableValue, list.hash.isEmpty, !list.array.isEmpty else {
+                throw PluginAPIError("'\(name)' must have a list of categories, such as { \"staff\", \"check-in/queue\" }")
+            }
+            var categories: [String] = []
+            for item in list.array {
+                guard let category = item.stringValue else { throw PluginAPIError("'\(name)': a category must be text, not \(item.typeName)") }
+                if let problem = FeedbackCategory.problem(category) { throw PluginAPIError("'\(name)': \(problem)") }
+                if let other = claimed[category] { throw PluginAPIError("'\(category)' is in two families, '\(other)' and '\(name)'") }
+                claimed[category] = name
+                categories.append(category)
+            }
+            families.append(CauseFamily(name: name, categories: categories))
+        }
+        context.registrations.causeFamilies = families
+    }
+}
+
+/// A family of causes (people, process, equipment, environment, …) and the categories it gathers.
+public struct CauseFamily: Sendable, Hashable, Codable {
+    public var name: String
+    public var categories: [String]
+
+    /// Whether `category` is one of the family's, or under one.
+    public func gathers(_ category: String) -> Bool {
+        categories.contains { category == $0 || category.hasPrefix($0 + "/") }
+    }
+}

@@ -134,6 +134,21 @@ extension LuaAPI {
             return LuaNoValue()
         },
         LuaAPIFunction(
+            "Plugin:cause_families", "Groups feedback categories into families of causes — people, process, equipment, environment… — for the cause-and-effect (fishbone) view of `cordial feedback report`. A category belongs to at most one family; those under it come along.",
+            parameters: [.init("families", "table<string, string[]>", "each family's name and its categories")],
+            phase: .registering,
+            example: """
+                plugin:cause_families {
+                  people = { "staff" },
+                  process = { "delay", "check-in", "boarding" },
+                  equipment = { "baggage/damaged", "information/app" },
+                }
+                """
+        ) { context, arguments in
+            try FeedbackDeclaration.causeFamilies(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
             "Plugin:business_hours", "Declares the organisation's working hours, on which feedback clocks run: a time zone, opening hours per day, the holidays (from the campaigns' calendars) and dates it closes on, and teams that keep other hours. One plugin declares them; without them, clocks run on calendar time in UTC.",
             parameters: [.init("hours", "cordial.BusinessHours", "time_zone, hours, calendar, closed, teams")],
             phase: .registering,
