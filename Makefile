@@ -16,7 +16,7 @@ DEMO_DB = .build/demo.sqlite
 # listed; then example scripts.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv
+	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv --feedback .build/demo-feedback.csv
 	$(CORDIAL) init --db $(DEMO_DB)
 	$(CORDIAL) import customers .build/demo-customers.csv --source demo --db $(DEMO_DB)
 	$(CORDIAL) import transactions .build/demo-purchases.csv --source demo --currency VND --db $(DEMO_DB)
@@ -35,6 +35,10 @@ demo: build
 	$(CORDIAL) campaigns report 1 --db $(DEMO_DB)
 	$(CORDIAL) letters lint --db $(DEMO_DB)
 	$(CORDIAL) outbox list --limit 5 --db $(DEMO_DB)
+	$(CORDIAL) import feedback .build/demo-feedback.csv --source demo-desk --customer-source demo --db $(DEMO_DB)
+	$(CORDIAL) feedback list --limit 5 --db $(DEMO_DB)
+	$(CORDIAL) feedback report --kind complaint --segment lifecycle --pareto .build/demo-pareto.svg --db $(DEMO_DB)
+	$(CORDIAL) feedback breaches --at 2024-12-31T03:00:00Z --limit 5 --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 
@@ -72,6 +76,7 @@ bench: build
 	$(CORDIAL_BENCH) campaigns --db $(BENCH_DB)
 	test -x $(CHEVRON_PYTHON) || (python3 -m venv .build/chevron-venv && .build/chevron-venv/bin/pip install --quiet chevron==0.14.0)
 	$(CORDIAL_BENCH) letters --python $(CHEVRON_PYTHON)
+	$(CORDIAL_BENCH) feedback
 	test -x $(LIFETIMES_PYTHON) || (python3 -m venv .build/lifetimes-venv && .build/lifetimes-venv/bin/pip install --quiet lifetimes==0.11.3)
 	rm -f $(CDNOW_DB) $(CDNOW_DB)-wal $(CDNOW_DB)-shm
 	$(CORDIAL) init --db $(CDNOW_DB)

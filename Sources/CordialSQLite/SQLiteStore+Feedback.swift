@@ -11,28 +11,30 @@ extension SQLiteStore {
         return try await writer.write { db in
             var added: [Feedback] = []
             var present = 0
+            // Statements compiled once for the batch: an import adds cases by the hundred thousand.
+            let customerAlive = try db.cachedStatement(sql: "SELECT 1 FROM customer WHERE id = ? AND forgottenAt IS NULL")
+            let known = try db.cachedStatement(sql: "SELECT 1 FROM feedback WHERE source = ? AND externalID = ?")
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO feedback (customerId, source, externalID, channel, kind, category, severity, text, language, csat, nps,
+                  contact, ownerId, team, status, receivedAt, updatedAt, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                """)
+            var checked: Set<Int64> = []
             for item in items {
-                if let customer = item.customerID {
-                    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE id = ? AND forgottenAt IS NULL", arguments: [customer.rawValue]) != nil else {
-                        throw StoreError.noSuchCustomer(customer)
-                    }
+                if let customer = item.customerID, !checked.contains(customer.rawValue) {
+                    guard try Bool.fetchOne(customerAlive, arguments: [customer.rawValue]) != nil else { throw StoreError.noSuchCustomer(customer) }
+                    checked.insert(customer.rawValue)
                 }
                 let key = FeedbackColumns.customerKey(item)
-                if let externalID = item.externalID, try Bool.fetchOne(db, sql: """
-                    SELECT 1 FROM feedback WHERE source = ? AND externalID = ?
-                    """, arguments: [item.source, externalID]) != nil {
+                if let externalID = item.externalID, try Bool.fetchOne(known, arguments: [item.source, externalID]) != nil {
                     present += 1
                     continue
                 }
-                try db.execute(sql: """
-                    INSERT INTO feedback (customerId, source, externalID, channel, kind, category, severity, text, language, csat, nps,
-                      contact, ownerId, team, status, receivedAt, updatedAt, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                    """, arguments: [
-                        key, item.source, item.externalID, item.channel.rawValue, item.kind.rawValue, item.category, item.severity.rawValue,
-                        item.text, item.language, item.csat, item.nps, FeedbackColumns.contactText(item.contact), item.ownerID, item.team,
-                        item.status.rawValue, item.receivedAt, item.receivedAt,
-                    ])
+                try insert.execute(arguments: [
+                    key, item.source, item.externalID, item.channel.rawValue, item.kind.rawValue, item.category, item.severity.rawValue,
+                    item.text, item.language, item.csat, item.nps, FeedbackColumns.contactText(item.contact), item.ownerID, item.team,
+                    item.status.rawValue, item.receivedAt, item.receivedAt,
+                ])
                 var stored = item
                 stored.id = db.lastInsertedRowID
                 stored.updatedAt = item.receivedAt
@@ -157,9 +159,9 @@ extension SQLiteStore {
     }
 
     static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO feedbackEvent (customerId, feedbackId, at, actorId, action, fromStatus, toStatus, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note])
+            """).execute(arguments: [customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note])
     }
 
     static func conditions(_ query: FeedbackQuery, paged: Bool, table: String = "") -> (String, StatementArguments) {

@@ -25,8 +25,15 @@ struct GenerateDemo: ParsableCommand {
     @Option(help: "Also write the customers' purchases to this file.")
     var purchases: String?
 
+    @Option(help: "Also write feedback about the customers (the ground-services plugin's categories) to this file.")
+    var feedback: String?
+
+    @Option(name: .customLong("feedback-count"), help: "How many feedback cases.")
+    var feedbackCount = 2_000
+
     func validate() throws {
         guard (1...10_000_000).contains(customers) else { throw ValidationError("--customers must be 1 to 10,000,000") }
+        guard (1...10_000_000).contains(feedbackCount) else { throw ValidationError("--feedback-count must be 1 to 10,000,000") }
     }
 
     func run() throws {
@@ -40,6 +47,10 @@ struct GenerateDemo: ParsableCommand {
         if let purchases {
             try Self.write(to: purchases) { try organisation.writePurchases(count: customers, to: $0) }
             StandardStreams.error("wrote their purchases to \(purchases)\n")
+        }
+        if let feedback {
+            try Self.write(to: feedback) { try DemoFeedback(seed: seed, customers: customers).write(count: feedbackCount, to: $0) }
+            StandardStreams.error("wrote \(feedbackCount) feedback cases to \(feedback)\n")
         }
     }
 

@@ -402,6 +402,9 @@ struct FeedbackBreachesCommand: AsyncParsableCommand {
     @Option(help: "Also list clocks due within this span of it (\"2h\", \"1d\"; default 1h).")
     var within = "1h"
 
+    @Option(help: "Show at most this many clocks, the latest first (the count covers them all).")
+    var limit = 50
+
     func run() async throws {
         var now = Date()
         if let at {
@@ -422,23 +425,30 @@ struct FeedbackBreachesCommand: AsyncParsableCommand {
         } else {
             if breaches.standards.isEmpty { print("no plugin declares a service standard (plugin:feedback_sla); see docs/plugin-guide.md") }
             let zone = TimeZone(identifier: report.timeZone) ?? .gmt
-            var format = Date.FormatStyle(date: .numeric, time: .shortened).locale(Locale(identifier: "en_GB"))
-            format.timeZone = zone
             let staff = try await opened.staff()
-            printTable(["CASE", "CLOCK", "DUE", "STATE", "STANDARD", "SEVERITY", "OWNER", "TEAM"], report.entries.map { entry in
+            printTable(["CASE", "CLOCK", "DUE", "STATE", "STANDARD", "SEVERITY", "OWNER", "TEAM"], report.entries.prefix(limit).map { entry in
                 let late = entry.lateness
                 let state = late > 0 ? "late by \(Self.duration(late))" : "due in \(Self.duration(-late))"
                 return [
-                    entry.feedback.reference, entry.clock.name.rawValue, entry.clock.due.map { $0.formatted(format) } ?? "-", state, entry.standard,
+                    entry.feedback.reference, entry.clock.name.rawValue, entry.clock.due.map { Self.local($0, in: zone) } ?? "-", state, entry.standard,
                     entry.feedback.severity.rawValue, entry.feedback.ownerID.map { id in staff.first { $0.id == id }?.name ?? "staff \(id)" } ?? "-",
                     entry.feedback.team ?? "-",
                 ]
             })
+            if report.entries.count > limit { print("… \(report.entries.count - limit) more (--limit)") }
             let late = report.entries.filter { $0.lateness > 0 }.count
             print("\(late) late, \(report.entries.count - late) due within \(within), of \(report.covered) cases under a standard "
                 + "(\(report.cases) open or awaiting callback); times in \(report.timeZone)")
         }
         if !problems.problems.isEmpty { throw PluginProblemsFailure(count: problems.problems.count) }
+    }
+
+    /// "2025-03-07 17:30" in `zone`.
+    static func local(_ date: Date, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
     }
 
     /// "1d 3h", "2h 05m", "12m".
@@ -533,10 +543,12 @@ struct FeedbackReportCommand: AsyncParsableCommand {
             Swift.print("\(vital.count) of \(report.pareto.count) categories make up \(percent(vital.last!.cumulative)) of cases")
         }
         if let sheet = report.checkSheet, !sheet.weeks.isEmpty {
+            // A terminal holds a quarter's weeks; the JSON holds them all.
+            let shown = min(sheet.weeks.count, 13)
             Swift.print("")
-            Swift.print("Check sheet: cases by week (weeks from Monday)")
-            printTable(["CATEGORY"] + sheet.weeks.map { String($0.dropFirst(5)) } + ["TOTAL"], sheet.rows.map { row in
-                [row.category] + row.counts.map { $0 == 0 ? "." : "\($0)" } + ["\(row.total)"]
+            Swift.print("Check sheet: cases by week (weeks from Monday)" + (shown < sheet.weeks.count ? ", the last \(shown) of \(sheet.weeks.count) (--json for all)" : ""))
+            printTable(["CATEGORY"] + sheet.weeks.suffix(shown).map { String($0.dropFirst(5)) } + ["TOTAL"], sheet.rows.map { row in
+                [row.category] + row.counts.suffix(shown).map { $0 == 0 ? "." : "\($0)" } + ["\(row.counts.suffix(shown).reduce(0, +))"]
             })
         }
         if let causes = report.causes, causes.contains(where: { !$0.family.isEmpty }) {
