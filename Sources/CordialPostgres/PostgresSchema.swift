@@ -441,6 +441,9 @@ enum PostgresSchema {
                 from_status text,
                 to_status text,
                 note text,
+                compensation_form text,
+                compensation_amount numeric,
+                compensation_currency text,
                 PRIMARY KEY (customer_id, id)
             );
             CREATE INDEX feedback_event_feedback ON feedback_event (feedback_id, id);

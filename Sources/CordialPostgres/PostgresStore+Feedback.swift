@@ -115,7 +115,7 @@ extension PostgresStore {
     public func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent] {
         try await withConnection { connection in
             try await rows("""
-                SELECT feedback_id, at, actor_id, action, from_status, to_status, note FROM feedback_event WHERE feedback_id = \(id) ORDER BY id
+                SELECT \(unescaped: Self.eventColumns) FROM feedback_event WHERE feedback_id = \(id) ORDER BY id
                 """, on: connection).compactMap(Self.event)
         }
     }
@@ -128,8 +128,7 @@ extension PostgresStore {
             for start in stride(from: 0, to: unique.count, by: 50_000) {
                 let chunk = Array(unique[start..<min(unique.count, start + 50_000)])
                 for row in try await rows("""
-                    SELECT feedback_id, at, actor_id, action, from_status, to_status, note FROM feedback_event
-                    WHERE feedback_id = ANY(\(chunk)::bigint[]) ORDER BY id
+                    SELECT \(unescaped: Self.eventColumns) FROM feedback_event WHERE feedback_id = ANY(\(chunk)::bigint[]) ORDER BY id
                     """, on: connection) {
                     if let event = try Self.event(row) { events[event.feedbackID, default: []].append(event) }
                 }
@@ -138,12 +137,16 @@ extension PostgresStore {
         }
     }
 
+    /// The columns of an event as ``event(_:)`` reads them (the amount as its exact text).
+    static let eventColumns = "feedback_id, at, actor_id, action, from_status, to_status, note, compensation_form, compensation_amount::text, compensation_currency"
+
     static func event(_ row: PostgresRow) throws -> FeedbackEvent? {
-        let (feedback, at, actor, action, from, to, note) = try row.decode((Int64, Date, Int64?, String, String?, String?, String?).self)
+        let (feedback, at, actor, action, from, to, note, form, amount, currency) =
+            try row.decode((Int64, Date, Int64?, String, String?, String?, String?, String?, String?, String?).self)
         guard let action = FeedbackEvent.Action(rawValue: action) else { return nil }
         return FeedbackEvent(
             feedbackID: feedback, at: at, actorID: actor, action: action, from: from.flatMap(FeedbackStatus.init), to: to.flatMap(FeedbackStatus.init),
-            note: note)
+            note: note, compensation: FeedbackColumns.compensation(form: form, amount: amount, currency: currency))
     }
 
     public func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally] {
@@ -183,9 +186,11 @@ extension PostgresStore {
 
     static func insert(_ event: FeedbackEvent, customer: Int64, on connection: PostgresSession) async throws {
         try await connection.query("""
-            INSERT INTO feedback_event (customer_id, feedback_id, at, actor_id, action, from_status, to_status, note)
+            INSERT INTO feedback_event (customer_id, feedback_id, at, actor_id, action, from_status, to_status, note, compensation_form,
+              compensation_amount, compensation_currency)
             VALUES (\(customer), \(event.feedbackID), \(PostgresTime.stored(event.at)), \(event.actorID), \(event.action.rawValue),
-              \(event.from?.rawValue), \(event.to?.rawValue), \(event.note))
+              \(event.from?.rawValue), \(event.to?.rawValue), \(event.note), \(event.compensation?.form),
+              \(event.compensation?.amount.amountText)::numeric, \(event.compensation?.amount.currency))
             """)
     }
 
@@ -247,3 +252,4 @@ extension PostgresStore {
             receivedAt: receivedAt, updatedAt: updatedAt, version: Int(version))
     }
 }
+

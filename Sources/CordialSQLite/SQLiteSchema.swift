@@ -421,6 +421,9 @@ enum SQLiteSchema {
                 t.column("fromStatus", .text)
                 t.column("toStatus", .text)
                 t.column("note", .text)
+                t.column("compensationForm", .text)
+                t.column("compensationAmount", .text)
+                t.column("compensationCurrency", .text)
             }
             try db.create(index: "feedbackEvent_feedback", on: "feedbackEvent", columns: ["feedbackId", "id"])
         }

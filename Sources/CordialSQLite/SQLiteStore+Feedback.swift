@@ -122,7 +122,7 @@ extension SQLiteStore {
         return FeedbackEvent(
             feedbackID: row["feedbackId"], at: row["at"], actorID: row["actorId"], action: action,
             from: (row["fromStatus"] as String?).flatMap(FeedbackStatus.init), to: (row["toStatus"] as String?).flatMap(FeedbackStatus.init),
-            note: row["note"])
+            note: row["note"], compensation: FeedbackColumns.compensation(form: row["compensationForm"], amount: row["compensationAmount"], currency: row["compensationCurrency"]))
     }
 
     public func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally] {
@@ -160,8 +160,12 @@ extension SQLiteStore {
 
     static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO feedbackEvent (customerId, feedbackId, at, actorId, action, fromStatus, toStatus, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note])
+            INSERT INTO feedbackEvent (customerId, feedbackId, at, actorId, action, fromStatus, toStatus, note, compensationForm, compensationAmount,
+              compensationCurrency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note,
+                event.compensation?.form, event.compensation?.amount.amountText, event.compensation?.amount.currency,
+            ])
     }
 
     static func conditions(_ query: FeedbackQuery, paged: Bool, table: String = "") -> (String, StatementArguments) {

@@ -91,6 +91,12 @@ public enum FeedbackRules {
             event.note = ["owner \(owner)" + (team.map { ", team \($0)" } ?? ""), note].compactMap { $0 }.joined(separator: ": ")
         case .note:
             guard let note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalidFeedback("a note needs text") }
+        case .compensate(let compensation):
+            guard compensation.amount.amount > 0, compensation.amount.amount < Decimal(string: "1e15")! else {
+                throw StoreError.invalidFeedback("a compensation must be a positive amount")
+            }
+            event.action = .compensation
+            event.compensation = compensation
         case .satisfaction(let csat, let nps):
             changed.csat = csat ?? current.csat
             changed.nps = nps ?? current.nps
@@ -112,6 +118,12 @@ public enum FeedbackRules {
 package enum FeedbackColumns {
     /// The customer id a case is filed under: anonymous feedback under 0.
     package static func customerKey(_ feedback: Feedback) -> Int64 { feedback.customerID?.rawValue ?? 0 }
+
+    /// A compensation from its three columns; nil when there is none.
+    package static func compensation(form: String?, amount: String?, currency: String?) -> FeedbackCompensation? {
+        guard let form, let amount, let currency, let money = Money(parsing: amount, currency: currency) else { return nil }
+        return FeedbackCompensation(form: form, amount: money)
+    }
 
     /// Why a forgotten customer's case takes no notes: a note may name them again.
     package static let forgottenNote = "the customer was forgotten: their cases take no notes (a note may name them again)"

@@ -180,7 +180,8 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
         StoredTable("feedback_event", [
             Column("id", .integer), Column("customer_id", .integer), Column("feedback_id", .integer), Column("at", .time),
             Column("actor_id", .integer), Column("action", .text), Column("from_status", .text), Column("to_status", .text),
-            Column("note", .text),
+            Column("note", .text), Column("compensation_form", .text), Column("compensation_amount", .decimal),
+            Column("compensation_currency", .text),
         ]),
         StoredTable("event_seat", [
             Column("id", .integer), Column("customer_id", .integer), Column("event", .text), Column("action_key", .text),

@@ -14,7 +14,7 @@ struct FeedbackCommand: ParsableCommand {
             followed-up or closed case reopens there). Compliments, suggestions and questions may be resolved or closed \
             once acknowledged. Import files with `cordial import feedback FILE`.
             """,
-        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self, FeedbackBreachesCommand.self, FeedbackReportCommand.self])
+        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self, FeedbackBreachesCommand.self, FeedbackReportCommand.self, CompensateFeedback.self])
 }
 
 extension FeedbackChannel: ExpressibleByArgument {}
@@ -226,8 +226,9 @@ struct ShowFeedback: AsyncParsableCommand {
             case .status: "\(event.from?.rawValue ?? "?") → \(event.to?.rawValue ?? "?")"
             case .assigned: "assigned"
             case .note: "note"
+            case .compensation: "compensation"
             }
-            var note = event.note ?? ""
+            var note = [event.compensation.map { "\($0.form) \($0.amount.amountText) \($0.amount.currency)" }, event.note].compactMap { $0 }.joined(separator: ": ")
             // An assignment's note names the owner by id ("owner 2, team baggage"): shown by name.
             if event.action == .assigned, note.hasPrefix("owner "),
                let id = Int64(note.dropFirst(6).prefix { $0.isNumber }) {
@@ -457,6 +458,57 @@ struct FeedbackBreachesCommand: AsyncParsableCommand {
         if minutes >= 1_440 { return "\(minutes / 1_440)d \(minutes % 1_440 / 60)h" }
         if minutes >= 60 { return String(format: "%dh %02dm", minutes / 60, minutes % 60) }
         return "\(minutes)m"
+    }
+}
+
+struct CompensateFeedback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compensate", abstract: "Grant compensation on a case, within the authority of the member of staff who grants it.",
+        discussion: "The plugins say who may grant what (plugin:feedback_authority); what the case was granted before counts towards the limit.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Argument(help: "The case: FB-42 or 42.")
+    var reference: String
+
+    @Option(help: "The form of compensation (voucher, apology-gift, refund…, as the plugins name them).")
+    var form: String
+
+    @Option(help: "The amount (1500000, 12.50).")
+    var amount: String
+
+    @Option(help: "Its currency (default: the plugins' authority's).")
+    var currency: String?
+
+    @Option(help: "A note for the case's history.")
+    var note: String?
+
+    @Option(help: "Who grants it: a member of staff's id or exact name.")
+    var by: String
+
+    func run() async throws {
+        let (registry, problems) = pluginOptions.registry()
+        printProblems(problems.problems)
+        let authority = registry.plugins.sorted { $0.name < $1.name }.compactMap(\.registrations.compensationAuthority).first
+        guard let money = Money(parsing: amount, currency: (currency ?? authority?.currency ?? "VND").uppercased()), money.amount > 0 else {
+            throw ValidationError("--amount '\(amount)' is not a positive amount (1500000, 12.50)")
+        }
+        let opened = try await store.open()
+        let item = try await FeedbackCommands.find(reference, in: opened)
+        let staff = try await PlanApprover.member(by, in: opened)
+        let granted: (feedback: Feedback, total: Money)
+        do {
+            granted = try await FeedbackCommands.refusing {
+                try await CompensationGrant.grant(FeedbackCompensation(form: form, amount: money), on: item.id!, by: staff, note: note, authority: authority, in: opened)
+            }
+        } catch let refusal as CompensationGrant.Refusal {
+            throw CommandFailure(refusal.description.forTerminal)
+        }
+        if store.json { return try store.printJSON(["feedback": granted.feedback.reference, "granted": money.amountText, "total": granted.total.amountText]) }
+        let format = LocaleFormat(money.currency == "VND" ? "vi" : "en")
+        print("\(item.reference): \(form) of \(format.money(money)) granted by \(staff.name) (\(format.money(granted.total)) in all)".forTerminal)
+        if !problems.problems.isEmpty { throw PluginProblemsFailure(count: problems.problems.count) }
     }
 }
 

@@ -88,6 +88,12 @@ import Testing
         #expect(unknownStaff == .noSuchStaff(404))
         let rated = try await store.changeFeedback(id, .satisfaction(csat: 4, nps: 9), by: agent.id, note: nil, at: Self.at + 840, expectedVersion: nil)
         #expect(rated.csat == 4 && rated.nps == 9)
+        let voucher = FeedbackCompensation(form: "voucher", amount: Money(Decimal(string: "1250000.50")!, "VND"))
+        #expect(try await store.changeFeedback(id, .compensate(voucher), by: supervisor.id, note: "for the wait", at: Self.at + 870, expectedVersion: 11).version == 12)
+        let nothing = await #expect(throws: StoreError.self) {
+            try await store.changeFeedback(id, .compensate(FeedbackCompensation(form: "voucher", amount: Money(0, "VND"))), by: agent.id, note: nil, at: Self.at, expectedVersion: nil)
+        }
+        #expect(nothing == .invalidFeedback("a compensation must be a positive amount"))
         let noNote = await #expect(throws: StoreError.self) {
             try await store.changeFeedback(id, .note, by: agent.id, note: "  ", at: Self.at + 900, expectedVersion: nil)
         }
@@ -97,13 +103,15 @@ import Testing
         }
 
         let events = try await store.feedbackEvents(of: id)
-        #expect(events.map(\.action) == [.received] + Array(repeating: .status, count: 8) + [.assigned, .note])
+        #expect(events.map(\.action) == [.received] + Array(repeating: .status, count: 8) + [.assigned, .note, .compensation])
+        #expect(events.last?.compensation == FeedbackCompensation(form: "voucher", amount: Money(Decimal(string: "1250000.50")!, "VND")))
+        #expect(events.last?.note == "for the wait" && events.last?.actorID == supervisor.id)
         #expect(events[1] == FeedbackEvent(feedbackID: id, at: Self.at + 60, actorID: agent.id, action: .status, from: .received, to: .acknowledged, note: "step acknowledged"))
         #expect(events[8].from == .closed && events[8].to == .investigating && events[8].actorID == supervisor.id)
         #expect(events[9].note == "owner \(supervisor.id!), team baggage")
         #expect(events[10].note == "csat 4, nps 9")
         let final = try #require(try await store.feedback(id))
-        #expect(final.version == 11 && final.updatedAt == Self.at + 840)
+        #expect(final.version == 12 && final.updatedAt == Self.at + 870)
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -81,6 +81,33 @@ import Testing
         #expect(try cordial("feedback", "show", "FB-9", "--db", db).standardError == "Error: no feedback FB-9\n")
     }
 
+    @Test func compensationIsGrantedWithinAuthorityAndEscalated() throws {
+        let db = try store()
+        #expect(try cordial("staff", "add", "Phạm Quang", "--role", "manager", "--db", db).status == 0)
+        #expect(try cordial("feedback", "add", "--customer", "crm:C-1", "--channel", "phone", "--kind", "complaint", "--category", "delay/departure",
+                            "--text", "Chuyến bay trễ ba tiếng", "--received-at", "2025-03-01T09:30:00Z", "--db", db).status == 0)
+        let voucher = try cordial("feedback", "compensate", "FB-1", "--form", "voucher", "--amount", "300000", "--by", "Lê Thu Hà", "--db", db)
+        #expect(voucher.standardOutput == "FB-1: voucher of 300.000 ₫ granted by Lê Thu Hà (300.000 ₫ in all)\n", "\(voucher.standardError)")
+        // Another 300.000 ₫ would make 600.000 ₫ on the case: above an agent's 500.000 ₫.
+        let above = try cordial("feedback", "compensate", "FB-1", "--form", "voucher", "--amount", "300000", "--by", "Lê Thu Hà", "--db", db)
+        #expect(above.status == 1)
+        #expect(above.standardError == "Error: Lê Thu Hà (agent) may not grant voucher of 300.000 ₫ on FB-1 (600.000 ₫ in all with what FB-1 was granted); "
+            + "a supervisor or a manager may (Phạm Quang, Trần Minh): escalate with `cordial feedback assign FB-1 --to STAFF --by Lê Thu Hà`\n")
+        let refund = try cordial("feedback", "compensate", "FB-1", "--form", "refund", "--amount", "2000000", "--by", "Trần Minh", "--db", db)
+        #expect(refund.status == 1 && refund.standardError.contains("Trần Minh (supervisor) may not grant refund of 2.000.000 ₫ on FB-1"), "\(refund.standardError)")
+        #expect(refund.standardError.contains("a manager may (Phạm Quang)"))
+        #expect(try cordial("feedback", "compensate", "FB-1", "--form", "refund", "--amount", "2000000", "--by", "Phạm Quang", "--note", "ba tiếng", "--db", db)
+            .standardOutput == "FB-1: refund of 2.000.000 ₫ granted by Phạm Quang (2.300.000 ₫ in all)\n")
+        // A manager may grant any form; an agent only those of the agent's level.
+        let cash = try cordial("feedback", "compensate", "FB-1", "--form", "cash", "--amount", "1", "--by", "Lê Thu Hà", "--db", db)
+        #expect(cash.status == 1 && cash.standardError.contains("Lê Thu Hà (agent) may not grant cash of 1 ₫ on FB-1"), "\(cash.standardError)")
+        #expect(cash.standardError.contains("a manager may (Phạm Quang)"))
+        let usd = try cordial("feedback", "compensate", "FB-1", "--form", "voucher", "--amount", "10", "--currency", "usd", "--by", "Phạm Quang", "--db", db)
+        #expect(usd.status == 1 && usd.standardError == "Error: compensation is granted in VND, not USD\n")
+        let shown = try cordial("feedback", "show", "FB-1", "--db", db).standardOutput
+        #expect(shown.contains("compensation") && shown.contains("refund 2000000 VND: ba tiếng"), "\(shown)")
+    }
+
     @Test func listsFilterAnonymousContactsAndCount() throws {
         let db = try store()
         #expect(try cordial("feedback", "add", "--contact-name", "Wang", "--contact-phone", "+86 10 1234", "--channel", "in-person", "--kind", "compliment",

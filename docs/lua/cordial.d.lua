@@ -188,6 +188,11 @@
 ---@field closed (string|{holiday: string, before: integer?, after: integer?})[]? holidays (with days around them) and dates "YYYY-MM-DD" the organisation is closed
 ---@field teams table<string, {hours: table, closed: table?}>? teams with hours of their own (and closures; the organisation's when not given)
 
+---What `plugin:feedback_authority` takes.
+---@class cordial.FeedbackAuthority
+---@field currency string? of the amounts (default "VND")
+---@field levels {role: string, forms: string[]?, up_to: number|string?}[] each role, the forms it may grant (any when not given) and the most a case may be granted in all (no limit when not given)
+
 ---What `plugin:feedback_sla` takes.
 ---@class cordial.FeedbackSLA
 ---@field kind string|string[]? the kinds it covers (default: all)
@@ -290,6 +295,10 @@ function Plugin:feedback_categories(categories) end
 ---Groups feedback categories into families of causes — people, process, equipment, environment… — for the cause-and-effect (fishbone) view of `cordial feedback report`. A category belongs to at most one family; those under it come along.
 ---@param families table<string, string[]> each family's name and its categories
 function Plugin:cause_families(families) end
+
+---Declares who may grant which compensation on a case: each role with the forms it may grant and the most a case may be granted in all. `cordial feedback compensate` refuses an attempt above the member of staff's authority and names the roles that may grant it. One plugin declares it.
+---@param authority cordial.FeedbackAuthority currency, levels
+function Plugin:feedback_authority(authority) end
 
 ---Declares the organisation's working hours, on which feedback clocks run: a time zone, opening hours per day, the holidays (from the campaigns' calendars) and dates it closes on, and teams that keep other hours. One plugin declares them; without them, clocks run on calendar time in UTC.
 ---@param hours cordial.BusinessHours time_zone, hours, calendar, closed, teams

@@ -8,7 +8,7 @@ local plugin = cordial.plugin {
   name = "ground-services",
   version = "1.0.0",
   api = 1,
-  description = "Complaint handling for an airline ground-services team: categories, working hours, service standards",
+  description = "Complaint handling for an airline ground-services team: categories, causes, authority, working hours, service standards",
   permissions = {},
 }
 
@@ -29,6 +29,18 @@ plugin:cause_families {
   process = { "delay", "check-in", "boarding", "baggage/fees" },
   equipment = { "baggage/delayed", "baggage/lost", "baggage/damaged", "information/app" },
   environment = { "lounge", "information/announcements", "information/signage" },
+}
+
+-- Who may grant what to a passenger who complained, per case in all: an agent an apology
+-- gift or a voucher up to 500.000 ₫, a supervisor more and a partial refund, a manager
+-- anything (refunds included).
+plugin:feedback_authority {
+  currency = "VND",
+  levels = {
+    { role = "agent", forms = { "apology-gift", "voucher" }, up_to = 500000 },
+    { role = "supervisor", forms = { "apology-gift", "voucher", "lounge-pass", "partial-refund" }, up_to = 5000000 },
+    { role = "manager" },
+  },
 }
 
 -- The care office keeps office hours and closes for Tết and the national holidays; the

@@ -162,3 +162,39 @@ enum ServiceStandardDeclaration {
         context.registrations.feedbackSLAs.append(sla)
     }
 }
+
+extension ServiceStandardDeclaration {
+    /// `{ currency = "VND", levels = { { role = "agent", forms = { "voucher" }, up_to = 500000 }, { role = "manager" } } }`
+    static func authority(_ arguments: LuaArguments, in context: PluginContext) throws {
+        let value = try arguments.value(2, "authority")
+        guard let spec = value.tableValue, spec.array.isEmpty else {
+            throw arguments.invalid("authority", "expected a table such as { currency = \"VND\", levels = { { role = \"agent\", forms = { \"voucher\" }, up_to = 500000 } } }, got \(value.typeName)")
+        }
+        guard context.registrations.compensationAuthority == nil else { throw PluginAPIError("the authority to compensate is declared twice") }
+        try PolicyDeclaration.checkKeys(spec, ["currency", "levels"], "unknown field")
+        let currency = try PolicyDeclaration.currencyCode(spec["currency"], "feedback_authority")
+        guard let list = spec["levels"].tableValue, list.hash.isEmpty, !list.array.isEmpty else {
+            throw PluginAPIError("levels must be a non-empty list such as { { role = \"agent\", forms = { \"voucher\" }, up_to = 500000 }, { role = \"manager\" } }")
+        }
+        var levels: [CompensationAuthority.Level] = []
+        for (index, entry) in list.array.enumerated() {
+            let place = "levels[\(index + 1)]"
+            guard let level = entry.tableValue, level.array.isEmpty else { throw PluginAPIError("\(place) must be a table such as { role = \"agent\", up_to = 500000 }") }
+            try PolicyDeclaration.checkKeys(level, ["role", "forms", "up_to"], "\(place): unknown field")
+            guard let role = level["role"].stringValue, PluginManifest.isValidName(role) else {
+                throw PluginAPIError("\(place): role must be a role name in lower-case letters, digits and dashes, such as \"supervisor\"")
+            }
+            guard !levels.contains(where: { $0.role == role }) else { throw PluginAPIError("\(place): role '\(role)' is given twice") }
+            var forms: Set<String>?
+            if !level["forms"].isNil {
+                guard let names = level["forms"].tableValue, names.hash.isEmpty, !names.array.isEmpty,
+                      names.array.allSatisfy({ $0.stringValue.map(PluginManifest.isValidName) ?? false })
+                else { throw PluginAPIError("\(place): forms must be a list of names such as { \"apology-gift\", \"voucher\", \"refund\" }") }
+                forms = Set(names.array.compactMap(\.stringValue))
+            }
+            levels.append(CompensationAuthority.Level(role: role, forms: forms, upTo: try PolicyDeclaration.amount(level["up_to"], "\(place): up_to")))
+        }
+        context.registrations.compensationAuthority = CompensationAuthority(
+            currency: currency, levels: levels, definedAt: arguments.callerLocation ?? context.file)
+    }
+}

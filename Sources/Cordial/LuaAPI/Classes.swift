@@ -165,6 +165,10 @@ extension LuaAPI {
             .init("closed", "(string|{holiday: string, before: integer?, after: integer?})[]?", "holidays (with days around them) and dates \"YYYY-MM-DD\" the organisation is closed"),
             .init("teams", "table<string, {hours: table, closed: table?}>?", "teams with hours of their own (and closures; the organisation's when not given)"),
         ]),
+        LuaAPIClass("cordial.FeedbackAuthority", "What `plugin:feedback_authority` takes.", fields: [
+            .init("currency", "string?", "of the amounts (default \"VND\")"),
+            .init("levels", "{role: string, forms: string[]?, up_to: number|string?}[]", "each role, the forms it may grant (any when not given) and the most a case may be granted in all (no limit when not given)"),
+        ]),
         LuaAPIClass("cordial.FeedbackSLA", "What `plugin:feedback_sla` takes.", fields: [
             .init("kind", "string|string[]?", "the kinds it covers (default: all)"),
             .init("severity", "string|string[]?", "the severities it covers (default: all)"),

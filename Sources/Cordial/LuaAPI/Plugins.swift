@@ -149,6 +149,24 @@ extension LuaAPI {
             return LuaNoValue()
         },
         LuaAPIFunction(
+            "Plugin:feedback_authority", "Declares who may grant which compensation on a case: each role with the forms it may grant and the most a case may be granted in all. `cordial feedback compensate` refuses an attempt above the member of staff's authority and names the roles that may grant it. One plugin declares it.",
+            parameters: [.init("authority", "cordial.FeedbackAuthority", "currency, levels")],
+            phase: .registering,
+            example: """
+                plugin:feedback_authority {
+                  currency = "VND",
+                  levels = {
+                    { role = "agent", forms = { "apology-gift", "voucher" }, up_to = 500000 },
+                    { role = "supervisor", forms = { "apology-gift", "voucher", "partial-refund" }, up_to = 5000000 },
+                    { role = "manager" },   -- any form, any amount
+                  },
+                }
+                """
+        ) { context, arguments in
+            try ServiceStandardDeclaration.authority(arguments, in: context)
+            return LuaNoValue()
+        },
+        LuaAPIFunction(
             "Plugin:business_hours", "Declares the organisation's working hours, on which feedback clocks run: a time zone, opening hours per day, the holidays (from the campaigns' calendars) and dates it closes on, and teams that keep other hours. One plugin declares them; without them, clocks run on calendar time in UTC.",
             parameters: [.init("hours", "cordial.BusinessHours", "time_zone, hours, calendar, closed, teams")],
             phase: .registering,

@@ -22,6 +22,8 @@ public struct PluginRegistrations: Sendable, Hashable {
     /// level as a path (`baggage`, `baggage/delayed`), sorted; and where.
     public var feedbackCategories: [String] = []
     public var feedbackCategoriesDefinedAt: String?
+    /// Who may grant which compensation (`plugin:feedback_authority`); one plugin declares it.
+    public var compensationAuthority: CompensationAuthority?
     /// Families of causes for the cause-and-effect view (`plugin:cause_families`).
     public var causeFamilies: [CauseFamily] = []
     /// The organisation's working hours (`plugin:business_hours`); one plugin declares them.

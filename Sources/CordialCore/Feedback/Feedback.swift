@@ -107,7 +107,7 @@ public struct FeedbackContact: Codable, Sendable, Hashable {
 /// A step in a case's history: received, a status change, an assignment, a note — who, when.
 public struct FeedbackEvent: Codable, Sendable, Hashable {
     public enum Action: String, Codable, Sendable {
-        case received, status, assigned, note
+        case received, status, assigned, note, compensation
     }
 
     public var feedbackID: Int64
@@ -118,8 +118,13 @@ public struct FeedbackEvent: Codable, Sendable, Hashable {
     public var from: FeedbackStatus?
     public var to: FeedbackStatus?
     public var note: String?
+    /// What a `compensation` step granted.
+    public var compensation: FeedbackCompensation?
 
-    public init(feedbackID: Int64, at: Date, actorID: Int64?, action: Action, from: FeedbackStatus? = nil, to: FeedbackStatus? = nil, note: String? = nil) {
+    public init(
+        feedbackID: Int64, at: Date, actorID: Int64?, action: Action, from: FeedbackStatus? = nil, to: FeedbackStatus? = nil, note: String? = nil,
+        compensation: FeedbackCompensation? = nil
+    ) {
         self.feedbackID = feedbackID
         self.at = at
         self.actorID = actorID
@@ -127,6 +132,18 @@ public struct FeedbackEvent: Codable, Sendable, Hashable {
         self.from = from
         self.to = to
         self.note = note
+        self.compensation = compensation
+    }
+}
+
+/// Compensation granted on a case: its form (`voucher`, `refund`…) and amount.
+public struct FeedbackCompensation: Codable, Sendable, Hashable {
+    public var form: String
+    public var amount: Money
+
+    public init(form: String, amount: Money) {
+        self.form = form
+        self.amount = amount
     }
 }
 
@@ -140,4 +157,6 @@ public enum FeedbackChange: Sendable, Hashable {
     case note
     /// Satisfaction given later (at the callback, say).
     case satisfaction(csat: Int?, nps: Int?)
+    /// Compensation granted (the authority to grant it is checked before: ``CompensationAuthority``).
+    case compensate(FeedbackCompensation)
 }
