@@ -137,10 +137,10 @@ struct ListFeedback: AsyncParsableCommand {
     @Option(help: "Only cases this member of staff owns (an id or their exact name).")
     var owner: String?
 
-    @Option(help: "Received on or after this day (YYYY-MM-DD).")
+    @Option(help: "Received on or after this day (YYYY-MM-DD, UTC).")
     var from: String?
 
-    @Option(help: "Received before the end of this day (YYYY-MM-DD).")
+    @Option(help: "Received before the end of this day (YYYY-MM-DD, UTC).")
     var to: String?
 
     @Option(help: "At most this many.")
@@ -521,10 +521,10 @@ struct FeedbackReportCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var pluginOptions: PluginOptions
 
-    @Option(help: "Cases received on or after this day (YYYY-MM-DD).")
+    @Option(help: "Cases received on or after this day (YYYY-MM-DD, in the organisation's time zone).")
     var from: String?
 
-    @Option(help: "Cases received up to the end of this day (YYYY-MM-DD).")
+    @Option(help: "Cases received up to the end of this day (YYYY-MM-DD, in the organisation's time zone).")
     var to: String?
 
     @Option(help: "Only this kind (default: every kind).")
@@ -560,9 +560,16 @@ struct FeedbackReportCommand: AsyncParsableCommand {
             }
         }
         let chosen = sections.isEmpty ? Set(FeedbackReport.Section.allCases) : Set(sections).union([.pareto])
+        // Days are the organisation's: midnight in its time zone, as its weeks and months are.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = FeedbackBreaches(plugins: registry.plugins).hours?.timeZone ?? .gmt
+        func midnight(_ day: Int) -> Date {
+            let (year, month, dayOfMonth) = CalendarDays.civil(ofDay: day)
+            return calendar.date(from: DateComponents(year: year, month: month, day: dayOfMonth)) ?? CalendarDays.date(ofDay: day)
+        }
         let report = try await FeedbackReport.make(
-            in: opened, plugins: registry.plugins, from: from.flatMap(CalendarDays.day(of:)).map(CalendarDays.date(ofDay:)),
-            to: to.flatMap(CalendarDays.day(of:)).map { CalendarDays.date(ofDay: $0 + 1) }, kind: kind, level: level, segment: segment, sections: chosen)
+            in: opened, plugins: registry.plugins, from: from.flatMap(CalendarDays.day(of:)).map(midnight),
+            to: to.flatMap(CalendarDays.day(of:)).map { midnight($0 + 1) }, kind: kind, level: level, segment: segment, sections: chosen)
         if let pareto {
             let period = [from, to].compactMap { $0 }.joined(separator: " to ")
             let title = "\(kind.map { $0.rawValue.capitalized + "s" } ?? "Feedback") by category" + (period.isEmpty ? "" : ", \(period)") + " (\(report.cases))"

@@ -60,12 +60,28 @@ import Testing
         #expect(desk.deadline(after: .businessDays(2), from: Self.local("2025-03-03 10:00"), paused: [tuesday]) == Self.local("2025-03-06 10:00"))
     }
 
+    /// A New York desk open every day 08:00–20:00: a business day keeps the clock time across
+    /// the spring and autumn changes (2025-03-09 and 2025-11-02).
+    @Test func businessDaysKeepTheClockTimeAcrossDaylightSaving() {
+        let zone = TimeZone(identifier: "America/New_York")!
+        let desk = BusinessHours(timeZone: zone, weekly: Dictionary(uniqueKeysWithValues: (1...7).map { ($0, [8 * 60..<20 * 60]) }))
+        func newYork(_ text: String, offset: Int) -> Date {
+            let parts = text.split(separator: " ")
+            let clock = parts[1].split(separator: ":").map { Int($0)! }
+            return Date(timeIntervalSince1970: Double(CalendarDays.day(of: String(parts[0]))!) * 86_400 + Double(clock[0] * 3_600 + clock[1] * 60 - offset * 3_600))
+        }
+        #expect(desk.deadline(after: .businessDays(1), from: newYork("2025-03-08 10:00", offset: -5)) == newYork("2025-03-09 10:00", offset: -4))
+        #expect(desk.deadline(after: .businessDays(1), from: newYork("2025-11-01 10:00", offset: -4)) == newYork("2025-11-02 10:00", offset: -5))
+        #expect(desk.deadline(after: .hours(1), from: newYork("2025-03-09 19:30", offset: -4)) == newYork("2025-03-10 08:30", offset: -4))
+    }
+
     @Test func calendarTimeAndTheSpansStaffWrite() {
         #expect(Self.desk.deadline(after: .calendarMinutes(2 * 1_440), from: Self.local("2025-03-08 10:00")) == Self.local("2025-03-10 10:00"))
         #expect(BusinessHours.Span("1h") == .minutes(60) && BusinessHours.Span("90m") == .minutes(90))
         #expect(BusinessHours.Span("2bd") == .businessDays(2) && BusinessHours.Span("3d") == .calendarMinutes(4_320))
         #expect(BusinessHours.Span("12ch") == .calendarMinutes(720))
         #expect(BusinessHours.Span("2x") == nil && BusinessHours.Span("0h") == nil && BusinessHours.Span("h") == nil)
+        #expect(BusinessHours.Span("5000h") == nil && BusinessHours.Span("600bd") == nil && BusinessHours.Span("400d") == nil, "never due: refused")
         #expect(BusinessHours.Span.businessDays(2).description == "2 business days" && BusinessHours.Span.minutes(60).description == "1 working hour")
         let closed = BusinessHours(timeZone: Self.zone, weekly: [:])
         #expect(closed.deadline(after: .hours(1), from: Self.local("2025-03-03 09:00")) == nil, "no open hours: no deadline")

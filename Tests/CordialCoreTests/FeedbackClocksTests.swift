@@ -62,21 +62,26 @@ import Testing
         #expect(clocks[1].due == Self.local("2025-03-05 09:00") && clocks[1].state == .breached && clocks[1].stoppedAt == nil)
         #expect(clocks.count == 2, "no callback while the case is open")
 
-        // Resolved on time, called back the next afternoon: every clock met.
+        // Resolved on time, called back the next day, a day after at the earliest: every clock met.
         var done = reopened
         done.status = .followedUp
-        let resolvedSteps = Array(steps.prefix(4)) + [Self.step(.agreed, .resolved, "2025-03-04 16:00"), Self.step(.resolved, .followedUp, "2025-03-05 15:00")]
+        let resolvedSteps = Array(steps.prefix(4)) + [Self.step(.agreed, .resolved, "2025-03-04 16:00"), Self.step(.resolved, .followedUp, "2025-03-05 17:00")]
         let finished = FeedbackClocks.clocks(of: done, events: resolvedSteps, sla: Self.sla, hours: BusinessHoursTests.desk, at: Self.local("2025-03-07 09:00"))
         #expect(finished.map(\.state) == [.met, .met, .met])
         #expect(finished[1].stoppedAt == Self.local("2025-03-04 16:00"))
+        #expect(finished[1].due == Self.local("2025-03-05 09:00"), "the time after it was resolved does not move the deadline")
         #expect(finished[2] == FeedbackClock(name: .callback, startedAt: Self.local("2025-03-04 16:00"), due: Self.local("2025-03-06 16:00"),
-                                             stoppedAt: Self.local("2025-03-05 15:00"), state: .met))
+                                             stoppedAt: Self.local("2025-03-05 17:00"), state: .met))
         // Resolved and never called back: the callback is late two calendar days on.
         var uncalled = done
         uncalled.status = .resolved
         let missed = FeedbackClocks.clocks(of: uncalled, events: Array(resolvedSteps.prefix(5)), sla: Self.sla, hours: BusinessHoursTests.desk,
                                            at: Self.local("2025-03-07 09:00"))
         #expect(missed[2].state == .breached && missed[2].lateness(at: Self.local("2025-03-07 09:00")) == 17 * 3_600)
+        // Called back an hour after it was solved: sooner than the day the standard asks for.
+        let hasty = Array(steps.prefix(4)) + [Self.step(.agreed, .resolved, "2025-03-04 16:00"), Self.step(.resolved, .followedUp, "2025-03-04 17:00")]
+        let soon = FeedbackClocks.clocks(of: done, events: hasty, sla: Self.sla, hours: BusinessHoursTests.desk, at: Self.local("2025-03-07 09:00"))
+        #expect(soon[2].state == .breached && soon[2].stoppedAt == Self.local("2025-03-04 17:00"))
     }
 
     @Test func aStandardCoversItsKindsSeveritiesAndSegment() {

@@ -75,6 +75,8 @@ import Testing
         #expect(level2.first?.category == "delay/departure" && level2.filter(\.vitalFew).count == 5, "25 %, 45 %, 60 %, 75 %, 85 %")
         let sheet = try #require(report.checkSheet)
         #expect(sheet.weeks == ["2025-03-03", "2025-03-10"])
+        let gap = FeedbackReport.makeCheckSheet([FeedbackTally(key: ["delay", "2025-03-03"], cases: 2), FeedbackTally(key: ["delay", "2025-03-24"], cases: 1)], level: 1)
+        #expect(gap.weeks == ["2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24"] && gap.rows.first?.counts == [2, 0, 0, 1], "weeks without a case are shown")
         #expect(sheet.rows.first?.category == "delay" && sheet.rows.first?.counts == [8, 0] && sheet.rows.first?.total == 8)
         #expect(sheet.rows.first { $0.category == "baggage" }?.counts == [2, 4])
         let causes = try #require(report.causes)

@@ -91,7 +91,7 @@ public struct FeedbackReport: Sendable, Encodable {
             from: from, to: to, kind: kind, level: level, cases: cases, pareto: Self.pareto(byCategory.map { ($0.key[0], $0.cases) }, level: level),
             segment: segment, timeZone: zone.identifier)
         if sections.contains(.checksheet) {
-            report.checkSheet = Self.checkSheet(try await store.feedbackTallies(query, by: .categoryAndWeek(offsetSeconds: offset)), level: level)
+            report.checkSheet = Self.makeCheckSheet(try await store.feedbackTallies(query, by: .categoryAndWeek(offsetSeconds: offset)), level: level)
         }
         if sections.contains(.causes) {
             let families = plugins.sorted { $0.name < $1.name }.flatMap(\.registrations.causeFamilies)
@@ -134,8 +134,10 @@ public struct FeedbackReport: Sendable, Encodable {
         return rows
     }
 
-    static func checkSheet(_ tallies: [FeedbackTally], level: Int) -> CheckSheet {
-        let weeks = Array(Set(tallies.map { $0.key[1] })).sorted()
+    public static func makeCheckSheet(_ tallies: [FeedbackTally], level: Int) -> CheckSheet {
+        // Every week from the first to the last, those without a case included.
+        let mondays = Set(tallies.compactMap { CalendarDays.day(of: $0.key[1]) })
+        let weeks = mondays.isEmpty ? [] : stride(from: mondays.min()!, through: mondays.max()!, by: 7).map(CalendarDays.text(ofDay:))
         var counts: [String: [Int]] = [:]
         for tally in tallies {
             let category = cut(tally.key[0], level: level)
@@ -168,7 +170,7 @@ public struct FeedbackReport: Sendable, Encodable {
 
     /// Each case's clocks that are due or stopped, met or not, by team and category.
     static func compliance(in store: any Store, query: FeedbackQuery, breaches: FeedbackBreaches, level: Int, at now: Date) async throws -> [Compliance] {
-        let year = Calendar(identifier: .gregorian).dateComponents(in: breaches.hours?.timeZone ?? .gmt, from: now).year ?? 2025
+        let zone = breaches.hours?.timeZone ?? .gmt
         var hoursByTeam: [String: BusinessHours] = [:]
         var labels: [String: [CustomerID: String]] = [:]
         for segment in Set(breaches.standards.compactMap(\.segment)) {
@@ -187,12 +189,15 @@ public struct FeedbackReport: Sendable, Encodable {
                 guard let standard = breaches.standards.first(where: { sla in
                     sla.covers(item, segmentLabel: sla.segment.flatMap { segment in item.customerID.flatMap { labels[segment]?[$0] } })
                 }) else { continue }
-                let team = item.team ?? ""
-                let hours = hoursByTeam[team] ?? {
-                    let made = breaches.hours?.hours(team: item.team, years: (year - 2)...(year + 1)) ?? BusinessHours.always()
-                    hoursByTeam[team] = made
+                // Holidays of the years around the case's own (a report may look back years).
+                let year = Calendar(identifier: .gregorian).dateComponents(in: zone, from: item.receivedAt).year ?? 2025
+                let key = "\(item.team ?? "")\u{0}\(year)"
+                let hours = hoursByTeam[key] ?? {
+                    let made = breaches.hours?.hours(team: item.team, years: (year - 1)...(year + 1)) ?? BusinessHours.always()
+                    hoursByTeam[key] = made
                     return made
                 }()
+                let team = item.team ?? ""
                 let category = cut(item.category, level: level)
                 for clock in FeedbackClocks.clocks(of: item, events: events[item.id!] ?? [], sla: standard, hours: hours, at: now)
                 where clock.state == .met || clock.state == .breached {

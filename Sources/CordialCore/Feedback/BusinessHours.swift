@@ -52,17 +52,19 @@ public struct BusinessHours: Sendable, Hashable {
             }
         }
 
-        /// "1h", "90m", "2bd" (business days), "3d" (calendar days), "12ch" (calendar hours).
+        /// "1h", "90m", "2bd" (business days), "3d" (calendar days), "12ch" (calendar hours); at
+        /// most 2,000 working hours, 250 business days or 366 calendar days.
         public init?(_ text: String) {
             let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
             let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
             guard let count = Int(digits), count > 0, count <= 100_000 else { return nil }
+            // At most about a year, within the clock's horizon: a longer standard would never be due.
             switch trimmed.dropFirst(digits.count) {
-            case "m": self = .minutes(count)
-            case "h": self = .minutes(count * 60)
-            case "bd": self = .businessDays(count)
-            case "d": self = .calendarMinutes(count * 1_440)
-            case "ch": self = .calendarMinutes(count * 60)
+            case "m" where count <= 2_000 * 60: self = .minutes(count)
+            case "h" where count <= 2_000: self = .minutes(count * 60)
+            case "bd" where count <= 250: self = .businessDays(count)
+            case "d" where count <= 366: self = .calendarMinutes(count * 1_440)
+            case "ch" where count <= 366 * 24: self = .calendarMinutes(count * 60)
             default: return nil
             }
         }
@@ -90,8 +92,11 @@ public struct BusinessHours: Sendable, Hashable {
                 guard day - localDay(of: first) <= Self.horizonDays else { return nil }
                 if !openIntervals(onLocalDay: day).isEmpty { found += 1 }
             }
-            let secondsIntoDay = first.timeIntervalSince(startOfLocalDay(localDay(of: first)))
-            let target = startOfLocalDay(day).addingTimeInterval(secondsIntoDay)
+            // The wall-clock time of the first open moment (not the time elapsed since midnight,
+            // which a daylight-saving change that day would shift), on the target day.
+            let wallSeconds = first.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: first)) - Double(localDay(of: first)) * 86_400
+            let minute = Int(wallSeconds / 60)
+            let target = localTime(day: day, minute: minute).addingTimeInterval(wallSeconds - Double(minute * 60))
             // Past that day's closing: its closing time. Pauses push it on by the working time they held.
             let due = min(target, openIntervals(onLocalDay: day).last!.end)
             let pausedWork = workingSeconds(from: first, to: due) - workingSeconds(from: first, to: due, paused: paused)

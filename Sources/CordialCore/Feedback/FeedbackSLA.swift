@@ -14,7 +14,8 @@ public struct FeedbackSLA: Sendable, Hashable {
     public var firstContact: BusinessHours.Span?
     /// From received to resolved, the clock stopped while the case waits on the customer.
     public var resolution: BusinessHours.Span?
-    /// After resolution: the callback is due no sooner than `callbackAfter` and no later than `callbackWithin`.
+    /// After resolution: the callback is due no sooner than `callbackAfter` (sooner is a breach too)
+    /// and no later than `callbackWithin`.
     public var callbackAfter: BusinessHours.Span?
     public var callbackWithin: BusinessHours.Span?
     /// Statuses in which the case waits on the customer: the resolution clock stops.
@@ -123,16 +124,21 @@ public enum FeedbackClocks {
             // The clock stops while the case waits on the customer and while it is finished
             // (a reopened case runs on); a wait under way counts as ending now.
             let finishedAt = firstFinish(periods)
-            let stopped = periods.enumerated().filter { index, period in
-                (sla.pauseIn.contains(period.status) || !period.status.isOpen) && !(index == periods.count - 1 && finishedAt != nil)
-            }.map { _, period in DateInterval(start: period.from, end: max(period.from, period.to ?? now)) }
+            let stopped = periods.filter { period in
+                (sla.pauseIn.contains(period.status) || !period.status.isOpen) && !(finishedAt.map { period.from >= $0 } ?? false)
+            }.map { period in DateInterval(start: period.from, end: max(period.from, period.to ?? now)) }
             let due = hours.deadline(after: span, from: start, paused: stopped)
             clocks.append(clock(.resolution, start: start, due: due, stopped: finishedAt, paused: sla.pauseIn.contains(feedback.status), now: now))
         }
 
         if let within = sla.callbackWithin, !feedback.status.isOpen, let resolved = periods.last(where: { $0.status == .resolved })?.from {
             let called = changes.last { $0.to == .followedUp && $0.at >= resolved }?.at
-            clocks.append(clock(.callback, start: resolved, due: hours.deadline(after: within, from: resolved), stopped: called, paused: false, now: now))
+            var callback = clock(.callback, start: resolved, due: hours.deadline(after: within, from: resolved), stopped: called, paused: false, now: now)
+            // A callback before `after` has passed is too soon ("call back one to two days after").
+            if let called, let after = sla.callbackAfter, let earliest = hours.deadline(after: after, from: resolved), called < earliest {
+                callback.state = .breached
+            }
+            clocks.append(callback)
         }
         return clocks
     }
