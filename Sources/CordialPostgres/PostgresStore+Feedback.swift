@@ -13,9 +13,10 @@ extension PostgresStore {
         status, received_at, updated_at, version
         """
 
-    public func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int) {
+    public func addFeedback(_ items: [Feedback], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int) {
         try FeedbackColumns.check(items)
         return try await transaction { connection in
+            if let actor, try await value(Int64.self, "SELECT id FROM staff WHERE id = \(actor)", on: connection) == nil { throw StoreError.noSuchStaff(actor) }
             var added: [Feedback] = []
             var present = 0
             for item in items {
@@ -47,7 +48,7 @@ extension PostgresStore {
                 stored.receivedAt = received
                 stored.updatedAt = received
                 stored.version = 1
-                try await Self.insert(FeedbackEvent(feedbackID: id, at: received, actorID: nil, action: .received, to: item.status), customer: key, on: connection)
+                try await Self.insert(FeedbackEvent(feedbackID: id, at: received, actorID: actor, action: .received, to: item.status), customer: key, on: connection)
                 added.append(stored)
             }
             return (added, present)
@@ -104,7 +105,7 @@ extension PostgresStore {
             let csat = changed.csat.map(Int16.init), nps = changed.nps.map(Int16.init)
             try await connection.query("""
                 UPDATE feedback SET status = \(changed.status.rawValue), owner_id = \(changed.ownerID), team = \(changed.team), csat = \(csat),
-                  nps = \(nps), updated_at = \(now), version = \(changed.version)
+                  nps = \(nps), category = \(changed.category), severity = \(changed.severity.rawValue), updated_at = \(now), version = \(changed.version)
                 WHERE customer_id = \(key) AND id = \(id)
                 """)
             try await Self.insert(event, customer: key, on: connection)

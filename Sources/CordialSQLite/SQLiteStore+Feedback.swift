@@ -6,9 +6,10 @@ import GRDB
 /// Feedback on SQLite: each case a row, each step a `feedbackEvent` row, a change and its
 /// step in one transaction (SQLite's single writer serialises changes to a case).
 extension SQLiteStore {
-    public func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int) {
+    public func addFeedback(_ items: [Feedback], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int) {
         try FeedbackColumns.check(items)
         return try await writer.write { db in
+            if let actor, try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [actor]) == nil { throw StoreError.noSuchStaff(actor) }
             var added: [Feedback] = []
             var present = 0
             // Statements compiled once for the batch: an import adds cases by the hundred thousand.
@@ -39,7 +40,7 @@ extension SQLiteStore {
                 stored.id = db.lastInsertedRowID
                 stored.updatedAt = item.receivedAt
                 stored.version = 1
-                try Self.insert(FeedbackEvent(feedbackID: stored.id!, at: item.receivedAt, actorID: nil, action: .received, to: item.status),
+                try Self.insert(FeedbackEvent(feedbackID: stored.id!, at: item.receivedAt, actorID: actor, action: .received, to: item.status),
                                 customer: key, into: db)
                 added.append(stored)
             }
@@ -87,8 +88,11 @@ extension SQLiteStore {
             }
             let (changed, event) = try FeedbackRules.apply(change, to: current, by: actor, note: note, at: at)
             try db.execute(sql: """
-                UPDATE feedback SET status = ?, ownerId = ?, team = ?, csat = ?, nps = ?, updatedAt = ?, version = ? WHERE id = ?
-                """, arguments: [changed.status.rawValue, changed.ownerID, changed.team, changed.csat, changed.nps, changed.updatedAt, changed.version, id])
+                UPDATE feedback SET status = ?, ownerId = ?, team = ?, csat = ?, nps = ?, category = ?, severity = ?, updatedAt = ?, version = ? WHERE id = ?
+                """, arguments: [
+                    changed.status.rawValue, changed.ownerID, changed.team, changed.csat, changed.nps, changed.category, changed.severity.rawValue,
+                    changed.updatedAt, changed.version, id,
+                ])
             try Self.insert(event, customer: FeedbackColumns.customerKey(current), into: db)
             return changed
         }

@@ -8,8 +8,10 @@ public protocol FeedbackStore: Sendable {
     /// or forgotten customer (``StoreError/noSuchCustomer(_:)``) or a value that cannot be
     /// stored (``StoreError/invalidFeedback(_:)``) refuses all. An item whose (source,
     /// external id) is already stored is left as it is and counted as present, so an
-    /// import read twice adds each case once (the first reading wins). Returns the cases added, with their ids.
-    func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int)
+    /// import read twice adds each case once (the first reading wins). `actor`, the member
+    /// of staff who took the cases in (``StoreError/noSuchStaff(_:)`` when unknown), is named
+    /// on their `received` steps. Returns the cases added, with their ids.
+    func addFeedback(_ items: [Feedback], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int)
     func feedback(_ id: Int64) async throws -> Feedback?
     /// Cases matching `query`, newest first by id, after `query.before`, at most `query.limit`.
     func feedbackList(_ query: FeedbackQuery) async throws -> [Feedback]
@@ -29,6 +31,13 @@ public protocol FeedbackStore: Sendable {
     /// Cases matching `query` (its page aside) counted by `grouping`, with their satisfaction
     /// answers: one aggregate query, whatever the number of cases (reports, Pareto charts).
     func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally]
+}
+
+extension FeedbackStore {
+    /// Cases taken in by no one in particular (an import, a test).
+    public func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int) {
+        try await addFeedback(items, by: nil, at: at)
+    }
 }
 
 /// Which cases `feedbackList(_:)` returns.
@@ -91,6 +100,19 @@ public enum FeedbackRules {
             event.note = ["owner \(owner)" + (team.map { ", team \($0)" } ?? ""), note].compactMap { $0 }.joined(separator: ": ")
         case .note:
             guard let note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalidFeedback("a note needs text") }
+        case .classify(let category, let severity):
+            var changes: [String] = []
+            if let category, category != current.category {
+                changes.append("category \(current.category) → \(category)")
+                changed.category = category
+            }
+            if let severity, severity != current.severity {
+                changes.append("severity \(current.severity.rawValue) → \(severity.rawValue)")
+                changed.severity = severity
+            }
+            guard !changes.isEmpty else { throw StoreError.invalidFeedback("the case is filed so already") }
+            event.action = .classified
+            event.note = ([changes.joined(separator: ", ")] + [note].compactMap { $0 }).joined(separator: ": ")
         case .compensate(let compensation):
             guard compensation.amount.amount > 0, compensation.amount.amount < Decimal(string: "1e15")! else {
                 throw StoreError.invalidFeedback("a compensation must be a positive amount")

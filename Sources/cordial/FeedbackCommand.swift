@@ -68,6 +68,9 @@ struct AddFeedback: AsyncParsableCommand {
     @Option(name: .customLong("received-at"), help: "When it was received (2025-03-01T09:30:00Z; default now).")
     var receivedAt: String?
 
+    @Option(help: "Who took it in: a member of staff's id or exact name (named on the case's first step).")
+    var by: String?
+
     func validate() throws {
         guard (text == nil) != (textFile == nil) else { throw ValidationError("give the customer's words with --text or --text-file (one of them)") }
         if let csat, !(1...5).contains(csat) { throw ValidationError("--csat must be 1 to 5") }
@@ -103,7 +106,9 @@ struct AddFeedback: AsyncParsableCommand {
             contact: FeedbackContact(name: contactName, email: contactEmail, phone: contactPhone).nonEmpty, source: "cordial",
             channel: channel, kind: kind, category: category, severity: severity, text: words, language: language, csat: csat, nps: nps,
             receivedAt: received)
-        let added = try await FeedbackCommands.refusing { try await opened.addFeedback([feedback], at: Date()).added }
+        var actor: Int64?
+        if let by { actor = try await PlanApprover.member(by, in: opened).id }
+        let added = try await FeedbackCommands.refusing { try await opened.addFeedback([feedback], by: actor, at: Date()).added }
         guard let stored = added.first else { throw CommandFailure("the feedback was not added") }
         if store.json {
             try store.printJSON(stored)
@@ -227,6 +232,7 @@ struct ShowFeedback: AsyncParsableCommand {
             case .assigned: "assigned"
             case .note: "note"
             case .compensation: "compensation"
+            case .classified: "filed again"
             }
             var note = [event.compensation.map { "\($0.form) \($0.amount.amountText) \($0.amount.currency)" }, event.note].compactMap { $0 }.joined(separator: ": ")
             // An assignment's note names the owner by id ("owner 2, team baggage"): shown by name.
@@ -243,15 +249,22 @@ struct ShowFeedback: AsyncParsableCommand {
 
 struct UpdateFeedback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "update", abstract: "Move a case to its next step, rate it, or add a note; each change recorded with who and when.")
+        commandName: "update", abstract: "Move a case to its next step, file it again, rate it, or add a note; each change recorded with who and when.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
 
     @Argument(help: "The case: FB-42 or 42.")
     var reference: String
 
     @Option(help: "The status to move to (the workflow's next steps; `feedback show` lists them).")
     var status: FeedbackStatus?
+
+    @Option(help: "File it under this category instead (one the plugins declare).")
+    var category: String?
+
+    @Option(help: "Its severity instead: \(FeedbackSeverity.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var severity: FeedbackSeverity?
 
     @Option(help: "Satisfaction given at the callback, 1 to 5.")
     var csat: Int?
@@ -269,8 +282,11 @@ struct UpdateFeedback: AsyncParsableCommand {
     var version: Int?
 
     func validate() throws {
-        guard status != nil || csat != nil || nps != nil || note != nil else { throw ValidationError("give --status, --csat, --nps or --note") }
-        guard status == nil || (csat == nil && nps == nil) else { throw ValidationError("change the status and the ratings in two steps") }
+        guard status != nil || csat != nil || nps != nil || note != nil || category != nil || severity != nil else {
+            throw ValidationError("give --status, --category, --severity, --csat, --nps or --note")
+        }
+        let kinds = [status != nil, csat != nil || nps != nil, category != nil || severity != nil].filter { $0 }.count
+        guard kinds <= 1 else { throw ValidationError("change the status, the filing and the ratings one at a time") }
         if let csat, !(1...5).contains(csat) { throw ValidationError("--csat must be 1 to 5") }
         if let nps, !(0...10).contains(nps) { throw ValidationError("--nps must be 0 to 10") }
     }
@@ -279,7 +295,13 @@ struct UpdateFeedback: AsyncParsableCommand {
         let opened = try await store.open()
         let item = try await FeedbackCommands.find(reference, in: opened)
         let actor = try await PlanApprover.member(by, in: opened)
-        let change: FeedbackChange = if let status { .status(status) } else if csat != nil || nps != nil { .satisfaction(csat: csat, nps: nps) } else { .note }
+        if let category {
+            let (registry, report) = pluginOptions.registry()
+            printProblems(report.problems)
+            if let problem = FeedbackTaxonomy(plugins: registry.plugins).problem(category) { throw CommandFailure("--category: \(problem)") }
+        }
+        let change: FeedbackChange = if let status { .status(status) } else if csat != nil || nps != nil { .satisfaction(csat: csat, nps: nps) }
+            else if category != nil || severity != nil { .classify(category: category, severity: severity) } else { .note }
         let changed = try await FeedbackCommands.refusing {
             try await opened.changeFeedback(item.id!, change, by: actor.id, note: note, at: Date(), expectedVersion: version)
         }
@@ -287,6 +309,7 @@ struct UpdateFeedback: AsyncParsableCommand {
         switch change {
         case .status(let status): print("\(changed.reference): \(item.status.rawValue) → \(status.rawValue) by \(actor.name.forTerminal)")
         case .satisfaction: print("\(changed.reference): rated by \(actor.name.forTerminal)")
+        case .classify: print("\(changed.reference): filed as \(changed.category), \(changed.severity.rawValue) by \(actor.name.forTerminal)")
         default: print("\(changed.reference): note added by \(actor.name.forTerminal)")
         }
     }

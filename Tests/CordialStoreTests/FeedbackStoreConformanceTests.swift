@@ -57,7 +57,9 @@ import Testing
         let (store, ids) = try await SegmentStoreConformanceTests.store(kind, from: conformers)
         let agent = try await store.addStaff(Staff(name: "Lê Thu Hà", role: "agent"))
         let supervisor = try await store.addStaff(Staff(name: "Trần Minh", role: "supervisor"))
-        let id = try #require(try await store.addFeedback([Self.complaint(ids[0], "F-1")], at: Self.at).added.first?.id)
+        let id = try #require(try await store.addFeedback([Self.complaint(ids[0], "F-1")], by: agent.id, at: Self.at).added.first?.id)
+        #expect(try await store.feedbackEvents(of: id).first?.actorID == agent.id, "who took the case in is named")
+        await #expect(throws: StoreError.noSuchStaff(404)) { try await store.addFeedback([Self.complaint(ids[0], "F-X")], by: 404, at: Self.at) }
 
         // A complaint cannot skip a step; the refusal names the steps it may take.
         let skip = await #expect(throws: StoreError.self) {
@@ -88,8 +90,16 @@ import Testing
         #expect(unknownStaff == .noSuchStaff(404))
         let rated = try await store.changeFeedback(id, .satisfaction(csat: 4, nps: 9), by: agent.id, note: nil, at: Self.at + 840, expectedVersion: nil)
         #expect(rated.csat == 4 && rated.nps == 9)
+        let filed = try await store.changeFeedback(id, .classify(category: "baggage/lost", severity: .critical), by: agent.id, note: "found in Hà Nội",
+                                                   at: Self.at + 850, expectedVersion: nil)
+        #expect(filed.category == "baggage/lost" && filed.severity == .critical && filed.version == 12)
+        #expect(try await store.feedback(id)?.category == "baggage/lost")
+        let same = await #expect(throws: StoreError.self) {
+            try await store.changeFeedback(id, .classify(category: "baggage/lost", severity: nil), by: agent.id, note: nil, at: Self.at, expectedVersion: nil)
+        }
+        #expect(same == .invalidFeedback("the case is filed so already"))
         let voucher = FeedbackCompensation(form: "voucher", amount: Money(Decimal(string: "1250000.50")!, "VND"))
-        #expect(try await store.changeFeedback(id, .compensate(voucher), by: supervisor.id, note: "for the wait", at: Self.at + 870, expectedVersion: 11).version == 12)
+        #expect(try await store.changeFeedback(id, .compensate(voucher), by: supervisor.id, note: "for the wait", at: Self.at + 870, expectedVersion: 12).version == 13)
         let nothing = await #expect(throws: StoreError.self) {
             try await store.changeFeedback(id, .compensate(FeedbackCompensation(form: "voucher", amount: Money(0, "VND"))), by: agent.id, note: nil, at: Self.at, expectedVersion: nil)
         }
@@ -103,7 +113,8 @@ import Testing
         }
 
         let events = try await store.feedbackEvents(of: id)
-        #expect(events.map(\.action) == [.received] + Array(repeating: .status, count: 8) + [.assigned, .note, .compensation])
+        #expect(events.map(\.action) == [.received] + Array(repeating: .status, count: 8) + [.assigned, .note, .classified, .compensation])
+        #expect(events[11].note == "category baggage/delayed → baggage/lost, severity high → critical: found in Hà Nội")
         #expect(events.last?.compensation == FeedbackCompensation(form: "voucher", amount: Money(Decimal(string: "1250000.50")!, "VND")))
         #expect(events.last?.note == "for the wait" && events.last?.actorID == supervisor.id)
         #expect(events[1] == FeedbackEvent(feedbackID: id, at: Self.at + 60, actorID: agent.id, action: .status, from: .received, to: .acknowledged, note: "step acknowledged"))
@@ -111,7 +122,7 @@ import Testing
         #expect(events[9].note == "owner \(supervisor.id!), team baggage")
         #expect(events[10].note == "csat 4, nps 9")
         let final = try #require(try await store.feedback(id))
-        #expect(final.version == 12 && final.updatedAt == Self.at + 870)
+        #expect(final.version == 13 && final.updatedAt == Self.at + 870)
     }
 
     @Test(arguments: StoreKind.allCases)

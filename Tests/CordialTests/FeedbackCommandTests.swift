@@ -43,8 +43,13 @@ import Testing
         #expect(misspelt.standardError == "Error: --category: no feedback category 'baggage/delayd' under 'baggage'; known: baggage/damaged, baggage/delayed, baggage/fees, baggage/lost\n")
         let added = try cordial("feedback", "add", "--customer", "crm:C-1", "--channel", "phone", "--kind", "complaint", "--category", "baggage/delayed",
                                 "--severity", "high", "--text", "Hành lý của tôi đến trễ hai ngày", "--language", "vi",
-                                "--received-at", "2025-03-01T09:30:00Z", "--db", db)
+                                "--received-at", "2025-03-01T09:30:00Z", "--by", "Lê Thu Hà", "--db", db)
         #expect(added.status == 0 && added.standardOutput == "FB-1: complaint baggage/delayed (high) received\n", "\(added.standardError)")
+        let refiled = try cordial("feedback", "update", "FB-1", "--category", "baggage/lots", "--by", "Lê Thu Hà", "--db", db)
+        #expect(refiled.status == 1 && refiled.standardError.contains("no feedback category 'baggage/lots' under 'baggage'"), "\(refiled.standardError)")
+        #expect(try cordial("feedback", "update", "FB-1", "--category", "baggage/lost", "--severity", "critical", "--by", "Lê Thu Hà", "--db", db)
+            .standardOutput == "FB-1: filed as baggage/lost, critical by Lê Thu Hà\n")
+        #expect(try cordial("feedback", "update", "FB-1", "--category", "baggage/delayed", "--severity", "high", "--by", "1", "--db", db).status == 0)
 
         let skip = try cordial("feedback", "update", "FB-1", "--status", "resolved", "--by", "Lê Thu Hà", "--db", db)
         #expect(skip.status == 1)
@@ -57,7 +62,7 @@ import Testing
             #expect(moved.status == 0, "\(moved.standardError)")
         }
         let stale = try cordial("feedback", "update", "FB-1", "--note", "late", "--by", "1", "--version", "2", "--db", db)
-        #expect(stale.status == 1 && stale.standardError == "Error: FB-1 changed meanwhile (version 5, not 2); read it again and retry\n")
+        #expect(stale.status == 1 && stale.standardError == "Error: FB-1 changed meanwhile (version 7, not 2); read it again and retry\n")
         #expect(try cordial("feedback", "assign", "FB-1", "--to", "Trần Minh", "--team", "baggage", "--by", "Lê Thu Hà", "--db", db).standardOutput
             == "FB-1: assigned to Trần Minh (supervisor), team baggage by Lê Thu Hà\n")
         #expect(try cordial("feedback", "update", "FB-1", "--csat", "4", "--nps", "8", "--by", "2", "--db", db).status == 0)
@@ -65,7 +70,10 @@ import Testing
         let shown = try cordial("feedback", "show", "FB-1", "--db", db)
         #expect(shown.status == 0)
         let text = shown.standardOutput
-        #expect(text.hasPrefix("FB-1  complaint, baggage/delayed, high, agreed (version 7)\nfrom      Nguyễn Văn An (customer 1)\n"), "\(text)")
+        #expect(text.hasPrefix("FB-1  complaint, baggage/delayed, high, agreed (version 9)\nfrom      Nguyễn Văn An (customer 1)\n"), "\(text)")
+        #expect(text.split(separator: "\n").contains { $0.contains("Lê Thu Hà (agent)") && $0.trimmingCharacters(in: .whitespaces).hasSuffix("received") },
+                "who took it in: \(text)")
+        #expect(text.contains("filed again") && text.contains("category baggage/delayed → baggage/lost, severity high → critical"))
         #expect(text.contains("received  2025-03-01T09:30:00Z by phone, in vi"))
         #expect(text.contains("owner     Trần Minh (supervisor), team baggage"))
         #expect(text.contains("rated     CSAT 4/5, NPS 8/10"))
@@ -76,7 +84,7 @@ import Testing
 
         let json = try cordial("feedback", "show", "1", "--json", "--db", db)
         let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
-        #expect((decoded?["events"] as? [Any])?.count == 7)
+        #expect((decoded?["events"] as? [Any])?.count == 9)
         #expect(decoded?["next"] as? [String] == ["resolved"])
         #expect(try cordial("feedback", "show", "FB-9", "--db", db).standardError == "Error: no feedback FB-9\n")
     }

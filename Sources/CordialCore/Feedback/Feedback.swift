@@ -107,7 +107,7 @@ public struct FeedbackContact: Codable, Sendable, Hashable {
 /// A step in a case's history: received, a status change, an assignment, a note — who, when.
 public struct FeedbackEvent: Codable, Sendable, Hashable {
     public enum Action: String, Codable, Sendable {
-        case received, status, assigned, note, compensation
+        case received, status, assigned, note, compensation, classified
     }
 
     public var feedbackID: Int64
@@ -159,4 +159,6 @@ public enum FeedbackChange: Sendable, Hashable {
     case satisfaction(csat: Int?, nps: Int?)
     /// Compensation granted (the authority to grant it is checked before: ``CompensationAuthority``).
     case compensate(FeedbackCompensation)
+    /// Filed again: another category (the taxonomy is checked before) or severity.
+    case classify(category: String?, severity: FeedbackSeverity?)
 }
