@@ -221,6 +221,15 @@ extension PostgresStore {
             bindings.append(owner)
             conditions.append("\(t)owner_id = $\(bindings.count)")
         }
+        if query.unassigned { conditions.append("\(t)owner_id IS NULL") }
+        if let severities = query.severities {
+            bindings.append(severities.map(\.rawValue).sorted())
+            conditions.append("\(t)severity = ANY($\(bindings.count)::text[])")
+        }
+        if let team = query.team {
+            bindings.append(team)
+            conditions.append("\(t)team = $\(bindings.count)")
+        }
         if let from = query.receivedFrom {
             bindings.append(PostgresTime.stored(from))
             conditions.append("\(t)received_at >= $\(bindings.count)")

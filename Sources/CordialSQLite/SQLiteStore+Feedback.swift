@@ -196,6 +196,15 @@ extension SQLiteStore {
             conditions.append("\(t)ownerId = ?")
             arguments += [owner]
         }
+        if query.unassigned { conditions.append("\(t)ownerId IS NULL") }
+        if let severities = query.severities {
+            conditions.append("\(t)severity IN (\(severities.isEmpty ? "NULL" : Array(repeating: "?", count: severities.count).joined(separator: ",")))")
+            arguments += StatementArguments(severities.map(\.rawValue).sorted())
+        }
+        if let team = query.team {
+            conditions.append("\(t)team = ?")
+            arguments += [team]
+        }
         if let from = query.receivedFrom {
             conditions.append("\(t)receivedAt >= ?")
             arguments += [from]

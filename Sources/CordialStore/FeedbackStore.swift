@@ -48,6 +48,10 @@ public struct FeedbackQuery: Sendable, Hashable {
     public var category: String?
     public var customer: CustomerID?
     public var ownerID: Int64?
+    /// Only cases no one owns.
+    public var unassigned = false
+    public var severities: Set<FeedbackSeverity>?
+    public var team: String?
     public var receivedFrom: Date?
     /// Received before this instant.
     public var receivedBefore: Date?

@@ -142,6 +142,15 @@ struct ListFeedback: AsyncParsableCommand {
     @Option(help: "Only cases this member of staff owns (an id or their exact name).")
     var owner: String?
 
+    @Flag(help: "Only cases no one owns yet.")
+    var unassigned = false
+
+    @Option(help: "Only cases of this severity (repeatable).")
+    var severity: [FeedbackSeverity] = []
+
+    @Option(help: "Only cases of this team.")
+    var team: String?
+
     @Option(help: "Received on or after this day (YYYY-MM-DD, UTC).")
     var from: String?
 
@@ -155,6 +164,7 @@ struct ListFeedback: AsyncParsableCommand {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
         if let category, let problem = FeedbackCategory.problem(category) { throw ValidationError("--category: \(problem)") }
         if open, !status.isEmpty { throw ValidationError("--open and --status choose statuses both; give one") }
+        if unassigned, owner != nil { throw ValidationError("--unassigned and --owner contradict each other; give one") }
         for (name, day) in [("--from", from), ("--to", to)] where day != nil && CalendarDays.day(of: day!) == nil {
             throw ValidationError("\(name) '\(day!)' is not a date (YYYY-MM-DD)")
         }
@@ -168,6 +178,9 @@ struct ListFeedback: AsyncParsableCommand {
         if let customer { query.customer = try await lookUpCustomer(customer, in: opened).id }
         let staff = try await opened.staff()
         if let owner { query.ownerID = try await PlanApprover.member(owner, in: opened).id }
+        query.unassigned = unassigned
+        if !severity.isEmpty { query.severities = Set(severity) }
+        query.team = team
         query.receivedFrom = from.flatMap(CalendarDays.day(of:)).map(CalendarDays.date(ofDay:))
         query.receivedBefore = to.flatMap(CalendarDays.day(of:)).map { CalendarDays.date(ofDay: $0 + 1) }
         let cases = try await opened.feedbackList(query)

@@ -149,6 +149,17 @@ import Testing
         #expect(try await store.feedbackList(FeedbackQuery(kind: .question)).map(\.externalID) == ["F-6"])
         #expect(try await store.feedbackList(FeedbackQuery(customer: ids[1])).map(\.externalID) == ["F-5", "F-3", "F-1"])
         #expect(try await store.feedbackList(FeedbackQuery(ownerID: agent.id)).map(\.externalID) == ["F-1"])
+        var unowned = FeedbackQuery()
+        unowned.unassigned = true
+        #expect(try await store.countFeedback(unowned) == 6)
+        var severe = FeedbackQuery()
+        severe.severities = [.high]
+        #expect(try await store.countFeedback(severe) == 7)
+        severe.severities = [.low, .medium]
+        #expect(try await store.countFeedback(severe) == 0)
+        var team = FeedbackQuery()
+        team.team = "baggage"
+        #expect(try await store.countFeedback(team) == 0)
         let window = FeedbackQuery(receivedFrom: Self.at + 3_600, receivedBefore: Self.at + 3 * 3_600)
         #expect(try await store.feedbackList(window).map(\.externalID) == ["F-2", "F-1"])
         #expect(try await store.countFeedback(window) == 2)

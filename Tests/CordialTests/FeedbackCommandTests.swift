@@ -140,6 +140,9 @@ import Testing
         #expect(try cordial("feedback", "update", "FB-2", "--status", "acknowledged", "--by", "1", "--db", db).status == 0)
         #expect(try cordial("feedback", "update", "FB-2", "--status", "resolved", "--by", "1", "--db", db).status == 0)
         #expect(try cordial("feedback", "list", "--open", "--db", db).standardOutput.hasSuffix("1 of 1 case\n"))
+        #expect(try cordial("feedback", "list", "--unassigned", "--severity", "medium", "--db", db).standardOutput.hasSuffix("2 of 2 cases\n"))
+        #expect(try cordial("feedback", "list", "--severity", "critical", "--db", db).standardOutput.hasSuffix("0 of 0 cases\n"))
+        #expect(try cordial("feedback", "list", "--team", "airport", "--db", db).standardOutput.hasSuffix("0 of 0 cases\n"))
         let shown = try cordial("feedback", "show", "FB-1", "--db", db).standardOutput
         #expect(shown.contains("from      anonymous — Wang, +86 10 1234") && shown.contains("rated     CSAT 5/5"), "\(shown)")
     }
