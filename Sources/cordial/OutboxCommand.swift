@@ -151,12 +151,16 @@ struct DeliverOutbox: AsyncParsableCommand {
     @Option(help: "Seconds a claimed letter is held for its hand-over; a letter still held when its process has gone is uncertain after this.")
     var lease = 300.0
 
+    @Option(help: "Seconds one letter's hand-over to the server may take before it stops (a message sent whole and never answered is uncertain).")
+    var timeout = 60
+
     func validate() throws {
         guard rate > 0, rate <= 1_000 else { throw ValidationError("--rate must be above 0 and at most 1000 letters a second") }
         guard (1...100).contains(attempts) else { throw ValidationError("--attempts must be 1 to 100") }
         guard !retryDelays.isEmpty, retryDelays.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--retry-after must be seconds, such as 60,300,1800") }
         guard wait >= 0 else { throw ValidationError("--wait must be 0 or more seconds") }
         guard lease >= 1 else { throw ValidationError("--lease must be at least 1 second") }
+        guard (1...3_600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
     }
 
     var retryDelays: [TimeInterval] { retryAfter.split(separator: ",").compactMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) } }
@@ -170,7 +174,7 @@ struct DeliverOutbox: AsyncParsableCommand {
         if let host = smtpHost ?? environment["CORDIAL_SMTP_HOST"] {
             let settings = SMTPSettings(
                 host: host, port: smtpPort ?? (smtpSecurity == .tls ? 465 : 587), security: smtpSecurity,
-                username: smtpUser ?? environment["CORDIAL_SMTP_USER"], password: environment["CORDIAL_SMTP_PASSWORD"], caFile: smtpCA)
+                username: smtpUser ?? environment["CORDIAL_SMTP_USER"], password: environment["CORDIAL_SMTP_PASSWORD"], timeout: timeout, caFile: smtpCA)
             sender = try SMTPSender(settings: settings)
         }
         var options = LetterDelivery.Options(folder: URL(fileURLWithPath: folder))
