@@ -39,23 +39,8 @@ public struct FeedbackBreaches: Sendable {
 
     /// Clocks late at `now`, and those due within `horizon` seconds of it, latest-first by lateness.
     public func report(in store: any Store, at now: Date, horizon: TimeInterval) async throws -> Report {
-        let organisation = self.hours
-        let zone = organisation?.timeZone ?? .gmt
-        let year = Calendar(identifier: .gregorian).dateComponents(in: zone, from: now).year ?? 2025
-        var hoursByTeam: [String: BusinessHours] = [:]
-        func workingHours(of team: String?) -> BusinessHours {
-            let key = team ?? ""
-            if let found = hoursByTeam[key] { return found }
-            let made = organisation?.hours(team: team, years: (year - 2)...(year + 1)) ?? BusinessHours.always(in: zone)
-            hoursByTeam[key] = made
-            return made
-        }
-        // Each segment a standard names, read once: its customers' labels.
-        var labels: [String: [CustomerID: String]] = [:]
-        for segment in Set(standards.compactMap(\.segment)) {
-            let members = try await store.segmentMembers(segment, label: nil, at: nil, limit: nil)
-            labels[segment] = Dictionary(members.map { ($0.customer, $0.label) }, uniquingKeysWith: { first, _ in first })
-        }
+        let lookup = try await CaseStandards(self, in: store)
+        let zone = lookup.zone
 
         var statuses = FeedbackQuery.openStatuses
         statuses.insert(.resolved)
@@ -68,11 +53,9 @@ public struct FeedbackBreaches: Sendable {
             report.cases += page.count
             let events = try await store.feedbackEvents(ofCases: page.compactMap(\.id))
             for item in page {
-                guard let standard = standards.first(where: { sla in
-                    sla.covers(item, segmentLabel: sla.segment.flatMap { segment in item.customerID.flatMap { labels[segment]?[$0] } })
-                }) else { continue }
+                guard let standard = lookup.standard(for: item) else { continue }
                 report.covered += 1
-                let clocks = FeedbackClocks.clocks(of: item, events: events[item.id!] ?? [], sla: standard, hours: workingHours(of: item.team), at: now)
+                let clocks = FeedbackClocks.clocks(of: item, events: events[item.id!] ?? [], sla: standard, hours: lookup.hours(for: item), at: now)
                 for clock in clocks where clock.stoppedAt == nil {
                     guard let lateness = clock.lateness(at: now), clock.state != .paused, lateness > -horizon else { continue }
                     report.entries.append(Entry(feedback: item, standard: standard.name, clock: clock, lateness: lateness))

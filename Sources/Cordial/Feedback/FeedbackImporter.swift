@@ -52,16 +52,7 @@ public struct FeedbackImporter: ImportRowParser {
     public func duplicateKey(of row: ImportRow) -> String? { row.value("feedback_id") }
 
     public func resolve(header: [String], fileName: String) throws(ImportError) -> [String] {
-        let names = ImportRow.names(of: header, fields: Self.fields, mapping: [:])
-        if let unknown = names.first(where: { Self.fields[$0] == nil }) {
-            throw ImportError(issues: [ImportIssue(
-                file: fileName, line: 1,
-                problem: "unknown column '\(ImportIssue.printable(unknown, limit: 40))' (known: \(Self.fields.keys.sorted().joined(separator: ", ")))")], total: 1)
-        }
-        for needed in ["received_at", "channel", "kind", "category", "text"] where !names.contains(needed) {
-            throw ImportError(issues: [ImportIssue(file: fileName, line: 1, problem: "no column for '\(needed)' (columns: \(header.joined(separator: ", ")))")], total: 1)
-        }
-        return names
+        try ImportRow.knownNames(of: header, fields: Self.fields, required: ["received_at", "channel", "kind", "category", "text"], fileName: fileName)
     }
 
     public func item(from row: ImportRow, fileName: String) throws(ImportError) -> Row {

@@ -170,13 +170,7 @@ public struct FeedbackReport: Sendable, Encodable {
 
     /// Each case's clocks that are due or stopped, met or not, by team and category.
     static func compliance(in store: any Store, query: FeedbackQuery, breaches: FeedbackBreaches, level: Int, at now: Date) async throws -> [Compliance] {
-        let zone = breaches.hours?.timeZone ?? .gmt
-        var hoursByTeam: [String: BusinessHours] = [:]
-        var labels: [String: [CustomerID: String]] = [:]
-        for segment in Set(breaches.standards.compactMap(\.segment)) {
-            labels[segment] = Dictionary(try await store.segmentMembers(segment, label: nil, at: nil, limit: nil).map { ($0.customer, $0.label) },
-                                         uniquingKeysWith: { first, _ in first })
-        }
+        let lookup = try await CaseStandards(breaches, in: store)
         var tally: [String: Compliance] = [:]
         var page = query
         page.limit = FeedbackBreaches.pageSize
@@ -186,20 +180,10 @@ public struct FeedbackReport: Sendable, Encodable {
             page.before = last.id
             let events = try await store.feedbackEvents(ofCases: cases.compactMap(\.id))
             for item in cases {
-                guard let standard = breaches.standards.first(where: { sla in
-                    sla.covers(item, segmentLabel: sla.segment.flatMap { segment in item.customerID.flatMap { labels[segment]?[$0] } })
-                }) else { continue }
-                // Holidays of the years around the case's own (a report may look back years).
-                let year = Calendar(identifier: .gregorian).dateComponents(in: zone, from: item.receivedAt).year ?? 2025
-                let key = "\(item.team ?? "")\u{0}\(year)"
-                let hours = hoursByTeam[key] ?? {
-                    let made = breaches.hours?.hours(team: item.team, years: (year - 1)...(year + 1)) ?? BusinessHours.always()
-                    hoursByTeam[key] = made
-                    return made
-                }()
+                guard let standard = lookup.standard(for: item) else { continue }
                 let team = item.team ?? ""
                 let category = cut(item.category, level: level)
-                for clock in FeedbackClocks.clocks(of: item, events: events[item.id!] ?? [], sla: standard, hours: hours, at: now)
+                for clock in FeedbackClocks.clocks(of: item, events: events[item.id!] ?? [], sla: standard, hours: lookup.hours(for: item), at: now)
                 where clock.state == .met || clock.state == .breached {
                     var entry = tally["\(team)\u{0}\(category)"] ?? Compliance(team: team, category: category, clocks: 0, met: 0)
                     entry.clocks += 1

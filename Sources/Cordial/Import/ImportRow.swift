@@ -50,6 +50,21 @@ public struct ImportRow {
         return text.split(separator: "|").map { $0.trimmedOfSpaces() }.filter { !$0.isEmpty }
     }
 
+    /// The fields a file of fixed columns names (no free attributes): an unknown column, or a
+    /// `required` one missing, refuses the file at its first line.
+    static func knownNames(of header: [String], fields: [String: [String]], required: [String], fileName: String) throws(ImportError) -> [String] {
+        let names = names(of: header, fields: fields, mapping: [:])
+        if let unknown = names.first(where: { fields[$0] == nil }) {
+            throw ImportError(issues: [ImportIssue(
+                file: fileName, line: 1,
+                problem: "unknown column '\(ImportIssue.printable(unknown, limit: 40))' (known: \(fields.keys.sorted().joined(separator: ", ")))")], total: 1)
+        }
+        for needed in required where !names.contains(needed) {
+            throw ImportError(issues: [ImportIssue(file: fileName, line: 1, problem: "no column for '\(needed)' (columns: \(header.joined(separator: ", ")))")], total: 1)
+        }
+        return names
+    }
+
     /// The field each header names: by `mapping` (field → header), by the field's usual
     /// names (`fields`: field → names, compared in lower case with `_` for spaces and `-`),
     /// or else the header itself.
