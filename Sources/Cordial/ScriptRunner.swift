@@ -71,7 +71,7 @@ public struct ScriptRunner {
                 let actions = campaign.actions, name = campaign.name, budget = campaign.budget
                 let plan = try context.wait { [caps, events, approvals] in
                     try await Self.plan(
-                        actions, name: name, budget: budget, script: display, caps: caps, events: events, approvals: approvals, store: store)
+                        actions, name: name, budget: budget, origin: "script " + display, caps: caps, events: events, approvals: approvals, store: store)
                 }
                 planned(plan)
             }
@@ -79,17 +79,18 @@ public struct ScriptRunner {
         return results
     }
 
-    /// A script's campaign as a saved plan: its actions on channels the customer refused held
-    /// back, under the campaign's budget and every plugin's caps.
+    /// A script's (or a feedback hook's) campaign as a saved plan: its actions on channels the
+    /// customer refused held back, under the campaign's budget and every plugin's caps.
+    /// `origin` names where it came from in the plan (`script tools/thanks.lua`).
     static func plan(
-        _ actions: [PlannedAction], name: String, budget: CareBudget, script: String, caps: [FrequencyCap], events: [CareEvent],
+        _ actions: [PlannedAction], name: String, budget: CareBudget, origin: String, caps: [FrequencyCap], events: [CareEvent],
         approvals: ApprovalRules?, store: any Store
     ) async throws -> CampaignPlan {
         let refused = try await store.refusedChannels(of: actions.map(\.customerID))
         let checked = actions.map { CampaignPlanner.holdingBack($0, refused: refused) }
         let days = actions.map(\.actionDay)
         return try await CampaignPlanner.save(
-            checked, campaign: name, plugin: "script " + script, version: "-", window: (days.min() ?? 0)...(days.max() ?? 0),
+            checked, campaign: name, plugin: origin, version: "-", window: (days.min() ?? 0)...(days.max() ?? 0),
             limits: CampaignLimits(budget: budget, caps: caps), events: events, approvals: approvals, at: Date(), store: store)
     }
 }

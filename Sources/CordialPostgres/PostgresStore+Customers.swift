@@ -225,6 +225,8 @@ extension PostgresStore {
             try await connection.query(
                 "UPDATE feedback SET text = \(Feedback.forgottenText), contact = NULL, language = NULL WHERE customer_id = \(id.rawValue)")
             try await connection.query("UPDATE feedback_event SET note = NULL WHERE customer_id = \(id.rawValue)")
+            // A hook's message is the plugin's words, which may quote the case.
+            try await connection.query("UPDATE feedback_hook_delivery SET message = NULL WHERE customer_id = \(id.rawValue)")
             try await connection.query(
                 "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))")
         }

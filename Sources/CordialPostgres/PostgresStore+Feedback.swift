@@ -83,34 +83,44 @@ extension PostgresStore {
     public func changeFeedback(
         _ id: Int64, _ change: FeedbackChange, by actor: Int64?, note: String?, at: Date, expectedVersion: Int?
     ) async throws -> Feedback {
-        let now = PostgresTime.stored(at)
-        return try await transaction { connection in
-            guard let current = try await rows(PostgresQuery(
-                unsafeSQL: "SELECT \(Self.feedbackColumns) FROM feedback WHERE id = $1 FOR UPDATE", binds: Self.bindings(id)), on: connection)
-                .first.map(Self.feedback)
-            else { throw StoreError.noSuchFeedback(id) }
-            if let expectedVersion, expectedVersion != current.version {
-                throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
-            }
-            if note != nil, current.customerID != nil, try await value(
-                Bool.self, "SELECT forgotten_at IS NOT NULL FROM customer WHERE id = \(FeedbackColumns.customerKey(current))", on: connection) == true {
-                throw StoreError.invalidFeedback(FeedbackColumns.forgottenNote)
-            }
-            let owner: Int64? = if case .assign(let owner, _) = change { owner } else { nil }
-            for staff in [actor, owner].compactMap({ $0 }) {
-                guard try await value(Int64.self, "SELECT id FROM staff WHERE id = \(staff)", on: connection) != nil else { throw StoreError.noSuchStaff(staff) }
-            }
-            let (changed, event) = try FeedbackRules.apply(change, to: current, by: actor, note: note, at: now)
-            let key = FeedbackColumns.customerKey(current)
-            let csat = changed.csat.map(Int16.init), nps = changed.nps.map(Int16.init)
-            try await connection.query("""
-                UPDATE feedback SET status = \(changed.status.rawValue), owner_id = \(changed.ownerID), team = \(changed.team), csat = \(csat),
-                  nps = \(nps), category = \(changed.category), severity = \(changed.severity.rawValue), updated_at = \(now), version = \(changed.version)
-                WHERE customer_id = \(key) AND id = \(id)
-                """)
-            try await Self.insert(event, customer: key, on: connection)
-            return changed
+        try await transaction { connection in
+            try await self.change(id, change, by: actor, note: note, at: at, expectedVersion: expectedVersion, hook: nil, on: connection)
         }
+    }
+
+    /// A change and its step, inside the caller's transaction (the case's row locked): what
+    /// ``changeFeedback`` and a hook's delivery (`hook`: its plugin) both write.
+    func change(
+        _ id: Int64, _ change: FeedbackChange, by actor: Int64?, note: String?, at: Date, expectedVersion: Int?, hook: String?,
+        on connection: PostgresSession
+    ) async throws -> Feedback {
+        let now = PostgresTime.stored(at)
+        guard let current = try await rows(PostgresQuery(
+            unsafeSQL: "SELECT \(Self.feedbackColumns) FROM feedback WHERE id = $1 FOR UPDATE", binds: Self.bindings(id)), on: connection)
+            .first.map(Self.feedback)
+        else { throw StoreError.noSuchFeedback(id) }
+        if let expectedVersion, expectedVersion != current.version {
+            throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
+        }
+        if note != nil, current.customerID != nil, try await value(
+            Bool.self, "SELECT forgotten_at IS NOT NULL FROM customer WHERE id = \(FeedbackColumns.customerKey(current))", on: connection) == true {
+            throw StoreError.invalidFeedback(FeedbackColumns.forgottenNote)
+        }
+        let owner: Int64? = if case .assign(let owner, _) = change { owner } else { nil }
+        for staff in [actor, owner].compactMap({ $0 }) {
+            guard try await value(Int64.self, "SELECT id FROM staff WHERE id = \(staff)", on: connection) != nil else { throw StoreError.noSuchStaff(staff) }
+        }
+        var (changed, event) = try FeedbackRules.apply(change, to: current, by: actor, note: note, at: now)
+        event.hook = hook
+        let key = FeedbackColumns.customerKey(current)
+        let csat = changed.csat.map(Int16.init), nps = changed.nps.map(Int16.init)
+        try await connection.query("""
+            UPDATE feedback SET status = \(changed.status.rawValue), owner_id = \(changed.ownerID), team = \(changed.team), csat = \(csat),
+              nps = \(nps), category = \(changed.category), severity = \(changed.severity.rawValue), updated_at = \(now), version = \(changed.version)
+            WHERE customer_id = \(key) AND id = \(id)
+            """)
+        try await Self.insert(event, customer: key, on: connection)
+        return changed
     }
 
     public func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent] {
@@ -139,15 +149,16 @@ extension PostgresStore {
     }
 
     /// The columns of an event as ``event(_:)`` reads them (the amount as its exact text).
-    static let eventColumns = "feedback_id, at, actor_id, action, from_status, to_status, note, compensation_form, compensation_amount::text, compensation_currency"
+    static let eventColumns =
+        "feedback_id, at, actor_id, action, from_status, to_status, note, compensation_form, compensation_amount::text, compensation_currency, id, hook"
 
     static func event(_ row: PostgresRow) throws -> FeedbackEvent? {
-        let (feedback, at, actor, action, from, to, note, form, amount, currency) =
-            try row.decode((Int64, Date, Int64?, String, String?, String?, String?, String?, String?, String?).self)
+        let (feedback, at, actor, action, from, to, note, form, amount, currency, id, hook) =
+            try row.decode((Int64, Date, Int64?, String, String?, String?, String?, String?, String?, String?, Int64, String?).self)
         guard let action = FeedbackEvent.Action(rawValue: action) else { return nil }
         return FeedbackEvent(
             feedbackID: feedback, at: at, actorID: actor, action: action, from: from.flatMap(FeedbackStatus.init), to: to.flatMap(FeedbackStatus.init),
-            note: note, compensation: FeedbackColumns.compensation(form: form, amount: amount, currency: currency))
+            note: note, compensation: FeedbackColumns.compensation(form: form, amount: amount, currency: currency), id: id, hook: hook)
     }
 
     public func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally] {
@@ -185,13 +196,17 @@ extension PostgresStore {
         }
     }
 
+    /// Records a step; one no hook made is queued for the hooks in the same statement.
     static func insert(_ event: FeedbackEvent, customer: Int64, on connection: PostgresSession) async throws {
         try await connection.query("""
-            INSERT INTO feedback_event (customer_id, feedback_id, at, actor_id, action, from_status, to_status, note, compensation_form,
-              compensation_amount, compensation_currency)
-            VALUES (\(customer), \(event.feedbackID), \(PostgresTime.stored(event.at)), \(event.actorID), \(event.action.rawValue),
-              \(event.from?.rawValue), \(event.to?.rawValue), \(event.note), \(event.compensation?.form),
-              \(event.compensation?.amount.amountText)::numeric, \(event.compensation?.amount.currency))
+            WITH step AS (
+              INSERT INTO feedback_event (customer_id, feedback_id, at, actor_id, action, from_status, to_status, note, compensation_form,
+                compensation_amount, compensation_currency, hook)
+              VALUES (\(customer), \(event.feedbackID), \(PostgresTime.stored(event.at)), \(event.actorID), \(event.action.rawValue),
+                \(event.from?.rawValue), \(event.to?.rawValue), \(event.note), \(event.compensation?.form),
+                \(event.compensation?.amount.amountText)::numeric, \(event.compensation?.amount.currency), \(event.hook))
+              RETURNING customer_id, id, feedback_id, hook)
+            INSERT INTO feedback_hook_queue (customer_id, event_id, feedback_id) SELECT customer_id, id, feedback_id FROM step WHERE hook IS NULL
             """)
     }
 

@@ -427,6 +427,33 @@ enum SQLiteSchema {
             }
             try db.create(index: "feedbackEvent_feedback", on: "feedbackEvent", columns: ["feedbackId", "id"])
         }
+        migrator.registerMigration("v9: feedback hooks, once per event") { db in
+            // The plugin whose hook made a step: such steps are not queued for hooks.
+            try db.alter(table: "feedbackEvent") { t in t.add(column: "hook", .text) }
+            // Steps waiting for hooks, queued in the transaction that records them.
+            try db.create(table: "feedbackHookQueue") { t in
+                t.column("eventId", .integer).primaryKey()
+                t.column("customerId", .integer).notNull()
+                t.column("feedbackId", .integer).notNull()
+            }
+            // Each hook of each plugin once per event: the key is the promise.
+            try db.create(table: "feedbackHookDelivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("plugin", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("hook", .text).notNull()
+                t.column("feedbackId", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("message", .text)
+                t.column("recovery", .text).notNull()
+                t.column("recoveryPlanId", .integer)
+                t.uniqueKey(["customerId", "feedbackId", "plugin", "key"])
+            }
+            try db.create(index: "feedbackHookDelivery_feedback", on: "feedbackHookDelivery", columns: ["feedbackId"])
+            try db.create(index: "feedbackHookDelivery_outcome", on: "feedbackHookDelivery", columns: ["outcome", "recovery"])
+        }
         return migrator
     }
 }

@@ -73,29 +73,38 @@ extension SQLiteStore {
         _ id: Int64, _ change: FeedbackChange, by actor: Int64?, note: String?, at: Date, expectedVersion: Int?
     ) async throws -> Feedback {
         try await writer.write { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE id = ?", arguments: [id]).map(Self.feedback) else {
-                throw StoreError.noSuchFeedback(id)
-            }
-            if let expectedVersion, expectedVersion != current.version {
-                throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
-            }
-            if note != nil, current.customerID != nil, try Bool.fetchOne(
-                db, sql: "SELECT forgottenAt IS NOT NULL FROM customer WHERE id = ?", arguments: [FeedbackColumns.customerKey(current)]) == true {
-                throw StoreError.invalidFeedback(FeedbackColumns.forgottenNote)
-            }
-            for staff in [actor, { if case .assign(let owner, _) = change { owner } else { nil } }()].compactMap({ $0 }) {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [staff]) != nil else { throw StoreError.noSuchStaff(staff) }
-            }
-            let (changed, event) = try FeedbackRules.apply(change, to: current, by: actor, note: note, at: at)
-            try db.execute(sql: """
-                UPDATE feedback SET status = ?, ownerId = ?, team = ?, csat = ?, nps = ?, category = ?, severity = ?, updatedAt = ?, version = ? WHERE id = ?
-                """, arguments: [
-                    changed.status.rawValue, changed.ownerID, changed.team, changed.csat, changed.nps, changed.category, changed.severity.rawValue,
-                    changed.updatedAt, changed.version, id,
-                ])
-            try Self.insert(event, customer: FeedbackColumns.customerKey(current), into: db)
-            return changed
+            try Self.change(id, change, by: actor, note: note, at: at, expectedVersion: expectedVersion, hook: nil, in: db)
         }
+    }
+
+    /// A change and its step, inside the caller's transaction: what ``changeFeedback`` and a
+    /// hook's delivery (`hook`: its plugin) both write.
+    static func change(
+        _ id: Int64, _ change: FeedbackChange, by actor: Int64?, note: String?, at: Date, expectedVersion: Int?, hook: String?, in db: Database
+    ) throws -> Feedback {
+        guard let current = try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE id = ?", arguments: [id]).map(Self.feedback) else {
+            throw StoreError.noSuchFeedback(id)
+        }
+        if let expectedVersion, expectedVersion != current.version {
+            throw StoreError.staleFeedback(id, expected: expectedVersion, found: current.version)
+        }
+        if note != nil, current.customerID != nil, try Bool.fetchOne(
+            db, sql: "SELECT forgottenAt IS NOT NULL FROM customer WHERE id = ?", arguments: [FeedbackColumns.customerKey(current)]) == true {
+            throw StoreError.invalidFeedback(FeedbackColumns.forgottenNote)
+        }
+        for staff in [actor, { if case .assign(let owner, _) = change { owner } else { nil } }()].compactMap({ $0 }) {
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [staff]) != nil else { throw StoreError.noSuchStaff(staff) }
+        }
+        var (changed, event) = try FeedbackRules.apply(change, to: current, by: actor, note: note, at: at)
+        event.hook = hook
+        try db.execute(sql: """
+            UPDATE feedback SET status = ?, ownerId = ?, team = ?, csat = ?, nps = ?, category = ?, severity = ?, updatedAt = ?, version = ? WHERE id = ?
+            """, arguments: [
+                changed.status.rawValue, changed.ownerID, changed.team, changed.csat, changed.nps, changed.category, changed.severity.rawValue,
+                changed.updatedAt, changed.version, id,
+            ])
+        try Self.insert(event, customer: FeedbackColumns.customerKey(current), into: db)
+        return changed
     }
 
     public func feedbackEvents(of id: Int64) async throws -> [FeedbackEvent] {
@@ -126,7 +135,8 @@ extension SQLiteStore {
         return FeedbackEvent(
             feedbackID: row["feedbackId"], at: row["at"], actorID: row["actorId"], action: action,
             from: (row["fromStatus"] as String?).flatMap(FeedbackStatus.init), to: (row["toStatus"] as String?).flatMap(FeedbackStatus.init),
-            note: row["note"], compensation: FeedbackColumns.compensation(form: row["compensationForm"], amount: row["compensationAmount"], currency: row["compensationCurrency"]))
+            note: row["note"], compensation: FeedbackColumns.compensation(form: row["compensationForm"], amount: row["compensationAmount"], currency: row["compensationCurrency"]),
+            id: row["id"], hook: row["hook"])
     }
 
     public func feedbackTallies(_ query: FeedbackQuery, by grouping: FeedbackGrouping) async throws -> [FeedbackTally] {
@@ -162,14 +172,18 @@ extension SQLiteStore {
         }
     }
 
+    /// Records a step; one no hook made is queued for the hooks in the same transaction.
     static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO feedbackEvent (customerId, feedbackId, at, actorId, action, fromStatus, toStatus, note, compensationForm, compensationAmount,
-              compensationCurrency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              compensationCurrency, hook) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note,
-                event.compensation?.form, event.compensation?.amount.amountText, event.compensation?.amount.currency,
+                event.compensation?.form, event.compensation?.amount.amountText, event.compensation?.amount.currency, event.hook,
             ])
+        guard event.hook == nil else { return }
+        try db.cachedStatement(sql: "INSERT INTO feedbackHookQueue (eventId, customerId, feedbackId) VALUES (?, ?, ?)")
+            .execute(arguments: [db.lastInsertedRowID, customer, event.feedbackID])
     }
 
     static func conditions(_ query: FeedbackQuery, paged: Bool, table: String = "") -> (String, StatementArguments) {

@@ -265,6 +265,8 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "UPDATE feedback SET text = ?, contact = NULL, language = NULL WHERE customerId = ?",
                            arguments: [Feedback.forgottenText, id.rawValue])
             try db.execute(sql: "UPDATE feedbackEvent SET note = NULL WHERE customerId = ?", arguments: [id.rawValue])
+            // A hook's message is the plugin's words, which may quote the case.
+            try db.execute(sql: "UPDATE feedbackHookDelivery SET message = NULL WHERE customerId = ?", arguments: [id.rawValue])
             try db.execute(
                 sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",
                 arguments: [Date(), "customer \(id)", reason])

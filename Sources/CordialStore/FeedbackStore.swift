@@ -98,10 +98,12 @@ public enum FeedbackRules {
             event.from = current.status
             event.to = status
         case .assign(let owner, let team):
+            guard owner != nil || team != nil else { throw StoreError.invalidFeedback("an assignment names an owner, a team or both") }
             changed.ownerID = owner
             changed.team = team
             event.action = .assigned
-            event.note = ["owner \(owner)" + (team.map { ", team \($0)" } ?? ""), note].compactMap { $0 }.joined(separator: ": ")
+            let whom = [owner.map { "owner \($0)" }, team.map { "team \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            event.note = [whom, note].compactMap { $0 }.joined(separator: ": ")
         case .note:
             guard let note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalidFeedback("a note needs text") }
         case .classify(let category, let severity):

@@ -181,7 +181,16 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
             Column("id", .integer), Column("customer_id", .integer), Column("feedback_id", .integer), Column("at", .time),
             Column("actor_id", .integer), Column("action", .text), Column("from_status", .text), Column("to_status", .text),
             Column("note", .text), Column("compensation_form", .text), Column("compensation_amount", .decimal),
-            Column("compensation_currency", .text),
+            Column("compensation_currency", .text), Column("hook", .text),
+        ]),
+        // Paged by its first column, which is unique: the queue by its step.
+        StoredTable("feedback_hook_queue", generatedID: false, [
+            Column("event_id", .integer), Column("customer_id", .integer), Column("feedback_id", .integer),
+        ]),
+        StoredTable("feedback_hook_delivery", [
+            Column("id", .integer), Column("customer_id", .integer), Column("plugin", .text), Column("key", .text), Column("hook", .text),
+            Column("feedback_id", .integer), Column("at", .time), Column("outcome", .text), Column("message", .text),
+            Column("recovery", .text), Column("recovery_plan_id", .integer),
         ]),
         StoredTable("event_seat", [
             Column("id", .integer), Column("customer_id", .integer), Column("event", .text), Column("action_key", .text),

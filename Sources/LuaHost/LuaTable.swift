@@ -33,7 +33,9 @@ public struct LuaTable: Hashable {
                 while let next = hash.removeValue(forKey: .integer(Int64(array.count + 1))) { array.append(next) }
                 return
             }
-            hash[key] = newValue.isNil ? nil : newValue
+            // Not `hash[key] = newValue.isNil ? nil : newValue`: LuaValue is ExpressibleByNilLiteral,
+            // so that `nil` is LuaValue.nil and the key would stay, holding nil.
+            if newValue.isNil { hash.removeValue(forKey: key) } else { hash[key] = newValue }
         }
     }
 

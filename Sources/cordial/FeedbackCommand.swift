@@ -14,7 +14,7 @@ struct FeedbackCommand: ParsableCommand {
             followed-up or closed case reopens there). Compliments, suggestions and questions may be resolved or closed \
             once acknowledged. Import files with `cordial import feedback FILE`.
             """,
-        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self, FeedbackBreachesCommand.self, FeedbackReportCommand.self, CompensateFeedback.self])
+        subcommands: [AddFeedback.self, ListFeedback.self, ShowFeedback.self, UpdateFeedback.self, AssignFeedback.self, FeedbackBreachesCommand.self, FeedbackReportCommand.self, CompensateFeedback.self, FeedbackHooksCommand.self])
 }
 
 extension FeedbackChannel: ExpressibleByArgument {}
@@ -115,6 +115,7 @@ struct AddFeedback: AsyncParsableCommand {
         } else {
             print("\(stored.reference): \(stored.kind.rawValue) \(stored.category) (\(stored.severity.rawValue)) received")
         }
+        try await FeedbackCommands.runHooks(in: opened, registry: registry, quiet: store.json)
         if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }
     }
 }
@@ -253,8 +254,17 @@ struct ShowFeedback: AsyncParsableCommand {
                let id = Int64(note.dropFirst(6).prefix { $0.isNumber }) {
                 note = name(id) + note.dropFirst(6).drop { $0.isNumber }
             }
-            return [event.at.formatted(.iso8601), name(event.actorID), step, note]
+            return [event.at.formatted(.iso8601), event.hook.map { "plugin \($0)" } ?? name(event.actorID), step, note]
         })
+        let deliveries = try await opened.feedbackHookDeliveries(FeedbackHookQuery(feedbackIDs: [item.id!]))
+        if !deliveries.isEmpty {
+            print("")
+            printTable(["HOOK", "PLUGIN", "EVENT", "OUTCOME", "RECOVERY", "DETAIL"], deliveries.map { delivery in
+                [delivery.hook, delivery.plugin, delivery.key, delivery.outcome.rawValue,
+                 delivery.recovery == .none ? "-" : delivery.recovery.rawValue + (delivery.recoveryPlanID.map { " (plan \($0))" } ?? ""),
+                 delivery.message ?? ""]
+            })
+        }
         let next = item.status.next(for: item.kind).map(\.rawValue).joined(separator: ", ")
         print("next: \(next)  (cordial feedback update \(item.reference) --status STATUS --by STAFF)")
     }
@@ -318,13 +328,19 @@ struct UpdateFeedback: AsyncParsableCommand {
         let changed = try await FeedbackCommands.refusing {
             try await opened.changeFeedback(item.id!, change, by: actor.id, note: note, at: Date(), expectedVersion: version)
         }
-        if store.json { return try store.printJSON(changed) }
-        switch change {
-        case .status(let status): print("\(changed.reference): \(item.status.rawValue) → \(status.rawValue) by \(actor.name.forTerminal)")
-        case .satisfaction: print("\(changed.reference): rated by \(actor.name.forTerminal)")
-        case .classify: print("\(changed.reference): filed as \(changed.category), \(changed.severity.rawValue) by \(actor.name.forTerminal)")
-        default: print("\(changed.reference): note added by \(actor.name.forTerminal)")
+        if store.json {
+            try store.printJSON(changed)
+        } else {
+            switch change {
+            case .status(let status): print("\(changed.reference): \(item.status.rawValue) → \(status.rawValue) by \(actor.name.forTerminal)")
+            case .satisfaction: print("\(changed.reference): rated by \(actor.name.forTerminal)")
+            case .classify: print("\(changed.reference): filed as \(changed.category), \(changed.severity.rawValue) by \(actor.name.forTerminal)")
+            default: print("\(changed.reference): note added by \(actor.name.forTerminal)")
+            }
         }
+        let (registry, report) = pluginOptions.registry()
+        if category == nil { printProblems(report.problems) }
+        try await FeedbackCommands.runHooks(in: opened, registry: registry, quiet: store.json)
     }
 }
 
@@ -332,6 +348,7 @@ struct AssignFeedback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assign", abstract: "Give a case to a member of staff (and their team).")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
 
     @Argument(help: "The case: FB-42 or 42.")
     var reference: String
@@ -356,8 +373,14 @@ struct AssignFeedback: AsyncParsableCommand {
         let changed = try await FeedbackCommands.refusing {
             try await opened.changeFeedback(item.id!, .assign(ownerID: owner.id!, team: team), by: actor.id, note: note, at: Date(), expectedVersion: nil)
         }
-        if store.json { return try store.printJSON(changed) }
-        print(("\(changed.reference): assigned to \(owner.name) (\(owner.role))" + (team.map { ", team \($0)" } ?? "") + " by \(actor.name)").forTerminal)
+        if store.json {
+            try store.printJSON(changed)
+        } else {
+            print(("\(changed.reference): assigned to \(owner.name) (\(owner.role))" + (team.map { ", team \($0)" } ?? "") + " by \(actor.name)").forTerminal)
+        }
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        try await FeedbackCommands.runHooks(in: opened, registry: registry, quiet: store.json)
     }
 }
 
@@ -415,6 +438,7 @@ struct ImportFeedback: AsyncParsableCommand {
             } else {
                 print("\(file): added \(added.count) case\(added.count == 1 ? "" : "s"), \(present) already present")
             }
+            try await FeedbackCommands.runHooks(in: opened, registry: registry, quiet: store.json)
         }
         if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }
     }
@@ -544,6 +568,7 @@ struct CompensateFeedback: AsyncParsableCommand {
         if store.json { return try store.printJSON(["feedback": granted.feedback.reference, "granted": money.amountText, "total": granted.total.amountText]) }
         let format = LocaleFormat(money.currency == "VND" ? "vi" : "en")
         print("\(item.reference): \(form) of \(format.money(money)) granted by \(staff.name) (\(format.money(granted.total)) in all)".forTerminal)
+        try await FeedbackCommands.runHooks(in: opened, registry: registry, quiet: false)
         if !problems.problems.isEmpty { throw PluginProblemsFailure(count: problems.problems.count) }
     }
 }
@@ -687,12 +712,100 @@ enum FeedbackCommands {
         return item
     }
 
+    /// Runs the plugins' hooks on what the command recorded (and anything queued before it),
+    /// without the breach scan (`cordial feedback hooks` does that). A hook that fails is
+    /// reported on stderr and recorded; the command's own change stands.
+    static func runHooks(in store: any Store, registry: PluginRegistry, quiet: Bool) async throws {
+        let runner = try FeedbackHookRunner(store: store, plugins: registry.plugins, loader: registry.loader)
+        guard runner.hasHooks else { return }
+        let report = try await runner.run(at: Date(), breaches: false)
+        // Said when the hooks did something: a hook that looked and left the case alone is no news.
+        let acted = report.changes + report.failed + report.recoveriesApplied + report.recoveriesAwaitingApproval > 0
+        if !quiet, acted { print(FeedbackHooksCommand.summary(report)) }
+        for failure in report.failures { StandardStreams.error("cordial: hook failed: \(failure)\n".forTerminal) }
+    }
+
     /// `body`, with a store's refusal (an illegal step, a stale version) as one line.
     static func refusing<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {
             throw CommandFailure(error.errorDescription ?? "\(error)")
+        }
+    }
+}
+
+struct FeedbackHooksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hooks", abstract: "Run the plugins' feedback hooks on what is waiting, and on clocks that ran late; or list what failed.",
+        discussion: """
+            Each hook runs once per event and plugin: feedback.created and feedback.updated for the steps recorded \
+            since the last run (commands that record steps run them at once), feedback.breached for each clock past \
+            its deadline (once per case and clock). Run it every few minutes (cron) so that breaches reach the hooks. \
+            A hook that fails changes nothing, is recorded with its reason and is not run again on that event.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Option(help: "Read the clocks at this time (2025-03-01T09:30:00Z; default now).")
+    var at: String?
+
+    @Flag(name: .customLong("no-breaches"), help: "Deliver the waiting steps only; leave the clocks alone.")
+    var noBreaches = false
+
+    @Flag(help: "List the hooks that failed (and recovery that could not be applied) instead of running any.")
+    var failed = false
+
+    func run() async throws {
+        let opened = try await store.open()
+        if failed {
+            let deliveries = try await opened.feedbackHookDeliveries(FeedbackHookQuery(failedOnly: true))
+            if store.json { return try store.printJSON(deliveries.map(FailedDelivery.init)) }
+            guard !deliveries.isEmpty else { return print("no hook has failed") }
+            printTable(["WHEN", "CASE", "PLUGIN", "HOOK", "EVENT", "REASON"], deliveries.map { delivery in
+                [delivery.at.formatted(.iso8601), "FB-\(delivery.feedbackID)", delivery.plugin, delivery.hook, delivery.key, delivery.message ?? ""]
+            })
+            return
+        }
+        var time = Date()
+        if let at {
+            guard let parsed = FeedbackImporter.time(at) else { throw ValidationError("--at '\(at)' is not a time (2025-03-01T09:30:00Z)") }
+            time = parsed
+        }
+        let (registry, report) = pluginOptions.registry()
+        printProblems(report.problems)
+        let runner = try FeedbackHookRunner(store: opened, plugins: registry.plugins, loader: registry.loader)
+        let done = try await runner.run(at: time, breaches: !noBreaches)
+        if store.json {
+            try store.printJSON(done)
+        } else {
+            print(runner.hasHooks ? Self.summary(done) : "no loaded plugin has a feedback hook (plugin:on); \(done.events) waiting step\(done.events == 1 ? "" : "s") cleared")
+            for failure in done.failures { print("  failed: \(failure)".forTerminal) }
+        }
+        if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }
+    }
+
+    static func summary(_ report: FeedbackHookRunner.Report) -> String {
+        var parts = ["hooks: \(report.delivered) run" + (report.changes > 0 ? " (\(report.changes) change\(report.changes == 1 ? "" : "s") to cases)" : "")]
+        if report.failed > 0 { parts.append("\(report.failed) failed") }
+        if report.breaches > 0 { parts.append("\(report.breaches) late clock\(report.breaches == 1 ? "" : "s")") }
+        if report.recoveriesApplied > 0 { parts.append("\(report.recoveriesApplied) recovery plan\(report.recoveriesApplied == 1 ? "" : "s") applied") }
+        if report.recoveriesAwaitingApproval > 0 { parts.append("\(report.recoveriesAwaitingApproval) awaiting approval (cordial campaigns approve)") }
+        return parts.joined(separator: ", ")
+    }
+
+    struct FailedDelivery: Encodable {
+        var at: Date, feedbackID: Int64, plugin: String, hook: String, key: String, outcome: String, recovery: String, reason: String?
+        init(_ delivery: FeedbackHookDelivery) {
+            at = delivery.at
+            feedbackID = delivery.feedbackID
+            plugin = delivery.plugin
+            hook = delivery.hook
+            key = delivery.key
+            outcome = delivery.outcome.rawValue
+            recovery = delivery.recovery.rawValue
+            reason = delivery.message
         }
     }
 }

@@ -36,7 +36,7 @@ import Testing
         #expect(stored == first.added[2])
         #expect(stored.customerID == nil && stored.contact == FeedbackContact(name: "Khách vãng lai", phone: "+84 90 000 0000"))
         #expect(try await store.feedback(first.added[1].id!)?.csat == 5)
-        #expect(try await store.feedbackEvents(of: first.added[0].id!) == [
+        #expect(try await store.feedbackEvents(of: first.added[0].id!).map(\.unnumbered) == [
             FeedbackEvent(feedbackID: first.added[0].id!, at: Self.at, actorID: nil, action: .received, to: .received),
         ])
 
@@ -117,7 +117,8 @@ import Testing
         #expect(events[11].note == "category baggage/delayed → baggage/lost, severity high → critical: found in Hà Nội")
         #expect(events.last?.compensation == FeedbackCompensation(form: "voucher", amount: Money(Decimal(string: "1250000.50")!, "VND")))
         #expect(events.last?.note == "for the wait" && events.last?.actorID == supervisor.id)
-        #expect(events[1] == FeedbackEvent(feedbackID: id, at: Self.at + 60, actorID: agent.id, action: .status, from: .received, to: .acknowledged, note: "step acknowledged"))
+        #expect(events.allSatisfy { $0.id != nil && $0.hook == nil })
+        #expect(events[1].unnumbered == FeedbackEvent(feedbackID: id, at: Self.at + 60, actorID: agent.id, action: .status, from: .received, to: .acknowledged, note: "step acknowledged"))
         #expect(events[8].from == .closed && events[8].to == .investigating && events[8].actorID == supervisor.id)
         #expect(events[9].note == "owner \(supervisor.id!), team baggage")
         #expect(events[10].note == "csat 4, nps 9")
@@ -187,5 +188,14 @@ import Testing
         await #expect(throws: StoreError.noSuchCustomer(ids[0])) {
             try await store.addFeedback([Self.complaint(ids[0], "F-3")], at: Self.at)
         }
+    }
+}
+
+extension FeedbackEvent {
+    /// The step without its store id, to compare with one written by hand.
+    var unnumbered: FeedbackEvent {
+        var event = self
+        event.id = nil
+        return event
     }
 }

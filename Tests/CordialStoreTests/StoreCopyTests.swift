@@ -98,6 +98,11 @@ import Testing
         _ = try await store.changeFeedback(
             cases[0].id!, .status(.acknowledged), by: manager.id, note: "Xin lỗi quý khách", at: Date(timeIntervalSince1970: 1_780_000_060.789),
             expectedVersion: nil)
+        // A hook's delivery, with the step it made (not queued) beside the steps still queued.
+        _ = try await store.recordFeedbackHook(FeedbackHookDelivery(
+            plugin: "desk", key: "event:1", hook: "feedback.created", feedbackID: cases[0].id!, customerID: ids[0],
+            at: Date(timeIntervalSince1970: 1_780_000_070.5), outcome: .done, message: "assigned", recovery: .pending, recoveryPlanID: 1),
+            changes: [FeedbackHookChange(.assign(ownerID: nil, team: "supervisors"), note: "high")])
         try await store.forget(ids[3], reason: "request #17")
         return store
     }

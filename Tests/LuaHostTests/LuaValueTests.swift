@@ -108,4 +108,12 @@ import Testing
             try LuaValueDecoder().decode(Order.Item.self, from: ["sku": "x", "quantity": 1.5, "price": 1])
         }
     }
+
+    @Test func settingNilRemovesAKey() {
+        var table = LuaTable(hash: ["after_days": 1, "role": "agent"])
+        table["after_days"] = .nil
+        #expect(table.hash.count == 1 && table["after_days"].isNil, "\(table.hash)")
+        table["role"] = nil
+        #expect(table.hash.isEmpty)
+    }
 }

@@ -238,6 +238,69 @@
 ---@field attributes table<string, any>? attributes to set
 ---@field remove_attributes string[]? attributes to remove
 
+---A feedback case as a hook sees it, as it stands when the hook runs: read-only fields, and methods that ask for changes (written once, when the hook returns).
+---@class cordial.Case
+---@field id integer the case's id (FB-42 is 42)
+---@field customer integer? the customer's store id; nil for an anonymous contact
+---@field source string where it was taken in ("cordial", an import's source)
+---@field external_id string? its id in that source
+---@field channel string phone, email, web, in-person, social, letter
+---@field kind string complaint, compliment, suggestion, question
+---@field category string a category the plugins declare, "baggage/delayed"
+---@field severity string low, medium, high, critical
+---@field status string where it stands in the workflow (received, acknowledged, …)
+---@field text string the customer's words
+---@field language string? vi, zh, en, …
+---@field csat integer? satisfaction 1…5, where given
+---@field nps integer? likelihood to recommend 0…10, where given
+---@field owner integer? the staff id of its owner
+---@field team string? the team that has it
+---@field received string when it was received, "2025-03-01T09:30:00Z"
+---@field version integer its version (each change adds one)
+
+---The step `feedback.created` and `feedback.updated` are called for.
+---@class cordial.FeedbackEvent
+---@field id integer the step's id
+---@field action string received, status, assigned, note, compensation, classified
+---@field at string when, "2025-03-01T09:30:00Z"
+---@field by integer? the staff id of who took the step; nil for an import
+---@field from string? the status before (status steps)
+---@field to string? the status after (status steps; the first status of a received case)
+---@field note string? the step's note
+---@field compensation {form: string, amount: string, currency: string}? what a compensation step granted (the amount as exact decimal text)
+
+---The late clock `feedback.breached` is called for (once per case and clock).
+---@class cordial.Breach
+---@field clock string "first-contact", "resolution" or "callback"
+---@field standard string the service standard (`plugin:feedback_sla`) the case is held to
+---@field due string when it was due
+---@field late_minutes integer how late, in minutes of wall-clock time, when the hook runs
+
+---What `plugin:recovery` takes.
+---@class cordial.RecoveryCampaignSpec
+---@field campaign string the campaign's name: lower-case letters, digits and dashes
+---@field currency string? of its budget and costs (default "VND")
+---@field budget cordial.Budget? total, per customer, per period: across every case
+
+---What `case:recover` takes: one or more of letter, call and gift (the customer, occasion and date are the case's).
+---@class cordial.RecoveryCare
+---@field letter {template: string, channel: string?, cost: number|string?, after_days: integer?}? a letter from a template (`case.*` in its context is the case)
+---@field call {role: string, script: string, cost: number|string?, after_days: integer?}? a call by an agent of the role, `after_days` days from now (default 0)
+---@field gift {catalog: string, item: string, after_days: integer?}? a gift from the catalog
+---@field occasion string? appended to `case-ID` for a second round of care on the same case ("callback-2")
+
+---What `case:assign` takes: an owner, a team or both.
+---@class cordial.CaseAssignment
+---@field owner integer|string? a member of staff's id or exact name
+---@field team string? the team's name (its working hours apply to the case's clocks)
+---@field note string? why, for the case's history
+
+---What `case:classify` takes: a category, a severity or both.
+---@class cordial.CaseFiling
+---@field category string? a category the plugins declare
+---@field severity string? low, medium, high, critical
+---@field note string? why, for the case's history
+
 ---A plugin, as `cordial.plugin` returns it.
 ---@class cordial.Plugin
 ---@field name string
@@ -334,6 +397,31 @@ function Campaign:call(action) end
 ---Adds an invitation to an event (it takes a seat when applied). Checked now: an unknown customer or item, a missing field or the same action twice is an error at this line.
 ---@param action cordial.ScriptInvite customer (a store id), occasion, date, and what the form needs
 function Campaign:invite(action) end
+
+---Registers a feedback hook: `feedback.created` (a case was taken in), `feedback.updated` (a step, an assignment, a note, compensation, a new filing) or `feedback.breached` (a clock ran past its deadline). The host calls it once per event, under the plugin's limits, with the case and the event; what it asks of the case (`case:assign`, `:classify`, `:note`, `:recover`) is written once, with the record that it ran, when it returns. A hook that fails changes nothing and is not called again for that event: `cordial feedback hooks --failed` shows why. Steps a hook makes call no hooks.
+---@param hook string "feedback.created", "feedback.updated" or "feedback.breached"
+---@param handler fun(case: cordial.Case, event: cordial.FeedbackEvent) called with the case and the step (for breaches, a cordial.Breach)
+function Plugin:on(hook, handler) end
+
+---Declares the campaign the plugin's hooks plan service recovery in (`case:recover`): its name and budget. The budget holds across every case: the campaign ledger counts what each plan of the campaign spent.
+---@param spec cordial.RecoveryCampaignSpec campaign, currency, budget
+function Plugin:recovery(spec) end
+
+---Gives the case to a member of staff, to a team's queue, or both (an escalation). Only from a feedback hook; checked now, written when the hook returns.
+---@param assignment cordial.CaseAssignment owner (a staff id or exact name), team, note
+function Case:assign(assignment) end
+
+---Files the case again: another category the plugins declare, another severity, or both. Only from a feedback hook; checked now, written when the hook returns.
+---@param filing cordial.CaseFiling category, severity, note
+function Case:classify(filing) end
+
+---Adds a note to the case's history. Only from a feedback hook; checked now, written when the hook returns.
+---@param text string the note, up to 4096 bytes
+function Case:note(text) end
+
+---Plans service recovery for the case's customer in the plugin's recovery campaign (`plugin:recovery`): a letter, a call, a gift. Each is keyed by the case (`case-ID`, plus `occasion` when given), so it is done once however often the hook fires; the plan is applied at once unless the organisation's approval levels ask for a member of staff's approval. Only from a feedback hook; checked now, written when the hook returns.
+---@param care cordial.RecoveryCare letter, call, gift, occasion
+function Case:recover(care) end
 
 ---One customer by store id, or by `"SOURCE:EXTERNAL_ID"`; nil when there is none.
 ---@param id integer|string a store id (42) or a source and external id ("crm:C-1042")

@@ -16,6 +16,22 @@
 ---@field purchases {date: string?, days_ago: integer?, amount: number|string, currency: string?}[]? purchases; `days_ago` counts back from `test.today`
 ---@field value {p_alive: number?, expected_purchases: number?, expected_spend: number?, clv: number?, spent: number?, referrals: integer?, influence: number?, rfm: {r: integer, f: integer, m: integer}?}? what a value fit would have stored (`c.value`, as of `test.today`)
 
+---A fixture case for `test.hook`; every field is optional.
+---@class cordial.TestCase
+---@field id integer? the case's id (default 1): recovery is keyed `case-ID`
+---@field customer integer? a fixture customer's id (`test.customer`); none: an anonymous contact
+---@field kind string? default "complaint"
+---@field category string? default the plugin's first category
+---@field severity string? default "medium"
+---@field channel string? default "phone"
+---@field status string? default "received"
+---@field text string? the customer's words
+---@field language string? vi, zh, en
+---@field team string? the team that has it
+---@field owner integer? its owner's staff id
+---@field csat integer? 1 to 5
+---@field nps integer? 0 to 10
+
 local test = {}
 
 ---Declares a test case; the runner runs each one and reports failures at their file:line.
@@ -37,6 +53,13 @@ function test.customer(fields) end
 ---@param id integer a fixture customer's id
 ---@return string? # the label, or nil
 function test.classify(segment, id) end
+
+---Runs one of the plugin's feedback hooks (`plugin:on`) on a fixture case, as the host would, and returns what it asked for instead of writing it: `changes` (each with `action` — assign, classify, note — and its fields) and `recovery` (each planned action with `form`, `date`, `occasion`, `template`, `role`, …).
+---@param hook string "feedback.created", "feedback.updated" or "feedback.breached"
+---@param case? cordial.TestCase the fixture case's fields; all optional
+---@param event? table the second argument: the step ({ action = "status", from = …, to = … }) or the late clock ({ clock = "first-contact", late_minutes = 30 })
+---@return {changes: table[], recovery: table[]} # what the hook asked for
+function test.hook(hook, case, event) end
 
 ---Fails unless `actual` equals `expected` (tables: same keys and equal values).
 ---@param actual any the value the code produced

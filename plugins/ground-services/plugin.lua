@@ -1,15 +1,19 @@
 -- Ground services: how an airline's ground-services team files and handles what passengers
 -- tell it. The taxonomy below is what staff file feedback under (`cordial feedback add
 -- --category baggage/delayed`) and what reports count (a category with those under it); the
--- service standards time each case on the team's working hours (`cordial feedback breaches`).
+-- service standards time each case on the team's working hours (`cordial feedback breaches`);
+-- the hooks at the end route new complaints, escalate late ones and plan the apology and the
+-- callback once a complaint is resolved (`handling.lua` holds the decisions, tested in
+-- tests/handling_test.lua).
 local cordial = require "cordial"
+local handling = require "handling"
 
 local plugin = cordial.plugin {
   name = "ground-services",
   version = "1.0.0",
   api = 1,
-  description = "Complaint handling for an airline ground-services team: categories, causes, authority, working hours, service standards",
-  permissions = {},
+  description = "Complaint handling for an airline ground-services team: categories, causes, authority, working hours, service standards, routing, escalation, recovery",
+  permissions = { "customers.read", "feedback.write", "campaigns.plan" },
 }
 
 plugin:feedback_categories {
@@ -76,5 +80,41 @@ plugin:feedback_sla("questions", {
   kind = { "question", "suggestion" },
   first_contact = "1bd",
 })
+
+-- Service recovery is a campaign of its own: its budget holds across every case.
+plugin:recovery {
+  campaign = "ground-recovery",
+  currency = "VND",
+  budget = { total = 50000000, per_customer = 1500000 },
+}
+
+-- A new complaint: high and critical ones, and those of gold and platinum passengers, go to
+-- the supervisors' queue at once.
+plugin:on("feedback.created", function(case)
+  local tier
+  if case.customer then
+    local customer = cordial.customers.get(case.customer)
+    tier = customer and customer.tier
+  end
+  local route = handling.route(case, tier)
+  if route then case:assign(route) end
+end)
+
+-- A clock past its deadline: the supervisor escalation rule.
+plugin:on("feedback.breached", function(case, breach)
+  local escalation = handling.escalation(case, breach)
+  if escalation.team then
+    case:assign(escalation)
+  else
+    case:note(escalation.note)
+  end
+end)
+
+-- A complaint resolved: the apology letter and the callback, planned once per case in the
+-- recovery campaign (a case resolved, reopened and resolved again gets them once).
+plugin:on("feedback.updated", function(case, event)
+  local care = handling.recovery(case, event)
+  if care then case:recover(care) end
+end)
 
 return plugin

@@ -54,6 +54,14 @@ final class CampaignScript {
         guard let spec = value.tableValue, spec.array.isEmpty else {
             throw arguments.invalid("action", "expected a table such as { customer = c.id, occasion = \"thanks:2025\", date = \"2025-02-10\", … }, got \(value.typeName)")
         }
+        let line = arguments.callerLocation ?? context.file
+        try add(form, spec: spec, line: line, charge: { try arguments.luaState.charge($0) }, in: context)
+    }
+
+    /// One action from its table (customer, occasion, date and what the form needs), checked;
+    /// `charge` counts what it holds against the state's memory cap. `case:recover` fills in
+    /// the customer, occasion and date of service recovery.
+    func add(_ form: CareForm, spec: LuaTable, line: String, charge: (Int) throws -> Void, in context: PluginContext) throws {
         // Messages follow the API's own prefix (`Campaign:gift: …`).
         let place = "action"
         let fields: Set<String> = switch form {
@@ -117,13 +125,12 @@ final class CampaignScript {
             action.event = try text("event", "an event's name (plugin:event)")
             action.channel = try PolicyDeclaration.letterChannel(spec["channel"], place)
         }
-        let line = arguments.callerLocation ?? context.file
         if let first = lines[action.key] {
             throw PluginAPIError("customer \(customer) already has this \(form.rawValue) for occasion '\(occasion)' (at \(first)): an action is planned once")
         }
         // What the action holds in Swift until the script ends counts against the script's
         // memory cap, as queued customer changes do: a script adding actions in a loop stops there.
-        try arguments.luaState.charge(Self.size(of: action) + line.utf8.count)
+        try charge(Self.size(of: action) + line.utf8.count)
         lines[action.key] = line
         actions.append(action)
     }

@@ -9,6 +9,10 @@ public struct FeedbackTaxonomy: Sendable {
         categories = Set(plugins.flatMap(\.registrations.feedbackCategories))
     }
 
+    init(categories: Set<String>) {
+        self.categories = categories
+    }
+
     /// Why `category` cannot be filed; nil when it can. The message names what can be
     /// filed at the level that went wrong.
     public func problem(_ category: String) -> String? {

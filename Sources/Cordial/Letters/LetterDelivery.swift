@@ -185,6 +185,12 @@ public final class LetterDelivery {
                 if giftItems == nil { giftItems = try await store.giftItems() }
                 occasion.gift = giftItems?.first { $0.catalog == catalog && $0.code == code }
             }
+            if RecoveryLetterCase.caseID(ofOccasion: action.occasion) != nil {
+                let callKey = PlannedAction.key(campaign: action.campaign, occasion: action.occasion, customer: letter.customerID, form: .call)
+                let call = try await store.ledgerAction(customer: letter.customerID, key: callKey)
+                occasion.feedbackCase = try await RecoveryLetterCase.letterCase(
+                    occasion: action.occasion, customer: letter.customerID, followUpDay: call?.actionDay, in: store)
+            }
             if planPlugins[action.planID] == nil { planPlugins[action.planID] = try await store.campaignPlan(action.planID)?.plugin }
             plugin = planPlugins[action.planID] ?? nil
         }

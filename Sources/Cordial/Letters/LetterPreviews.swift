@@ -46,8 +46,13 @@ public enum LetterPreviews {
             // The gift that goes with the letter: the same customer's, on the same occasion.
             let gift = actions.first { $0.customerID == action.customerID && $0.occasion == action.occasion && $0.form == .gift }
                 .flatMap { planned in items.first { $0.catalog == planned.giftCatalog && $0.code == planned.giftItem } }
-            let occasion = LetterOccasion(
+            var occasion = LetterOccasion(
                 campaign: action.campaign, occasion: action.occasion, actionDay: action.actionDay, actionKey: action.key, gift: gift)
+            if RecoveryLetterCase.caseID(ofOccasion: action.occasion) != nil {
+                let call = actions.first { $0.customerID == action.customerID && $0.occasion == action.occasion && $0.form == .call }
+                occasion.feedbackCase = try await RecoveryLetterCase.letterCase(
+                    occasion: action.occasion, customer: action.customerID, followUpDay: call?.actionDay, in: store)
+            }
             var preview = LetterPreview(seq: action.seq, customer: action.customerID.rawValue, template: template, locale: customer.locale)
             do {
                 let letter = try desk.render(template, preferring: plan.plugin, customer: customer, occasion: occasion, letterDay: action.actionDay)

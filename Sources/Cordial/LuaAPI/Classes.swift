@@ -208,5 +208,5 @@ extension LuaAPI {
             .init("attributes", "table<string, any>?", "attributes to set"),
             .init("remove_attributes", "string[]?", "attributes to remove"),
         ]),
-    ]
+    ] + feedbackClasses
 }

@@ -66,6 +66,7 @@ enum CordialModule {
         campaignType.field("actions") { Int64($0.campaign.actions.count) }
         campaignType.description { "campaign \($0.campaign.name)" }
 
+        var caseMethods: [String: (LuaArguments) throws -> any LuaPushable] = [:]
         var namespaces: [String: LuaTable] = [:]
         var module = LuaTable()
         for spec in LuaAPI.functions where spec.module == name {
@@ -76,6 +77,8 @@ enum CordialModule {
             if spec.isMethod {
                 if spec.owner == "Campaign" {
                     campaignType.method(spec.member) { _, arguments in try call(arguments) }
+                } else if spec.owner == "Case" {
+                    caseMethods[spec.member] = call
                 } else {
                     pluginType.method(spec.member) { _, arguments in try call(arguments) }
                 }
@@ -93,6 +96,7 @@ enum CordialModule {
             module["api"] = .integer(Int64(CordialVersion.luaAPI))
             try state.register(pluginType)
             try state.register(campaignType)
+            try FeedbackCaseHandle.register(in: state, methods: caseMethods)
         }
         try state.registerModule(name, .table(module))
     }

@@ -50,7 +50,7 @@ public enum LuaAPIDocs {
             }
         }
         text += "\n## Tables\n"
-        for shape in LuaAPI.classes + [PluginTestAPI.customerFixture] {
+        for shape in LuaAPI.classes + [PluginTestAPI.customerFixture, FeedbackHookTest.caseFixture] {
             text += "\n### `\(shape.name)`\n\n\(shape.summary)\n\n| field | type | |\n|---|---|---|\n"
             for field in shape.fields { text += "| `\(field.name)` | `\(escape(field.type))` | \(escape(field.doc)) |\n" }
         }
@@ -70,10 +70,11 @@ public enum LuaAPIDocs {
             }
             text += "---A plugin, as `cordial.plugin` returns it.\n---@class cordial.Plugin\n---@field name string\n---@field version string\n---@field api integer\nlocal Plugin = {}\n\n"
         } else {
-            let shape = PluginTestAPI.customerFixture
-            text += "---\(shape.summary)\n---@class \(shape.name)\n"
-            for field in shape.fields { text += "---@field \(field.name) \(field.type) \(field.doc)\n" }
-            text += "\n"
+            for shape in [PluginTestAPI.customerFixture, FeedbackHookTest.caseFixture] {
+                text += "---\(shape.summary)\n---@class \(shape.name)\n"
+                for field in shape.fields { text += "---@field \(field.name) \(field.type) \(field.doc)\n" }
+                text += "\n"
+            }
         }
         text += "local \(variable) = {}\n"
         var namespaces: Set<String> = []

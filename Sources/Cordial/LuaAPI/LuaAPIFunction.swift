@@ -57,6 +57,8 @@ public struct LuaAPIFunction: Sendable {
         /// Only from a handler that may change data: a script or a test case, not a segment
         /// function (segments classify).
         case changing
+        /// Only from a feedback hook (`plugin:on`): the methods of the case it is handed.
+        case hook
         /// Any time (pure functions: dates, formats, JSON, logging).
         case any
     }
@@ -114,6 +116,12 @@ public struct LuaAPIFunction: Sendable {
             throw PluginAPIError("can only be called while plugin.lua loads (at its top level), not from a segment function")
         case (.changing, .classifying):
             throw PluginAPIError("cannot be called from a segment function: segments classify customers, they do not change them; change customers from a script (cordial run)")
+        case (.registering, .handlingFeedback):
+            throw PluginAPIError("can only be called while plugin.lua loads (at its top level), not from a feedback hook")
+        case (.changing, .handlingFeedback):
+            throw PluginAPIError("cannot be called from a feedback hook: a hook changes its case (case:assign, case:classify, case:note) and plans care with case:recover, all written once with the hook's delivery")
+        case (.hook, .registering), (.hook, .running), (.hook, .classifying):
+            throw PluginAPIError("can only be called from a feedback hook (plugin:on), on the case it is handed")
         default: break
         }
         if let permission {

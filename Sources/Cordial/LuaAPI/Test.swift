@@ -63,6 +63,17 @@ enum PluginTestAPI {
             return try session.classify(segment, customer: id, context: context)
         },
         LuaAPIFunction(
+            "hook", "Runs one of the plugin's feedback hooks (`plugin:on`) on a fixture case, as the host would, and returns what it asked for instead of writing it: `changes` (each with `action` — assign, classify, note — and its fields) and `recovery` (each planned action with `form`, `date`, `occasion`, `template`, `role`, …).", module: "cordial.test",
+            parameters: [
+                .init("hook", "string", "\"feedback.created\", \"feedback.updated\" or \"feedback.breached\""),
+                .init("case", "cordial.TestCase", "the fixture case's fields; all optional", optional: true),
+                .init("event", "table", "the second argument: the step ({ action = \"status\", from = …, to = … }) or the late clock ({ clock = \"first-contact\", late_minutes = 30 })", optional: true),
+            ],
+            results: [.init("{changes: table[], recovery: table[]}", "what the hook asked for")]
+        ) { context, arguments in
+            try FeedbackHookTest.run(arguments, in: context)
+        },
+        LuaAPIFunction(
             "equal", "Fails unless `actual` equals `expected` (tables: same keys and equal values).", module: "cordial.test",
             parameters: [
                 .init("actual", "any", "the value the code produced"), .init("expected", "any", "the value it should be"),

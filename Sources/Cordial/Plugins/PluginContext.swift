@@ -17,6 +17,9 @@ public final class PluginContext {
         /// A segment function is classifying a batch: reads are open, changes are not (a run
         /// classifies; it does not change the customers it reads).
         case classifying
+        /// A feedback hook is handling a case: reads are open; the case changes only through
+        /// its own methods (`case:assign`, …), written with the hook's delivery.
+        case handlingFeedback
     }
 
     /// The `plugin.lua` being loaded (or the script being run), as messages name it.
@@ -29,6 +32,8 @@ public final class PluginContext {
     var giftChoosers: [GiftChooserKey: LuaFunction] = [:]
     /// The functions letters use as lambdas (`plugin:lambda`), by name.
     var letterLambdas: [String: LuaFunction] = [:]
+    /// The functions behind `plugin:on`, by hook.
+    var feedbackHookFunctions: [FeedbackHook: LuaFunction] = [:]
     public internal(set) var phase: Phase = .registering
     public internal(set) var environment: PluginEnvironment
     var run: PluginRun

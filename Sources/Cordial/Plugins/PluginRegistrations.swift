@@ -31,6 +31,10 @@ public struct PluginRegistrations: Sendable, Hashable {
     /// Service standards for feedback (`plugin:feedback_sla`), in the order declared: a case
     /// is held to the first that covers it.
     public var feedbackSLAs: [FeedbackSLA] = []
+    /// The plugin's feedback hooks (`plugin:on`), one per hook at most.
+    public var feedbackHooks: [FeedbackHookRegistration] = []
+    /// The campaign its hooks plan service recovery in (`plugin:recovery`).
+    public var recovery: RecoveryCampaign?
 
     public init() {}
 

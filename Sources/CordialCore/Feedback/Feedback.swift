@@ -110,10 +110,15 @@ public struct FeedbackEvent: Codable, Sendable, Hashable {
         case received, status, assigned, note, compensation, classified
     }
 
+    /// The step's id in the store; nil until stored.
+    public var id: Int64?
     public var feedbackID: Int64
     public var at: Date
     /// The member of staff who acted; nil for the system (an import, a hook).
     public var actorID: Int64?
+    /// The plugin whose feedback hook made the step. Steps hooks make fire no hooks, so
+    /// hooks cannot set each other off in a loop.
+    public var hook: String?
     public var action: Action
     public var from: FeedbackStatus?
     public var to: FeedbackStatus?
@@ -123,8 +128,10 @@ public struct FeedbackEvent: Codable, Sendable, Hashable {
 
     public init(
         feedbackID: Int64, at: Date, actorID: Int64?, action: Action, from: FeedbackStatus? = nil, to: FeedbackStatus? = nil, note: String? = nil,
-        compensation: FeedbackCompensation? = nil
+        compensation: FeedbackCompensation? = nil, id: Int64? = nil, hook: String? = nil
     ) {
+        self.id = id
+        self.hook = hook
         self.feedbackID = feedbackID
         self.at = at
         self.actorID = actorID
@@ -151,8 +158,9 @@ public struct FeedbackCompensation: Codable, Sendable, Hashable {
 public enum FeedbackChange: Sendable, Hashable {
     /// Move the case to a status its workflow allows from where it stands.
     case status(FeedbackStatus)
-    /// Give the case to a member of staff (and their team).
-    case assign(ownerID: Int64, team: String?)
+    /// Give the case to a member of staff (and their team), or to a team's queue with no
+    /// owner (an escalation to the supervisors).
+    case assign(ownerID: Int64?, team: String?)
     /// A note on the case, nothing else changed.
     case note
     /// Satisfaction given later (at the callback, say).
