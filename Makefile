@@ -13,7 +13,9 @@ DEMO_DB = .build/demo.sqlite
 # tested; the value models fitted; the segments run as of a date after the demo's
 # purchases (care-priority reads the fit); a birthday campaign planned (with its letters as
 # they will be sent), approved, applied and reported; the letters linted and the outbox
-# listed; then example scripts.
+# listed; a complaint handled step by step (the ground-services plugin's hooks route it and,
+# once it is resolved, send the apology and plan the callback), demo feedback imported and
+# analysed, late clocks escalated; then example scripts.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv --feedback .build/demo-feedback.csv
@@ -35,10 +37,17 @@ demo: build
 	$(CORDIAL) campaigns report 1 --db $(DEMO_DB)
 	$(CORDIAL) letters lint --db $(DEMO_DB)
 	$(CORDIAL) outbox list --limit 5 --db $(DEMO_DB)
+	$(CORDIAL) staff add "Phạm Thu Trang" --role agent --db $(DEMO_DB)
+	$(CORDIAL) feedback add --customer demo:D0000001 --channel phone --kind complaint --category baggage/delayed --text "Hành lý của tôi đến trễ hai ngày mà không ai báo trước." --language vi --by "Phạm Thu Trang" --db $(DEMO_DB)
+	for step in acknowledged investigating solution-proposed agreed resolved; do \
+	  $(CORDIAL) feedback update FB-1 --status $$step --note "demo: $$step" --by "Phạm Thu Trang" --db $(DEMO_DB) || exit 1; \
+	done
+	$(CORDIAL) feedback show FB-1 --db $(DEMO_DB)
 	$(CORDIAL) import feedback .build/demo-feedback.csv --source demo-desk --customer-source demo --db $(DEMO_DB)
 	$(CORDIAL) feedback list --limit 5 --db $(DEMO_DB)
 	$(CORDIAL) feedback report --kind complaint --segment lifecycle --pareto .build/demo-pareto.svg --db $(DEMO_DB)
 	$(CORDIAL) feedback breaches --at 2024-12-31T03:00:00Z --limit 5 --db $(DEMO_DB)
+	$(CORDIAL) feedback hooks --at 2024-12-31T03:00:00Z --db $(DEMO_DB)
 	$(CORDIAL) run examples/hello.lua
 	$(CORDIAL) run --db $(DEMO_DB) examples/top-customers.lua rfm champions
 

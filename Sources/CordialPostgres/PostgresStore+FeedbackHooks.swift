@@ -19,7 +19,7 @@ extension PostgresStore {
 
     public func dequeueFeedbackEvents(_ ids: [Int64]) async throws {
         guard !ids.isEmpty else { return }
-        try await withConnection { connection in
+        _ = try await withConnection { connection in
             try await connection.query("DELETE FROM feedback_hook_queue WHERE event_id = ANY(\(ids)::bigint[])")
         }
     }
@@ -68,7 +68,7 @@ extension PostgresStore {
     }
 
     public func setFeedbackHookRecovery(_ delivery: FeedbackHookDelivery, recovery: FeedbackHookDelivery.Recovery, planID: Int64?, message: String?) async throws {
-        try await withConnection { connection in
+        _ = try await withConnection { connection in
             try await connection.query("""
                 UPDATE feedback_hook_delivery SET recovery = \(recovery.rawValue), recovery_plan_id = coalesce(\(planID), recovery_plan_id),
                   message = coalesce(\(message), message)

@@ -150,12 +150,12 @@ import Testing
         #expect(registry.plugins.map(\.name) == [])
         let problems = report.problems.map(\.description).sorted()
         #expect(problems == [
-            "good/plugin.lua:4: policy 'fine' is also registered at twice/plugin.lua:4; neither plugin is loaded",
+            "good/plugin.lua:4: campaign 'fine' (a policy or a recovery campaign) is also registered at twice/plugin.lua:4; neither plugin is loaded",
             "noevent/plugin.lua:4: policy 'c': care[1]: no event 'ball' is declared (plugin:event)",
             "nolabel/plugin.lua:4: policy 'b': segment 'tier-nolabel' has no label 'platinum' (known: gold, silver)",
             "noletter/plugin.lua:4: policy 'd': care[1]: no letter template 'missing' in noletter/letters/",
             "nosegment/plugin.lua:4: policy 'a': no segment 'tier-nobody' is registered (known: tier-noevent, tier-nolabel, tier-noletter, tier-nosegment)",
-            "twice/plugin.lua:4: policy 'fine' is also registered at good/plugin.lua:4; neither plugin is loaded",
+            "twice/plugin.lua:4: campaign 'fine' (a policy or a recovery campaign) is also registered at good/plugin.lua:4; neither plugin is loaded",
         ])
     }
 }

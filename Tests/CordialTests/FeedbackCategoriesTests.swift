@@ -101,4 +101,23 @@ import Testing
             #expect(refused.description.hasPrefix(message), "\(lua): \(refused.description)")
         }
     }
+
+    @Test func hooksAndTheRecoveryCampaignAreRegisteredAndRefusedAtTheirLine() throws {
+        let plugin = try loadStandards("""
+            plugin:on("feedback.created", function(case) end)
+            plugin:recovery { campaign = "care-recovery", currency = "VND", budget = { total = 500000 } }
+            """)
+        #expect(plugin.registrations.feedbackHooks == [FeedbackHookRegistration(hook: .created, definedAt: "care/plugin.lua:3")])
+        #expect(plugin.registrations.recovery?.name == "care-recovery" && plugin.registrations.recovery?.budget.total == 500_000)
+        for (lua, message) in [
+            ("plugin:on(\"feedback.deleted\", function() end)", "care/plugin.lua:3: Plugin:on: invalid 'hook': 'feedback.deleted' is not a hook; known: feedback.created, feedback.updated, feedback.breached"),
+            ("plugin:on(\"feedback.created\", function() end)\nplugin:on(\"feedback.created\", function() end)", "care/plugin.lua:4: Plugin:on: a handler for 'feedback.created' is registered twice (first at care/plugin.lua:3)"),
+            ("plugin:recovery { campaign = \"Care Recovery\" }", "care/plugin.lua:3: Plugin:recovery: recovery: campaign must be a campaign name"),
+            ("plugin:recovery { campaign = \"r\", budget = { everything = 1 } }", "care/plugin.lua:3: Plugin:recovery: recovery: unknown budget field 'everything'"),
+            ("plugin:recovery { campaign = \"r\" }\nplugin:recovery { campaign = \"s\" }", "care/plugin.lua:4: Plugin:recovery: the recovery campaign is declared twice"),
+        ] {
+            let refused = try #require(throws: PluginError.self) { try loadStandards(lua) }
+            #expect(refused.description.hasPrefix(message), "\(lua): \(refused.description)")
+        }
+    }
 }

@@ -22,6 +22,11 @@ public struct FeedbackHookRegistration: Sendable, Hashable {
     public var hook: FeedbackHook
     /// `plugins/ground-services/plugin.lua:80`
     public var definedAt: String
+
+    public init(hook: FeedbackHook, definedAt: String) {
+        self.hook = hook
+        self.definedAt = definedAt
+    }
 }
 
 /// The campaign a plugin's hooks plan service recovery in (`plugin:recovery`): its name and

@@ -88,8 +88,8 @@ public final class FeedbackHookRunner: @unchecked Sendable {
             for event in queued {
                 let hook = FeedbackHook.of(event)
                 let targets = plugins.filter { plugin in plugin.registrations.feedbackHooks.contains { $0.hook == hook } }
-                guard !targets.isEmpty, let id = event.id, let feedback = try await store.feedback(event.feedbackID) else { continue }
-                try await deliver(hook, key: FeedbackHookDelivery.key(event: id), feedback: feedback, to: targets, argument: .event(event),
+                guard !targets.isEmpty, let id = event.id else { continue }
+                try await deliver(hook, key: FeedbackHookDelivery.key(event: id), caseID: event.feedbackID, to: targets, argument: .event(event),
                                   at: at, report: &report)
             }
             try await store.dequeueFeedbackEvents(queued.compactMap(\.id))
@@ -101,7 +101,7 @@ public final class FeedbackHookRunner: @unchecked Sendable {
                 let late = try await breachReader.report(in: store, at: at, horizon: 0).entries.filter { $0.lateness > 0 }
                 for entry in late {
                     let before = report.delivered + report.failed
-                    try await deliver(.breached, key: FeedbackHookDelivery.key(breach: entry.clock.name.rawValue), feedback: entry.feedback,
+                    try await deliver(.breached, key: FeedbackHookDelivery.key(breach: entry.clock.name.rawValue), caseID: entry.feedback.id ?? 0,
                                       to: targets, argument: .breach(entry), at: at, report: &report)
                     if report.delivered + report.failed > before { report.breaches += 1 }
                 }
@@ -123,14 +123,15 @@ public final class FeedbackHookRunner: @unchecked Sendable {
     }
 
     private func deliver(
-        _ hook: FeedbackHook, key: String, feedback: Feedback, to targets: [Plugin], argument: HookArgument, at: Date, report: inout Report
+        _ hook: FeedbackHook, key: String, caseID: Int64, to targets: [Plugin], argument: HookArgument, at: Date, report: inout Report
     ) async throws {
-        guard let caseID = feedback.id else { return }
         let done = Set(try await store.feedbackHookDeliveries(FeedbackHookQuery(feedbackIDs: [caseID], limit: 10_000)).map { "\($0.plugin) \($0.key)" })
         for plugin in targets where !done.contains("\(plugin.name) \(key)") {
-            let outcome = try await call(hook, of: plugin, on: feedback, argument: argument, at: at)
+            // The case as it stands: an earlier plugin's hook (or clock) may have changed it.
+            guard let current = try await store.feedback(caseID) else { return }
+            let outcome = try await call(hook, of: plugin, on: current, argument: argument, at: at)
             var delivery = FeedbackHookDelivery(
-                plugin: plugin.name, key: key, hook: hook.rawValue, feedbackID: caseID, customerID: feedback.customerID, at: at, outcome: .done)
+                plugin: plugin.name, key: key, hook: hook.rawValue, feedbackID: caseID, customerID: current.customerID, at: at, outcome: .done)
             var changes: [FeedbackHookChange] = []
             switch outcome {
             case .failed(let reason):

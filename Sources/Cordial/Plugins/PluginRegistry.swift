@@ -83,6 +83,10 @@ public final class PluginRegistry: @unchecked Sendable {
             pluginClaims[plugin.name, default: []].append(Claim(plugin: plugin, at: plugin.main.displayPath))
             for segment in plugin.segments { segmentClaims[segment.name, default: []].append(Claim(plugin: plugin, at: segment.definedAt)) }
             for policy in plugin.registrations.policies { policyClaims[policy.name, default: []].append(Claim(plugin: plugin, at: policy.definedAt)) }
+            // A recovery campaign is a campaign like a policy's: one name, one budget.
+            if let recovery = plugin.registrations.recovery {
+                policyClaims[recovery.name, default: []].append(Claim(plugin: plugin, at: recovery.definedAt))
+            }
             for event in plugin.registrations.events { eventClaims[event.name, default: []].append(Claim(plugin: plugin, at: event.definedAt)) }
             if let approvals = plugin.registrations.approvals {
                 organisationClaims["approvals", default: []].append(Claim(plugin: plugin, at: approvals.definedAt))
@@ -94,7 +98,7 @@ public final class PluginRegistry: @unchecked Sendable {
         var refused: Set<String> = []  // plugin.lua paths
         refused.formUnion(Self.refuseShared(pluginClaims, into: &report) { "plugin '\($0)' is also loaded from \($1); neither is loaded" })
         refused.formUnion(Self.refuseShared(segmentClaims, into: &report) { "segment '\($0)' is also registered at \($1); neither plugin is loaded" })
-        refused.formUnion(Self.refuseShared(policyClaims, into: &report) { "policy '\($0)' is also registered at \($1); neither plugin is loaded" })
+        refused.formUnion(Self.refuseShared(policyClaims, into: &report) { "campaign '\($0)' (a policy or a recovery campaign) is also registered at \($1); neither plugin is loaded" })
         refused.formUnion(Self.refuseShared(eventClaims, into: &report) { "event '\($0)' is also declared at \($1); neither plugin is loaded" })
         refused.formUnion(Self.refuseShared(organisationClaims, into: &report) { name, others in
             name == "letters"
