@@ -223,6 +223,15 @@ import Testing
         #expect(unknown.status == 1 && unknown.standardError.contains("unknown.csv:3: column 'customer_id': no customer 'C-9' from source 'crm'"), "\(unknown.standardError)")
         #expect(try cordial("feedback", "list", "--db", db).standardOutput.hasSuffix("0 of 0 cases\n"), "nothing was written")
 
+        let misspelt = try file("misspelt.jsonl", """
+            {"feedback_id": "T-1", "customer_id": "C-1", "received_at": "2025-03-01T08:00:00Z", "channel": "phone", "kind": "complaint", "category": "delay/departure", "text": "Trễ"}
+            {"feedback_id": "T-2", "customer_id": "C-1", "received_at": "2025-03-01T09:00:00Z", "channel": "phone", "kind": "complaint", "category": "delay/departure", "severty": "high", "text": "Trễ"}
+
+            """)
+        let typo = try cordial("import", "feedback", misspelt, "--source", "desk", "--customer-source", "crm", "--db", db)
+        #expect(typo.status == 1 && typo.standardError.contains("misspelt.jsonl:2: unknown key 'severty' (known: "), "a misspelt key is not dropped unseen: \(typo.standardError)")
+        #expect(try cordial("feedback", "list", "--db", db).standardOutput.hasSuffix("0 of 0 cases\n"))
+
         let good = try file("good.jsonl", """
             {"feedback_id": "T-1", "customer_id": "C-1", "received_at": "2025-03-01T08:00:00Z", "channel": "phone", "kind": "complaint", "category": "delay/departure", "severity": "high", "text": "Chuyến bay trễ ba tiếng", "language": "vi"}
             {"feedback_id": "T-2", "contact_email": "guest@example.com", "received_at": "2025-03-01T09:00:00Z", "channel": "in_person", "kind": "compliment", "category": "staff/attitude", "text": "谢谢", "csat": 5, "nps": 10}

@@ -225,7 +225,22 @@ public struct ImportFileReader<Parser: ImportRowParser>: Sendable {
             issues.add(ImportIssue(file: fileName, line: line, problem: problem))
             return nil
         }
-        let names = (try? parser.resolve(header: keys, fileName: fileName)) ?? keys
+        let names: [String]
+        do {
+            names = try parser.resolve(header: keys, fileName: fileName)
+        } catch {
+            // A file of fixed fields (feedback, consent) refuses a key no field has — a
+            // misspelt "severty" would otherwise be dropped unseen — at the row's line. A
+            // required key left out is the field's own problem, reported with the row.
+            let read = ImportRow.names(of: keys, fields: Parser.fields, mapping: [:])
+            if let index = read.firstIndex(where: { Parser.fields[$0] == nil }) {
+                issues.add(ImportIssue(
+                    file: fileName, line: line,
+                    problem: "unknown key '\(Self.shown(keys[index]))' (known: \(Parser.fields.keys.sorted().joined(separator: ", ")))"))
+                return nil
+            }
+            names = read
+        }
         let columns = ImportRow.Columns(names: names, fields: Parser.fields, headers: keys)
         var refused = false
         for (index, value) in values.enumerated() {
