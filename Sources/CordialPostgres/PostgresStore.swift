@@ -167,8 +167,10 @@ public final class PostgresStore: Store {
     /// transaction; processes starting at once wait for each other on an advisory lock.
     public func migrate() async throws {
         try await transaction { connection in
-            // One lock for every Cordial process on this database (the key is arbitrary but fixed).
-            try await connection.query("SELECT pg_advisory_xact_lock(73062011)")
+            // One lock per schema (the first key is arbitrary but fixed): processes opening one
+            // store take turns; an organisation in another schema does not wait for them.
+            let schemaName = location.schema ?? "public"
+            try await connection.query("SELECT pg_advisory_xact_lock(73062011, hashtext(\(schemaName)))")
             // A location's own schema is made on first use (its name is a plain identifier).
             if let schema = location.schema {
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))

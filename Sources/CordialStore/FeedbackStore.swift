@@ -133,7 +133,7 @@ public enum FeedbackRules {
             ].compactMap { $0 }.joined(separator: ", ")
         }
         if let note, note.utf8.count > Feedback.maximumTextBytes || note.utf8.contains(0) {
-            throw StoreError.invalidFeedback("a note must be text of at most \(Feedback.maximumTextBytes / 1024) KB")
+            throw StoreError.invalidFeedback("a note must be text without NUL bytes, of at most \(Feedback.maximumTextBytes / 1024) KB")
         }
         if let problem = changed.problem { throw StoreError.invalidFeedback(problem) }
         changed.updatedAt = at

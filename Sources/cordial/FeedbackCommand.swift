@@ -718,11 +718,20 @@ enum FeedbackCommands {
     static func runHooks(in store: any Store, registry: PluginRegistry, quiet: Bool) async throws {
         let runner = try FeedbackHookRunner(store: store, plugins: registry.plugins, loader: registry.loader)
         guard runner.hasHooks else { return }
-        let report = try await runner.run(at: Date(), breaches: false)
+        runner.output = FeedbackHooksCommand.printToStandardError
+        let report: FeedbackHookRunner.Report
+        do {
+            report = try await runner.run(at: Date(), breaches: false)
+        } catch {
+            // The command's own change is saved and its step stays queued: failing the command
+            // now would invite running it again, and a second case.
+            StandardStreams.error("cordial: the hooks could not run now (\(error.localizedDescription)); what was recorded is saved, and `cordial feedback hooks` runs them later".forTerminal + "\n")
+            return
+        }
         // Said when the hooks did something: a hook that looked and left the case alone is no news.
         let acted = report.changes + report.failed + report.recoveriesApplied + report.recoveriesAwaitingApproval > 0
         if !quiet, acted { print(FeedbackHooksCommand.summary(report)) }
-        for failure in report.failures { StandardStreams.error("cordial: hook failed: \(failure)\n".forTerminal) }
+        for failure in report.failures { StandardStreams.error("cordial: hook failed: \(failure)".forTerminal + "\n") }
     }
 
     /// `body`, with a store's refusal (an illegal step, a stale version) as one line.
@@ -776,6 +785,7 @@ struct FeedbackHooksCommand: AsyncParsableCommand {
         let (registry, report) = pluginOptions.registry()
         printProblems(report.problems)
         let runner = try FeedbackHookRunner(store: opened, plugins: registry.plugins, loader: registry.loader)
+        runner.output = Self.printToStandardError
         let done = try await runner.run(at: time, breaches: !noBreaches)
         if store.json {
             try store.printJSON(done)
@@ -784,6 +794,11 @@ struct FeedbackHooksCommand: AsyncParsableCommand {
             for failure in done.failures { print("  failed: \(failure)".forTerminal) }
         }
         if !report.problems.isEmpty { throw PluginProblemsFailure(count: report.problems.count) }
+    }
+
+    /// A hook's `print`, on stderr with its plugin's name: the command's output stays its own.
+    static let printToStandardError: @Sendable (String, String) -> Void = { plugin, text in
+        StandardStreams.error("\(plugin): \(text)".forTerminal + "\n")
     }
 
     static func summary(_ report: FeedbackHookRunner.Report) -> String {

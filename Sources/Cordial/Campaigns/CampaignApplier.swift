@@ -25,6 +25,9 @@ public struct CampaignApplier: Sendable {
     /// The organisation's approval levels: a plan above their threshold is applied only once
     /// approved.
     public var approvals: ApprovalRules?
+    /// Whether to wait for parts other processes hold until they finish them or their lease
+    /// runs out; without, the report comes back with the run unfinished.
+    public var waitsForOthers = true
 
     public init(store: any Store, events: [CareEvent], worker: String) {
         self.store = store
@@ -107,7 +110,7 @@ public struct CampaignApplier: Sendable {
             // runs out (its process died) and the part can be taken here.
             let now = try await retrying { try await store.campaignRunProgress(run.id) }
             progress?(now.partsDone, run.parts)
-            guard now.run.status == .running, now.partsDone < now.run.parts else {
+            guard now.run.status == .running, now.partsDone < now.run.parts, waitsForOthers else {
                 report.progress = now
                 report.run = now.run
                 return report

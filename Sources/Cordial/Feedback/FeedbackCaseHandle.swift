@@ -18,6 +18,9 @@ final class FeedbackCaseHandle {
     let today: Int
     let recovery: RecoveryCampaign?
     private(set) var changes: [FeedbackHookChange] = []
+    /// False once the hook has returned: a case kept past its hook (in a global, an upvalue)
+    /// refuses its methods instead of asking for what would never be written.
+    var isOpen = true
     private(set) var campaign: CampaignScript?
 
     /// Changes one hook may ask for on its case.
@@ -71,7 +74,15 @@ final class FeedbackCaseHandle {
     private static func note(_ value: LuaValue, _ place: String) throws -> String? {
         guard !value.isNil else { return nil }
         guard let text = value.stringValue, !text.isEmpty, text.utf8.count <= 4096 else { throw PluginAPIError("\(place) must be text of 1 to 4096 bytes") }
+        guard !text.utf8.contains(0) else { throw PluginAPIError("\(place) must be text without NUL bytes") }
         return text
+    }
+
+    /// Refuses a method called on a case whose hook has returned.
+    func checkOpen() throws {
+        guard isOpen else {
+            throw PluginAPIError("case \(feedback.id ?? 0) was handed to a hook that has returned: act on a case only in the hook it is handed to")
+        }
     }
 
     /// `case:assign { owner = "Trần Minh" | 7, team = "supervisors", note = "…" }`.
@@ -96,7 +107,7 @@ final class FeedbackCaseHandle {
         }
         var team: String?
         if !spec["team"].isNil {
-            guard let name = spec["team"].stringValue, !name.isEmpty, name.utf8.count <= 64, !name.contains(where: \.isNewline) else {
+            guard let name = spec["team"].stringValue, !name.isEmpty, name.utf8.count <= 64, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw PluginAPIError("assign: team must be a team's name of 1 to 64 bytes")
             }
             team = name

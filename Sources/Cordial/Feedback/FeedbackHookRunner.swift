@@ -51,6 +51,10 @@ public final class FeedbackHookRunner: @unchecked Sendable {
     private let approvals: ApprovalRules?
     private let worker: String
     private let letterTemplates: Set<String>
+    /// Where a hook's `print` goes, with its plugin's name: the log by default, never the
+    /// command's own output (which may be JSON).
+    public var output: @Sendable (_ plugin: String, _ text: String) -> Void
+
     /// Limits of one hook call.
     public static let limits = LuaLimits(memoryBytes: 64 << 20, timeSeconds: 5)
 
@@ -66,6 +70,7 @@ public final class FeedbackHookRunner: @unchecked Sendable {
         approvals = plugins.compactMap(\.registrations.approvals).first
         letterTemplates = Set(plugins.flatMap { plugin in plugin.letters.templates.keys.flatMap { [$0, "\(plugin.name)/\($0)"] } })
         worker = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        output = { plugin, text in logger.info("\(text)", metadata: ["plugin": "\(plugin)"]) }
         pool = try LuaWorkerPool(workers: 1) { _ in try LuaState(limits: LuaLimits(memoryBytes: 1 << 20, timeSeconds: 1)) }
     }
 
@@ -188,7 +193,7 @@ public final class FeedbackHookRunner: @unchecked Sendable {
     /// Runs the hook in the plugin's state on the worker thread. A failed call drops the state,
     /// so the next call starts from a fresh one (a limit may have left it near its cap).
     private func call(_ hook: FeedbackHook, of plugin: Plugin, on feedback: Feedback, argument: HookArgument, at: Date) async throws -> Outcome {
-        let holder = holder, loader = loader, store = store, logger = logger, taxonomy = taxonomy, letterTemplates = letterTemplates
+        let holder = holder, loader = loader, store = store, logger = logger, taxonomy = taxonomy, letterTemplates = letterTemplates, output = output
         let today = CalendarDays.day(of: at.addingTimeInterval(TimeInterval((breachReader.hours?.timeZone ?? .gmt).secondsFromGMT(for: at))))
         let knownSegments = Set(plugins.flatMap(\.registrations.segmentNames))
         let fallback = Self.location(of: plugin, hook)
@@ -211,7 +216,11 @@ public final class FeedbackHookRunner: @unchecked Sendable {
                 feedback: feedback, plugin: plugin.name, hook: hook, taxonomy: taxonomy, today: today, recovery: plugin.registrations.recovery)
             let context = instance.context
             context.phase = .handlingFeedback
-            defer { context.phase = .running }
+            instance.state.output = { text in output(plugin.name, text) }
+            defer {
+                context.phase = .running
+                handle.isOpen = false
+            }
             do {
                 let second = switch argument {
                 case .event(let event): Self.table(event)
@@ -235,8 +244,13 @@ public final class FeedbackHookRunner: @unchecked Sendable {
         guard let planID = delivery.recoveryPlanID else { return }
         var applier = CampaignApplier(store: store, events: events, worker: worker)
         applier.approvals = approvals
+        // A recovery plan is a part or two: a part another process holds (or held when it
+        // died) is not waited for; its lease runs out and a later run applies it.
+        applier.lease = 30
+        applier.waitsForOthers = false
         do {
             let applied = try await applier.apply(plan: planID)
+            guard applied.run.status == .done else { return }
             try await store.setFeedbackHookRecovery(delivery, recovery: .applied, planID: planID, message: nil)
             report.recoveriesApplied += 1
             logger.debug("service recovery applied", metadata: ["plan": "\(planID)", "applied": "\(applied.outcome.applied)"])

@@ -120,6 +120,7 @@ extension LuaAPI {
             permission: permission, phase: .hook
         ) { context, arguments in
             let handle = try arguments.object(1, "case", as: FeedbackCaseHandle.self)
+            try handle.checkOpen()
             try body(handle, context, arguments)
             return LuaNoValue()
         }
