@@ -28,18 +28,3 @@ public struct Interaction: Codable, Sendable, Hashable {
         self.cost = cost
     }
 }
-
-/// A member of staff: account managers make visits, agents make calls.
-public struct Staff: Codable, Sendable, Hashable {
-    public var id: Int64?
-    public var name: String
-    public var role: String
-    public var region: String?
-
-    public init(id: Int64? = nil, name: String, role: String, region: String? = nil) {
-        self.id = id
-        self.name = name
-        self.role = role
-        self.region = region
-    }
-}

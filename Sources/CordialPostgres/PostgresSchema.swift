@@ -478,5 +478,13 @@ enum PostgresSchema {
             CREATE INDEX feedback_hook_delivery_feedback ON feedback_hook_delivery (feedback_id);
             CREATE INDEX feedback_hook_delivery_outcome ON feedback_hook_delivery (outcome, recovery);
             """),
+        Migration(version: 10, name: "staff as the organisation keeps them", sql: """
+            ALTER TABLE staff ADD COLUMN external_id text, ADD COLUMN other_roles text, ADD COLUMN areas text, ADD COLUMN email text,
+              ADD COLUMN time_zone text, ADD COLUMN week text, ADD COLUMN visits_per_day integer, ADD COLUMN visits_per_week integer,
+              ADD COLUMN absences text;
+            -- `region` (one) was what staff covered before areas (several).
+            UPDATE staff SET areas = json_build_array(region)::text WHERE region IS NOT NULL;
+            CREATE UNIQUE INDEX staff_external_id ON staff (external_id);
+            """),
     ]
 }

@@ -243,25 +243,6 @@ extension PostgresStore {
 
     // MARK: - Staff and interactions
 
-    public func addStaff(_ staff: Staff) async throws -> Staff {
-        try await withConnection { connection in
-            var added = staff
-            added.id = try await value(
-                Int64.self, "INSERT INTO staff (name, role, region) VALUES (\(staff.name), \(staff.role), \(staff.region)) RETURNING id",
-                on: connection)
-            return added
-        }
-    }
-
-    public func staff() async throws -> [Staff] {
-        try await withConnection { connection in
-            try await rows("SELECT id, name, role, region FROM staff ORDER BY id", on: connection).map { row in
-                let (id, name, role, region) = try row.decode((Int64, String, String, String?).self)
-                return Staff(id: id, name: name, role: role, region: region)
-            }
-        }
-    }
-
     public func record(_ interaction: Interaction) async throws -> Interaction {
         try await transaction { connection in
             let customer = interaction.customerID.rawValue

@@ -454,6 +454,22 @@ enum SQLiteSchema {
             try db.create(index: "feedbackHookDelivery_feedback", on: "feedbackHookDelivery", columns: ["feedbackId"])
             try db.create(index: "feedbackHookDelivery_outcome", on: "feedbackHookDelivery", columns: ["outcome", "recovery"])
         }
+        migrator.registerMigration("v10: staff as the organisation keeps them") { db in
+            try db.alter(table: "staff") { t in
+                t.add(column: "externalID", .text)
+                t.add(column: "otherRoles", .text)
+                t.add(column: "areas", .text)
+                t.add(column: "email", .text)
+                t.add(column: "timeZone", .text)
+                t.add(column: "week", .text)
+                t.add(column: "visitsPerDay", .integer)
+                t.add(column: "visitsPerWeek", .integer)
+                t.add(column: "absences", .text)
+            }
+            // `region` (one) was what staff covered before areas (several).
+            try db.execute(sql: "UPDATE staff SET areas = json_array(region) WHERE region IS NOT NULL")
+            try db.create(index: "staff_externalId", on: "staff", columns: ["externalID"], unique: true)
+        }
         return migrator
     }
 }

@@ -283,24 +283,6 @@ public final class SQLiteStore: Store {
 
     // MARK: - Staff and interactions
 
-    public func addStaff(_ staff: Staff) async throws -> Staff {
-        try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO staff (name, role, region) VALUES (?, ?, ?)", arguments: [staff.name, staff.role, staff.region])
-            var added = staff
-            added.id = db.lastInsertedRowID
-            return added
-        }
-    }
-
-    public func staff() async throws -> [Staff] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY id").map {
-                Staff(id: $0["id"], name: $0["name"], role: $0["role"], region: $0["region"])
-            }
-        }
-    }
-
     public func record(_ interaction: Interaction) async throws -> Interaction {
         try await writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM customer WHERE id = ?", arguments: [interaction.customerID.rawValue]) != nil

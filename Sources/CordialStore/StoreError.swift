@@ -44,6 +44,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case staleFeedback(Int64, expected: Int, found: Int)
     /// Feedback that cannot be stored as it is (a bad value, named).
     case invalidFeedback(String)
+    /// A member of staff who cannot be stored as they are (a bad value, named).
+    case invalidStaff(String)
 
     public var errorDescription: String? {
         switch self {
@@ -100,6 +102,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
             "FB-\(id) changed meanwhile (version \(found), not \(expected)); read it again and retry"
         case .invalidFeedback(let problem):
             "feedback: \(problem)"
+        case .invalidStaff(let problem):
+            "staff: \(problem)"
         }
     }
 }

@@ -61,7 +61,11 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
             Column("currency", .text), Column("quantity", .integer), Column("channel", .text),
             Column("product", .text), Column("category", .text),
         ]),
-        StoredTable("staff", [Column("id", .integer), Column("name", .text), Column("role", .text), Column("region", .text)]),
+        StoredTable("staff", [
+            Column("id", .integer), Column("name", .text), Column("role", .text), Column("region", .text), Column("external_id", .text),
+            Column("other_roles", .json), Column("areas", .json), Column("email", .text), Column("time_zone", .text), Column("week", .text),
+            Column("visits_per_day", .integer), Column("visits_per_week", .integer), Column("absences", .json),
+        ]),
         StoredTable("interaction", [
             Column("id", .integer), Column("customer_id", .integer), Column("kind", .text), Column("time", .time),
             Column("staff_id", .integer), Column("outcome", .text), Column("cost", .decimal), Column("currency", .text),

@@ -4,11 +4,11 @@ import CordialCore
 import CordialStore
 import Foundation
 
-/// `cordial staff add|list`
+/// `cordial staff add|import|list|show`
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "The organisation's staff: who approves plans, who calls and visits.",
-        subcommands: [AddStaff.self, ListStaff.self])
+        subcommands: [AddStaff.self, ImportStaff.self, ListStaff.self, ShowStaff.self])
 }
 
 struct AddStaff: AsyncParsableCommand {
@@ -22,8 +22,14 @@ struct AddStaff: AsyncParsableCommand {
     @Option(help: "Their role, as approval levels and call lists name it (lower-case letters, digits and dashes: marketing-lead).")
     var role: String
 
-    @Option(help: "The region they cover.")
-    var region: String?
+    @Option(help: "A region or city they cover (repeatable; none: anywhere).")
+    var area: [String] = []
+
+    @Option(name: .customLong("staff-id"), help: "Their id in the organisation's records (imports update the member of staff with it).")
+    var staffID: String?
+
+    @Option(help: "Their email address (for calendars).")
+    var email: String?
 
     func validate() throws {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.utf8.count <= 200 else { throw ValidationError("the name must be 1 to 200 bytes") }
@@ -33,21 +39,104 @@ struct AddStaff: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let added = try await store.open().addStaff(Staff(name: name, role: role, region: region))
+        let added = try await FeedbackCommands.refusing {
+            try await store.open().addStaff(Staff(externalID: staffID, name: name, role: role, areas: area, email: email))
+        }
         if store.json { return try store.printJSON(added) }
         print("staff \(added.id ?? 0): \(added.name) (\(added.role))")
     }
 }
 
-struct ListStaff: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Every member of staff with their role.")
+struct ImportStaff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import staff from CSV or JSON Lines, adding or updating each by staff id; all or nothing.",
+        discussion: """
+            Columns: staff_id, name, role; optionally other_roles, areas (regions or cities they cover), email, \
+            time_zone, hours (mon-fri 08:00-12:00 13:00-17:00; sat 08:00-12:00), visits_per_day, visits_per_week, \
+            absences (2025-03-10..2025-03-14). Lists are separated by | in CSV and arrays in JSON Lines.
+            """)
 
     @OptionGroup var store: StoreOptions
 
+    @Argument(help: "The file to import.")
+    var file: String
+
+    @Option(help: "csv or jsonl (default: from the file's extension).")
+    var format: ImportFormat?
+
+    @Flag(help: "Check the file and say what it holds; write nothing.")
+    var dryRun = false
+
     func run() async throws {
-        let staff = try await store.open().staff()
+        let staff: [Staff]
+        let read: Result<[Staff], ImportError> = Result { () throws(ImportError) in
+            try StaffImporter().items(path: file, format: format ?? ImportFormat.detect(path: file))
+        }
+        switch read {
+        case .success(let items): staff = items
+        case .failure(let error):
+            StandardStreams.error("cordial: " + (error.errorDescription ?? "import refused") + "\n")
+            throw ExitCode(1)
+        }
+        let name = (file as NSString).lastPathComponent
+        if dryRun {
+            if store.json { return try store.printJSON(["read": staff.count]) }
+            return print("\(name): \(staff.count) member\(staff.count == 1 ? "" : "s") of staff read; nothing written (--dry-run)")
+        }
+        let opened = try await store.open()
+        let (added, updated) = try await FeedbackCommands.refusing { try await opened.importStaff(staff) }
+        if store.json { return try store.printJSON(["added": added, "updated": updated, "unchanged": staff.count - added - updated]) }
+        print("\(name): added \(added), updated \(updated), \(staff.count - added - updated) unchanged")
+    }
+}
+
+struct ListStaff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Every member of staff with their roles, areas and capacity.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Only those who hold this role.")
+    var role: String?
+
+    func run() async throws {
+        let staff = try await store.open().staff().filter { member in role.map(member.holds) ?? true }
         if store.json { return try store.printJSON(staff) }
-        printTable(["ID", "NAME", "ROLE", "REGION"], staff.map { ["\($0.id ?? 0)", $0.name, $0.role, $0.region ?? ""] })
+        printTable(["ID", "STAFF ID", "NAME", "ROLES", "AREAS", "VISITS"], staff.map { member in
+            let capacity = [member.visitsPerDay.map { "\($0)/day" }, member.visitsPerWeek.map { "\($0)/week" }].compactMap { $0 }.joined(separator: ", ")
+            return ["\(member.id ?? 0)", member.externalID ?? "", member.name, member.roles.joined(separator: ", "),
+                    member.areas.isEmpty ? "anywhere" : member.areas.joined(separator: ", "), capacity.isEmpty ? "-" : capacity].map(\.forTerminal)
+        })
         print("\(staff.count) member\(staff.count == 1 ? "" : "s") of staff")
+    }
+}
+
+struct ShowStaff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A member of staff: roles, areas, working week, capacity and absences.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The member of staff: an id, a staff id or an exact name.")
+    var staff: String
+
+    func run() async throws {
+        let opened = try await store.open()
+        let all = try await opened.staff()
+        let member: Staff
+        if let found = all.first(where: { $0.externalID == staff }) {
+            member = found
+        } else {
+            member = try await PlanApprover.member(staff, in: opened)
+        }
+        if store.json { return try store.printJSON(member) }
+        let lines = [
+            "\(member.name) (staff \(member.id ?? 0)\(member.externalID.map { ", \($0)" } ?? ""))",
+            "roles     \(member.roles.joined(separator: ", "))",
+            "areas     \(member.areas.isEmpty ? "anywhere" : member.areas.joined(separator: ", "))",
+            "email     \(member.email ?? "-")",
+            "week      \(member.week?.description ?? "\(WorkingWeek.office) (the usual week: none given)")\(member.timeZone.map { ", \($0)" } ?? "")",
+            "visits    \(member.visitsPerDay.map { "\($0) a day" } ?? "no daily limit"), \(member.visitsPerWeek.map { "\($0) a week" } ?? "no weekly limit")",
+            "away      \(member.absences.isEmpty ? "-" : member.absences.map(\.description).joined(separator: ", "))",
+        ]
+        for line in lines { print(line.forTerminal) }
     }
 }

@@ -284,7 +284,7 @@ import Testing
         let store = try await makeStore(kind)
         _ = try await store.apply(ImportBatch(customers: [Self.lan]), dryRun: false)
         let lan = try #require(try await store.customer(source: "crm", externalID: "C-1")?.id)
-        let manager = try await store.addStaff(Staff(name: "Trần Minh", role: "account manager", region: "Miền Bắc"))
+        let manager = try await store.addStaff(Staff(name: "Trần Minh", role: "account-manager", region: "Miền Bắc"))
         #expect(try await store.staff() == [manager])
         let visit = try await store.record(Interaction(
             customerID: lan, kind: .visit, time: Date(timeIntervalSince1970: 86_400 * 2), staffID: manager.id,

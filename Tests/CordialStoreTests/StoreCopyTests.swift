@@ -33,7 +33,9 @@ import Testing
         ]
         _ = try await store.apply(ImportBatch(customers: customers, purchases: purchases), dryRun: false)
         let ids = try await store.customers(CustomerQuery(limit: 10)).map { $0.id! }
-        let manager = try await store.addStaff(Staff(name: "Trần Minh", role: "account manager", region: "Miền Bắc"))
+        let manager = try await store.addStaff(Staff(name: "Trần Minh", role: "account-manager", region: "Miền Bắc"))
+        // Staff as a directory export holds them: every column of the table.
+        _ = try await store.importStaff([StaffStoreConformanceTests.manager("S-1", "Ngô Thanh Bình")])
         _ = try await store.record(Interaction(
             customerID: ids[0], kind: .visit, time: Date(timeIntervalSince1970: 20_010 * Self.day), staffID: manager.id,
             outcome: "gift delivered", cost: Money(parsing: "350000", currency: "VND")))
