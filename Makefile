@@ -18,7 +18,7 @@ DEMO_DB = .build/demo.sqlite
 # analysed, late clocks escalated; then example scripts.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv --feedback .build/demo-feedback.csv
+	$(CORDIAL) demo generate --customers 1000 --seed 42 --output .build/demo-customers.csv --purchases .build/demo-purchases.csv --feedback .build/demo-feedback.csv --staff .build/demo-staff.csv
 	$(CORDIAL) init --db $(DEMO_DB)
 	$(CORDIAL) import customers .build/demo-customers.csv --source demo --db $(DEMO_DB)
 	$(CORDIAL) import transactions .build/demo-purchases.csv --source demo --currency VND --db $(DEMO_DB)
@@ -38,6 +38,8 @@ demo: build
 	$(CORDIAL) letters lint --db $(DEMO_DB)
 	$(CORDIAL) outbox list --limit 5 --db $(DEMO_DB)
 	$(CORDIAL) staff add "Phạm Thu Trang" --role agent --db $(DEMO_DB)
+	$(CORDIAL) staff import .build/demo-staff.csv --db $(DEMO_DB)
+	$(CORDIAL) staff list --role account-manager --db $(DEMO_DB)
 	$(CORDIAL) feedback add --customer demo:D0000001 --channel phone --kind complaint --category baggage/delayed --text "Hành lý của tôi đến trễ hai ngày mà không ai báo trước." --language vi --by "Phạm Thu Trang" --db $(DEMO_DB)
 	for step in acknowledged investigating solution-proposed agreed resolved; do \
 	  $(CORDIAL) feedback update FB-1 --status $$step --note "demo: $$step" --by "Phạm Thu Trang" --db $(DEMO_DB) || exit 1; \

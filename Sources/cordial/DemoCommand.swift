@@ -31,9 +31,16 @@ struct GenerateDemo: ParsableCommand {
     @Option(name: .customLong("feedback-count"), help: "How many feedback cases.")
     var feedbackCount = 2_000
 
+    @Option(help: "Also write the organisation's staff (account managers across the customers' cities, supervisors, agents) to this file.")
+    var staff: String?
+
+    @Option(name: .customLong("staff-count"), help: "How many members of staff.")
+    var staffCount = 24
+
     func validate() throws {
         guard (1...10_000_000).contains(customers) else { throw ValidationError("--customers must be 1 to 10,000,000") }
         guard (1...10_000_000).contains(feedbackCount) else { throw ValidationError("--feedback-count must be 1 to 10,000,000") }
+        guard (1...100_000).contains(staffCount) else { throw ValidationError("--staff-count must be 1 to 100,000") }
     }
 
     func run() throws {
@@ -51,6 +58,10 @@ struct GenerateDemo: ParsableCommand {
         if let feedback {
             try Self.write(to: feedback) { try DemoFeedback(seed: seed, customers: customers).write(count: feedbackCount, to: $0) }
             StandardStreams.error("wrote \(feedbackCount) feedback cases to \(feedback)\n")
+        }
+        if let staff {
+            try Self.write(to: staff) { try DemoStaff(seed: seed).write(count: staffCount, to: $0) }
+            StandardStreams.error("wrote \(staffCount) members of staff to \(staff)\n")
         }
     }
 

@@ -30,6 +30,27 @@ import Testing
         #expect(first == { var c = DemoOrganisation(seed: 42).customer(1); c.id = first.id; c.createdAt = first.createdAt; c.updatedAt = first.updatedAt; return c }())
     }
 
+    @Test func theStaffFileImportsAsWrittenAndCoversTheCustomersCities() async throws {
+        var text = ""
+        try DemoStaff(seed: 42).write(count: 40) { text += $0 }
+        var again = ""
+        try DemoStaff(seed: 42).write(count: 40) { again += $0 }
+        #expect(text == again, "the same seed, the same file")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("demo-staff-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let read = try StaffImporter().items(path: url.path, format: .csv)
+        #expect(read == DemoStaff(seed: 42).staff(count: 40), "every field survives the file")
+        let store = try await StoreLocation.temporary()
+        #expect(try await store.importStaff(read) == (40, 0))
+        let managers = read.filter { $0.holds("account-manager") }
+        #expect(managers.count >= 30)
+        for number in 1...300 {
+            let customer = DemoOrganisation(seed: 42).customer(number)
+            #expect(managers.contains { $0.covers(city: customer.address?.city, region: customer.address?.region) }, "someone visits \(customer.address?.city ?? "")")
+        }
+    }
+
     @Test func purchaseHistoriesImportAfterTheCustomers() async throws {
         let organisation = DemoOrganisation(seed: 42)
         var purchases = ""

@@ -34,6 +34,12 @@ public struct MaxFlow: Sendable {
     /// The flow an edge carries now.
     public func flow(on edge: Int) -> Int { Int(capacity[edge + 1]) }
 
+    /// Sends `amount` more along an edge (a flow known to be feasible, set before augmenting).
+    public mutating func addFlow(on edge: Int, _ amount: Int) {
+        capacity[edge] -= Int32(amount)
+        capacity[edge ^ 1] += Int32(amount)
+    }
+
     /// Raises the capacity of an edge (an edge kept closed until a later phase).
     public mutating func setCapacity(_ edge: Int, _ amount: Int) {
         let left = Int32(clamping: amount) - capacity[edge + 1]

@@ -63,10 +63,10 @@ public enum UnservedReason: String, Sendable, Hashable, Codable {
 /// holding the visits that fit that day and a week's the visits left that week. A visit's
 /// window reaches its days through a segment tree over each member of staff's days, so a
 /// visit costs a few edges per member of staff rather than one per day. Dinic's algorithm
-/// lets the requests in by rank (their order), a group at a time, each group first on the
-/// edges to its customers' own account managers and then on all: a visit once served stays
-/// served, so earlier requests win the last places and own managers come first where the
-/// count allows, and the final flow is maximal — the most visits any assignment can serve. Times are then given
+/// starts from the greedy pass's assignment (requests in rank order, own manager first, the
+/// first day with room) as a flow, and augments it: an augmenting path may move a served visit
+/// to another member of staff or day but never unserves it, so what the greedy pass served
+/// stays served and the final flow is maximal — the most visits any assignment can serve. Times are then given
 /// in order within each day. Everything runs in a fixed order, so the same input gives the
 /// same schedule. ``greedy(_:)`` is the first-come-first-served pass it is measured against.
 public struct VisitScheduler: Sendable {
@@ -179,6 +179,8 @@ public struct VisitScheduler: Sendable {
         var childEdges: [[(left: Int, right: Int)]] = Array(repeating: [], count: staff.count)
         var leafDay: [Int: (member: Int, day: Int)] = [:]
         var dayEdge: [Int: Int] = [:]  // leaf node → its edge to the week node
+        var weekEdge: [Int: Int] = [:]  // leaf node → its week node's edge to the sink
+        var weekSinks: [Int: Int] = [:]
         for (index, member) in staff.enumerated() where !slots[index].isEmpty {
             var nodes = Array(repeating: -1, count: 2 * size)
             var weeks: [Int: Int] = [:]
@@ -201,9 +203,10 @@ public struct VisitScheduler: Sendable {
                     weekNode = graph.addNode()
                     weeks[week] = weekNode
                     let left = member.visitsPerWeek.map { max(0, $0 - (weekly[member.id ?? 0]?[week] ?? 0)) } ?? Int(Int32.max)
-                    graph.addEdge(from: weekNode, to: sink, capacity: left)
+                    weekSinks[weekNode] = graph.addEdge(from: weekNode, to: sink, capacity: left)
                 }
                 let leaf = nodes[size + offset]
+                weekEdge[leaf] = weekSinks[weekNode]
                 dayEdge[leaf] = graph.addEdge(from: leaf, to: weekNode, capacity: free.count)
                 leafDay[leaf] = (index, day)
             }
@@ -212,12 +215,11 @@ public struct VisitScheduler: Sendable {
 
         // Edges from each visit to the segments covering its window, per eligible member of
         // staff; those to other than the customer's own manager closed for the first phase.
-        var later: [[Int]] = Array(repeating: [], count: requests.count)
         var sourceEdges: [Int?] = Array(repeating: nil, count: requests.count)
         var visitEdges: [[(edge: Int, member: Int, node: Int)]] = Array(repeating: [], count: requests.count)  // node: tree position
         for (number, request) in requests.enumerated() {
             guard case .success(let members) = eligibility[number] else { continue }
-            sourceEdges[number] = graph.addEdge(from: source, to: 2 + number, capacity: 0)
+            sourceEdges[number] = graph.addEdge(from: source, to: 2 + number, capacity: 1)
             let low = max(request.window.lowerBound, first) - first, high = min(request.window.upperBound, last) - first
             guard low <= high else { continue }
             let ordered = members.sorted { left, right in
@@ -225,28 +227,41 @@ public struct VisitScheduler: Sendable {
                 return (staff[left].id == preferred ? 0 : 1, left) < (staff[right].id == preferred ? 0 : 1, right)
             }
             for member in ordered where !treeNodes[member].isEmpty {
-                let own = staff[member].id == request.preferredStaffID
                 for position in Self.cover(low, high, size: size) {
                     let node = treeNodes[member][position]
-                    let edge = graph.addEdge(from: 2 + number, to: node, capacity: own ? 1 : 0)
-                    if !own { later[number].append(edge) }
+                    let edge = graph.addEdge(from: 2 + number, to: node, capacity: 1)
                     visitEdges[number].append((edge, member, position))
                 }
             }
         }
-        // Requests are let in by rank, a group at a time, each group first to its own managers
-        // and then to all: flow on a source's edge never falls once it flows (augmenting paths
-        // start at the source), so a visit served stays served, and earlier requests win the
-        // last places. One request at a time would rank exactly; groups of a sixty-fourth keep
-        // it to 128 rounds of the flow.
-        let group = max(1, requests.count / 64)
-        for start in stride(from: 0, to: requests.count, by: group) {
-            let members = start..<min(requests.count, start + group)
-            for number in members { if let edge = sourceEdges[number] { graph.setCapacity(edge, 1) } }
-            _ = graph.augment(from: source, to: sink)
-            for number in members { for edge in later[number] { graph.setCapacity(edge, 1) } }
-            _ = graph.augment(from: source, to: sink)
+        // The greedy pass is a flow already: each of its visits is pushed along its path
+        // (visit → the segment covering its day → down to the day → week → sink). Augmenting
+        // paths then serve what it could not: they start at the source, so a visit served
+        // stays served (the greedy pass's rank and own-manager choices hold where the count
+        // allows), and the final flow is maximal.
+        for (visit, member) in greedyPass(requests, eligibility: eligibility, slots: slots).visits {
+            let number = visit.request, offset = visit.day - first
+            guard let sourceEdge = sourceEdges[number],
+                  let entry = visitEdges[number].first(where: { $0.member == member && Self.range(of: $0.node, size: size).contains(offset) })
+            else { continue }
+            graph.addFlow(on: sourceEdge, 1)
+            graph.addFlow(on: entry.edge, 1)
+            var position = entry.node
+            while position < size {
+                let range = Self.range(of: 2 * position, size: size)
+                if range.contains(offset) {
+                    graph.addFlow(on: childEdges[member][position].left, 1)
+                    position = 2 * position
+                } else {
+                    graph.addFlow(on: childEdges[member][position].right, 1)
+                    position = 2 * position + 1
+                }
+            }
+            let leaf = treeNodes[member][position]
+            if let edge = dayEdge[leaf] { graph.addFlow(on: edge, 1) }
+            if let edge = weekEdge[leaf] { graph.addFlow(on: edge, 1) }
         }
+        _ = graph.augment(from: source, to: sink)
 
         // Each served visit walks down its member of staff's tree to a day, along the flow.
         var remaining: [Int: Int] = [:]  // graph edge → flow not yet walked
@@ -305,10 +320,17 @@ public struct VisitScheduler: Sendable {
         guard let first = requests.map(\.window.lowerBound).min(), let last = requests.map(\.window.upperBound).max() else {
             return Schedule(visits: [], unservedReasons: [:])
         }
-        let eligibility = eligible(requests)
-        var slots = calendar(over: first...last)
+        let pass = greedyPass(requests, eligibility: eligible(requests), slots: calendar(over: first...last))
+        return Schedule(visits: pass.visits.map(\.visit), unservedReasons: pass.unserved)
+    }
+
+    /// The greedy pass: each visit in order, its own manager first, the first day with room.
+    func greedyPass(
+        _ requests: [VisitRequest], eligibility: [Result<[Int], UnservedFailure>], slots calendar: [[Int: [Range<Int>]]]
+    ) -> (visits: [(visit: ScheduledVisit, member: Int)], unserved: [Int: UnservedReason]) {
+        var slots = calendar
         var weekly = bookedPerWeek()
-        var visits: [ScheduledVisit] = []
+        var visits: [(ScheduledVisit, Int)] = []
         var unserved: [Int: UnservedReason] = [:]
         for (number, request) in requests.enumerated() {
             guard case .success(let members) = eligibility[number] else {
@@ -328,17 +350,26 @@ public struct VisitScheduler: Sendable {
                     let slot = free.removeFirst()
                     slots[member][day] = free
                     weekly[id, default: [:]][week, default: 0] += 1
-                    visits.append(ScheduledVisit(request: number, staffID: id, day: day, minutes: slot))
+                    visits.append((ScheduledVisit(request: number, staffID: id, day: day, minutes: slot), member))
                     placed = true
                     break search
                 }
             }
             if !placed {
-                let works = members.contains { member in request.window.contains { slots[member][$0] != nil } }
+                let works = members.contains { member in request.window.contains { calendar[member][$0] != nil } }
                 unserved[number] = works ? .capacityExhausted : .noWorkingDay
             }
         }
-        return Schedule(visits: visits, unservedReasons: unserved)
+        return (visits, unserved)
+    }
+
+    /// The leaves (day offsets) under a segment-tree position.
+    static func range(of position: Int, size: Int) -> ClosedRange<Int> {
+        var depth = 0
+        while (1 << (depth + 1)) <= position { depth += 1 }
+        let span = size >> depth
+        let low = (position - (1 << depth)) * span
+        return low...(low + span - 1)
     }
 
     /// The segment-tree positions (1-based heap order, leaves at `size`…) covering `low…high`.
