@@ -88,6 +88,7 @@ bench: build
 	test -x $(CHEVRON_PYTHON) || (python3 -m venv .build/chevron-venv && .build/chevron-venv/bin/pip install --quiet chevron==0.14.0)
 	$(CORDIAL_BENCH) letters --python $(CHEVRON_PYTHON)
 	$(CORDIAL_BENCH) feedback
+	$(CORDIAL_BENCH) visits
 	test -x $(LIFETIMES_PYTHON) || (python3 -m venv .build/lifetimes-venv && .build/lifetimes-venv/bin/pip install --quiet lifetimes==0.11.3)
 	rm -f $(CDNOW_DB) $(CDNOW_DB)-wal $(CDNOW_DB)-shm
 	$(CORDIAL) init --db $(CDNOW_DB)
