@@ -483,7 +483,7 @@ enum PostgresSchema {
               ADD COLUMN time_zone text, ADD COLUMN week text, ADD COLUMN visits_per_day integer, ADD COLUMN visits_per_week integer,
               ADD COLUMN absences text;
             -- `region` (one) was what staff covered before areas (several).
-            UPDATE staff SET areas = json_build_array(region)::text WHERE region IS NOT NULL;
+            UPDATE staff SET areas = json_build_array(region)::text WHERE region IS NOT NULL AND region <> '';
             CREATE UNIQUE INDEX staff_external_id ON staff (external_id);
             """),
     ]

@@ -467,7 +467,7 @@ enum SQLiteSchema {
                 t.add(column: "absences", .text)
             }
             // `region` (one) was what staff covered before areas (several).
-            try db.execute(sql: "UPDATE staff SET areas = json_array(region) WHERE region IS NOT NULL")
+            try db.execute(sql: "UPDATE staff SET areas = json_array(region) WHERE region IS NOT NULL AND region <> ''")
             try db.create(index: "staff_externalId", on: "staff", columns: ["externalID"], unique: true)
         }
         return migrator

@@ -37,7 +37,7 @@ package enum StaffColumns {
         timeZone: String?, week: String?, visitsPerDay: Int?, visitsPerWeek: Int?, absences: String?
     ) -> Staff {
         var covered = strings(areas)
-        if covered.isEmpty, let region { covered = [region] }
+        if covered.isEmpty, let region, !region.isEmpty { covered = [region] }
         return Staff(
             id: id, externalID: externalID, name: name, role: role, otherRoles: strings(otherRoles), areas: covered, email: email, timeZone: timeZone,
             week: week.flatMap { try? WorkingWeek(parsing: $0) }, visitsPerDay: visitsPerDay, visitsPerWeek: visitsPerWeek,

@@ -33,6 +33,10 @@ struct AddStaff: AsyncParsableCommand {
 
     func validate() throws {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.utf8.count <= 200 else { throw ValidationError("the name must be 1 to 200 bytes") }
+        if let email, EmailAddress(email) == nil { throw ValidationError("--email '\(email.prefix(60))' is not an email address") }
+        if let staffID, staffID.trimmingCharacters(in: .whitespaces) != staffID || staffID.isEmpty {
+            throw ValidationError("--staff-id must not be empty or start or end with spaces")
+        }
         guard PluginManifest.isValidName(role) else {
             throw ValidationError("--role '\(role)' is not a role name: use lower-case letters, digits and dashes (marketing-lead)")
         }
@@ -115,18 +119,12 @@ struct ShowStaff: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "The member of staff: an id, a staff id or an exact name.")
+    @Argument(help: "The member of staff: an id, an exact name or a staff id (tried in that order, as --by does).")
     var staff: String
 
     func run() async throws {
         let opened = try await store.open()
-        let all = try await opened.staff()
-        let member: Staff
-        if let found = all.first(where: { $0.externalID == staff }) {
-            member = found
-        } else {
-            member = try await PlanApprover.member(staff, in: opened)
-        }
+        let member = try await PlanApprover.member(staff, in: opened)
         if store.json { return try store.printJSON(member) }
         let lines = [
             "\(member.name) (staff \(member.id ?? 0)\(member.externalID.map { ", \($0)" } ?? ""))",

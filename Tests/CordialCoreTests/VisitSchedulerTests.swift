@@ -191,3 +191,34 @@ struct SplitMix {
     }
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
+
+/// The cases a review found: rank among the visits the greedy pass could not place, the buffer
+/// across a short break, and the reason when bookings fill a day.
+struct VisitSchedulerEdgeTests {
+    let monday = VisitSchedulerTests.monday
+
+    @Test func theFirstAskedWinsAmongVisitsTheGreedyPassCouldNotPlace() {
+        // Manager 1 covers A and B, manager 2 only A, one visit a day each; requests A, B, B.
+        let scheduler = VisitScheduler(
+            staff: [VisitSchedulerTests.manager(1, ["A", "B"], perDay: 1), VisitSchedulerTests.manager(2, ["A"], perDay: 1)], duration: 60)
+        let requests = [VisitSchedulerTests.visit(1, "A"), VisitSchedulerTests.visit(2, "B"), VisitSchedulerTests.visit(3, "B")]
+        let schedule = scheduler.schedule(requests)
+        VisitSchedulerTests.check(schedule, scheduler, requests)
+        #expect(schedule.visits.map(\.request) == [0, 1], "the second asked, not the third")
+        #expect(schedule.unserved.map(\.request) == [2])
+    }
+
+    @Test func theTravelBufferHoldsAcrossABreakShorterThanIt() {
+        let member = VisitSchedulerTests.manager(1, [], week: "mon 08:00-09:00 09:10-10:10 11:00-12:00")
+        let scheduler = VisitScheduler(staff: [member], duration: 60, buffer: 30)
+        #expect(scheduler.slots(for: member, on: monday, booked: []) == [480..<540, 660..<720])
+    }
+
+    @Test func aDayFullOfBookingsIsCapacityNotANonWorkingDay() {
+        let scheduler = VisitScheduler(
+            staff: [VisitSchedulerTests.manager(1, [], perDay: 1)], bookings: [VisitBooking(staffID: 1, day: monday, minutes: 480..<540)], duration: 60)
+        let schedule = scheduler.schedule([VisitSchedulerTests.visit(1, "Huế")])
+        #expect(schedule.unserved.map(\.reason) == [.capacityExhausted])
+        #expect(scheduler.greedy([VisitSchedulerTests.visit(1, "Huế")]).unserved.map(\.reason) == [.capacityExhausted])
+    }
+}

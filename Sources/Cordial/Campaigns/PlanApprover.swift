@@ -56,11 +56,13 @@ public struct PlanApprover: Sendable {
         try await Self.member(staff, in: store)
     }
 
-    /// The member of staff `staff` names: an id, or an exact name no one else has.
+    /// The member of staff `staff` names: an id, an exact name no one else has, or a staff id
+    /// (the organisation's, as imported) — tried in that order, the same for every command.
     public static func member(_ staff: String, in store: any Store) async throws -> Staff {
         let all = try await store.staff()
         if let id = Int64(staff), let found = all.first(where: { $0.id == id }) { return found }
         let named = all.filter { $0.name == staff }
+        if named.isEmpty, let found = all.first(where: { $0.externalID == staff }) { return found }
         guard let first = named.first else { throw CampaignError.noSuchStaff(staff) }
         guard named.count == 1 else { throw CampaignError.ambiguousStaff(staff, ids: named.compactMap(\.id)) }
         return first

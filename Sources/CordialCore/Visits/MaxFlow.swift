@@ -4,6 +4,8 @@
 /// allocation per edge. Deterministic: edges are tried in the order they were added.
 public struct MaxFlow: Sendable {
     private var head: [Int32]
+    /// The last edge of each node's list, so that edges are tried in the order they were added.
+    private var tail: [Int32]
     private var next: [Int32] = []
     private var target: [Int32] = []
     private var capacity: [Int32] = []
@@ -12,11 +14,13 @@ public struct MaxFlow: Sendable {
     public init(nodes: Int) {
         nodeCount = nodes
         head = Array(repeating: -1, count: nodes)
+        tail = Array(repeating: -1, count: nodes)
     }
 
     /// Adds a node; returns its index.
     public mutating func addNode() -> Int {
         head.append(-1)
+        tail.append(-1)
         nodeCount += 1
         return nodeCount - 1
     }
@@ -26,9 +30,17 @@ public struct MaxFlow: Sendable {
     @discardableResult
     public mutating func addEdge(from: Int, to: Int, capacity amount: Int) -> Int {
         let index = target.count
-        target.append(Int32(to)); capacity.append(Int32(clamping: amount)); next.append(head[from]); head[from] = Int32(index)
-        target.append(Int32(from)); capacity.append(0); next.append(head[to]); head[to] = Int32(index + 1)
+        target.append(Int32(to)); capacity.append(Int32(clamping: amount)); next.append(-1)
+        target.append(Int32(from)); capacity.append(0); next.append(-1)
+        link(Int32(index), to: from)
+        link(Int32(index + 1), to: to)
         return index
+    }
+
+    /// Appends an edge to the end of a node's list.
+    private mutating func link(_ edge: Int32, to node: Int) {
+        if tail[node] < 0 { head[node] = edge } else { next[Int(tail[node])] = edge }
+        tail[node] = edge
     }
 
     /// The flow an edge carries now.
@@ -42,8 +54,7 @@ public struct MaxFlow: Sendable {
 
     /// Raises the capacity of an edge (an edge kept closed until a later phase).
     public mutating func setCapacity(_ edge: Int, _ amount: Int) {
-        let left = Int32(clamping: amount) - capacity[edge + 1]
-        capacity[edge] = max(0, left)
+        capacity[edge] = Int32(clamping: max(0, Int(Int32(clamping: amount)) - Int(capacity[edge + 1])))
     }
 
     /// The edges leaving `node` (their indices), with the node each goes to and its flow.
@@ -55,7 +66,7 @@ public struct MaxFlow: Sendable {
             if edge % 2 == 0 { out.append((edge, Int(target[edge]), Int(capacity[edge + 1]))) }
             index = next[edge]
         }
-        return out.reversed()
+        return out
     }
 
     /// Pushes as much flow as the graph allows from `source` to `sink`, adding to what flows

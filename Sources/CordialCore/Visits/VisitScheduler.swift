@@ -102,8 +102,9 @@ public struct VisitScheduler: Sendable {
         let open = (member.week ?? defaultWeek).days[weekday] ?? []
         var slots: [Range<Int>] = []
         let taken = booked.map { ($0.lowerBound - buffer)..<($0.upperBound + buffer) }
+        var lastEnd: Int?  // the buffer holds across a break shorter than it
         for interval in open {
-            var start = interval.lowerBound
+            var start = max(interval.lowerBound, lastEnd.map { $0 + buffer } ?? interval.lowerBound)
             while start + duration <= interval.upperBound {
                 let slot = start..<(start + duration)
                 if let clash = taken.filter({ $0.overlaps(slot) }).max(by: { $0.upperBound < $1.upperBound }) {
@@ -111,11 +112,17 @@ public struct VisitScheduler: Sendable {
                     continue
                 }
                 slots.append(slot)
+                lastEnd = slot.upperBound
                 start = slot.upperBound + buffer
             }
         }
         if let perDay = member.visitsPerDay { slots = Array(slots.prefix(max(0, perDay - booked.count))) }
         return slots
+    }
+
+    /// Whether `member` works on `day` at all (hours that day, not away), free slots or not.
+    func works(_ member: Staff, on day: Int) -> Bool {
+        !member.isAway(on: day) && !((member.week ?? defaultWeek).days[(day + 4) % 7 + 1] ?? []).isEmpty
     }
 
     /// Monday-based week of a day.
@@ -214,7 +221,7 @@ public struct VisitScheduler: Sendable {
         }
 
         // Edges from each visit to the segments covering its window, per eligible member of
-        // staff; those to other than the customer's own manager closed for the first phase.
+        // staff, the customer's own manager first (augmenting paths try edges in this order).
         var sourceEdges: [Int?] = Array(repeating: nil, count: requests.count)
         var visitEdges: [[(edge: Int, member: Int, node: Int)]] = Array(repeating: [], count: requests.count)  // node: tree position
         for (number, request) in requests.enumerated() {
@@ -283,8 +290,8 @@ public struct VisitScheduler: Sendable {
             }
             guard let entry = visitEdges[number].first(where: { graph.flow(on: $0.edge) > 0 }) else {
                 let window = requests[number].window
-                let works = members.contains { member in window.contains { slots[member][$0] != nil } }
-                unserved[number] = works ? .capacityExhausted : .noWorkingDay
+                let working = members.contains { member in window.contains { works(staff[member], on: $0) } }
+                unserved[number] = working ? .capacityExhausted : .noWorkingDay
                 continue
             }
             var position = entry.node
@@ -356,8 +363,8 @@ public struct VisitScheduler: Sendable {
                 }
             }
             if !placed {
-                let works = members.contains { member in request.window.contains { calendar[member][$0] != nil } }
-                unserved[number] = works ? .capacityExhausted : .noWorkingDay
+                let working = members.contains { member in request.window.contains { works(staff[member], on: $0) } }
+                unserved[number] = working ? .capacityExhausted : .noWorkingDay
             }
         }
         return (visits, unserved)
