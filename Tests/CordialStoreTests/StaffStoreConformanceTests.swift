@@ -1,4 +1,6 @@
 import CordialCore
+@testable import CordialSQLite
+import GRDB
 import CordialStore
 import Foundation
 import Testing
@@ -48,5 +50,25 @@ import Testing
         #expect(try await store.staff().count == 4, "nothing was written")
         // A staff id is one person's.
         await #expect(throws: StoreError.self) { try await store.addStaff(Self.manager("S-1", "Someone else")) }
+    }
+}
+
+/// Staff kept before areas (one `region` each) come through the migration covering it.
+@Suite struct StaffMigrationTests {
+    @Test func aRegionKeptBeforeAreasBecomesTheirArea() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("staff-v9-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // A store as Cordial left it before staff had areas: migrated up to v9.
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(queue, upTo: "v9: feedback hooks, once per event")
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO staff (name, role, region) VALUES ('Trần Minh', 'account-manager', 'Miền Bắc'), ('Lê Thu Hà', 'marketing-lead', ''), ('Vũ Hải', 'agent', NULL)")
+        }
+        let store = try SQLiteStore(path: path)
+        try await store.migrate()
+        let staff = try await store.staff()
+        #expect(staff.map(\.areas) == [["Miền Bắc"], [], []], "a region becomes the area; an empty one covers nothing, as none does")
+        let stored = try await store.writer.read { db in try String.fetchOne(db, sql: "SELECT areas FROM staff WHERE id = 1") }
+        #expect(stored == "[\"Miền Bắc\"]")
     }
 }
