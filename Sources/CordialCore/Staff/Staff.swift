@@ -84,6 +84,11 @@ public struct Staff: Codable, Sendable, Hashable {
         if let week = visitsPerWeek, !(1...250).contains(week) { return "visits per week must be 1 to 250" }
         if let day = visitsPerDay, let week = visitsPerWeek, week < day { return "visits per week must be at least visits per day" }
         if absences.count > 1_000 { return "at most 1000 absences" }
+        // What the store's texts could not give back as written (a week built in code).
+        if let week, week.days.values.contains(where: { $0.contains { $0.isEmpty || $0.lowerBound < 0 || $0.upperBound > 1_440 } }) {
+            return "working hours must lie within the day"
+        }
+        if absences.contains(where: { $0.last - $0.first > 3_660 }) { return "an absence lasts at most ten years" }
         return nil
     }
 
