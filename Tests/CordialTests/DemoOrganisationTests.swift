@@ -43,6 +43,7 @@ import Testing
         #expect(read == DemoStaff(seed: 42).staff(count: 40), "every field survives the file")
         let store = try await StoreLocation.temporary()
         #expect(try await store.importStaff(read) == (40, 0))
+        #expect(Set(DemoStaff(seed: 42).staff(count: 200).map(\.name)).count == 200, "names are told apart")
         let managers = read.filter { $0.holds("account-manager") }
         #expect(managers.count >= 30)
         for number in 1...300 {

@@ -30,17 +30,38 @@ public struct DemoStaff {
         var random = SplitMix64(seed: seed ^ 0x5741_4646)
         let places = ["vi", "zh", "en"].flatMap { locale in DemoOrganisation.places[locale]!.map { (locale, $0) } }
         let managers = max(1, count * 3 / 4), supervisors = max(count > 1 ? 1 : 0, count / 10)
+        var used: Set<String> = []
+        var names = SplitMix64(seed: seed ^ 0x4E41_4D45)
         return (0..<count).map { index in
             let (locale, place) = places[index % places.count]
             let role = index < managers ? "account-manager" : index < managers + supervisors ? "supervisor" : "agent"
             let number = index + 1
             let office = Self.offices[place.country] ?? ("UTC", "mon-fri 09:00-17:00")
+            // Names are told apart (`--by NAME` must find one person): a name drawn twice is
+            // drawn again from a stream of its own (so the rest of the file stays as it was),
+            // with more middle names, and after a few tries numbered.
             let female = random.next(below: 2) == 0
-            let name = switch locale {
+            var name = switch locale {
             case "vi": "\(random.pick(DemoOrganisation.viFamily)) \(female ? "Thị" : "Văn") \(random.pick(female ? DemoOrganisation.viFemale : DemoOrganisation.viMale))"
             case "zh": random.pick(DemoOrganisation.zhFamily) + random.pick(female ? DemoOrganisation.zhFemale : DemoOrganisation.zhMale)
             default: "\(random.pick(female ? DemoOrganisation.enFemale : DemoOrganisation.enMale)) \(random.pick(DemoOrganisation.enFamily))"
             }
+            var attempt = 0
+            while used.contains(name) {
+                attempt += 1
+                guard attempt <= 8 else {
+                    name += " \(number)"
+                    break
+                }
+                name = switch locale {
+                case "vi":
+                    "\(names.pick(DemoOrganisation.viFamily)) \(female ? names.pick(["Thị", "Thu", "Ngọc"]) : names.pick(["Văn", "Minh", "Quốc", "Đức", "Hữu"])) "
+                        + names.pick(female ? DemoOrganisation.viFemale : DemoOrganisation.viMale)
+                case "zh": names.pick(DemoOrganisation.zhFamily) + names.pick(female ? DemoOrganisation.zhFemale : DemoOrganisation.zhMale)
+                default: "\(names.pick(female ? DemoOrganisation.enFemale : DemoOrganisation.enMale)) \(names.pick(DemoOrganisation.enFamily))"
+                }
+            }
+            used.insert(name)
             // Every fourth manager covers the region; the others their city.
             let areas = role == "account-manager" ? [index % 4 == 3 ? place.region : place.city] : [place.region]
             var absences: [Absence] = []
