@@ -100,7 +100,15 @@ struct ExportCustomers: AsyncParsableCommand {
     func run() async throws {
         let opened = try await store.open()
         let exporter = CustomerExporter(format: format)
-        if let output {
+        if let output, let type = try? FileManager.default.attributesOfItem(atPath: output)[.type] as? FileAttributeType, type != .typeRegular {
+            // A device or a pipe (/dev/null, a FIFO) is written as it is: moving a file into its
+            // place would replace it.
+            let descriptor = open(output, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            guard descriptor >= 0 else { throw CommandFailure("cannot write \(output): \(String(cString: strerror(errno)))") }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            let count = try await exporter.export(from: opened) { try handle.write(contentsOf: Data($0.utf8)) }
+            StandardStreams.error("exported \(count) customers to \(output)\n")
+        } else if let output {
             // Written to a temporary file and moved into place: never a half-written export.
             let target = URL(fileURLWithPath: output)
             let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")

@@ -68,8 +68,11 @@ struct GenerateDemo: ParsableCommand {
     /// Writes what `produce` hands out to `path`, buffered: a million small writes would be
     /// a million system calls.
     static func write(to path: String, _ produce: ((String) throws -> Void) throws -> Void) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CommandFailure("cannot write \(path)") }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        // Opened in place, not written beside and renamed (as FileManager.createFile does): a
+        // path such as /dev/null or a named pipe stays what it is.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
         var buffer = ""
         try produce { line in
