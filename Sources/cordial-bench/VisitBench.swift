@@ -29,7 +29,7 @@ struct VisitBench: AsyncParsableCommand {
         for number in 1...visits { customers.append(demo.customer(number)) }
         // The demo organisation's staff: account managers across the customers' cities (every
         // fourth covering a region), supervisors who also visit, agents who do not.
-        var random = BenchRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         let members = DemoStaff(seed: 42).staff(count: staff).enumerated().map { index, member in
             var numbered = member
             numbered.id = Int64(index + 1)
@@ -39,12 +39,12 @@ struct VisitBench: AsyncParsableCommand {
         // Half the visits are the quarter's (any day of it), half an anniversary's (the 14 days
         // before it), as the programmes of the issue ask; one customer in three has their own manager.
         let requests = customers.enumerated().map { number, customer in
-            let anniversary = quarter.lowerBound + 14 + random.below(quarter.count - 14)
-            let window = random.below(2) == 0 ? quarter : (anniversary - 14)...anniversary
+            let anniversary = quarter.lowerBound + 14 + random.next(below: quarter.count - 14)
+            let window = random.next(below: 2) == 0 ? quarter : (anniversary - 14)...anniversary
             let own = members.filter { $0.holds("account-manager") && $0.covers(city: customer.address?.city, region: customer.address?.region) }
             return VisitRequest(
                 customerID: CustomerID(Int64(number + 1)), city: customer.address?.city, region: customer.address?.region, window: window,
-                role: "account-manager", preferredStaffID: random.below(3) == 0 && !own.isEmpty ? own[random.below(own.count)].id : nil)
+                role: "account-manager", preferredStaffID: random.next(below: 3) == 0 && !own.isEmpty ? own[random.next(below: own.count)].id : nil)
         }
         let scheduler = VisitScheduler(staff: members, duration: 90, buffer: 45)
         var flowTimes: [Double] = [], greedyTimes: [Double] = []
@@ -67,18 +67,4 @@ struct VisitBench: AsyncParsableCommand {
     }
 
     func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-}
-
-/// SplitMix64, for the bench's staff and preferences.
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

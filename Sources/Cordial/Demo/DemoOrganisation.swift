@@ -174,13 +174,13 @@ public struct DemoOrganisation {
 }
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same sequence
-/// on every platform, unlike the system generator.
-struct SplitMix64 {
+/// on every platform, unlike the system generator. Public for the benchmarks' data.
+public struct SplitMix64 {
     var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -188,7 +188,7 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    public mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
-    mutating func pick<T>(_ items: [T]) -> T { items[next(below: items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[next(below: items.count)] }
 }
