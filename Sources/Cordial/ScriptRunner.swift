@@ -87,8 +87,10 @@ public struct ScriptRunner {
         approvals: ApprovalRules?, store: any Store
     ) async throws -> CampaignPlan {
         let refused = try await store.refusedChannels(of: actions.map(\.customerID))
-        let checked = actions.map { CampaignPlanner.holdingBack($0, refused: refused) }
-        let days = actions.map(\.actionDay)
+        var checked = actions.map { CampaignPlanner.holdingBack($0, refused: refused) }
+        // A script's visits are asked in the order the script gave them.
+        try await VisitPlanning.schedule(&checked, store: store)
+        let days = checked.map(\.actionDay)
         return try await CampaignPlanner.save(
             checked, campaign: name, plugin: origin, version: "-", window: (days.min() ?? 0)...(days.max() ?? 0),
             limits: CampaignLimits(budget: budget, caps: caps), events: events, approvals: approvals, at: Date(), store: store)

@@ -125,12 +125,20 @@ struct PostgresCampaignLedger {
             campaign: campaign, limits: limits, keys: keys, entries: entries, spent: spent, forgotten: forgotten, stock: stock, seats: seats,
             seated: seated)
         rules.refused = refused
+        // The staff the part's visits go to, last and in id order: a visit moved by hand locks
+        // its customer, then its member of staff, so the order holds there too.
+        let visits = actions.filter { $0.form == .visit && $0.visit?.staffID != nil }
+        let staff = Set(visits.compactMap { $0.visit?.staffID }).sorted()
+        if let first = visits.map(\.actionDay).min(), let last = visits.map(\.actionDay).max() {
+            rules.bookings = try await store.staffBookings(staff: staff, days: StaffBookings.span(of: first...last), on: connection)
+        }
         return rules
     }
 
     /// The ledger rows and their effects, each table in one `COPY`.
     private func write(_ actions: [PlannedAction], _ decisions: [CampaignLedgerRules.Decision], campaign: String, run: Int64, plan: Int64) async throws {
         var ledger = CopyRows(), interactions = CopyRows(), letters = CopyRows(), calls = CopyRows(), seats = CopyRows(), skips = CopyRows()
+        var visits: [PlannedAction] = []
         for (action, decision) in zip(actions, decisions) {
             let customer = action.customerID.rawValue
             switch decision {
@@ -198,6 +206,8 @@ struct PostgresCampaignLedger {
                 seats.text(action.key)
                 seats.time(at)
                 seats.endRow()
+            case .visit:
+                visits.append(action)
             case .gift:
                 break
             }
@@ -215,6 +225,21 @@ struct PostgresCampaignLedger {
         ]
         for (rows, table, columns) in copies where rows.count > 0 {
             try await connection.copy(rows.buffer, into: table, columns: columns)
+        }
+        // Few per part (a visit is an hour of someone's day): one statement each writes the
+        // visit and the first line of its history.
+        for action in visits {
+            guard let planned = action.visit, let staff = planned.staffID, let start = planned.start else { continue }
+            let day = CalendarDays.text(ofDay: action.actionDay)
+            try await connection.query("""
+                WITH booked AS (
+                  INSERT INTO visit (customer_id, action_key, campaign, staff_id, day, start, minutes, buffer, status, sequence, created_at, updated_at)
+                  VALUES (\(action.customerID.rawValue), \(action.key), \(campaign), \(staff), \(day), \(start), \(planned.minutes), \(planned.buffer),
+                    'scheduled', 0, \(at), \(at))
+                  RETURNING customer_id, id)
+                INSERT INTO visit_change (customer_id, visit_id, kind, at, staff_id, day, start)
+                SELECT customer_id, id, 'scheduled', \(at), \(staff), \(day), \(start) FROM booked
+                """)
         }
     }
 

@@ -76,12 +76,13 @@ extension PostgresStore {
                 rows.text(action.script)
                 rows.text(action.event)
                 rows.text(action.heldBack)
+                rows.text(try action.visit.map(CampaignJSON.text))
                 rows.endRow()
             }
             if rows.count > 0 {
                 try await connection.copy(rows.buffer, into: "campaign_plan_action", columns: [
                     "customer_id", "plan_id", "seq", "key", "occasion", "form", "occasion_day", "action_day", "item", "cost", "currency",
-                    "segment", "channel", "gift_catalog", "gift_item", "template", "role", "script", "event", "held_back",
+                    "segment", "channel", "gift_catalog", "gift_item", "template", "role", "script", "event", "held_back", "visit",
                 ])
             }
             var saved = plan
@@ -126,7 +127,7 @@ extension PostgresStore {
         }
         return try await rows("""
             SELECT seq, customer_id, occasion, form, occasion_day, action_day, item, cost::text, currency, segment, channel,
-                gift_catalog, gift_item, template, role, script, event, held_back
+                gift_catalog, gift_item, template, role, script, event, held_back, visit
             FROM campaign_plan_action WHERE plan_id = \(plan) AND seq BETWEEN \(seqs.lowerBound) AND \(seqs.upperBound) ORDER BY seq
             """, on: connection).map { row in
             let columns = row.makeRandomAccess()
@@ -139,7 +140,7 @@ extension PostgresStore {
                 cost: Self.decimal(try columns[7].decode(String.self)), currency: try columns[8].decode(String.self),
                 segment: try columns[9].decode(String.self), channel: ContactChannel(rawValue: try columns[10].decode(String.self)) ?? .email,
                 giftCatalog: try text(11), giftItem: try text(12), template: try text(13), role: try text(14), script: try text(15),
-                event: try text(16), heldBack: try text(17))
+                event: try text(16), visit: try text(18).map { try CampaignJSON.value(PlannedVisit.self, $0) }, heldBack: try text(17))
         }
     }
 

@@ -227,6 +227,15 @@ extension PostgresStore {
             try await connection.query("UPDATE feedback_event SET note = NULL WHERE customer_id = \(id.rawValue)")
             // A hook's message is the plugin's words, which may quote the case.
             try await connection.query("UPDATE feedback_hook_delivery SET message = NULL WHERE customer_id = \(id.rawValue)")
+            // No one visits them any more; what visitors noted of them goes.
+            try await connection.query(
+                "UPDATE visit SET status = 'cancelled', sequence = sequence + 1 WHERE customer_id = \(id.rawValue) AND status = 'scheduled'")
+            try await connection.query("UPDATE visit SET notes = NULL WHERE customer_id = \(id.rawValue)")
+            try await connection.query("UPDATE visit_change SET note = NULL WHERE customer_id = \(id.rawValue)")
+            try await connection.query("""
+                UPDATE interaction SET outcome = split_part(outcome, ': ', 1)
+                WHERE customer_id = \(id.rawValue) AND kind = 'visit' AND strpos(outcome, ': ') > 0
+                """)
             try await connection.query(
                 "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))")
         }

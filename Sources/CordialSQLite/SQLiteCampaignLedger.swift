@@ -42,6 +42,13 @@ struct SQLiteCampaignLedger {
             INSERT INTO callTask (customerId, actionKey, campaign, role, script, dueDay, status, createdAt) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)
             """)
         let seat = try db.makeStatement(sql: "INSERT INTO eventSeat (customerId, event, actionKey, takenAt) VALUES (?, ?, ?, ?)")
+        let visit = try db.makeStatement(sql: """
+            INSERT INTO visit (customerId, actionKey, campaign, staffId, day, start, minutes, buffer, status, sequence, createdAt, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0, ?, ?)
+            """)
+        let visitChange = try db.makeStatement(sql: """
+            INSERT INTO visitChange (customerId, visitId, kind, at, staffId, day, start) VALUES (?, ?, 'scheduled', ?, ?, ?, ?)
+            """)
         for (action, decision) in zip(actions, decisions) {
             let customer = action.customerID.rawValue, key = action.key
             switch decision {
@@ -68,6 +75,12 @@ struct SQLiteCampaignLedger {
             case .call:
                 try call.execute(arguments: [customer, key, campaign, action.role ?? "", action.script ?? "", CalendarDays.text(ofDay: action.actionDay), at])
             case .invitation: try seat.execute(arguments: [customer, action.event ?? "", key, at])
+            case .visit:
+                // The rules applied it only with a member of staff and a time.
+                guard let planned = action.visit, let staff = planned.staffID, let start = planned.start else { break }
+                let day = CalendarDays.text(ofDay: action.actionDay)
+                try visit.execute(arguments: [customer, key, campaign, staff, day, start, planned.minutes, planned.buffer, at, at])
+                try visitChange.execute(arguments: [customer, db.lastInsertedRowID, at, staff, day, start])
             case .gift: break
             }
         }
@@ -127,6 +140,10 @@ struct SQLiteCampaignLedger {
             campaign: campaign, limits: limits, keys: keys, entries: entries, spent: spent, forgotten: forgotten, stock: stock, seats: seats,
             seated: seated)
         rules.refused = refused
+        let visitDays = actions.filter { $0.form == .visit && $0.visit?.staffID != nil }.map(\.actionDay)
+        if let first = visitDays.min(), let last = visitDays.max() {
+            rules.bookings = try SQLiteStore.staffBookings(days: StaffBookings.span(of: first...last), in: db)
+        }
         return rules
     }
 }

@@ -470,6 +470,43 @@ enum SQLiteSchema {
             try db.execute(sql: "UPDATE staff SET areas = json_array(region) WHERE region IS NOT NULL AND region <> ''")
             try db.create(index: "staff_externalId", on: "staff", columns: ["externalID"], unique: true)
         }
+        migrator.registerMigration("v11: visits on staff's schedules, with their history") { db in
+            try db.alter(table: "campaignPlanAction") { t in
+                t.add(column: "visit", .text)  // JSON: PlannedVisit
+            }
+            try db.create(table: "visit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("actionKey", .text).notNull()
+                t.column("campaign", .text).notNull()
+                t.column("staffId", .integer).notNull()
+                t.column("day", .text).notNull()
+                t.column("start", .integer).notNull()
+                t.column("minutes", .integer).notNull()
+                t.column("buffer", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("notes", .text)
+                t.column("sequence", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["customerId", "actionKey"])
+            }
+            try db.create(index: "visit_staff_day", on: "visit", columns: ["staffId", "day"])
+            try db.create(index: "visit_day", on: "visit", columns: ["day"])
+            try db.create(table: "visitChange") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("customerId", .integer).notNull()
+                t.column("visitId", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("staffId", .integer).notNull()
+                t.column("day", .text).notNull()
+                t.column("start", .integer).notNull()
+                t.column("note", .text)
+                t.column("by", .text)
+            }
+            try db.create(index: "visitChange_visit", on: "visitChange", columns: ["visitId", "id"])
+        }
         return migrator
     }
 }

@@ -49,15 +49,15 @@ extension SQLiteStore {
             let id = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: """
                 INSERT INTO campaignPlanAction (customerId, planId, seq, key, occasion, form, occasionDay, actionDay, item, cost, currency,
-                    segment, channel, giftCatalog, giftItem, template, role, script, event, heldBack)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    segment, channel, giftCatalog, giftItem, template, role, script, event, heldBack, visit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for action in actions {
                 try insert.execute(arguments: [
                     action.customerID.rawValue, id, action.seq, action.key, action.occasion, action.form.rawValue,
                     CalendarDays.text(ofDay: action.occasionDay), CalendarDays.text(ofDay: action.actionDay), action.item,
                     "\(action.cost)", action.currency, action.segment, action.channel.rawValue, action.giftCatalog, action.giftItem,
-                    action.template, action.role, action.script, action.event, action.heldBack,
+                    action.template, action.role, action.script, action.event, action.heldBack, try action.visit.map(CampaignJSON.text),
                 ])
             }
             var saved = plan
@@ -101,13 +101,14 @@ extension SQLiteStore {
         return try Row.fetchAll(db, sql: """
             SELECT * FROM campaignPlanAction WHERE planId = ? AND seq BETWEEN ? AND ? ORDER BY seq
             """, arguments: [plan, seqs.lowerBound, seqs.upperBound]).map { row in
-            PlannedAction(
+            try PlannedAction(
                 seq: row["seq"], customerID: CustomerID(row["customerId"] as Int64), campaign: campaign, occasion: row["occasion"],
                 form: CareForm(rawValue: row["form"]) ?? .letter, occasionDay: CalendarDays.day(of: row["occasionDay"]) ?? 0,
                 actionDay: CalendarDays.day(of: row["actionDay"]) ?? 0, item: row["item"], cost: decimal(row["cost"]),
                 currency: row["currency"], segment: row["segment"], channel: ContactChannel(rawValue: row["channel"]) ?? .email,
                 giftCatalog: row["giftCatalog"], giftItem: row["giftItem"], template: row["template"], role: row["role"],
-                script: row["script"], event: row["event"], heldBack: row["heldBack"])
+                script: row["script"], event: row["event"], visit: (row["visit"] as String?).map { try CampaignJSON.value(PlannedVisit.self, $0) },
+                heldBack: row["heldBack"])
         }
     }
 

@@ -267,6 +267,15 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "UPDATE feedbackEvent SET note = NULL WHERE customerId = ?", arguments: [id.rawValue])
             // A hook's message is the plugin's words, which may quote the case.
             try db.execute(sql: "UPDATE feedbackHookDelivery SET message = NULL WHERE customerId = ?", arguments: [id.rawValue])
+            // No one visits them any more; what visitors noted of them goes.
+            try db.execute(sql: "UPDATE visit SET status = 'cancelled', sequence = sequence + 1 WHERE customerId = ? AND status = 'scheduled'",
+                           arguments: [id.rawValue])
+            try db.execute(sql: "UPDATE visit SET notes = NULL WHERE customerId = ?", arguments: [id.rawValue])
+            try db.execute(sql: "UPDATE visitChange SET note = NULL WHERE customerId = ?", arguments: [id.rawValue])
+            try db.execute(sql: """
+                UPDATE interaction SET outcome = substr(outcome, 1, instr(outcome, ': ') - 1)
+                WHERE customerId = ? AND kind = 'visit' AND instr(outcome, ': ') > 0
+                """, arguments: [id.rawValue])
             try db.execute(
                 sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",
                 arguments: [Date(), "customer \(id)", reason])

@@ -24,6 +24,8 @@ public enum CampaignFingerprint {
             for field in [action.giftCatalog, action.giftItem, action.template, action.role, action.script, action.event, action.heldBack] {
                 add(field)
             }
+            // Only visits have one: other plans' fingerprints stay as they were.
+            if let visit = action.visit { add((try? CampaignJSON.text(visit)) ?? "") }
         }
         return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }

@@ -38,6 +38,8 @@ package struct CampaignLedgerRules {
     package var seats: [String: (capacity: Int, taken: Int)]
     /// "customer/event" of the part's customers who hold a seat already.
     package var seated: Set<String>
+    /// The visits staff hold on the days the part's visits fall in, and their capacity.
+    package var bookings = StaffBookings(capacity: [:], bookings: [])
     /// Budget rows, gift items and events changed by this part.
     package private(set) var changedPeriods: Set<String> = []
     package private(set) var changedStock: Set<String> = []
@@ -102,6 +104,12 @@ package struct CampaignLedgerRules {
             guard let seat = seats[event] else { return "no event \(event)" }
             if seated.contains("\(action.customerID.rawValue)/\(event)") { return "already invited to \(event)" }
             if seat.taken >= seat.capacity { return "event full: \(event)" }
+        case .visit:
+            guard let visit = action.visit, let staff = visit.staffID, let time = visit.time else { return "visit not scheduled" }
+            // Another campaign's visit may have taken the time since the plan was made.
+            if let problem = bookings.problem(staffID: staff, day: action.actionDay, time: time, buffer: visit.buffer) {
+                return "\(problem) (plan again)"
+            }
         case .letter, .call:
             break
         }
@@ -126,6 +134,10 @@ package struct CampaignLedgerRules {
             seats[event]?.taken += 1
             seated.insert("\(action.customerID.rawValue)/\(event)")
             changedEvents.insert(event)
+        case .visit:
+            if let visit = action.visit, let staff = visit.staffID, let time = visit.time {
+                bookings.add(VisitBooking(staffID: staff, day: action.actionDay, minutes: time))
+            }
         case .letter, .call:
             break
         }
@@ -168,6 +180,7 @@ package struct CampaignLedgerRules {
         case .letter: "letter"
         case .call: "call"
         case .invitation: "event"
+        case .visit: "visit"
         }
     }
 }

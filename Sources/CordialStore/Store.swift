@@ -9,7 +9,7 @@ import CordialCore
 /// requirements, in the way Hummingbird's `PersistDriver` is; the features that come next
 /// (campaigns, letters, feedback) add roles of their own. The conformance suite
 /// (`Tests/CordialStoreTests`) holds the contract of every requirement.
-public protocol Store: CustomerStore, StaffStore, SegmentStore, SegmentJobStore, ValueStore, CampaignStore, ConsentStore, OutboxStore, FeedbackStore, FeedbackHookStore, StoreCopying {
+public protocol Store: CustomerStore, StaffStore, SegmentStore, SegmentJobStore, ValueStore, CampaignStore, ConsentStore, OutboxStore, FeedbackStore, FeedbackHookStore, VisitStore, StoreCopying {
     /// Creates or upgrades the schema (versioned migrations).
     func migrate() async throws
 }

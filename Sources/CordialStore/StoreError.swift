@@ -46,6 +46,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
     case invalidFeedback(String)
     /// A member of staff who cannot be stored as they are (a bad value, named).
     case invalidStaff(String)
+    /// A visit change that cannot be made (no such visit, not scheduled any more, a clash).
+    case invalidVisit(String)
 
     public var errorDescription: String? {
         switch self {
@@ -104,6 +106,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
             "feedback: \(problem)"
         case .invalidStaff(let problem):
             "staff: \(problem)"
+        case .invalidVisit(let problem):
+            "visit: \(problem)"
         }
     }
 }

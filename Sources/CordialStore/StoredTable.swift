@@ -134,7 +134,7 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
             Column("action_day", .text), Column("item", .integer), Column("cost", .decimal), Column("currency", .text),
             Column("segment", .text), Column("channel", .text), Column("gift_catalog", .text), Column("gift_item", .text),
             Column("template", .text), Column("role", .text), Column("script", .text), Column("event", .text),
-            Column("held_back", .text),
+            Column("held_back", .text), Column("visit", .json),
         ]),
         StoredTable("campaign_run", [
             Column("id", .integer), Column("plan_id", .integer), Column("status", .text), Column("parts", .integer),
@@ -199,6 +199,17 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
         StoredTable("event_seat", [
             Column("id", .integer), Column("customer_id", .integer), Column("event", .text), Column("action_key", .text),
             Column("taken_at", .time),
+        ]),
+        StoredTable("visit", [
+            Column("id", .integer), Column("customer_id", .integer), Column("action_key", .text), Column("campaign", .text),
+            Column("staff_id", .integer), Column("day", .text), Column("start", .integer), Column("minutes", .integer),
+            Column("buffer", .integer), Column("status", .text), Column("notes", .text), Column("sequence", .integer),
+            Column("created_at", .time), Column("updated_at", .time),
+        ]),
+        StoredTable("visit_change", [
+            Column("id", .integer), Column("customer_id", .integer), Column("visit_id", .integer), Column("kind", .text),
+            Column("at", .time), Column("staff_id", .integer), Column("day", .text), Column("start", .integer), Column("note", .text),
+            Column("by", .text),
         ]),
     ]
 }

@@ -105,6 +105,13 @@ import Testing
             plugin: "desk", key: "event:1", hook: "feedback.created", feedbackID: cases[0].id!, customerID: ids[0],
             at: Date(timeIntervalSince1970: 1_780_000_070.5), outcome: .done, message: "assigned", recovery: .pending, recoveryPlanID: 1),
             changes: [FeedbackHookChange(.assign(ownerID: nil, team: "supervisors"), note: "high")])
+        // A visit booked by a campaign, then moved (its history has two lines).
+        let visits = try await Fixture.save([VisitStoreConformanceTests.visit(ids[0], staff: manager.id!, start: 540)], in: store)
+        try await Fixture.apply(visits, in: store)
+        let visit = try #require(try await store.visits(VisitQuery()).first)
+        _ = try await store.updateVisit(
+            visit.id, .reschedule(staffID: nil, day: VisitStoreConformanceTests.day + 1, start: 600), note: "khách bận", by: "Trần Minh",
+            at: Date(timeIntervalSince1970: 1_780_000_080.25))
         try await store.forget(ids[3], reason: "request #17")
         return store
     }
@@ -128,6 +135,8 @@ import Testing
         var consent: [ConsentRecord]
         var feedback: [Feedback]
         var feedbackEvents: [[FeedbackEvent]]
+        var visits: [VisitRecord]
+        var visitChanges: [[VisitChange]]
 
         init(of store: any Store) async throws {
             // Times to the millisecond, what both backends keep (a Date read from PostgreSQL's
@@ -166,6 +175,20 @@ import Testing
                 return "\(value)"
             }
             giftItems = try await store.giftItems()
+            visits = try await store.visits(VisitQuery()).map { visit in
+                var visit = visit
+                visit.createdAt = Self.millisecond(visit.createdAt)
+                visit.updatedAt = Self.millisecond(visit.updatedAt)
+                return visit
+            }
+            visitChanges = []
+            for visit in visits {
+                visitChanges.append(try await store.visitChanges(visit.id).map { change in
+                    var change = change
+                    change.at = Self.millisecond(change.at)
+                    return change
+                })
+            }
             plans = try await store.campaignPlans(campaign: nil)
             runActions = []
             for run in try await store.campaignRuns(plan: nil) { runActions.append(try await store.campaignRunActions(run.id)) }

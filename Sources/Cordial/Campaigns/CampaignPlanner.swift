@@ -63,7 +63,10 @@ public struct CampaignPlanner: Sendable {
         })
         var actions: [PlannedAction] = []
         var read = 0
-        for try await batch in store.scanCustomerFacts(batchSize: batchSize, values: chooser != nil) {
+        // Visits go to the most valuable customers first when staff cannot make them all.
+        let visits = policy.items.contains { $0.action.form == .visit }
+        var lifetimeValues: [CustomerID: Double] = [:]
+        for try await batch in store.scanCustomerFacts(batchSize: batchSize, values: chooser != nil || visits) {
             var candidates: [Candidate] = []
             for facts in batch {
                 guard let segment = Self.segment(of: facts, in: policy.segments) else { continue }
@@ -88,11 +91,15 @@ public struct CampaignPlanner: Sendable {
                 let action = Self.action(
                     candidate, policy: policy, catalog: catalog, chosen: chosen[CandidateKey(customer: candidate.facts.id, item: candidate.item)])
                 actions.append(Self.holdingBack(action, refused: refused))
+                if action.form == .visit, let value = candidate.facts.value?.scores.lifetimeValue {
+                    lifetimeValues[candidate.facts.id] = value
+                }
             }
             read += batch.count
             progress?(read)
         }
         chooser?.close()
+        try await VisitPlanning.schedule(&actions, rank: lifetimeValues, store: store)
 
         return try await Self.save(
             actions, campaign: policy.name, plugin: plugin.name, version: plugin.manifest.version.description, window: window, limits: limits,
@@ -225,6 +232,10 @@ public struct CampaignPlanner: Sendable {
             action.cost = cost ?? 0
         case .invitation(let event, _):
             action.event = event
+        case .visit(let care):
+            action.role = care.role
+            action.cost = care.cost ?? 0
+            action.visit = PlannedVisit(care, from: candidate.instance.actionDay)
         }
         return action
     }

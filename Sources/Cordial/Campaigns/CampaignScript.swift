@@ -69,6 +69,7 @@ final class CampaignScript {
         case .letter: ["template", "channel", "cost"]
         case .call: ["role", "script", "cost"]
         case .invitation: ["event", "channel"]
+        case .visit: ["role", "minutes", "within", "buffer", "own_manager", "cost"]
         }
         try PolicyDeclaration.checkKeys(spec, fields.union(["customer", "occasion", "date"]), "unknown field")
         guard actions.count < Self.maximumActions else { throw PluginAPIError("a campaign holds at most \(Self.maximumActions) actions") }
@@ -124,6 +125,12 @@ final class CampaignScript {
         case .invitation:
             action.event = try text("event", "an event's name (plugin:event)")
             action.channel = try PolicyDeclaration.letterChannel(spec["channel"], place)
+        case .visit:
+            let care = try PolicyDeclaration.visitCare(fields: spec, place)
+            action.role = care.role
+            action.cost = care.cost ?? 0
+            action.channel = .visit
+            action.visit = PlannedVisit(care, from: day)
         }
         if let first = lines[action.key] {
             throw PluginAPIError("customer \(customer) already has this \(form.rawValue) for occasion '\(occasion)' (at \(first)): an action is planned once")

@@ -159,7 +159,7 @@ public final class LetterDelivery {
                 case .uncertain: return .uncertain(reason: "\(error.description): the whole message was sent and no reply came")
                 }
             }
-        case .sms, .phone:
+        case .sms, .phone, .visit:
             return .failed(reason: "letters by \(letter.channel.rawValue) are not delivered by this version")
         }
     }

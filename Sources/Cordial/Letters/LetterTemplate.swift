@@ -86,10 +86,11 @@ public struct LetterTemplate: Sendable {
             bodyLine = end + 2
         }
         if let channel = fields["channel"] {
-            guard let parsed = ContactChannel(rawValue: channel.value) else {
+            let letterChannels = ContactChannel.allCases.filter { $0 != .visit }
+            guard let parsed = ContactChannel(rawValue: channel.value), letterChannels.contains(parsed) else {
                 throw PluginError(
                     location: "\(displayPath):\(channel.line)",
-                    message: "channel '\(channel.value.prefix(40))' is not one of \(ContactChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+                    message: "channel '\(channel.value.prefix(40))' is not one of \(letterChannels.map(\.rawValue).joined(separator: ", "))")
             }
             self.channel = parsed
         } else {

@@ -6,7 +6,7 @@ import LuaHost
 extension LuaAPI {
     static let campaigns: [LuaAPIFunction] = [
         LuaAPIFunction(
-            "campaign", "Declares an ad-hoc campaign; its actions (`campaign:gift`, `:letter`, `:call`, `:invite`) are saved as a plan when the script succeeds — nothing happens until staff apply it (`cordial campaigns apply PLAN`).",
+            "campaign", "Declares an ad-hoc campaign; its actions (`campaign:gift`, `:letter`, `:call`, `:invite`, `:visit`) are saved as a plan when the script succeeds — nothing happens until staff apply it (`cordial campaigns apply PLAN`).",
             parameters: [.init("spec", "cordial.CampaignSpec", "name, currency, budget")],
             results: [.init("cordial.Campaign", "the campaign, to which actions are added")], permission: .campaignsPlan, phase: .changing,
             example: """
@@ -24,6 +24,7 @@ extension LuaAPI {
         method("Campaign:letter", .letter, "Adds a letter from a template (it enters the outbox when applied).", "cordial.ScriptLetter"),
         method("Campaign:call", .call, "Adds a call by an agent of a role (it enters that role's call list when applied).", "cordial.ScriptCall"),
         method("Campaign:invite", .invitation, "Adds an invitation to an event (it takes a seat when applied).", "cordial.ScriptInvite"),
+        method("Campaign:visit", .visit, "Adds a visit by a member of staff of a role (scheduled when the script ends; applying puts it on their schedule).", "cordial.ScriptVisit"),
     ]
 
     private static func method(_ name: String, _ form: CareForm, _ summary: String, _ type: String) -> LuaAPIFunction {

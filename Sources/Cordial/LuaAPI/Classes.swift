@@ -74,7 +74,7 @@ extension LuaAPI {
             .init("budget", "cordial.Budget?", "limits on what the policy spends"),
             .init("currency", "string?", "ISO 4217 code of the budget and costs (default \"VND\")"),
         ]),
-        LuaAPIClass("cordial.CareItem", "An occasion (one of `on`, `every`, `after`) and a care form (one of `gift`, `letter`, `call`, `invite`).", fields: [
+        LuaAPIClass("cordial.CareItem", "An occasion (one of `on`, `every`, `after`) and a care form (one of `gift`, `letter`, `call`, `invite`, `visit`).", fields: [
             .init("on", "string?", "\"birthday\", \"anniversary\" (of the first purchase) or \"holiday:NAME\" (of the customer's locale: `cordial calendar holidays`)"),
             .init("lead_days", "integer?", "act this many days before the birthday, anniversary or holiday (0 to 366)"),
             .init("every", "string|integer?", "\"month\", \"quarter\" or a number of days"),
@@ -86,6 +86,7 @@ extension LuaAPI {
             .init("letter", "string|cordial.LetterSpec?", "a letter: the template's name, or { template, channel, cost }"),
             .init("call", "cordial.CallSpec?", "a call on an agent's list"),
             .init("invite", "string|cordial.InviteSpec?", "an invitation: the event's name, or { event, channel }"),
+            .init("visit", "cordial.VisitSpec?", "a visit by a member of staff, scheduled when the plan is made"),
         ]),
         LuaAPIClass("cordial.GiftSpec", "A gift: the item named, or chosen per customer.", fields: [
             .init("catalog", "string", "the catalog (`cordial catalog import`)"),
@@ -103,6 +104,14 @@ extension LuaAPI {
             .init("script", "string", "what the agent says"),
             .init("cost", "number|string?", "cost of one call"),
         ]),
+        LuaAPIClass("cordial.VisitSpec", "A visit: scheduled when the plan is made, on the day and at the time a member of staff with the role who covers the customer's city or region is free (their working week, absences, visits a day and a week, other visits and the travel buffer); the most valuable customers are asked first, and a visit no one can make is held back with the reason.", fields: [
+            .init("role", "string", "the role of the staff who visit (\"account-manager\")"),
+            .init("minutes", "integer?", "how long it lasts (5 to 720, default 60)"),
+            .init("within", "integer?", "it takes place on one of this many days from the action day (1 to 366, default 14)"),
+            .init("buffer", "integer?", "minutes kept free before and after it for travel (0 to 480, default 30)"),
+            .init("own_manager", "boolean|string?", "ask the customer's own manager first: true reads the customer attribute `account_manager`, a string names another attribute; it holds the manager's staff id"),
+            .init("cost", "number|string?", "cost of one visit"),
+        ]),
         LuaAPIClass("cordial.InviteSpec", "An invitation.", fields: [
             .init("event", "string", "an event declared with `plugin:event`"),
             .init("channel", "string?", "\"email\" (default), \"post\" or \"sms\""),
@@ -113,7 +122,7 @@ extension LuaAPI {
             .init("per_period", "table?", "{ amount = …, days = N }: the most it spends in each period of N days (periods counted from 1970-01-01)"),
         ]),
         LuaAPIClass("cordial.FrequencyCap", "A limit across every policy.", fields: [
-            .init("form", "string?", "\"gift\", \"letter\", \"call\", \"invite\" or \"any\""),
+            .init("form", "string?", "\"gift\", \"letter\", \"call\", \"invite\", \"visit\" or \"any\""),
             .init("forms", "string[]?", "several forms counted together"),
             .init("count", "integer", "at most this many actions per customer"),
             .init("days", "integer", "in any this many days"),
@@ -144,6 +153,14 @@ extension LuaAPI {
             .init("customer", "integer", "the customer's store id"), .init("occasion", "string", "the occasion"),
             .init("date", "string", "the day to invite"), .init("event", "string", "an event declared with `plugin:event`"),
             .init("channel", "string?", "\"email\" (default), \"post\" or \"sms\""),
+        ]),
+        LuaAPIClass("cordial.ScriptVisit", "A visit of an ad-hoc campaign: scheduled when the script ends, in the order the script added them.", fields: [
+            .init("customer", "integer", "the customer's store id"), .init("occasion", "string", "the occasion"),
+            .init("date", "string", "the window's first day"), .init("role", "string", "the role of the staff who visit"),
+            .init("minutes", "integer?", "how long it lasts (default 60)"), .init("within", "integer?", "days of the window (default 14)"),
+            .init("buffer", "integer?", "travel minutes kept free around it (default 30)"),
+            .init("own_manager", "boolean|string?", "ask the customer's own manager first (attribute `account_manager`, or the one named)"),
+            .init("cost", "number|string?", "cost of one visit"),
         ]),
         LuaAPIClass("cordial.Campaign", "An ad-hoc campaign being planned (`cordial.campaign`).", fields: [
             .init("name", "string", "its name"), .init("actions", "integer", "actions added so far"),

@@ -10,7 +10,7 @@ enum PolicyDeclaration {
     static let policyKeys: Set<String> = ["description", "segment", "segments", "care", "budget", "currency"]
     static let budgetKeys: Set<String> = ["total", "per_customer", "per_period"]
     static let occasionKeys: Set<String> = ["on", "every", "after"]
-    static let formKeys: Set<String> = ["gift", "letter", "call", "invite"]
+    static let formKeys: Set<String> = ["gift", "letter", "call", "invite", "visit"]
     static let itemKeys: Set<String> = occasionKeys.union(formKeys).union(["lead_days", "day", "days", "start"])
     static let occasionNames = ["birthday", "anniversary", "holiday:NAME"]
     /// Care items a policy holds, policies, caps and events a plugin registers: bounded, as
@@ -214,7 +214,7 @@ enum PolicyDeclaration {
     private static func action(_ item: LuaTable, _ place: String) throws -> (CareAction, LuaFunction?) {
         let given = formKeys.filter { !item[$0].isNil }.sorted()
         guard given.count == 1, let form = given.first else {
-            throw PluginAPIError("\(place): give one care form: gift = { … }, letter = \"TEMPLATE\", call = { … } or invite = \"EVENT\"")
+            throw PluginAPIError("\(place): give one care form: gift = { … }, letter = \"TEMPLATE\", call = { … }, invite = \"EVENT\" or visit = { … }")
         }
         let value = item[form]
         switch form {
@@ -261,6 +261,8 @@ enum PolicyDeclaration {
                 throw PluginAPIError("\(place): call.script must be the text the agent follows (1 to 4000 bytes)")
             }
             return (.call(script: script, role: role, cost: try amount(call["cost"], "\(place): call.cost")), nil)
+        case "visit":
+            return (.visit(try visitCare(value, place)), nil)
         default:
             var event = value.stringValue, channel = ContactChannel.email
             if let invite = value.tableValue {
@@ -275,9 +277,40 @@ enum PolicyDeclaration {
         }
     }
 
+    /// `visit = { role = "account-manager", minutes = 60, within = 14, buffer = 30, own_manager = true, cost = … }`.
+    static func visitCare(_ value: LuaValue, _ place: String) throws -> VisitCare {
+        guard let visit = value.tableValue, visit.array.isEmpty else {
+            throw PluginAPIError("\(place): visit must be a table such as { role = \"account-manager\", minutes = 60, within = 14 }")
+        }
+        try checkKeys(visit, ["role", "minutes", "within", "buffer", "own_manager", "cost"], "\(place): unknown visit field")
+        return try visitCare(fields: visit, place)
+    }
+
+    /// A visit's fields (role, minutes, within, buffer, own_manager, cost) from a table whose
+    /// keys the caller checked.
+    static func visitCare(fields visit: LuaTable, _ place: String) throws -> VisitCare {
+        guard let role = visit["role"].stringValue, Staff.isRoleName(role) else {
+            throw PluginAPIError("\(place): visit.role must name the role of the staff who visit (\"account-manager\")")
+        }
+        var care = VisitCare(role: role)
+        if !visit["minutes"].isNil { care.minutes = try count(visit["minutes"], "\(place): visit.minutes", in: 5...720) }
+        if !visit["within"].isNil { care.within = try count(visit["within"], "\(place): visit.within (days)", in: 1...366) }
+        if !visit["buffer"].isNil { care.buffer = try count(visit["buffer"], "\(place): visit.buffer (minutes)", in: 0...480) }
+        let ownManager = visit["own_manager"]
+        if ownManager.boolValue == true {
+            care.ownManagerAttribute = "account_manager"
+        } else if let attribute = ownManager.stringValue, !attribute.isEmpty, attribute.utf8.count <= 64 {
+            care.ownManagerAttribute = attribute
+        } else if !ownManager.isNil && ownManager.boolValue != false {
+            throw PluginAPIError("\(place): visit.own_manager must be true (the customer attribute account_manager) or the name of the attribute holding their manager's staff id")
+        }
+        care.cost = try amount(visit["cost"], "\(place): visit.cost")
+        return care
+    }
+
     static func letterChannel(_ value: LuaValue, _ place: String) throws -> ContactChannel {
         guard !value.isNil else { return .email }
-        guard let text = value.stringValue, let channel = ContactChannel(rawValue: text), channel != .phone else {
+        guard let text = value.stringValue, let channel = ContactChannel(rawValue: text), channel != .phone, channel != .visit else {
             throw PluginAPIError("\(place): channel must be \"email\", \"post\" or \"sms\"")
         }
         return channel

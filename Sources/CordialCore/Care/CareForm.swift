@@ -8,9 +8,14 @@ public enum CareForm: String, Sendable, Hashable, Codable, CaseIterable {
     case call
     /// An invitation to an event with a date and a capacity.
     case invitation
+    /// A visit by a member of staff of a role, put on their schedule when the plan is made.
+    case visit
 }
 
-/// The ways an organisation reaches a customer; consent is kept per channel.
+/// The ways an organisation reaches a customer; consent is kept per channel (a customer who
+/// asks not to be visited refuses `visit`).
 public enum ContactChannel: String, Sendable, Hashable, Codable, CaseIterable {
     case email, sms, post, phone
+    /// In person, at the customer's address.
+    case visit
 }

@@ -55,6 +55,8 @@ public enum CareAction: Sendable, Hashable {
     case call(script: String, role: String, cost: Decimal?)
     /// An invitation to an event the plugin declared.
     case invitation(event: String, channel: ContactChannel)
+    /// A visit by a member of staff, scheduled as the plan is made.
+    case visit(VisitCare)
 
     public var form: CareForm {
         switch self {
@@ -62,6 +64,7 @@ public enum CareAction: Sendable, Hashable {
         case .letter: .letter
         case .call: .call
         case .invitation: .invitation
+        case .visit: .visit
         }
     }
 
@@ -72,6 +75,7 @@ public enum CareAction: Sendable, Hashable {
         case .letter(_, let channel, _): channel
         case .call: .phone
         case .invitation(_, let channel): channel
+        case .visit: .visit
         }
     }
 }

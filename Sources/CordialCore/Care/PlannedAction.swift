@@ -28,6 +28,9 @@ public struct PlannedAction: Sendable, Hashable, Codable {
     public var role: String?
     public var script: String?
     public var event: String?
+    /// A visit's window and, once scheduled, its member of staff and time (the action day is
+    /// the visit's day).
+    public var visit: PlannedVisit?
     /// Why the plan holds it back (no consent, a cap, the budget, out of stock); nil when
     /// it is to be applied.
     public var heldBack: String?
@@ -36,7 +39,7 @@ public struct PlannedAction: Sendable, Hashable, Codable {
         seq: Int, customerID: CustomerID, campaign: String, occasion: String, form: CareForm, occasionDay: Int, actionDay: Int,
         item: Int, cost: Decimal, currency: String, segment: String, channel: ContactChannel, giftCatalog: String? = nil,
         giftItem: String? = nil, template: String? = nil, role: String? = nil, script: String? = nil, event: String? = nil,
-        heldBack: String? = nil
+        visit: PlannedVisit? = nil, heldBack: String? = nil
     ) {
         self.seq = seq
         self.customerID = customerID
@@ -56,6 +59,7 @@ public struct PlannedAction: Sendable, Hashable, Codable {
         self.role = role
         self.script = script
         self.event = event
+        self.visit = visit
         self.heldBack = heldBack
     }
 

@@ -126,7 +126,7 @@ public struct VisitScheduler: Sendable {
     }
 
     /// Monday-based week of a day.
-    static func week(of day: Int) -> Int { (day + 3).floorDivided(by: 7) }
+    public static func week(of day: Int) -> Int { (day + 3).floorDivided(by: 7) }
 
     /// Eligibility of every request: the members of staff (indices into ``staff``) who hold
     /// the role and cover the area, or the reason there are none.

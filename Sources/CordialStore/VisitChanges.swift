@@ -1,0 +1,55 @@
+import CordialCore
+import Foundation
+
+/// What a change does to a scheduled visit, the same on every backend: a move checked
+/// against the member of staff's other visits, a cancellation, an outcome.
+package enum VisitChanges {
+    /// Changes `visit` as `update` says and returns the kind of change to record. `bookings`
+    /// gives what the (new) member of staff holds around the new day, without the visit
+    /// itself, as committed now.
+    package static func apply(
+        _ update: VisitUpdate, note: String?, to visit: inout VisitRecord, bookings: (_ staff: Int64, _ day: Int, _ time: Range<Int>) throws -> StaffBookings
+    ) throws -> VisitChange.Kind {
+        switch update {
+        case .reschedule(let staff, let day, let start):
+            let staff = staff ?? visit.staffID
+            guard (0..<1_440).contains(start), start + visit.minutes <= 1_440 else {
+                throw StoreError.invalidVisit("the visit must start and end within the day")
+            }
+            guard staff != visit.staffID || day != visit.day || start != visit.start else {
+                throw StoreError.invalidVisit("visit \(visit.id) is already then")
+            }
+            let time = start..<(start + visit.minutes)
+            if let problem = try bookings(staff, day, time).problem(staffID: staff, day: day, time: time, buffer: visit.buffer) {
+                throw StoreError.invalidVisit(problem)
+            }
+            visit.staffID = staff
+            visit.day = day
+            visit.start = start
+            visit.sequence += 1
+            return .rescheduled
+        case .cancel:
+            visit.status = .cancelled
+            visit.sequence += 1
+            return .cancelled
+        case .outcome(let status, _):
+            guard status == .done || status == .absent else { throw StoreError.invalidVisit("an outcome is done or absent") }
+            visit.status = status
+            visit.notes = note
+            return status == .done ? .done : .absent
+        }
+    }
+
+    /// What the customer's file says of the visit after a change; nil: as it was. The notes
+    /// follow the first ": ", which forgetting the customer cuts off.
+    package static func fileOutcome(_ kind: VisitChange.Kind, note: String?) -> String? {
+        let said: String
+        switch kind {
+        case .done: said = "visit done"
+        case .absent: said = "customer absent at the visit"
+        case .cancelled: said = "visit cancelled"
+        case .scheduled, .rescheduled: return nil
+        }
+        return note.map { "\(said): \($0)" } ?? said
+    }
+}
