@@ -13,7 +13,8 @@ DEMO_DB = .build/demo.sqlite
 # tested; the value models fitted; the segments run as of a date after the demo's
 # purchases (care-priority reads the fit); a birthday campaign planned (with its letters as
 # they will be sent), approved, applied and reported; the letters linted and the outbox
-# listed; a complaint handled step by step (the ground-services plugin's hooks route it and,
+# listed; the quarterly visit programme for the most valuable customers planned across the
+# demo's account managers, applied and exported as a calendar; a complaint handled step by step (the ground-services plugin's hooks route it and,
 # once it is resolved, send the apology and plan the callback), demo feedback imported and
 # analysed, late clocks escalated; then example scripts.
 demo: build
@@ -40,6 +41,11 @@ demo: build
 	$(CORDIAL) staff add "Phạm Thu Trang" --role agent --db $(DEMO_DB)
 	$(CORDIAL) staff import .build/demo-staff.csv --db $(DEMO_DB)
 	$(CORDIAL) staff list --role account-manager --db $(DEMO_DB)
+	$(CORDIAL) campaigns plan quarterly-visits --from 2025-04-01 --to 2025-04-01 --db $(DEMO_DB)
+	$(CORDIAL) campaigns apply 2 --db $(DEMO_DB)
+	$(CORDIAL) visits list --staff S0001 --from 2025-04-01 --to 2025-04-30 --db $(DEMO_DB)
+	$(CORDIAL) visits outcome 2 done --notes "demo: the customer asked about an upgrade" --by S0001 --db $(DEMO_DB)
+	$(CORDIAL) staff calendar S0001 --from 2025-04-01 --to 2025-06-30 --time-zone Asia/Ho_Chi_Minh -o .build/demo-S0001.ics --db $(DEMO_DB)
 	$(CORDIAL) feedback add --customer demo:D0000001 --channel phone --kind complaint --category baggage/delayed --text "Hành lý của tôi đến trễ hai ngày mà không ai báo trước." --language vi --by "Phạm Thu Trang" --db $(DEMO_DB)
 	for step in acknowledged investigating solution-proposed agreed resolved; do \
 	  $(CORDIAL) feedback update FB-1 --status $$step --note "demo: $$step" --by "Phạm Thu Trang" --db $(DEMO_DB) || exit 1; \

@@ -226,10 +226,17 @@ struct PlanPrinter {
 
 /// Planned actions as a table.
 enum ActionTable {
+    /// "staff 3, 09:00-10:30" for a scheduled visit, "visit by account-manager" for one not.
+    static func visit(_ action: PlannedAction) -> String? {
+        guard action.form == .visit, let visit = action.visit else { return nil }
+        guard let staff = visit.staffID, let time = visit.time else { return "visit by \(action.role ?? "-")" }
+        return "staff \(staff), \(VisitsCommand.clock(time.lowerBound))-\(VisitsCommand.clock(time.upperBound))"
+    }
+
     static func print(_ actions: [PlannedAction]) {
         printTable(["SEQ", "CUSTOMER", "OCCASION", "DAY", "FORM", "WHAT", "COST", "HELD BACK"], actions.map { action in
             let what = action.giftItem.map { "\(action.giftCatalog ?? "")/\($0)" } ?? action.template.map { "\($0) by \(action.channel.rawValue)" }
-                ?? action.role.map { "call by \($0)" } ?? action.event ?? ""
+                ?? visit(action) ?? action.role.map { "call by \($0)" } ?? action.event ?? ""
             return [
                 "\(action.seq)", "\(action.customerID.rawValue)", action.occasion, CalendarDays.text(ofDay: action.actionDay), action.form.rawValue, what,
                 action.cost == 0 ? "-" : money(action.cost, action.currency), action.heldBack ?? "",

@@ -8,7 +8,7 @@ struct CordialCommand: AsyncParsableCommand {
         abstract: "Customer care with Lua plugins: segments, campaigns, letters and feedback.",
         version: CordialVersion.current,
         subcommands: [
-            InitCommand.self, ImportCommand.self, CustomersCommand.self, SegmentsCommand.self, PluginsCommand.self, ValueCommand.self, CalendarCommand.self, RunCommand.self, StoreCommand.self, DemoCommand.self, CampaignsCommand.self, CatalogCommand.self, StaffCommand.self, ConsentCommand.self, LettersCommand.self, OutboxCommand.self, FeedbackCommand.self,
+            InitCommand.self, ImportCommand.self, CustomersCommand.self, SegmentsCommand.self, PluginsCommand.self, ValueCommand.self, CalendarCommand.self, RunCommand.self, StoreCommand.self, DemoCommand.self, CampaignsCommand.self, CatalogCommand.self, StaffCommand.self, VisitsCommand.self, ConsentCommand.self, LettersCommand.self, OutboxCommand.self, FeedbackCommand.self,
         ]
     )
 }

@@ -4,11 +4,11 @@ import CordialCore
 import CordialStore
 import Foundation
 
-/// `cordial staff add|import|list|show`
+/// `cordial staff add|import|list|show|calendar`
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "The organisation's staff: who approves plans, who calls and visits.",
-        subcommands: [AddStaff.self, ImportStaff.self, ListStaff.self, ShowStaff.self])
+        subcommands: [AddStaff.self, ImportStaff.self, ListStaff.self, ShowStaff.self, StaffCalendar.self])
 }
 
 struct AddStaff: AsyncParsableCommand {
@@ -136,5 +136,56 @@ struct ShowStaff: AsyncParsableCommand {
             "away      \(member.absences.isEmpty ? "-" : member.absences.map(\.description).joined(separator: ", "))",
         ]
         for line in lines { print(line.forTerminal) }
+    }
+}
+
+struct StaffCalendar: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "A member of staff's visits as an iCalendar file (RFC 5545) for their calendar program, or as JSON.",
+        discussion: """
+            One event per visit. Its UID is the visit's action key, so importing a later export updates the events \
+            (moved visits move, cancelled ones are marked cancelled) instead of adding them twice.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The member of staff: an id, an exact name or a staff id.")
+    var staff: String
+
+    @Option(help: "The first day (YYYY-MM-DD; default today).")
+    var from: String?
+
+    @Option(help: "The last day (YYYY-MM-DD; default 90 days after --from).")
+    var to: String?
+
+    @Option(name: .customLong("time-zone"), help: "IANA time zone of staff without their own (default: this machine's).")
+    var timeZone: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Write the .ics file here (default: standard output).")
+    var output: String?
+
+    func validate() throws {
+        if let from { _ = try VisitsCommand.day(from, "--from") }
+        if let to { _ = try VisitsCommand.day(to, "--to") }
+        if let timeZone, TimeZone(identifier: timeZone) == nil { throw ValidationError("--time-zone '\(timeZone.prefix(40))' is not a time zone (Asia/Ho_Chi_Minh)") }
+    }
+
+    func run() async throws {
+        let opened = try await store.open()
+        let member = try await PlanApprover.member(staff, in: opened)
+        let first = try from.map { try VisitsCommand.day($0, "--from") } ?? CalendarDays.day(of: Date())
+        let last = try to.map { try VisitsCommand.day($0, "--to") } ?? first + 89
+        guard first <= last else { throw CommandFailure("--to \(CalendarDays.text(ofDay: last)) is before --from \(CalendarDays.text(ofDay: first))") }
+        let zone = timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
+        let calendar = try await VisitCalendar.load(for: member, days: first...last, timeZone: zone, from: opened)
+        if store.json { return try store.printJSON(calendar.entries) }
+        let text = calendar.iCalendar(stamp: Date())
+        guard let output else { return print(text, terminator: "") }
+        do {
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandFailure("\(output): cannot write (\(error.localizedDescription))")
+        }
+        StandardStreams.error("\(output): \(calendar.entries.count) visit\(calendar.entries.count == 1 ? "" : "s") of \(member.name)".forTerminal + "\n")
     }
 }

@@ -71,6 +71,32 @@ import Testing
         #expect(try await store.visits(VisitQuery(staffID: staff[0])).map(\.time) == [540..<600, 720..<780])
     }
 
+    /// Two campaigns planned before either was applied put the same people at the same times;
+    /// applied at once (two workers each), every slot ends up with one visit.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentAppliesNeverDoubleBook(kind: StoreKind) async throws {
+        let (store, ids, staff) = try await store(kind)
+        func plan(_ campaign: String) async throws -> CampaignPlan {
+            try await CampaignStoreConformanceTests.save(ids.indices.map { index in
+                Self.visit(ids[index], staff: staff[index % 2], start: 480 + (index / 2) * 120, campaign: campaign)
+            }, in: store)
+        }
+        let first = try await plan("spring-visits"), second = try await plan("vip-visits")
+        async let a = CampaignStoreConformanceTests.apply(first, in: store, partSize: 1, worker: "a")
+        async let b = CampaignStoreConformanceTests.apply(second, in: store, partSize: 1, worker: "b")
+        async let c = CampaignStoreConformanceTests.apply(first, in: store, partSize: 1, worker: "c")
+        async let d = CampaignStoreConformanceTests.apply(second, in: store, partSize: 1, worker: "d")
+        let outcomes = try await [a, b, c, d]
+        let visits = try await store.visits(VisitQuery())
+        #expect(outcomes.reduce(0) { $0 + $1.applied } == visits.count)
+        #expect(visits.count == 5, "staff 1's three slots and staff 2's two, each once: \(visits.map { "\($0.staffID) \($0.start)" })")
+        for (index, visit) in visits.enumerated() {
+            for other in visits[(index + 1)...] where other.staffID == visit.staffID && other.day == visit.day {
+                #expect(!other.time.overlaps((visit.start - visit.buffer)..<(visit.time.upperBound + visit.buffer)), "double booking")
+            }
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func visitsADayHold(kind: StoreKind) async throws {
         let (store, ids, staff) = try await store(kind)

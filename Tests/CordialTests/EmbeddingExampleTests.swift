@@ -15,7 +15,7 @@ import Testing
         let first = try RunCommandTests.run(Self.example, [store, "plugins", "examples/embedding/data"])
         #expect(first.status == 0, "\(first.standardError)")
         #expect(first.standardOutput == """
-            plugins: birthday-gifts, care-priority, ground-services, lifecycle, new-year-letters, organisation, rfm, service-letters, thank-you-letters, win-back-calls
+            plugins: birthday-gifts, care-priority, ground-services, key-accounts, lifecycle, new-year-letters, organisation, rfm, service-letters, thank-you-letters, win-back-calls
             imported 5 new customers and 6 purchases
             segment lifecycle (lifecycle 1.0.0): active 1, lost 1, new 2, prospect 1
             [vi] Sen Vàng cảm ơn Ông An | Kính gửi Ông Nguyễn Văn An,

@@ -20,8 +20,8 @@ import Testing
         let report = registry.reload()
         #expect(report.problems.isEmpty, "\(report.problems)")
         #expect(registry.plugins.map(\.name) == [
-            "birthday-gifts", "care-priority", "ground-services", "lifecycle", "new-year-letters", "organisation", "rfm", "service-letters",
-            "thank-you-letters", "win-back-calls",
+            "birthday-gifts", "care-priority", "ground-services", "key-accounts", "lifecycle", "new-year-letters", "organisation", "rfm",
+            "service-letters", "thank-you-letters", "win-back-calls",
         ])
         let categories = registry.plugin(named: "ground-services")?.registrations.feedbackCategories ?? []
         #expect(categories.count == 34 && categories.contains("baggage/delayed") && categories.contains("special-assistance/wheelchair"))
@@ -29,7 +29,12 @@ import Testing
         #expect(approvals.levels.map(\.role) == ["marketing-lead", "director"] && approvals.freeCost == 20_000_000)
         #expect(approvals.definedAt == "plugins/organisation/plugin.lua:26")
         let policies = registry.plugins.flatMap(\.registrations.policies)
-        #expect(policies.map(\.name).sorted() == ["birthday-gifts", "new-year-letters", "season-letters", "thank-you-letters", "win-back-calls"])
+        #expect(policies.map(\.name).sorted() == [
+            "birthday-gifts", "new-year-letters", "quarterly-visits", "season-letters", "thank-you-letters", "win-back-calls",
+        ])
+        let visits = try #require(policies.first { $0.name == "quarterly-visits" })
+        #expect(visits.mostValuable == 60 && visits.items.first?.action == .visit(VisitCare(
+            role: "account-manager", minutes: 90, within: 60, buffer: 45, ownManagerAttribute: "account_manager", cost: 300_000)))
         #expect(policies.first { $0.name == "birthday-gifts" }?.budget.perCustomer == 1_500_000)
         let rfm = try #require(registry.segment(named: "rfm"))
         #expect(rfm.segment.needsRFM)

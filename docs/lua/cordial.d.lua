@@ -71,8 +71,9 @@
 ---@field care cordial.CareItem[] the care items
 ---@field budget cordial.Budget? limits on what the policy spends
 ---@field currency string? ISO 4217 code of the budget and costs (default "VND")
+---@field most_valuable integer? only this many customers of the segments: those with the highest lifetime value (`cordial value fit`; customers without a figure come last)
 
----An occasion (one of `on`, `every`, `after`) and a care form (one of `gift`, `letter`, `call`, `invite`).
+---An occasion (one of `on`, `every`, `after`) and a care form (one of `gift`, `letter`, `call`, `invite`, `visit`).
 ---@class cordial.CareItem
 ---@field on string? "birthday", "anniversary" (of the first purchase) or "holiday:NAME" (of the customer's locale: `cordial calendar holidays`)
 ---@field lead_days integer? act this many days before the birthday, anniversary or holiday (0 to 366)
@@ -85,6 +86,7 @@
 ---@field letter string|cordial.LetterSpec? a letter: the template's name, or { template, channel, cost }
 ---@field call cordial.CallSpec? a call on an agent's list
 ---@field invite string|cordial.InviteSpec? an invitation: the event's name, or { event, channel }
+---@field visit cordial.VisitSpec? a visit by a member of staff, scheduled when the plan is made
 
 ---A gift: the item named, or chosen per customer.
 ---@class cordial.GiftSpec
@@ -105,6 +107,15 @@
 ---@field script string what the agent says
 ---@field cost number|string? cost of one call
 
+---A visit: scheduled when the plan is made, on the day and at the time a member of staff with the role who covers the customer's city or region is free (their working week, absences, visits a day and a week, other visits and the travel buffer); the most valuable customers are asked first, and a visit no one can make is held back with the reason.
+---@class cordial.VisitSpec
+---@field role string the role of the staff who visit ("account-manager")
+---@field minutes integer? how long it lasts (5 to 720, default 60)
+---@field within integer? it takes place on one of this many days from the action day (1 to 366, default 14)
+---@field buffer integer? minutes kept free before and after it for travel (0 to 480, default 30)
+---@field own_manager boolean|string? ask the customer's own manager first: true reads the customer attribute `account_manager`, a string names another attribute; it holds the manager's staff id
+---@field cost number|string? cost of one visit
+
 ---An invitation.
 ---@class cordial.InviteSpec
 ---@field event string an event declared with `plugin:event`
@@ -118,7 +129,7 @@
 
 ---A limit across every policy.
 ---@class cordial.FrequencyCap
----@field form string? "gift", "letter", "call", "invite" or "any"
+---@field form string? "gift", "letter", "call", "invite", "visit" or "any"
 ---@field forms string[]? several forms counted together
 ---@field count integer at most this many actions per customer
 ---@field days integer in any this many days
@@ -162,6 +173,18 @@
 ---@field date string the day to invite
 ---@field event string an event declared with `plugin:event`
 ---@field channel string? "email" (default), "post" or "sms"
+
+---A visit of an ad-hoc campaign: scheduled when the script ends, in the order the script added them.
+---@class cordial.ScriptVisit
+---@field customer integer the customer's store id
+---@field occasion string the occasion
+---@field date string the window's first day
+---@field role string the role of the staff who visit
+---@field minutes integer? how long it lasts (default 60)
+---@field within integer? days of the window (default 14)
+---@field buffer integer? travel minutes kept free around it (default 30)
+---@field own_manager boolean|string? ask the customer's own manager first (attribute `account_manager`, or the one named)
+---@field cost number|string? cost of one visit
 
 ---An ad-hoc campaign being planned (`cordial.campaign`).
 ---@class cordial.Campaign
@@ -377,7 +400,7 @@ function Plugin:feedback_sla(name, spec) end
 ---@param spec cordial.EventSpec title, date, capacity
 function Plugin:event(name, spec) end
 
----Declares an ad-hoc campaign; its actions (`campaign:gift`, `:letter`, `:call`, `:invite`) are saved as a plan when the script succeeds — nothing happens until staff apply it (`cordial campaigns apply PLAN`).
+---Declares an ad-hoc campaign; its actions (`campaign:gift`, `:letter`, `:call`, `:invite`, `:visit`) are saved as a plan when the script succeeds — nothing happens until staff apply it (`cordial campaigns apply PLAN`).
 ---@param spec cordial.CampaignSpec name, currency, budget
 ---@return cordial.Campaign # the campaign, to which actions are added
 function cordial.campaign(spec) end
@@ -397,6 +420,10 @@ function Campaign:call(action) end
 ---Adds an invitation to an event (it takes a seat when applied). Checked now: an unknown customer or item, a missing field or the same action twice is an error at this line.
 ---@param action cordial.ScriptInvite customer (a store id), occasion, date, and what the form needs
 function Campaign:invite(action) end
+
+---Adds a visit by a member of staff of a role (scheduled when the script ends; applying puts it on their schedule). Checked now: an unknown customer or item, a missing field or the same action twice is an error at this line.
+---@param action cordial.ScriptVisit customer (a store id), occasion, date, and what the form needs
+function Campaign:visit(action) end
 
 ---Registers a feedback hook: `feedback.created` (a case was taken in), `feedback.updated` (a step, an assignment, a note, compensation, a new filing) or `feedback.breached` (a clock ran past its deadline). The host calls it once per event, under the plugin's limits, with the case and the event; what it asks of the case (`case:assign`, `:classify`, `:note`, `:recover`) is written once, with the record that it ran, when it returns. A hook that fails changes nothing and is not called again for that event: `cordial feedback hooks --failed` shows why. Steps a hook makes call no hooks.
 ---@param hook string "feedback.created", "feedback.updated" or "feedback.breached"

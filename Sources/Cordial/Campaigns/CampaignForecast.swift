@@ -31,6 +31,14 @@ enum CampaignForecast {
         }
         var rules = CampaignLedgerRules(
             campaign: campaign, limits: limits, keys: keys, entries: entries, spent: spent, forgotten: [], stock: stock, seats: seats, seated: seated)
+        let visitDays = toApply.filter { $0.form == .visit && $0.visit?.staffID != nil }.map(\.actionDay)
+        if let first = visitDays.min(), let last = visitDays.max() {
+            var capacity: [Int64: StaffBookings.Capacity] = [:]
+            for member in try await store.staff() {
+                if let id = member.id { capacity[id] = StaffBookings.Capacity(perDay: member.visitsPerDay, perWeek: member.visitsPerWeek) }
+            }
+            rules.bookings = StaffBookings(capacity: capacity, bookings: try await store.visitBookings(days: StaffBookings.span(of: first...last)))
+        }
         var reasons: [String: Int] = [:]
         for decision in rules.decide(toApply) {
             switch decision {

@@ -66,10 +66,13 @@ public struct CampaignPlanner: Sendable {
         // Visits go to the most valuable customers first when staff cannot make them all.
         let visits = policy.items.contains { $0.action.form == .visit }
         var lifetimeValues: [CustomerID: Double] = [:]
+        var chosenCustomers: Set<CustomerID>?
+        if let count = policy.mostValuable { chosenCustomers = try await mostValuable(count, in: policy.segments) }
         for try await batch in store.scanCustomerFacts(batchSize: batchSize, values: chooser != nil || visits) {
             var candidates: [Candidate] = []
             for facts in batch {
                 guard let segment = Self.segment(of: facts, in: policy.segments) else { continue }
+                if let chosenCustomers, !chosenCustomers.contains(facts.id) { continue }
                 let occasionFacts = try await self.facts(of: facts, events: needsEvents)
                 for (index, item) in policy.items.enumerated() {
                     for instance in item.occasion.occurrences(in: window, of: occasionFacts, holidays: holidays.lookup) {
@@ -166,6 +169,20 @@ public struct CampaignPlanner: Sendable {
             }
         }
         return Dictionary(uniqueKeysWithValues: all.map { ("\($0.catalog)/\($0.code)", $0) })
+    }
+
+    /// The `count` customers of the segments with the highest lifetime value (then the lowest
+    /// id; customers without a figure last): one read of the customers before the plan's.
+    func mostValuable(_ count: Int, in selectors: [SegmentSelector]) async throws -> Set<CustomerID> {
+        var ranked: [(value: Double, id: CustomerID)] = []
+        for try await batch in store.scanCustomerFacts(batchSize: batchSize, values: true) {
+            for facts in batch where Self.segment(of: facts, in: selectors) != nil {
+                let value = facts.value?.scores.lifetimeValue ?? -.infinity
+                ranked.append((value.isNaN ? -.infinity : value, facts.id))
+            }
+        }
+        ranked.sort { $0.value != $1.value ? $0.value > $1.value : $0.id.rawValue < $1.id.rawValue }
+        return Set(ranked.prefix(count).map(\.id))
     }
 
     /// "value-tier:gold": the first of the policy's selectors the customer's labels match.

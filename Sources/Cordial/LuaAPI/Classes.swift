@@ -73,6 +73,7 @@ extension LuaAPI {
             .init("care", "cordial.CareItem[]", "the care items"),
             .init("budget", "cordial.Budget?", "limits on what the policy spends"),
             .init("currency", "string?", "ISO 4217 code of the budget and costs (default \"VND\")"),
+            .init("most_valuable", "integer?", "only this many customers of the segments: those with the highest lifetime value (`cordial value fit`; customers without a figure come last)"),
         ]),
         LuaAPIClass("cordial.CareItem", "An occasion (one of `on`, `every`, `after`) and a care form (one of `gift`, `letter`, `call`, `invite`, `visit`).", fields: [
             .init("on", "string?", "\"birthday\", \"anniversary\" (of the first purchase) or \"holiday:NAME\" (of the customer's locale: `cordial calendar holidays`)"),

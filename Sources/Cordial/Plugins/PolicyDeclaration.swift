@@ -7,7 +7,7 @@ import LuaHost
 /// is made or applied; what only the other plugins can tell (the segments and events it
 /// names) is checked when the registry loads the set (``PolicyReferences``).
 enum PolicyDeclaration {
-    static let policyKeys: Set<String> = ["description", "segment", "segments", "care", "budget", "currency"]
+    static let policyKeys: Set<String> = ["description", "segment", "segments", "care", "budget", "currency", "most_valuable"]
     static let budgetKeys: Set<String> = ["total", "per_customer", "per_period"]
     static let occasionKeys: Set<String> = ["on", "every", "after"]
     static let formKeys: Set<String> = ["gift", "letter", "call", "invite", "visit"]
@@ -66,9 +66,13 @@ enum PolicyDeclaration {
             if let chooser { context.giftChoosers[GiftChooserKey(policy: name, item: index)] = chooser }
             items.append(CareItem(occasion: occasion, action: action, definedAt: definedAt))
         }
-        context.registrations.policies.append(CarePolicy(
+        var policy = CarePolicy(
             name: name, plugin: context.manifest?.name ?? "", description: description, segments: segments, items: items,
-            budget: budget, definedAt: definedAt))
+            budget: budget, definedAt: definedAt)
+        if !spec["most_valuable"].isNil {
+            policy.mostValuable = try count(spec["most_valuable"], "\(place): most_valuable (customers)", in: 1...10_000_000)
+        }
+        context.registrations.policies.append(policy)
     }
 
     private static func selectors(_ spec: LuaTable, _ place: String) throws -> [SegmentSelector] {

@@ -12,6 +12,9 @@ public struct CarePolicy: Sendable, Hashable {
     public var segments: [SegmentSelector]
     public var items: [CareItem]
     public var budget: CareBudget
+    /// Only this many customers of the segments, those with the highest lifetime value (the
+    /// value fit's): a programme for the top customers.
+    public var mostValuable: Int?
     /// `plugins/gifts/plugin.lua:12`
     public var definedAt: String
 
