@@ -233,8 +233,8 @@ struct PostgresCampaignLedger {
             let day = CalendarDays.text(ofDay: action.actionDay)
             try await connection.query("""
                 WITH booked AS (
-                  INSERT INTO visit (customer_id, action_key, campaign, staff_id, day, start, minutes, buffer, status, sequence, created_at, updated_at)
-                  VALUES (\(action.customerID.rawValue), \(action.key), \(campaign), \(staff), \(day), \(start), \(planned.minutes), \(planned.buffer),
+                  INSERT INTO visit (customer_id, action_key, campaign, role, staff_id, day, start, minutes, buffer, status, sequence, created_at, updated_at)
+                  VALUES (\(action.customerID.rawValue), \(action.key), \(campaign), \(action.role ?? ""), \(staff), \(day), \(start), \(planned.minutes), \(planned.buffer),
                     'scheduled', 0, \(at), \(at))
                   RETURNING customer_id, id)
                 INSERT INTO visit_change (customer_id, visit_id, kind, at, staff_id, day, start)

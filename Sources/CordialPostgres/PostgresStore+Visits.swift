@@ -41,18 +41,18 @@ extension PostgresStore {
     }
 
     private static let visitColumns = """
-        id, customer_id, action_key, campaign, staff_id, day, start, minutes, buffer, status, notes, sequence, created_at, updated_at
+        id, customer_id, action_key, campaign, role, staff_id, day, start, minutes, buffer, status, notes, sequence, created_at, updated_at
         """
 
     private static func visit(_ row: PostgresRow) throws -> VisitRecord {
         let columns = row.makeRandomAccess()
         return VisitRecord(
             id: try columns[0].decode(Int64.self), customerID: CustomerID(try columns[1].decode(Int64.self)),
-            actionKey: try columns[2].decode(String.self), campaign: try columns[3].decode(String.self),
-            staffID: try columns[4].decode(Int64.self), day: CalendarDays.day(of: try columns[5].decode(String.self)) ?? 0,
-            start: try columns[6].decode(Int.self), minutes: try columns[7].decode(Int.self), buffer: try columns[8].decode(Int.self),
-            status: VisitRecord.Status(rawValue: try columns[9].decode(String.self)) ?? .scheduled, notes: try columns[10].decode(String?.self),
-            sequence: try columns[11].decode(Int.self), createdAt: try columns[12].decode(Date.self), updatedAt: try columns[13].decode(Date.self))
+            actionKey: try columns[2].decode(String.self), campaign: try columns[3].decode(String.self), role: try columns[4].decode(String.self),
+            staffID: try columns[5].decode(Int64.self), day: CalendarDays.day(of: try columns[6].decode(String.self)) ?? 0,
+            start: try columns[7].decode(Int.self), minutes: try columns[8].decode(Int.self), buffer: try columns[9].decode(Int.self),
+            status: VisitRecord.Status(rawValue: try columns[10].decode(String.self)) ?? .scheduled, notes: try columns[11].decode(String?.self),
+            sequence: try columns[12].decode(Int.self), createdAt: try columns[13].decode(Date.self), updatedAt: try columns[14].decode(Date.self))
     }
 
     public func visits(_ query: VisitQuery) async throws -> [VisitRecord] {

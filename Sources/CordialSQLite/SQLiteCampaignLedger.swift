@@ -43,8 +43,8 @@ struct SQLiteCampaignLedger {
             """)
         let seat = try db.makeStatement(sql: "INSERT INTO eventSeat (customerId, event, actionKey, takenAt) VALUES (?, ?, ?, ?)")
         let visit = try db.makeStatement(sql: """
-            INSERT INTO visit (customerId, actionKey, campaign, staffId, day, start, minutes, buffer, status, sequence, createdAt, updatedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0, ?, ?)
+            INSERT INTO visit (customerId, actionKey, campaign, role, staffId, day, start, minutes, buffer, status, sequence, createdAt, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0, ?, ?)
             """)
         let visitChange = try db.makeStatement(sql: """
             INSERT INTO visitChange (customerId, visitId, kind, at, staffId, day, start) VALUES (?, ?, 'scheduled', ?, ?, ?, ?)
@@ -79,7 +79,7 @@ struct SQLiteCampaignLedger {
                 // The rules applied it only with a member of staff and a time.
                 guard let planned = action.visit, let staff = planned.staffID, let start = planned.start else { break }
                 let day = CalendarDays.text(ofDay: action.actionDay)
-                try visit.execute(arguments: [customer, key, campaign, staff, day, start, planned.minutes, planned.buffer, at, at])
+                try visit.execute(arguments: [customer, key, campaign, action.role ?? "", staff, day, start, planned.minutes, planned.buffer, at, at])
                 try visitChange.execute(arguments: [customer, db.lastInsertedRowID, at, staff, day, start])
             case .gift: break
             }

@@ -479,6 +479,7 @@ enum SQLiteSchema {
                 t.column("customerId", .integer).notNull()
                 t.column("actionKey", .text).notNull()
                 t.column("campaign", .text).notNull()
+                t.column("role", .text).notNull()
                 t.column("staffId", .integer).notNull()
                 t.column("day", .text).notNull()
                 t.column("start", .integer).notNull()

@@ -111,7 +111,7 @@ extension SQLiteStore {
     static func visit(_ row: Row) -> VisitRecord {
         VisitRecord(
             id: row["id"], customerID: CustomerID(row["customerId"] as Int64), actionKey: row["actionKey"], campaign: row["campaign"],
-            staffID: row["staffId"], day: CalendarDays.day(of: row["day"]) ?? 0, start: row["start"], minutes: row["minutes"],
+            role: row["role"], staffID: row["staffId"], day: CalendarDays.day(of: row["day"]) ?? 0, start: row["start"], minutes: row["minutes"],
             buffer: row["buffer"], status: VisitRecord.Status(rawValue: row["status"]) ?? .scheduled, notes: row["notes"],
             sequence: row["sequence"], createdAt: row["createdAt"], updatedAt: row["updatedAt"])
     }

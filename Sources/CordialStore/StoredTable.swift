@@ -202,7 +202,7 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
         ]),
         StoredTable("visit", [
             Column("id", .integer), Column("customer_id", .integer), Column("action_key", .text), Column("campaign", .text),
-            Column("staff_id", .integer), Column("day", .text), Column("start", .integer), Column("minutes", .integer),
+            Column("role", .text), Column("staff_id", .integer), Column("day", .text), Column("start", .integer), Column("minutes", .integer),
             Column("buffer", .integer), Column("status", .text), Column("notes", .text), Column("sequence", .integer),
             Column("created_at", .time), Column("updated_at", .time),
         ]),

@@ -166,6 +166,7 @@ struct MoveVisit: AsyncParsableCommand {
             member = try await opened.staff().first { $0.id == visit.staffID }
         }
         guard let member, let staffID = member.id else { throw CommandFailure("no member of staff \(visit.staffID)") }
+        guard member.holds(visit.role) else { throw CommandFailure("\(member.name) does not hold the role \(visit.role) the visit needs") }
         let newDay = try day.map { try VisitsCommand.day($0, "--day") } ?? visit.day
         let start = try at.map { try VisitsCommand.minute($0, "--at") } ?? visit.start
         // The store checks clashes and capacity as committed; the working week and absences
@@ -250,6 +251,7 @@ struct VisitJSON: Encodable {
     var customer: Int64
     var staff: Int64
     var campaign: String
+    var role: String
     var actionKey: String
     var day: String
     var start: String
@@ -272,7 +274,7 @@ struct VisitJSON: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, customer, staff, campaign, actionKey = "action_key", day, start, end, buffer, status, notes, sequence, updatedAt = "updated_at", history
+        case id, customer, staff, campaign, role, actionKey = "action_key", day, start, end, buffer, status, notes, sequence, updatedAt = "updated_at", history
     }
 
     init(_ visit: VisitRecord, history: [VisitChange]? = nil) {
@@ -280,6 +282,7 @@ struct VisitJSON: Encodable {
         customer = visit.customerID.rawValue
         staff = visit.staffID
         campaign = visit.campaign
+        role = visit.role
         actionKey = visit.actionKey
         day = CalendarDays.text(ofDay: visit.day)
         start = VisitsCommand.clock(visit.start)

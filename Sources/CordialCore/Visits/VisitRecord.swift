@@ -15,6 +15,8 @@ public struct VisitRecord: Sendable, Hashable, Codable {
     /// The ledger's key of the action that booked it: the calendar event's stable UID.
     public var actionKey: String
     public var campaign: String
+    /// The role the visitor holds (the care form's).
+    public var role: String
     public var staffID: Int64
     /// The day (since 1970) and the local minutes of the member of staff's day.
     public var day: Int
@@ -30,13 +32,14 @@ public struct VisitRecord: Sendable, Hashable, Codable {
     public var updatedAt: Date
 
     public init(
-        id: Int64, customerID: CustomerID, actionKey: String, campaign: String, staffID: Int64, day: Int, start: Int, minutes: Int,
+        id: Int64, customerID: CustomerID, actionKey: String, campaign: String, role: String, staffID: Int64, day: Int, start: Int, minutes: Int,
         buffer: Int, status: Status, notes: String? = nil, sequence: Int = 0, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.customerID = customerID
         self.actionKey = actionKey
         self.campaign = campaign
+        self.role = role
         self.staffID = staffID
         self.day = day
         self.start = start
