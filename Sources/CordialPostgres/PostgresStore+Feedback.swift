@@ -13,13 +13,14 @@ extension PostgresStore {
         status, received_at, updated_at, version
         """
 
-    public func addFeedback(_ items: [Feedback], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int) {
-        try FeedbackColumns.check(items)
+    public func addFeedback(_ items: [Feedback], history: [[FeedbackArchiveStep]], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int) {
+        try FeedbackColumns.check(items, history: history)
         return try await transaction { connection in
             if let actor, try await value(Int64.self, "SELECT id FROM staff WHERE id = \(actor)", on: connection) == nil { throw StoreError.noSuchStaff(actor) }
             var added: [Feedback] = []
             var present = 0
-            for item in items {
+            for (index, item) in items.enumerated() {
+                let steps = index < history.count ? history[index] : []
                 if let customer = item.customerID {
                     guard try await value(Int64.self, "SELECT id FROM customer WHERE id = \(customer.rawValue) AND forgotten_at IS NULL FOR SHARE",
                                           on: connection) != nil else {
@@ -48,7 +49,24 @@ extension PostgresStore {
                 stored.receivedAt = received
                 stored.updatedAt = received
                 stored.version = 1
-                try await Self.insert(FeedbackEvent(feedbackID: id, at: received, actorID: actor, action: .received, to: item.status), customer: key, on: connection)
+                try await Self.insert(
+                    FeedbackEvent(feedbackID: id, at: received, actorID: actor, action: .received, to: item.status), customer: key, on: connection,
+                    queued: steps.isEmpty)
+                var status = item.status
+                for step in steps {
+                    try await Self.insert(
+                        FeedbackEvent(feedbackID: id, at: step.at, actorID: nil, action: .status, from: status, to: step.status, note: "archive"),
+                        customer: key, on: connection, queued: false)
+                    status = step.status
+                }
+                if let last = steps.last {
+                    let time = PostgresTime.stored(last.at)
+                    try await connection.query("""
+                        UPDATE feedback SET status = \(last.status.rawValue), updated_at = \(time) WHERE customer_id = \(key) AND id = \(id)
+                        """)
+                    stored.status = last.status
+                    stored.updatedAt = time
+                }
                 added.append(stored)
             }
             return (added, present)
@@ -196,8 +214,9 @@ extension PostgresStore {
         }
     }
 
-    /// Records a step; one no hook made is queued for the hooks in the same statement.
-    static func insert(_ event: FeedbackEvent, customer: Int64, on connection: PostgresSession) async throws {
+    /// Records a step; one no hook made is queued for the hooks in the same statement, unless
+    /// it is not `queued` (an archive's).
+    static func insert(_ event: FeedbackEvent, customer: Int64, on connection: PostgresSession, queued: Bool = true) async throws {
         try await connection.query("""
             WITH step AS (
               INSERT INTO feedback_event (customer_id, feedback_id, at, actor_id, action, from_status, to_status, note, compensation_form,
@@ -206,7 +225,7 @@ extension PostgresStore {
                 \(event.from?.rawValue), \(event.to?.rawValue), \(event.note), \(event.compensation?.form),
                 \(event.compensation?.amount.amountText)::numeric, \(event.compensation?.amount.currency), \(event.hook))
               RETURNING customer_id, id, feedback_id, hook)
-            INSERT INTO feedback_hook_queue (customer_id, event_id, feedback_id) SELECT customer_id, id, feedback_id FROM step WHERE hook IS NULL
+            INSERT INTO feedback_hook_queue (customer_id, event_id, feedback_id) SELECT customer_id, id, feedback_id FROM step WHERE hook IS NULL AND \(queued)
             """)
     }
 

@@ -6,8 +6,8 @@ import GRDB
 /// Feedback on SQLite: each case a row, each step a `feedbackEvent` row, a change and its
 /// step in one transaction (SQLite's single writer serialises changes to a case).
 extension SQLiteStore {
-    public func addFeedback(_ items: [Feedback], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int) {
-        try FeedbackColumns.check(items)
+    public func addFeedback(_ items: [Feedback], history: [[FeedbackArchiveStep]], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int) {
+        try FeedbackColumns.check(items, history: history)
         return try await writer.write { db in
             if let actor, try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE id = ?", arguments: [actor]) == nil { throw StoreError.noSuchStaff(actor) }
             var added: [Feedback] = []
@@ -21,7 +21,8 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """)
             var checked: Set<Int64> = []
-            for item in items {
+            for (index, item) in items.enumerated() {
+                let steps = index < history.count ? history[index] : []
                 if let customer = item.customerID, !checked.contains(customer.rawValue) {
                     guard try Bool.fetchOne(customerAlive, arguments: [customer.rawValue]) != nil else { throw StoreError.noSuchCustomer(customer) }
                     checked.insert(customer.rawValue)
@@ -41,7 +42,19 @@ extension SQLiteStore {
                 stored.updatedAt = item.receivedAt
                 stored.version = 1
                 try Self.insert(FeedbackEvent(feedbackID: stored.id!, at: item.receivedAt, actorID: actor, action: .received, to: item.status),
-                                customer: key, into: db)
+                                customer: key, into: db, queued: steps.isEmpty)
+                var status = item.status
+                for step in steps {
+                    try Self.insert(
+                        FeedbackEvent(feedbackID: stored.id!, at: step.at, actorID: nil, action: .status, from: status, to: step.status, note: "archive"),
+                        customer: key, into: db, queued: false)
+                    status = step.status
+                }
+                if let last = steps.last {
+                    try db.execute(sql: "UPDATE feedback SET status = ?, updatedAt = ? WHERE id = ?", arguments: [last.status.rawValue, last.at, stored.id])
+                    stored.status = last.status
+                    stored.updatedAt = last.at
+                }
                 added.append(stored)
             }
             return (added, present)
@@ -172,8 +185,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Records a step; one no hook made is queued for the hooks in the same transaction.
-    static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database) throws {
+    /// Records a step; one no hook made is queued for the hooks in the same transaction, unless
+    /// it is not `queued` (an archive's).
+    static func insert(_ event: FeedbackEvent, customer: Int64, into db: Database, queued: Bool = true) throws {
         try db.cachedStatement(sql: """
             INSERT INTO feedbackEvent (customerId, feedbackId, at, actorId, action, fromStatus, toStatus, note, compensationForm, compensationAmount,
               compensationCurrency, hook) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -181,7 +195,7 @@ extension SQLiteStore {
                 customer, event.feedbackID, event.at, event.actorID, event.action.rawValue, event.from?.rawValue, event.to?.rawValue, event.note,
                 event.compensation?.form, event.compensation?.amount.amountText, event.compensation?.amount.currency, event.hook,
             ])
-        guard event.hook == nil else { return }
+        guard event.hook == nil, queued else { return }
         try db.cachedStatement(sql: "INSERT INTO feedbackHookQueue (eventId, customerId, feedbackId) VALUES (?, ?, ?)")
             .execute(arguments: [db.lastInsertedRowID, customer, event.feedbackID])
     }

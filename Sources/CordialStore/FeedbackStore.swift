@@ -11,7 +11,12 @@ public protocol FeedbackStore: Sendable {
     /// import read twice adds each case once (the first reading wins). `actor`, the member
     /// of staff who took the cases in (``StoreError/noSuchStaff(_:)`` when unknown), is named
     /// on their `received` steps. Returns the cases added, with their ids.
-    func addFeedback(_ items: [Feedback], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int)
+    ///
+    /// `history`, when not empty, gives each item's handling steps as the system it comes from
+    /// recorded them (the archive: ``FeedbackArchiveStep``): they are written as its status
+    /// steps, at their times, and the case stands at the last. An archived case is not new:
+    /// none of its steps is queued for the hooks.
+    func addFeedback(_ items: [Feedback], history: [[FeedbackArchiveStep]], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int)
     func feedback(_ id: Int64) async throws -> Feedback?
     /// Cases matching `query`, newest first by id, after `query.before`, at most `query.limit`.
     func feedbackList(_ query: FeedbackQuery) async throws -> [Feedback]
@@ -34,6 +39,10 @@ public protocol FeedbackStore: Sendable {
 }
 
 extension FeedbackStore {
+    public func addFeedback(_ items: [Feedback], by actor: Int64?, at: Date) async throws -> (added: [Feedback], present: Int) {
+        try await addFeedback(items, history: [], by: actor, at: at)
+    }
+
     /// Cases taken in by no one in particular (an import, a test).
     public func addFeedback(_ items: [Feedback], at: Date) async throws -> (added: [Feedback], present: Int) {
         try await addFeedback(items, by: nil, at: at)
@@ -169,9 +178,17 @@ package enum FeedbackColumns {
     }
 
     /// Refuses what no backend should store, before anything is written.
-    package static func check(_ items: [Feedback]) throws {
+    package static func check(_ items: [Feedback], history: [[FeedbackArchiveStep]] = []) throws {
+        guard history.isEmpty || history.count == items.count else {
+            throw StoreError.invalidFeedback("\(history.count) histories for \(items.count) cases")
+        }
         for (index, item) in items.enumerated() {
-            if let problem = item.problem {
+            var problem = item.problem
+            if problem == nil, index < history.count {
+                if item.status != .received, !history[index].isEmpty { problem = "an archived case starts received" }
+                problem = problem ?? FeedbackArchiveStep.problem(history[index], received: item.receivedAt)
+            }
+            if let problem {
                 throw StoreError.invalidFeedback(items.count == 1 ? problem : "item \(index + 1): \(problem)")
             }
         }
@@ -221,4 +238,35 @@ public struct FeedbackTally: Sendable, Hashable, Codable {
     public var csatMean: Double? { csatAnswers == 0 ? nil : Double(csatTotal) / Double(csatAnswers) }
     /// Net promoter score (−100 to 100), nil without answers.
     public var nps: Double? { npsAnswers == 0 ? nil : Double(promoters - detractors) * 100 / Double(npsAnswers) }
+}
+
+/// A step of an archived case as the system it comes from recorded it: the status it reached
+/// and when. An archive's steps need not pass through every status of the workflow (a ticket
+/// system may know only when a case was acknowledged, resolved and closed), but they follow
+/// its order, after the case was received.
+public struct FeedbackArchiveStep: Sendable, Hashable {
+    public var status: FeedbackStatus
+    public var at: Date
+
+    public init(_ status: FeedbackStatus, at: Date) {
+        self.status = status
+        self.at = at
+    }
+
+    /// The statuses an archive may record, in the order they are reached.
+    public static let order: [FeedbackStatus] = [.acknowledged, .investigating, .solutionProposed, .agreed, .resolved, .followedUp, .closed]
+
+    /// Why `steps` cannot be a case's history after it was received at `received`; nil when
+    /// they can.
+    public static func problem(_ steps: [FeedbackArchiveStep], received: Date) -> String? {
+        var last = received, rank = -1
+        for step in steps {
+            guard let position = order.firstIndex(of: step.status) else { return "\(step.status.rawValue) is not a step an archive records" }
+            guard position > rank else { return "\(step.status.rawValue) comes after the steps before it in the workflow, not before" }
+            guard step.at >= last else { return "\(step.status.rawValue) is dated before the step before it" }
+            rank = position
+            last = step.at
+        }
+        return nil
+    }
 }

@@ -421,9 +421,9 @@ struct ImportFeedback: AsyncParsableCommand {
         let opened = try await store.open()
         let importer = FeedbackImporter(
             source: source, customerSource: customerSource, taxonomy: FeedbackTaxonomy(plugins: registry.plugins), dateOrder: dateOrder)
-        let cases: [Feedback]
+        let cases: [Feedback], history: [[FeedbackArchiveStep]]
         do {
-            cases = try await importer.cases(path: file, format: format ?? ImportFormat.detect(path: file), in: opened)
+            (cases, history) = try await importer.archive(path: file, format: format ?? ImportFormat.detect(path: file), in: opened)
         } catch let error as ImportError {
             StandardStreams.error("cordial: " + (error.errorDescription ?? "import refused") + "\n")
             throw ExitCode(1)
@@ -432,7 +432,7 @@ struct ImportFeedback: AsyncParsableCommand {
             if store.json { return try store.printJSON(["read": cases.count]) }
             print("\(file): \(cases.count) case\(cases.count == 1 ? "" : "s") read; nothing written (--dry-run)")
         } else {
-            let (added, present) = try await FeedbackCommands.refusing { try await opened.addFeedback(cases, at: Date()) }
+            let (added, present) = try await FeedbackCommands.refusing { try await opened.addFeedback(cases, history: history, by: nil, at: Date()) }
             if store.json {
                 try store.printJSON(["added": added.count, "present": present])
             } else {

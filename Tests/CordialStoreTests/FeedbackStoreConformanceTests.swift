@@ -17,6 +17,39 @@ import Testing
             text: "Hành lý của tôi đến trễ hai ngày", language: "vi", receivedAt: at)
     }
 
+    /// An archive brought with its handling: the steps at their times, the case at the last,
+    /// nothing queued for the hooks (it is not new); a history out of order refuses all.
+    @Test(arguments: StoreKind.allCases)
+    func anArchiveKeepsItsHandlingAndWakesNoHook(kind: StoreKind) async throws {
+        let (store, ids) = try await SegmentStoreConformanceTests.store(kind, from: conformers)
+        let hour: TimeInterval = 3_600
+        let archived = [
+            FeedbackArchiveStep(.acknowledged, at: Self.at + hour / 2), FeedbackArchiveStep(.resolved, at: Self.at + 30 * hour),
+            FeedbackArchiveStep(.closed, at: Self.at + 80 * hour),
+        ]
+        let wrongOrder = [FeedbackArchiveStep(.resolved, at: Self.at + hour), FeedbackArchiveStep(.acknowledged, at: Self.at + 2 * hour)]
+        await #expect(throws: StoreError.invalidFeedback("item 2: acknowledged comes after the steps before it in the workflow, not before")) {
+            try await store.addFeedback(
+                [Self.complaint(ids[0], "A-1"), Self.complaint(ids[1], "A-2")], history: [archived, wrongOrder], by: nil, at: Self.at + 100 * hour)
+        }
+        #expect(try await store.countFeedback(FeedbackQuery()) == 0, "nothing written")
+        let before = [FeedbackArchiveStep(.acknowledged, at: Self.at - hour)]
+        await #expect(throws: StoreError.invalidFeedback("acknowledged is dated before the step before it")) {
+            try await store.addFeedback([Self.complaint(ids[0], "A-1")], history: [before], by: nil, at: Self.at)
+        }
+
+        let added = try await store.addFeedback(
+            [Self.complaint(ids[0], "A-1"), Self.complaint(ids[1], "A-2")], history: [archived, []], by: nil, at: Self.at + 100 * hour).added
+        #expect(added[0].status == .closed && added[0].updatedAt == Self.at + 80 * hour)
+        #expect(try await store.feedback(added[0].id!)?.status == .closed)
+        let steps = try await store.feedbackEvents(of: added[0].id!)
+        #expect(steps.map(\.action) == [.received, .status, .status, .status])
+        #expect(steps.compactMap(\.to) == [.received, .acknowledged, .resolved, .closed])
+        #expect(steps.compactMap(\.from) == [.received, .acknowledged, .resolved] && steps.map(\.at) == [Self.at] + archived.map(\.at))
+        // Only the case without a history is new: its received step waits for the hooks.
+        #expect(try await store.queuedFeedbackEvents(limit: 10).map(\.feedbackID) == [added[1].id!])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func casesAreAddedOnceEachAllOrNothing(kind: StoreKind) async throws {
         let (store, ids) = try await SegmentStoreConformanceTests.store(kind, from: conformers)

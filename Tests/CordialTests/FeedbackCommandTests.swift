@@ -183,6 +183,33 @@ import Testing
         #expect(try cordial("feedback", "breaches", "--within", "2bd", "--db", db).standardError.contains("not a span of working time"))
     }
 
+    /// An archive from another desk keeps its handling: its steps at their times, so the
+    /// service standards read it as it was handled; a step out of order is refused at its cell.
+    @Test func anArchiveIsImportedWithItsHandling() throws {
+        let db = try store()
+        let bad = try file("archive-bad.csv", """
+            feedback_id,customer_id,received_at,channel,kind,category,text,acknowledged_at,resolved_at,closed_at
+            T-1,C-1,2025-03-03T08:00:00Z,phone,complaint,delay/departure,Chuyến bay trễ,2025-03-03T08:20:00Z,2025-03-03T07:00:00Z,
+            T-2,C-1,2025-03-03T09:00:00Z,phone,complaint,delay/departure,Trễ,yesterday,,
+
+            """)
+        let refused = try cordial("import", "feedback", bad, "--source", "desk", "--customer-source", "crm", "--db", db)
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("archive-bad.csv:2: column 'resolved_at': is before acknowledged_at"), "\(refused.standardError)")
+        #expect(refused.standardError.contains("archive-bad.csv:3: column 'acknowledged_at': 'yesterday' is not a time"), "\(refused.standardError)")
+        let good = try file("archive.csv", """
+            feedback_id,customer_id,received_at,channel,kind,category,text,acknowledged_at,resolved_at,followed_up_at,closed_at
+            T-1,C-1,2025-03-03T08:00:00Z,phone,complaint,delay/departure,Chuyến bay trễ,2025-03-03T08:20:00Z,2025-03-04T10:00:00Z,2025-03-05T09:00:00Z,2025-03-05T09:30:00Z
+            T-2,C-1,2025-03-03T09:00:00Z,phone,complaint,delay/departure,Trễ,2025-03-03T13:00:00Z,,,
+
+            """)
+        let imported = try cordial("import", "feedback", good, "--source", "desk", "--customer-source", "crm", "--db", db)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        let shown = try cordial("feedback", "show", "FB-1", "--db", db).standardOutput
+        #expect(shown.contains("closed") && shown.contains("followed-up") && shown.contains("archive"), "\(shown)")
+        #expect(try cordial("feedback", "show", "FB-2", "--db", db).standardOutput.contains("acknowledged"))
+    }
+
     @Test func aFileIsImportedWholeOrNotAtAllAndOnce() throws {
         let db = try store()
         let bad = try file("bad.csv", """

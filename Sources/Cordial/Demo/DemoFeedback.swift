@@ -3,8 +3,10 @@ import Foundation
 
 /// The demo organisation's feedback, as the ground-services plugin files it: a year of
 /// cases (2024), Pareto-shaped over the categories (a few causes make most complaints), in
-/// each customer's language, some anonymous, some with CSAT and NPS answers. The same seed
-/// gives the same file.
+/// each customer's language, some anonymous, some with CSAT and NPS answers, and handled as
+/// a desk handles them: most acknowledged within the hour, some late (nights, weekends),
+/// resolved within days, complaints followed up and closed; the cases of the year's last days
+/// still open at their steps. The same seed gives the same file.
 public struct DemoFeedback {
     public var seed: UInt64
     /// Customers cases are about: D0000001 up to this.
@@ -18,8 +20,11 @@ public struct DemoFeedback {
     /// The columns ``write(count:to:)`` writes (what `import feedback` reads).
     public static let columns = [
         "feedback_id", "customer_id", "contact_name", "contact_email", "received_at", "channel", "kind", "category", "severity", "text", "language",
-        "csat", "nps",
+        "csat", "nps", "acknowledged_at", "resolved_at", "followed_up_at", "closed_at",
     ]
+
+    /// 2024-12-31T00:00:00Z: the archive's end; no step is later.
+    static let end: TimeInterval = 1_735_603_200
 
     /// Categories with their weights: a Zipf-like fall, so that four or five of them make 80 %.
     static let categories: [(String, Int)] = [
@@ -100,11 +105,38 @@ public struct DemoFeedback {
         let base = severity == "critical" ? 1 : severity == "high" ? 2 : 3
         let csat = answered ? String(min(5, base + random.next(below: 3))) : ""
         let nps = answered && random.next(below: 2) == 0 ? String(min(10, base * 2 + random.next(below: 6))) : ""
+        // The handling, drawn after everything else so the fields above stay as they were.
+        var steps: [String] = []
+        var at = Double(second)
+        func step(_ minutes: Int) -> String? {
+            at += Double(minutes * 60)
+            return at < Self.end ? Date(timeIntervalSince1970: at).formatted(.iso8601) : nil
+        }
+        let contactRoll = random.next(below: 100)
+        let contact = contactRoll < 70 ? 5 + random.next(below: 50) : contactRoll < 90 ? 60 + random.next(below: 180) : 240 + random.next(below: 1_560)
+        if let acknowledged = step(contact) {
+            steps.append(acknowledged)
+            if kind == "complaint" {
+                let resolveRoll = random.next(below: 100)
+                let resolution = resolveRoll < 75 ? 120 + random.next(below: 1_800) : 1_920 + random.next(below: 4_320)
+                if let resolved = step(resolution) {
+                    steps.append(resolved)
+                    let followed = random.next(below: 100) < 70 ? step(1_440 + random.next(below: 1_440)) : nil
+                    steps.append(followed ?? "")
+                    if followed != nil || random.next(below: 2) == 0, let closed = step(60 + random.next(below: 2_880)) { steps.append(closed) }
+                }
+            } else {
+                steps.append("")
+                steps.append("")
+                if let closed = step(30 + random.next(below: 600)) { steps.append(closed) }
+            }
+        }
+        steps += Array(repeating: "", count: 4 - steps.count)
         return [
             String(format: "G%08d", number), anonymous ? "" : String(format: "D%07d", customerNumber), anonymous ? "Khách vãng lai" : "",
             anonymous ? "guest\(number)@example.com" : "", received, random.pick(["phone", "email", "web", "in-person", "social"]), kind, category,
             severity, text, language, csat, nps,
-        ]
+        ] + steps
     }
 
     /// 2024-01-01T00:00:00Z.

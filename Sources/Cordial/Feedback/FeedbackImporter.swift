@@ -7,6 +7,11 @@ import Foundation
 /// external id (`customer_id`, with `customer_source` or the source given) or, for an
 /// anonymous contact, a name, email or phone; optionally its own id in the system it comes
 /// from (`feedback_id`: a file read twice adds each case once), language, CSAT and NPS.
+///
+/// An archive brought from another system carries its handling: when each case was
+/// acknowledged, resolved, followed up and closed (`acknowledged_at`, `resolved_at`,
+/// `followed_up_at`, `closed_at`, any of them, in that order). Those steps are written at their
+/// times, so the service standards and reports read the archive as it was handled.
 public struct FeedbackImporter: ImportRowParser {
     public static let fields: [String: [String]] = [
         "feedback_id": ["feedback_id", "id", "ticket", "case_id", "reference"],
@@ -24,6 +29,15 @@ public struct FeedbackImporter: ImportRowParser {
         "language": ["language", "lang", "locale"],
         "csat": ["csat", "satisfaction"],
         "nps": ["nps"],
+        "acknowledged_at": ["acknowledged_at"],
+        "resolved_at": ["resolved_at"],
+        "followed_up_at": ["followed_up_at"],
+        "closed_at": ["closed_at"],
+    ]
+
+    /// The archive's columns and the status each records.
+    static let archiveColumns: [(column: String, status: FeedbackStatus)] = [
+        ("acknowledged_at", .acknowledged), ("resolved_at", .resolved), ("followed_up_at", .followedUp), ("closed_at", .closed),
     ]
 
     /// A row's case, before its customer is looked up.
@@ -31,6 +45,8 @@ public struct FeedbackImporter: ImportRowParser {
         public var line: Int
         public var customer: (source: String, externalID: String)?
         public var feedback: Feedback
+        /// The steps the archive recorded, in order.
+        public var history: [FeedbackArchiveStep]
     }
 
     /// The system the cases come from (their ids are unique in it), and the source of the
@@ -103,6 +119,19 @@ public struct FeedbackImporter: ImportRowParser {
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problem("text", "is empty") }
         if text.utf8.count > Feedback.maximumTextBytes { problem("text", "is longer than \(Feedback.maximumTextBytes / 1024) KB") }
         let csat = score("csat", 1...5), nps = score("nps", 0...10)
+        var history: [FeedbackArchiveStep] = []
+        var previous = (column: "received_at", time: received)
+        for (column, status) in Self.archiveColumns {
+            guard let text = row.value(column), !text.isEmpty else { continue }
+            guard let time = Self.time(text) else {
+                problem(column, "'\(ImportIssue.printable(text, limit: 40))' is not a time (2024-03-01T10:20:00Z)")
+                continue
+            }
+            if let wrong = Self.receivedProblem(time, text: text) { problem(column, wrong) }
+            if let before = previous.time, time < before { problem(column, "is before \(row.header(previous.column))") }
+            history.append(FeedbackArchiveStep(status, at: time))
+            previous = (column, time)
+        }
         let externalID = row.value("customer_id").flatMap { $0.isEmpty ? nil : $0 }
         let contact = FeedbackContact(name: row.value("contact_name"), email: row.value("contact_email"), phone: row.value("contact_phone")).nonEmpty
         if externalID == nil, contact == nil {
@@ -114,7 +143,7 @@ public struct FeedbackImporter: ImportRowParser {
             customerID: nil, contact: contact, source: source, externalID: row.value("feedback_id").flatMap { $0.isEmpty ? nil : $0 },
             channel: channel, kind: kind, category: category, severity: severity, text: text,
             language: row.value("language").flatMap { $0.isEmpty ? nil : $0 }, csat: csat, nps: nps, receivedAt: received)
-        return Row(line: row.line, customer: externalID.map { (row.value("customer_source") ?? customerSource, $0) }, feedback: feedback)
+        return Row(line: row.line, customer: externalID.map { (row.value("customer_source") ?? customerSource, $0) }, feedback: feedback, history: history)
     }
 
     /// An ISO 8601 time (`2025-03-01T09:30:00Z`, with an offset, or `2025-03-01 09:30:00` as
@@ -141,10 +170,17 @@ public struct FeedbackImporter: ImportRowParser {
     /// The file's cases, every customer looked up in `store`; a customer the store does not
     /// hold (or has forgotten) refuses the file with its line, and nothing is written.
     public func cases(path: String, format: ImportFormat, in store: any Store) async throws -> [Feedback] {
+        try await archive(path: path, format: format, in: store).cases
+    }
+
+    /// The file's cases and the handling steps each row's archive columns give (empty lists
+    /// when the file has none), customers looked up as ``cases(path:format:in:)`` does.
+    public func archive(path: String, format: ImportFormat, in store: any Store) async throws -> (cases: [Feedback], history: [[FeedbackArchiveStep]]) {
         let fileName = (path as NSString).lastPathComponent
         let rows = try items(path: path, format: format, fileName: fileName)
         var issues = ImportIssueList()
         var cases: [Feedback] = []
+        var history: [[FeedbackArchiveStep]] = []
         var known: [String: CustomerID?] = [:]
         for row in rows {
             var feedback = row.feedback
@@ -160,8 +196,9 @@ public struct FeedbackImporter: ImportRowParser {
                 feedback.customerID = id
             }
             cases.append(feedback)
+            history.append(row.history)
         }
         try issues.check()
-        return cases
+        return (cases, history.contains { !$0.isEmpty } ? history : [])
     }
 }
