@@ -185,6 +185,7 @@ struct PostgresCampaignLedger {
             interactions.text(action.cost == 0 ? nil : "\(action.cost)")
             interactions.text(action.cost == 0 ? nil : action.currency)
             interactions.text(action.key)
+            interactions.integer(action.visit?.staffID)
             interactions.endRow()
 
             switch action.form {
@@ -217,7 +218,7 @@ struct PostgresCampaignLedger {
                 "customer_id", "key", "campaign", "plan_id", "run_id", "seq", "occasion", "form", "action_day", "cost", "currency", "channel",
                 "gift_catalog", "gift_item", "template", "role", "event", "applied_at",
             ]),
-            (interactions, "interaction", ["customer_id", "kind", "time", "outcome", "cost", "currency", "action_key"]),
+            (interactions, "interaction", ["customer_id", "kind", "time", "outcome", "cost", "currency", "action_key", "staff_id"]),
             (letters, "letter_outbox", ["action_key", "campaign", "template", "channel", "status", "created_at", "customer_id"]),
             (calls, "call_task", ["action_key", "campaign", "role", "script", "due_day", "status", "created_at", "customer_id"]),
             (seats, "event_seat", ["customer_id", "event", "action_key", "taken_at"]),

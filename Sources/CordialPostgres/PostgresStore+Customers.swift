@@ -230,7 +230,7 @@ extension PostgresStore {
             // No one visits them any more; what visitors noted of them goes.
             try await connection.query(
                 "UPDATE visit SET status = 'cancelled', sequence = sequence + 1 WHERE customer_id = \(id.rawValue) AND status = 'scheduled'")
-            try await connection.query("UPDATE visit SET notes = NULL WHERE customer_id = \(id.rawValue)")
+            try await connection.query("UPDATE visit SET notes = NULL, sequence = sequence + 1 WHERE customer_id = \(id.rawValue)")
             try await connection.query("UPDATE visit_change SET note = NULL WHERE customer_id = \(id.rawValue)")
             try await connection.query("""
                 UPDATE interaction SET outcome = split_part(outcome, ': ', 1)

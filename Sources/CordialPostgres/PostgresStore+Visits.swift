@@ -63,6 +63,8 @@ extension PostgresStore {
                 SELECT \(unescaped: Self.visitColumns) FROM visit
                 WHERE (\(query.staffID)::bigint IS NULL OR staff_id = \(query.staffID))
                   AND (\(query.customerID?.rawValue)::bigint IS NULL OR customer_id = \(query.customerID?.rawValue))
+                  AND (\(query.movedFromStaffID)::bigint IS NULL
+                       OR (staff_id <> \(query.movedFromStaffID) AND id IN (SELECT visit_id FROM visit_change WHERE staff_id = \(query.movedFromStaffID))))
                   AND (\(from)::text IS NULL OR day BETWEEN \(from) AND \(to))
                   AND (cardinality(\(statuses)::text[]) = 0 OR status = ANY(\(statuses)::text[]))
                 ORDER BY day, start, id LIMIT \(query.limit)
@@ -113,7 +115,7 @@ extension PostgresStore {
                         .filter { !($0.staffID == before.staffID && $0.day == before.day && $0.minutes == before.time) })
                 checked = bookings
             }
-            let kind = try VisitChanges.apply(update, note: note, to: &visit) { _, _, _ in checked ?? StaffBookings(capacity: [:], bookings: []) }
+            let kind = try VisitChanges.apply(update, note: note, at: at, to: &visit) { _, _, _ in checked ?? StaffBookings(capacity: [:], bookings: []) }
             visit.updatedAt = at
             let day = CalendarDays.text(ofDay: visit.day)
             try await connection.query("""

@@ -33,7 +33,7 @@ struct SQLiteCampaignLedger {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let interaction = try db.makeStatement(sql: """
-            INSERT INTO interaction (customerId, kind, time, outcome, cost, currency, actionKey) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO interaction (customerId, kind, time, outcome, cost, currency, actionKey, staffId) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let letter = try db.makeStatement(sql: """
             INSERT INTO letterOutbox (customerId, actionKey, campaign, template, channel, status, createdAt) VALUES (?, ?, ?, ?, ?, 'pending', ?)
@@ -68,7 +68,7 @@ struct SQLiteCampaignLedger {
             ])
             try interaction.execute(arguments: [
                 customer, CampaignLedgerRules.interactionKind(of: action.form), at, "\(campaign): \(action.occasion)",
-                action.cost == 0 ? nil : "\(action.cost)", action.cost == 0 ? nil : action.currency, key,
+                action.cost == 0 ? nil : "\(action.cost)", action.cost == 0 ? nil : action.currency, key, action.visit?.staffID,
             ])
             switch action.form {
             case .letter: try letter.execute(arguments: [customer, key, campaign, action.template ?? "", action.channel.rawValue, at])

@@ -38,6 +38,10 @@ extension SQLiteStore {
                 conditions.append("staffId = ?")
                 arguments += [staff]
             }
+            if let former = query.movedFromStaffID {
+                conditions.append("staffId <> ? AND id IN (SELECT visitId FROM visitChange WHERE staffId = ?)")
+                arguments += [former, former]
+            }
             if let customer = query.customerID {
                 conditions.append("customerId = ?")
                 arguments += [customer.rawValue]
@@ -76,7 +80,7 @@ extension SQLiteStore {
             }
             guard visit.status == .scheduled else { throw StoreError.invalidVisit("visit \(id) is \(visit.status.description), not scheduled") }
             let before = visit
-            let kind = try VisitChanges.apply(update, note: note, to: &visit) { staff, day, time in
+            let kind = try VisitChanges.apply(update, note: note, at: at, to: &visit) { staff, day, time in
                 let capacity = try Row.fetchOne(db, sql: "SELECT visitsPerDay, visitsPerWeek FROM staff WHERE id = ?", arguments: [staff])
                     .map { StaffBookings.Capacity(perDay: $0[0], perWeek: $0[1]) }
                 let others = try Self.bookings(days: StaffBookings.span(of: day...day), staff: staff, in: db)

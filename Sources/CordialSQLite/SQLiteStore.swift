@@ -270,7 +270,7 @@ public final class SQLiteStore: Store {
             // No one visits them any more; what visitors noted of them goes.
             try db.execute(sql: "UPDATE visit SET status = 'cancelled', sequence = sequence + 1 WHERE customerId = ? AND status = 'scheduled'",
                            arguments: [id.rawValue])
-            try db.execute(sql: "UPDATE visit SET notes = NULL WHERE customerId = ?", arguments: [id.rawValue])
+            try db.execute(sql: "UPDATE visit SET notes = NULL, sequence = sequence + 1 WHERE customerId = ?", arguments: [id.rawValue])
             try db.execute(sql: "UPDATE visitChange SET note = NULL WHERE customerId = ?", arguments: [id.rawValue])
             try db.execute(sql: """
                 UPDATE interaction SET outcome = substr(outcome, 1, instr(outcome, ': ') - 1)

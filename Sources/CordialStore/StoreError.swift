@@ -107,7 +107,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
         case .invalidStaff(let problem):
             "staff: \(problem)"
         case .invalidVisit(let problem):
-            "visit: \(problem)"
+            problem
         }
     }
 }

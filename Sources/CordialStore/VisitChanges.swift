@@ -8,7 +8,7 @@ package enum VisitChanges {
     /// gives what the (new) member of staff holds around the new day, without the visit
     /// itself, as committed now.
     package static func apply(
-        _ update: VisitUpdate, note: String?, to visit: inout VisitRecord, bookings: (_ staff: Int64, _ day: Int, _ time: Range<Int>) throws -> StaffBookings
+        _ update: VisitUpdate, note: String?, at: Date, to visit: inout VisitRecord, bookings: (_ staff: Int64, _ day: Int, _ time: Range<Int>) throws -> StaffBookings
     ) throws -> VisitChange.Kind {
         switch update {
         case .reschedule(let staff, let day, let start):
@@ -32,10 +32,12 @@ package enum VisitChanges {
             visit.status = .cancelled
             visit.sequence += 1
             return .cancelled
-        case .outcome(let status, _):
+        case .outcome(let status, let time):
             guard status == .done || status == .absent else { throw StoreError.invalidVisit("an outcome is done or absent") }
+            guard at >= time else { throw StoreError.invalidVisit("visit \(visit.id) has not begun: its outcome is recorded after it") }
             visit.status = status
             visit.notes = note
+            visit.sequence += 1
             return status == .done ? .done : .absent
         }
     }

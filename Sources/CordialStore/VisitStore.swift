@@ -21,13 +21,20 @@ public protocol VisitStore: Sendable {
 /// Which visits to list.
 public struct VisitQuery: Sendable, Hashable {
     public var staffID: Int64?
+    /// Visits this member of staff held once and another holds now (moved away from them),
+    /// whatever their day: their calendar is to drop them.
+    public var movedFromStaffID: Int64?
     public var customerID: CustomerID?
     public var days: ClosedRange<Int>?
     public var statuses: Set<VisitRecord.Status>
     public var limit: Int
 
-    public init(staffID: Int64? = nil, customerID: CustomerID? = nil, days: ClosedRange<Int>? = nil, statuses: Set<VisitRecord.Status> = [], limit: Int = 10_000) {
+    public init(
+        staffID: Int64? = nil, movedFromStaffID: Int64? = nil, customerID: CustomerID? = nil, days: ClosedRange<Int>? = nil,
+        statuses: Set<VisitRecord.Status> = [], limit: Int = 10_000
+    ) {
         self.staffID = staffID
+        self.movedFromStaffID = movedFromStaffID
         self.customerID = customerID
         self.days = days
         self.statuses = statuses

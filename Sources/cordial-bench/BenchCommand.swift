@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cordial-bench",
         abstract: "Run a benchmark and print its figures.",
-        subcommands: [LuaBench.self, ImportBench.self, ScanBench.self, SegmentBench.self, ValueBench.self, CampaignBench.self, LetterBench.self, FeedbackBench.self, VisitBench.self]
+        subcommands: [LuaBench.self, ImportBench.self, ScanBench.self, SegmentBench.self, ValueBench.self, CampaignBench.self, LetterBench.self, FeedbackBench.self, VisitBench.self, VisitPlanBench.self]
     )
 }
 

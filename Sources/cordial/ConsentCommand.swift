@@ -74,7 +74,7 @@ struct ExportConsent: AsyncParsableCommand {
             after = last.customerID
         }
         if let output {
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
+            try OutputFile.write(text, to: output)
         } else {
             print(text, terminator: "")
         }

@@ -634,11 +634,7 @@ struct FeedbackReportCommand: AsyncParsableCommand {
         if let pareto {
             let period = [from, to].compactMap { $0 }.joined(separator: " to ")
             let title = "\(kind.map { $0.rawValue.capitalized + "s" } ?? "Feedback") by category" + (period.isEmpty ? "" : ", \(period)") + " (\(report.cases))"
-            do {
-                try ParetoChart.svg(report.pareto, title: title).write(toFile: pareto, atomically: true, encoding: .utf8)
-            } catch {
-                throw CommandFailure("--pareto \(pareto): cannot be written (\(error.localizedDescription))")
-            }
+            try OutputFile.write(ParetoChart.svg(report.pareto, title: title), to: pareto)
         }
         if store.json {
             try store.printJSON(report)

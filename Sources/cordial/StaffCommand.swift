@@ -89,6 +89,15 @@ struct ImportStaff: AsyncParsableCommand {
         }
         let opened = try await store.open()
         let (added, updated) = try await FeedbackCommands.refusing { try await opened.importStaff(staff) }
+        // Absences the file gives over visits already booked: the visits stay, and are named.
+        let stored = try await opened.staff()
+        for member in staff where !member.absences.isEmpty {
+            guard let id = stored.first(where: { $0.externalID == member.externalID })?.id else { continue }
+            for visit in try await opened.visits(VisitQuery(staffID: id, statuses: [.scheduled])) where member.isAway(on: visit.day) {
+                StandardStreams.error(
+                    "warning: \(member.name) is away on \(CalendarDays.text(ofDay: visit.day)), when they have visit \(visit.id): move it (cordial visits move \(visit.id) --staff … or --day …)".forTerminal + "\n")
+            }
+        }
         if store.json { return try store.printJSON(["added": added, "updated": updated, "unchanged": staff.count - added - updated]) }
         print("\(name): added \(added), updated \(updated), \(staff.count - added - updated) unchanged")
     }
@@ -181,11 +190,7 @@ struct StaffCalendar: AsyncParsableCommand {
         if store.json { return try store.printJSON(calendar.entries) }
         let text = calendar.iCalendar(stamp: Date())
         guard let output else { return print(text, terminator: "") }
-        do {
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-            throw CommandFailure("\(output): cannot write (\(error.localizedDescription))")
-        }
+        try OutputFile.write(text, to: output)
         StandardStreams.error("\(output): \(calendar.entries.count) visit\(calendar.entries.count == 1 ? "" : "s") of \(member.name)".forTerminal + "\n")
     }
 }

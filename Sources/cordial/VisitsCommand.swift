@@ -28,6 +28,16 @@ struct VisitsCommand: ParsableCommand {
 
     static func clock(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
 
+    /// A note's text: at most 4000 bytes; empty is none.
+    static func note(_ text: String?, _ option: String) throws -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        guard text.utf8.count <= 4_000 else { throw ValidationError("\(option) holds at most 4000 bytes") }
+        return text
+    }
+
+    /// Who makes a change: empty is no one named.
+    static func who(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+
     /// The visit `id`, or a one-line error.
     static func load(_ id: Int64, in store: any Store) async throws -> VisitRecord {
         guard let visit = try await store.visit(id) else { throw CommandFailure("no visit \(id) (cordial visits list)") }
@@ -41,6 +51,14 @@ struct VisitsCommand: ParsableCommand {
         } catch let error as StoreError {
             throw CommandFailure(error.errorDescription ?? "\(error)")
         }
+    }
+
+    /// The local day today of a member of staff (their time zone, else this machine's).
+    static func today(of member: Staff?) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = member?.timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return CalendarDays.since1970(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
     }
 }
 
@@ -68,6 +86,8 @@ struct ListVisits: AsyncParsableCommand {
     var limit = 200
 
     func validate() throws {
+        if let from { _ = try VisitsCommand.day(from, "--from") }
+        if let to { _ = try VisitsCommand.day(to, "--to") }
         for value in status where VisitRecord.Status(rawValue: value) == nil {
             throw ValidationError("--status '\(value.prefix(40))' is not one of scheduled, done, absent, cancelled")
         }
@@ -80,8 +100,8 @@ struct ListVisits: AsyncParsableCommand {
         if let staff { member = try await PlanApprover.member(staff, in: opened) }
         var customerID: CustomerID?
         if let customer { customerID = try await lookUpCustomer(customer, in: opened).id }
-        let first = try from.map { try VisitsCommand.day($0, "--from") } ?? Int.min / 4
-        let last = try to.map { try VisitsCommand.day($0, "--to") } ?? Int.max / 4
+        let first = from.flatMap(CalendarDays.day(of:)) ?? Int.min / 4
+        let last = to.flatMap(CalendarDays.day(of:)) ?? Int.max / 4
         guard first <= last else { throw CommandFailure("--to is before --from") }
         let days: ClosedRange<Int>? = from == nil && to == nil ? nil : first...last
         let visits = try await opened.visits(VisitQuery(
@@ -156,6 +176,7 @@ struct MoveVisit: AsyncParsableCommand {
         guard day != nil || at != nil || staff != nil else { throw ValidationError("give --day, --at or --staff") }
         if let day { _ = try VisitsCommand.day(day, "--day") }
         if let at { _ = try VisitsCommand.minute(at, "--at") }
+        _ = try VisitsCommand.note(note, "--note")
     }
 
     func run() async throws {
@@ -167,18 +188,30 @@ struct MoveVisit: AsyncParsableCommand {
         }
         guard let member, let staffID = member.id else { throw CommandFailure("no member of staff \(visit.staffID)") }
         guard member.holds(visit.role) else { throw CommandFailure("\(member.name) does not hold the role \(visit.role) the visit needs") }
+        if member.id != visit.staffID, let customer = try await opened.customer(visit.customerID),
+           !member.covers(city: customer.address?.city, region: customer.address?.region) {
+            throw CommandFailure("\(member.name) does not cover the customer's city or region (\(member.areas.joined(separator: ", ")))")
+        }
         let newDay = try day.map { try VisitsCommand.day($0, "--day") } ?? visit.day
         let start = try at.map { try VisitsCommand.minute($0, "--at") } ?? visit.start
+        let today = VisitsCommand.today(of: member)
+        guard newDay >= today else { throw CommandFailure("\(CalendarDays.text(ofDay: newDay)) has passed: a visit moves to today or later") }
+        guard newDay <= today + 731 else { throw CommandFailure("\(CalendarDays.text(ofDay: newDay)) is more than two years ahead") }
+        guard start + visit.minutes <= 1_440 else {
+            throw CommandFailure("a visit of \(visit.minutes) minutes from \(VisitsCommand.clock(start)) ends after midnight")
+        }
         // The store checks clashes and capacity as committed; the working week and absences
         // are the member of staff's own, checked here.
         let slot = start..<(start + visit.minutes)
         if member.isAway(on: newDay) { throw CommandFailure("\(member.name) is away on \(CalendarDays.text(ofDay: newDay))") }
-        let hours = (member.week ?? WorkingWeek.office).days[(newDay + 4) % 7 + 1] ?? []
+        let hours = (member.week ?? WorkingWeek.office).days[VisitScheduler.weekday(of: newDay)] ?? []
         guard hours.contains(where: { $0.lowerBound <= slot.lowerBound && slot.upperBound <= $0.upperBound }) else {
             throw CommandFailure("\(VisitsCommand.clock(start))-\(VisitsCommand.clock(slot.upperBound)) on \(CalendarDays.text(ofDay: newDay)) is outside \(member.name)'s working hours")
         }
         let moved = try await VisitsCommand.changing {
-            try await opened.updateVisit(id, .reschedule(staffID: staffID, day: newDay, start: start), note: note, by: by, at: Date())
+            try await opened.updateVisit(
+                id, .reschedule(staffID: staffID, day: newDay, start: start), note: try VisitsCommand.note(note, "--note"), by: VisitsCommand.who(by),
+                at: Date())
         }
         if store.json { return try store.printJSON(VisitJSON(moved)) }
         print("visit \(id): \(member.name), \(CalendarDays.text(ofDay: moved.day)) \(VisitsCommand.clock(moved.start)) (change \(moved.sequence))".forTerminal)
@@ -199,9 +232,13 @@ struct CancelVisit: AsyncParsableCommand {
     @Option(help: "Who cancels it.")
     var by: String?
 
+    func validate() throws { _ = try VisitsCommand.note(note, "--note") }
+
     func run() async throws {
         let opened = try await store.open()
-        let cancelled = try await VisitsCommand.changing { try await opened.updateVisit(id, .cancel, note: note, by: by, at: Date()) }
+        let cancelled = try await VisitsCommand.changing {
+            try await opened.updateVisit(id, .cancel, note: try VisitsCommand.note(note, "--note"), by: VisitsCommand.who(by), at: Date())
+        }
         if store.json { return try store.printJSON(VisitJSON(cancelled)) }
         print("visit \(id): cancelled")
     }
@@ -227,7 +264,7 @@ struct VisitOutcome: AsyncParsableCommand {
 
     func validate() throws {
         guard outcome == "done" || outcome == "absent" else { throw ValidationError("the outcome is done or absent, not '\(outcome.prefix(40))'") }
-        if let notes, notes.utf8.count > 4_000 { throw ValidationError("--notes holds at most 4000 bytes") }
+        _ = try VisitsCommand.note(notes, "--notes")
     }
 
     func run() async throws {
@@ -238,7 +275,7 @@ struct VisitOutcome: AsyncParsableCommand {
         let time = VisitCalendar.instant(day: visit.day, minute: visit.start, in: zone)
         let status: VisitRecord.Status = outcome == "done" ? .done : .absent
         let recorded = try await VisitsCommand.changing {
-            try await opened.updateVisit(id, .outcome(status, time: time), note: notes, by: by, at: Date())
+            try await opened.updateVisit(id, .outcome(status, time: time), note: try VisitsCommand.note(notes, "--notes"), by: VisitsCommand.who(by), at: Date())
         }
         if store.json { return try store.printJSON(VisitJSON(recorded)) }
         print("visit \(id): \(recorded.status.description)")

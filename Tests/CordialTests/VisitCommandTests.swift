@@ -1,3 +1,4 @@
+import CordialCore
 import Foundation
 import Testing
 
@@ -51,6 +52,13 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [[String: Any]])
     }
 
+    /// The first Monday after today (UTC), and 14:00 that day in Hà Nội as ISO 8601 UTC.
+    static func nextMonday() -> (day: String, start: String) {
+        var day = CalendarDays.day(of: Date()) + 1
+        while (day + 4) % 7 + 1 != 2 { day += 1 }
+        return (CalendarDays.text(ofDay: day), CalendarDays.text(ofDay: day) + "T07:00:00+00:00")
+    }
+
     @Test func staffMoveCancelAndCloseVisitsAndTheirCalendarFollows() throws {
         let db = stores.path(), plugins = folder.appendingPathComponent("plugins").path
         #expect(try cordial("init", "--db", db).status == 0)
@@ -59,6 +67,7 @@ import Testing
             C1,Văn An,Nguyễn,12 Hàng Bạc,Hà Nội,Miền Bắc,vi,gold
             C2,Thị Mai,Trần,5 Lý Thường Kiệt,Hà Nội,Miền Bắc,vi,gold
             C3,Emily,Carter,1 High Street,London,England,en,gold
+            C4,Văn Nam,Phạm,8 Phố Huế,Hà Nội,Miền Bắc,vi,gold
 
             """)
         #expect(try cordial("import", "customers", customers, "--source", "crm", "--db", db).status == 0)
@@ -66,57 +75,116 @@ import Testing
             staff_id,name,role,areas,hours,visits_per_day,time_zone
             S-1,Ngô Thanh Bình,account-manager,Hà Nội,mon-fri 08:00-12:00 13:00-17:00,2,Asia/Ho_Chi_Minh
             S-2,Phạm Hoa,agent,Hà Nội,mon-fri 08:00-17:00,,Asia/Ho_Chi_Minh
+            S-3,Sophie Davies,account-manager,London,mon-fri 09:00-17:00,,Europe/London
 
             """)
         #expect(try cordial("staff", "import", staff, "--db", db).status == 0)
         #expect(try cordial("segments", "run", "--as-of", "2026-03-20", "--db", db, "--plugins", plugins).status == 0)
+        // S-1 makes two visits a day: two on 1 April, the third on the 2nd; London's goes to S-3.
         let plan = try cordial("campaigns", "plan", "spring-visits", "--from", "2026-04-01", "--to", "2026-04-01", "--db", db, "--plugins", plugins)
         #expect(plan.status == 0, "\(plan.standardError)")
-        // London has no account manager: held back in the plan with the reason.
-        #expect(plan.standardOutput.contains("visit not scheduled: no staff with the role in the customer's area"))
-        #expect(plan.standardOutput.contains("staff 1, 08:00-09:00") && plan.standardOutput.contains("staff 1, 09:30-10:30"))
+        #expect(plan.standardOutput.contains("staff 1, 08:00-09:00") && plan.standardOutput.contains("staff 1, 09:30-10:30"), "\(plan.standardOutput)")
         #expect(try cordial("campaigns", "apply", "1", "--db", db, "--plugins", plugins).status == 0)
 
         let listed = try cordial("visits", "list", "--staff", "S-1", "--json", "--db", db)
         let visits = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
-        #expect(visits.map { "\($0["day"]!) \($0["start"]!)-\($0["end"]!) \($0["status"]!)" } == [
-            "2026-04-01 08:00-09:00 scheduled", "2026-04-01 09:30-10:30 scheduled",
+        #expect(visits.map { "\($0["id"]!) \($0["day"]!) \($0["start"]!)-\($0["end"]!) \($0["status"]!)" } == [
+            "1 2026-04-01 08:00-09:00 scheduled", "2 2026-04-01 09:30-10:30 scheduled", "4 2026-04-02 08:00-09:00 scheduled",
         ])
-        #expect(visits.allSatisfy { $0["action_key"] as? String != nil && $0["updated_at"] as? String != nil })
+        #expect(visits.allSatisfy { $0["action_key"] as? String != nil && $0["role"] as? String == "account-manager" })
 
         let ics = folder.appendingPathComponent("binh.ics").path
-        #expect(try cordial("staff", "calendar", "S-1", "--from", "2026-04-01", "--to", "2026-06-30", "-o", ics, "--db", db).status == 0)
+        #expect(try cordial("staff", "calendar", "S-1", "--from", "2026-04-01", "--to", "2027-12-31", "-o", ics, "--db", db).status == 0)
         let first = try parsed(ics)
-        #expect(first.count == 2)
-        #expect(first.map { $0["start"] as? String } == ["2026-04-01T01:00:00+00:00", "2026-04-01T02:30:00+00:00"], "08:00 in Hà Nội is 01:00 UTC")
+        #expect(first.map { $0["start"] as? String } == ["2026-04-01T01:00:00+00:00", "2026-04-01T02:30:00+00:00", "2026-04-02T01:00:00+00:00"],
+                "08:00 in Hà Nội is 01:00 UTC")
         #expect(first.allSatisfy { ($0["uid"] as? String)?.hasPrefix("spring-visits/quarter:2026-Q2/") == true && $0["sequence"] as? Int == 0 })
         #expect(first[0]["summary"] as? String == "Visit: Nguyễn Văn An" && first[0]["location"] as? String == "12 Hàng Bạc, Hà Nội, Miền Bắc")
 
-        // Moved out of the visitor's hours: one line, exit 1, nothing changed; an agent does not visit.
-        let lunch = try cordial("visits", "move", "1", "--at", "11:30", "--db", db)
-        #expect(lunch.status == 1 && lunch.standardError == "Error: 11:30-12:30 on 2026-04-01 is outside Ngô Thanh Bình's working hours\n")
-        let agent = try cordial("visits", "move", "1", "--staff", "S-2", "--db", db)
-        #expect(agent.status == 1 && agent.standardError == "Error: Phạm Hoa does not hold the role account-manager the visit needs\n")
-        let clash = try cordial("visits", "move", "1", "--at", "09:00", "--db", db)
-        #expect(clash.status == 1 && clash.standardError == "Error: visit: staff 1 has another visit then\n")
-        #expect(try cordial("visits", "move", "1", "--day", "2026-04-02", "--at", "14:00", "--note", "khách bận", "--by", "Bình", "--db", db).status == 0)
-        #expect(try cordial("visits", "cancel", "2", "--note", "customer travelling", "--db", db).status == 0)
-        let closed = try cordial("visits", "outcome", "2", "done", "--db", db)
-        #expect(closed.status == 1 && closed.standardError == "Error: visit: visit 2 is cancelled, not scheduled\n")
+        // How visit 2 went, on the customer's file.
+        #expect(try cordial("visits", "outcome", "2", "done", "--notes", "Khách muốn nâng hạng", "--by", "Bình", "--db", db).status == 0)
+        // Moves: one line and exit 1 when refused, nothing changed.
+        let monday = Self.nextMonday()
+        for (arguments, error) in [
+            (["4", "--day", "2026-04-03"], "2026-04-03 has passed: a visit moves to today or later"),
+            (["4", "--day", monday.day, "--at", "11:30"], "11:30-12:30 on \(monday.day) is outside Ngô Thanh Bình's working hours"),
+            (["4", "--staff", "S-2"], "Phạm Hoa does not hold the role account-manager the visit needs"),
+            (["4", "--staff", "S-3", "--day", monday.day], "Sophie Davies does not cover the customer's city or region (London)"),
+            (["4", "--day", monday.day, "--at", "23:30"], "a visit of 60 minutes from 23:30 ends after midnight"),
+        ] {
+            let refused = try RunCommandTests.cordial(["visits", "move"] + arguments + ["--db", db])
+            #expect(refused.status == 1 && refused.standardError == "Error: \(error)\n", "\(arguments): \(refused.standardError)")
+        }
+        #expect(try cordial("visits", "move", "1", "--day", monday.day, "--at", "14:00", "--note", "khách bận", "--by", "Bình", "--db", db).status == 0)
+        let clash = try cordial("visits", "move", "4", "--day", monday.day, "--at", "14:30", "--db", db)
+        #expect(clash.status == 1 && clash.standardError == "Error: staff 1 has another visit then\n", "\(clash.standardError)")
+        #expect(try cordial("visits", "cancel", "4", "--note", "customer travelling", "--db", db).status == 0)
+        let closed = try cordial("visits", "outcome", "4", "done", "--db", db)
+        #expect(closed.status == 1 && closed.standardError == "Error: visit 4 is cancelled, not scheduled\n")
+        let early = try cordial("visits", "outcome", "1", "done", "--db", db)
+        #expect(early.status == 1 && early.standardError == "Error: visit 1 has not begun: its outcome is recorded after it\n")
 
-        // Exported again: the same UIDs, the moved one later with a higher sequence, the
-        // cancelled one marked cancelled.
-        #expect(try cordial("staff", "calendar", "S-1", "--from", "2026-04-01", "--to", "2026-06-30", "-o", ics, "--db", db).status == 0)
+        // Exported again: the same UIDs; the moved one later, the done one with its notes, the
+        // cancelled one marked so, each with a higher sequence.
+        #expect(try cordial("staff", "calendar", "S-1", "--from", "2026-04-01", "--to", "2027-12-31", "-o", ics, "--db", db).status == 0)
         let second = try parsed(ics)
         #expect(Set(second.compactMap { $0["uid"] as? String }) == Set(first.compactMap { $0["uid"] as? String }))
-        let moved = try #require(second.first { $0["uid"] as? String == first[0]["uid"] as? String })
-        #expect(moved["start"] as? String == "2026-04-02T07:00:00+00:00" && moved["sequence"] as? Int == 1 && moved["status"] as? String == "CONFIRMED")
-        let cancelled = try #require(second.first { $0["uid"] as? String == first[1]["uid"] as? String })
-        #expect(cancelled["status"] as? String == "CANCELLED" && cancelled["sequence"] as? Int == 1)
+        func event(_ index: Int) throws -> [String: Any] { try #require(second.first { $0["uid"] as? String == first[index]["uid"] as? String }) }
+        #expect(try event(0)["start"] as? String == monday.start && event(0)["sequence"] as? Int == 1 && event(0)["status"] as? String == "CONFIRMED")
+        #expect(try event(1)["sequence"] as? Int == 1 && event(1)["status"] as? String == "CONFIRMED")
+        #expect(try event(2)["status"] as? String == "CANCELLED" && event(2)["sequence"] as? Int == 1)
+        let shown = try cordial("visits", "show", "2", "--db", db).standardOutput
+        #expect(shown.hasPrefix("visit 2: done\n") && shown.contains("Khách muốn nâng hạng"))
+        #expect(try cordial("visits", "show", "1", "--db", db).standardOutput.contains("rescheduled"))
+    }
 
-        // How it went, on the customer's file.
-        #expect(try cordial("visits", "outcome", "1", "done", "--notes", "Khách muốn nâng hạng", "--by", "Bình", "--db", db).status == 0)
-        let shown = try cordial("visits", "show", "1", "--db", db).standardOutput
-        #expect(shown.hasPrefix("visit 1: done\n") && shown.contains("rescheduled") && shown.contains("khách bận") && shown.contains("Khách muốn nâng hạng"))
+    /// A visit moved to another member of staff is cancelled in the first one's calendar (so
+    /// their calendar program drops it); leave given over a booked visit names the visit.
+    @Test func aVisitMovedAwayIsDroppedFromTheFirstCalendar() throws {
+        let db = stores.path(), plugins = folder.appendingPathComponent("plugins").path
+        #expect(try cordial("init", "--db", db).status == 0)
+        let customers = try file("customers.csv", "external_id,given_name,family_name,city,locale,tier\nC1,Văn An,Nguyễn,Hà Nội,vi,gold\n")
+        #expect(try cordial("import", "customers", customers, "--source", "crm", "--db", db).status == 0)
+        let staff = try file("staff.csv", """
+            staff_id,name,role,areas,hours,time_zone
+            S-1,Ngô Thanh Bình,account-manager,Hà Nội,mon-fri 08:00-17:00,Asia/Ho_Chi_Minh
+            S-2,Lê Văn Hùng,account-manager,Hà Nội,mon-fri 08:00-17:00,Asia/Ho_Chi_Minh
+
+            """)
+        #expect(try cordial("staff", "import", staff, "--db", db).status == 0)
+        #expect(try cordial("segments", "run", "--as-of", "2026-03-20", "--db", db, "--plugins", plugins).status == 0)
+        // The next quarter's first day: the policy's occasion, ahead of today.
+        var quarter = CalendarDays.day(of: Date()) + 1
+        while !CalendarDays.text(ofDay: quarter).hasSuffix("-01-01") && !CalendarDays.text(ofDay: quarter).hasSuffix("-04-01")
+            && !CalendarDays.text(ofDay: quarter).hasSuffix("-07-01") && !CalendarDays.text(ofDay: quarter).hasSuffix("-10-01") { quarter += 1 }
+        let first = CalendarDays.text(ofDay: quarter)
+        #expect(try cordial("campaigns", "plan", "spring-visits", "--from", first, "--to", first, "--db", db, "--plugins", plugins).status == 0)
+        #expect(try cordial("campaigns", "apply", "1", "--db", db, "--plugins", plugins).status == 0)
+        let booked = try cordial("visits", "list", "--json", "--db", db).standardOutput
+        let monday = try #require((try JSONSerialization.jsonObject(with: Data(booked.utf8)) as? [[String: Any]])?.first?["day"] as? String)
+        #expect(try cordial("visits", "show", "1", "--db", db).standardOutput.contains("Ngô Thanh Bình"))
+
+        // Leave over the booked visit: imported, and the visit named.
+        let away = try file("away.csv", """
+            staff_id,name,role,areas,hours,time_zone,absences
+            S-1,Ngô Thanh Bình,account-manager,Hà Nội,mon-fri 08:00-17:00,Asia/Ho_Chi_Minh,\(monday)..\(monday)
+
+            """)
+        let leave = try cordial("staff", "import", away, "--db", db)
+        #expect(leave.status == 0 && leave.standardError.contains("warning: Ngô Thanh Bình is away on \(monday), when they have visit 1"), "\(leave.standardError)")
+
+        let ics = folder.appendingPathComponent("binh.ics").path
+        #expect(try cordial("staff", "calendar", "S-1", "--from", monday, "-o", ics, "--db", db).status == 0)
+        let before = try parsed(ics)
+        #expect(before.count == 1 && before[0]["status"] as? String == "CONFIRMED")
+        #expect(try cordial("visits", "move", "1", "--staff", "S-2", "--db", db).status == 0)
+        #expect(try cordial("staff", "calendar", "S-1", "--from", monday, "-o", ics, "--db", db).status == 0)
+        let after = try parsed(ics)
+        #expect(after.count == 1 && after[0]["uid"] as? String == before[0]["uid"] as? String)
+        #expect(after[0]["status"] as? String == "CANCELLED" && after[0]["sequence"] as? Int == 1 && after[0]["start"] as? String == before[0]["start"] as? String)
+        let hung = folder.appendingPathComponent("hung.ics").path
+        #expect(try cordial("staff", "calendar", "S-2", "--from", monday, "-o", hung, "--db", db).status == 0)
+        let taken = try parsed(hung)
+        #expect(taken.count == 1 && taken[0]["uid"] as? String == before[0]["uid"] as? String && taken[0]["status"] as? String == "CONFIRMED")
     }
 }

@@ -36,12 +36,23 @@ public struct VisitCalendar: Sendable {
     public static func load(for staff: Staff, days: ClosedRange<Int>, timeZone: TimeZone, from store: any Store) async throws -> VisitCalendar {
         guard let id = staff.id else { return VisitCalendar(staff: staff, entries: []) }
         let zone = staff.timeZone.flatMap(TimeZone.init(identifier:)) ?? timeZone
-        let visits = try await store.visits(VisitQuery(staffID: id, days: days))
+        var visits = try await store.visits(VisitQuery(staffID: id, days: days))
+        // Visits moved to someone else: cancelled in this calendar, where they last stood in it.
+        for var moved in try await store.visits(VisitQuery(movedFromStaffID: id)) {
+            guard let last = try await store.visitChanges(moved.id).last(where: { $0.staffID == id }), days.contains(last.day) else { continue }
+            moved.day = last.day
+            moved.start = last.start
+            moved.status = .cancelled
+            moved.notes = nil
+            visits.append(moved)
+        }
+        visits.sort { ($0.day, $0.start, $0.id) < ($1.day, $1.start, $1.id) }
         let customers = Dictionary(
             try await store.customers(withIDs: Array(Set(visits.map(\.customerID)))).compactMap { customer in customer.id.map { ($0, customer) } },
             uniquingKeysWith: { first, _ in first })
         let entries = visits.map { visit in
-            let customer = customers[visit.customerID]
+            // A forgotten customer's file keeps no name, address or phone: nor does the event.
+            let customer = customers[visit.customerID].flatMap { $0.displayName.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             let start = Self.instant(day: visit.day, minute: visit.start, in: zone)
             return Entry(
                 visit: visit.id, uid: "\(visit.actionKey)@cordial", sequence: visit.sequence, status: visit.status.rawValue,

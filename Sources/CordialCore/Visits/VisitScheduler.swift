@@ -98,7 +98,7 @@ public struct VisitScheduler: Sendable {
     /// The times a visit fits on `day` for member of staff `member`, earliest first.
     public func slots(for member: Staff, on day: Int, booked: [Range<Int>]) -> [Range<Int>] {
         guard !member.isAway(on: day) else { return [] }
-        let weekday = (day + 4) % 7 + 1  // 1970-01-01 was a Thursday (5)
+        let weekday = Self.weekday(of: day)
         let open = (member.week ?? defaultWeek).days[weekday] ?? []
         var slots: [Range<Int>] = []
         let taken = booked.map { ($0.lowerBound - buffer)..<($0.upperBound + buffer) }
@@ -122,8 +122,12 @@ public struct VisitScheduler: Sendable {
 
     /// Whether `member` works on `day` at all (hours that day, not away), free slots or not.
     func works(_ member: Staff, on day: Int) -> Bool {
-        !member.isAway(on: day) && !((member.week ?? defaultWeek).days[(day + 4) % 7 + 1] ?? []).isEmpty
+        !member.isAway(on: day) && !((member.week ?? defaultWeek).days[Self.weekday(of: day)] ?? []).isEmpty
     }
+
+    /// The weekday of a day since 1970 as ``WorkingWeek`` keys it (Foundation's numbering:
+    /// Sunday 1 to Saturday 7; 1970-01-01 was a Thursday, 5), days before 1970 too.
+    public static func weekday(of day: Int) -> Int { (day + 4).floorModulo(7) + 1 }
 
     /// Monday-based week of a day.
     public static func week(of day: Int) -> Int { (day + 3).floorDivided(by: 7) }
@@ -394,6 +398,10 @@ public struct VisitScheduler: Sendable {
 }
 
 extension Int {
+    /// The remainder of a division rounding toward minus infinity: never negative for a
+    /// positive divisor.
+    func floorModulo(_ divisor: Int) -> Int { ((self % divisor) + divisor) % divisor }
+
     /// Division rounding toward minus infinity.
     func floorDivided(by divisor: Int) -> Int {
         let quotient = self / divisor
