@@ -27,6 +27,9 @@ struct VisitPlanBench: AsyncParsableCommand {
     @Option(help: "The quarter's first day.")
     var from = "2025-04-01"
 
+    @Option(name: .customLong("per-week"), help: "Visits each member of staff makes a week, instead of the demo staff's own 8 to 12.")
+    var perWeek: Int?
+
     static func plugin(customers: Int) -> String {
         """
         local cordial = require "cordial"
@@ -53,10 +56,13 @@ struct VisitPlanBench: AsyncParsableCommand {
         let planned = work.appendingPathComponent("planned.sqlite").path
         try FileManager.default.copyItem(atPath: source, toPath: planned)
         let executable = CordialExecutable.path
-        let staffFile = work.appendingPathComponent("staff.csv").path
-        try BenchClock.runTool(executable, ["demo", "generate", "--customers", "1", "--output", work.appendingPathComponent("none.csv").path,
-                                            "--staff", staffFile, "--staff-count", "\(staff)"])
-        try BenchClock.runTool(executable, ["staff", "import", staffFile, "--db", planned])
+        // The demo organisation's staff, as `cordial demo generate --staff` writes them.
+        let members = DemoStaff(seed: 42).staff(count: staff).map { member in
+            var member = member
+            if let perWeek { member.visitsPerWeek = max(perWeek, member.visitsPerDay ?? 1) }
+            return member
+        }
+        _ = try await StoreLocation.sqlite(path: planned).open().importStaff(members)
         try BenchClock.runTool(executable, ["segments", "run", "bench-everyone", "--db", planned, "--plugins", plugins, "--as-of", from])
 
         var output = ""
@@ -97,7 +103,7 @@ struct VisitPlanBench: AsyncParsableCommand {
         let heldBack = Dictionary(grouping: actions.compactMap(\.heldBack), by: { $0 }).map { "\($0.key) \($0.value.count)" }.sorted()
 
         let total = try await opened.countCustomers()
-        print("cordial-bench visit-plan — the \(customers) most valuable of \(total) customers, a visit in the quarter from \(CalendarDays.text(ofDay: first)) (91 days), \(staff) demo staff, 90-minute visits, 45-minute buffer")
+        print("cordial-bench visit-plan — the \(customers) most valuable of \(total) customers, a visit in the quarter from \(CalendarDays.text(ofDay: first)) (91 days), \(staff) demo staff (\(perWeek.map { "at most \($0)" } ?? "8 to 12") visits a week each), 90-minute visits, 45-minute buffer")
         print("")
         print("| step | time | visits served | share |")
         print("|---|---|---|---|")
