@@ -75,7 +75,8 @@ CHEVRON_PYTHON = .build/chevron-venv/bin/python
 # into PostgreSQL on a throw-away server of its own, port 55433), scanned and segmented (on
 # SQLite, then copied into PostgreSQL with `cordial store copy` and segmented there); a
 # birthday campaign planned over the million and applied against sqlite3's INSERTs;
-# customer value on CDNOW and the million against Python's lifetimes package.
+# customer value on CDNOW and the million against Python's lifetimes package; the quarterly
+# visit programme for the million's 10,000 most valuable, planned, against the greedy pass.
 bench: build
 	$(SWIFT) build -c release --product cordial-bench
 	$(CORDIAL_BENCH) lua
@@ -101,6 +102,9 @@ bench: build
 	$(CORDIAL) import transactions ../shared/data/cdnow/CDNOW_master.txt --format cdnow --db $(CDNOW_DB)
 	$(CORDIAL_BENCH) value --db $(CDNOW_DB) --until 1997-09-30 --unit week --python $(LIFETIMES_PYTHON)
 	$(CORDIAL_BENCH) value --db $(BENCH_DB) --until 2024-12-31 --unit week --python $(LIFETIMES_PYTHON)
+	$(CORDIAL) value fit --until 2024-12-31 --unit week --db $(BENCH_DB)
+	$(CORDIAL_BENCH) visit-plan --db $(BENCH_DB)
+	$(CORDIAL_BENCH) visit-plan --db $(BENCH_DB) --per-week 4
 
 # docs/security.md: each libFuzzer target for FUZZ_SECONDS (default 600), FUZZ_JOBS at a time.
 fuzz: dependencies
