@@ -228,6 +228,11 @@ extension PostgresStore {
             // A hook's message is the plugin's words, which may quote the case.
             try await connection.query("UPDATE feedback_hook_delivery SET message = NULL WHERE customer_id = \(id.rawValue)")
             // No one visits them any more; what visitors noted of them goes.
+            try await connection.query("""
+                INSERT INTO visit_change (customer_id, visit_id, kind, at, staff_id, day, start, note)
+                SELECT customer_id, id, 'cancelled', \(now), staff_id, day, start, 'customer forgotten' FROM visit
+                WHERE customer_id = \(id.rawValue) AND status = 'scheduled'
+                """)
             try await connection.query(
                 "UPDATE visit SET status = 'cancelled', sequence = sequence + 1 WHERE customer_id = \(id.rawValue) AND status = 'scheduled'")
             try await connection.query("UPDATE visit SET notes = NULL, sequence = sequence + 1 WHERE customer_id = \(id.rawValue)")
@@ -235,6 +240,7 @@ extension PostgresStore {
             try await connection.query("""
                 UPDATE interaction SET outcome = split_part(outcome, ': ', 1)
                 WHERE customer_id = \(id.rawValue) AND kind = 'visit' AND strpos(outcome, ': ') > 0
+                  AND (outcome LIKE 'visit done: %' OR outcome LIKE 'customer absent at the visit: %' OR outcome LIKE 'visit cancelled: %')
                 """)
             try await connection.query(
                 "INSERT INTO audit_entry (time, action, subject, detail) VALUES (\(now), 'forget', \("customer \(id)"), \(reason))")

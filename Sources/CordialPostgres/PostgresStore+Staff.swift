@@ -24,7 +24,9 @@ extension PostgresStore {
     public func importStaff(_ staff: [Staff]) async throws -> (added: Int, updated: Int) {
         try StaffColumns.check(staff, imported: true)
         return try await transaction { connection in
-            try await connection.query("LOCK TABLE staff IN SHARE ROW EXCLUSIVE MODE")
+            // EXCLUSIVE waits for the campaign parts and visit moves that hold staff rows (and
+            // holds them off) — a lock on rows would be taken in file order, theirs in id order.
+            try await connection.query("LOCK TABLE staff IN EXCLUSIVE MODE")
             let stored = Dictionary(
                 try await rows(PostgresQuery(unsafeSQL: "SELECT id, \(Self.staffColumns) FROM staff WHERE external_id IS NOT NULL"), on: connection)
                     .map(Self.staff).map { ($0.externalID!, $0) },

@@ -4,8 +4,9 @@ import Foundation
 import PostgresNIO
 
 /// Visits on PostgreSQL, where several processes book at once: whoever books or moves a
-/// visit locks the members of staff concerned (their `staff` rows, in id order) before it
-/// reads their other visits, so two bookings of one person never both pass the check.
+/// visit locks the members of staff concerned (their `staff` rows, in id order, `FOR NO KEY
+/// UPDATE`, which leaves foreign-key checks on them free) before it reads their other visits,
+/// so two bookings of one person never both pass the check.
 extension PostgresStore {
     public func visitBookings(days: ClosedRange<Int>) async throws -> [VisitBooking] {
         try await withConnection { connection in try await bookings(days: days, staff: nil, on: connection) }
@@ -15,15 +16,15 @@ extension PostgresStore {
         let from = CalendarDays.text(ofDay: days.lowerBound), to = CalendarDays.text(ofDay: days.upperBound)
         let query: PostgresQuery = if let staff {
             """
-            SELECT staff_id, day, start, minutes FROM visit
+            SELECT staff_id, day, start, minutes, buffer FROM visit
             WHERE status IN ('scheduled', 'done') AND day BETWEEN \(from) AND \(to) AND staff_id = ANY(\(staff)::bigint[])
             """
         } else {
-            "SELECT staff_id, day, start, minutes FROM visit WHERE status IN ('scheduled', 'done') AND day BETWEEN \(from) AND \(to)"
+            "SELECT staff_id, day, start, minutes, buffer FROM visit WHERE status IN ('scheduled', 'done') AND day BETWEEN \(from) AND \(to)"
         }
         return try await rows(query, on: connection).map { row in
-            let (staff, day, start, minutes) = try row.decode((Int64, String, Int, Int).self)
-            return VisitBooking(staffID: staff, day: CalendarDays.day(of: day) ?? 0, minutes: start..<(start + minutes))
+            let (staff, day, start, minutes, buffer) = try row.decode((Int64, String, Int, Int, Int).self)
+            return VisitBooking(staffID: staff, day: CalendarDays.day(of: day) ?? 0, minutes: start..<(start + minutes), buffer: buffer)
         }
     }
 
@@ -32,7 +33,7 @@ extension PostgresStore {
     func staffBookings(staff: [Int64], days: ClosedRange<Int>, on connection: PostgresSession) async throws -> StaffBookings {
         var capacity: [Int64: StaffBookings.Capacity] = [:]
         for row in try await rows("""
-            SELECT id, visits_per_day, visits_per_week FROM staff WHERE id = ANY(\(staff.sorted())::bigint[]) ORDER BY id FOR UPDATE
+            SELECT id, visits_per_day, visits_per_week FROM staff WHERE id = ANY(\(staff.sorted())::bigint[]) ORDER BY id FOR NO KEY UPDATE
             """, on: connection) {
             let (id, perDay, perWeek) = try row.decode((Int64, Int?, Int?).self)
             capacity[id] = StaffBookings.Capacity(perDay: perDay, perWeek: perWeek)
@@ -91,7 +92,7 @@ extension PostgresStore {
         }
     }
 
-    public func updateVisit(_ id: Int64, _ update: VisitUpdate, note: String?, by: String?, at: Date) async throws -> VisitRecord {
+    public func updateVisit(_ id: Int64, _ update: VisitUpdate, note: String?, by: String?, at: Date, expectedSequence: Int?) async throws -> VisitRecord {
         try await transaction { connection in
             guard let customer = try await value(Int64.self, "SELECT customer_id FROM visit WHERE id = \(id)", on: connection) else {
                 throw StoreError.invalidVisit("no visit \(id)")
@@ -115,7 +116,7 @@ extension PostgresStore {
                         .filter { !($0.staffID == before.staffID && $0.day == before.day && $0.minutes == before.time) })
                 checked = bookings
             }
-            let kind = try VisitChanges.apply(update, note: note, at: at, to: &visit) { _, _, _ in checked ?? StaffBookings(capacity: [:], bookings: []) }
+            let kind = try VisitChanges.apply(update, note: note, at: at, expectedSequence: expectedSequence, to: &visit) { _, _, _ in checked ?? StaffBookings(capacity: [:], bookings: []) }
             visit.updatedAt = at
             let day = CalendarDays.text(ofDay: visit.day)
             try await connection.query("""
@@ -127,6 +128,11 @@ extension PostgresStore {
                 INSERT INTO visit_change (customer_id, visit_id, kind, at, staff_id, day, start, note, by)
                 VALUES (\(customer), \(id), \(kind.rawValue), \(at), \(visit.staffID), \(day), \(visit.start), \(note), \(by))
                 """)
+            if kind == .rescheduled {
+                try await connection.query("""
+                    UPDATE interaction SET staff_id = \(visit.staffID) WHERE customer_id = \(customer) AND action_key = \(visit.actionKey)
+                    """)
+            }
             if let outcome = VisitChanges.fileOutcome(kind, note: note) {
                 var time = at
                 if case .outcome(_, let when) = update { time = when }

@@ -10,7 +10,7 @@ extension SQLiteStore {
     }
 
     static func bookings(days: ClosedRange<Int>, staff: Int64?, in db: Database) throws -> [VisitBooking] {
-        var sql = "SELECT staffId, day, start, minutes FROM visit WHERE status IN ('scheduled', 'done') AND day BETWEEN ? AND ?"
+        var sql = "SELECT staffId, day, start, minutes, buffer, id FROM visit WHERE status IN ('scheduled', 'done') AND day BETWEEN ? AND ?"
         var arguments: StatementArguments = [CalendarDays.text(ofDay: days.lowerBound), CalendarDays.text(ofDay: days.upperBound)]
         if let staff {
             sql += " AND staffId = ?"
@@ -18,7 +18,7 @@ extension SQLiteStore {
         }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             let start: Int = row[2], minutes: Int = row[3]
-            return VisitBooking(staffID: row[0], day: CalendarDays.day(of: row[1]) ?? 0, minutes: start..<(start + minutes))
+            return VisitBooking(staffID: row[0], day: CalendarDays.day(of: row[1]) ?? 0, minutes: start..<(start + minutes), buffer: row[4])
         }
     }
 
@@ -73,14 +73,14 @@ extension SQLiteStore {
         }
     }
 
-    public func updateVisit(_ id: Int64, _ update: VisitUpdate, note: String?, by: String?, at: Date) async throws -> VisitRecord {
+    public func updateVisit(_ id: Int64, _ update: VisitUpdate, note: String?, by: String?, at: Date, expectedSequence: Int?) async throws -> VisitRecord {
         try await writer.write { db in
             guard var visit = try Row.fetchOne(db, sql: "SELECT * FROM visit WHERE id = ?", arguments: [id]).map(Self.visit) else {
                 throw StoreError.invalidVisit("no visit \(id)")
             }
             guard visit.status == .scheduled else { throw StoreError.invalidVisit("visit \(id) is \(visit.status.description), not scheduled") }
             let before = visit
-            let kind = try VisitChanges.apply(update, note: note, at: at, to: &visit) { staff, day, time in
+            let kind = try VisitChanges.apply(update, note: note, at: at, expectedSequence: expectedSequence, to: &visit) { staff, day, time in
                 let capacity = try Row.fetchOne(db, sql: "SELECT visitsPerDay, visitsPerWeek FROM staff WHERE id = ?", arguments: [staff])
                     .map { StaffBookings.Capacity(perDay: $0[0], perWeek: $0[1]) }
                 let others = try Self.bookings(days: StaffBookings.span(of: day...day), staff: staff, in: db)
@@ -101,6 +101,10 @@ extension SQLiteStore {
                     visit.customerID.rawValue, id, kind.rawValue, stamp, visit.staffID, CalendarDays.text(ofDay: visit.day), visit.start, note, by,
                 ])
             // The customer's file: the visit's contact says how it went (or that it was cancelled).
+            if kind == .rescheduled {
+                try db.execute(sql: "UPDATE interaction SET staffId = ? WHERE customerId = ? AND actionKey = ?",
+                               arguments: [visit.staffID, visit.customerID.rawValue, visit.actionKey])
+            }
             if let outcome = VisitChanges.fileOutcome(kind, note: note) {
                 var time = stamp
                 if case .outcome(_, let when) = update { time = CustomerRow.storedText(when) }

@@ -268,6 +268,10 @@ public final class SQLiteStore: Store {
             // A hook's message is the plugin's words, which may quote the case.
             try db.execute(sql: "UPDATE feedbackHookDelivery SET message = NULL WHERE customerId = ?", arguments: [id.rawValue])
             // No one visits them any more; what visitors noted of them goes.
+            try db.execute(sql: """
+                INSERT INTO visitChange (customerId, visitId, kind, at, staffId, day, start, note)
+                SELECT customerId, id, 'cancelled', ?, staffId, day, start, 'customer forgotten' FROM visit WHERE customerId = ? AND status = 'scheduled'
+                """, arguments: [CustomerRow.storedText(Date()), id.rawValue])
             try db.execute(sql: "UPDATE visit SET status = 'cancelled', sequence = sequence + 1 WHERE customerId = ? AND status = 'scheduled'",
                            arguments: [id.rawValue])
             try db.execute(sql: "UPDATE visit SET notes = NULL, sequence = sequence + 1 WHERE customerId = ?", arguments: [id.rawValue])
@@ -275,6 +279,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: """
                 UPDATE interaction SET outcome = substr(outcome, 1, instr(outcome, ': ') - 1)
                 WHERE customerId = ? AND kind = 'visit' AND instr(outcome, ': ') > 0
+                  AND (outcome LIKE 'visit done: %' OR outcome LIKE 'customer absent at the visit: %' OR outcome LIKE 'visit cancelled: %')
                 """, arguments: [id.rawValue])
             try db.execute(
                 sql: "INSERT INTO auditEntry (time, action, subject, detail) VALUES (?, 'forget', ?, ?)",

@@ -136,7 +136,7 @@ package struct CampaignLedgerRules {
             changedEvents.insert(event)
         case .visit:
             if let visit = action.visit, let staff = visit.staffID, let time = visit.time {
-                bookings.add(VisitBooking(staffID: staff, day: action.actionDay, minutes: time))
+                bookings.add(VisitBooking(staffID: staff, day: action.actionDay, minutes: time, buffer: visit.buffer))
             }
         case .letter, .call:
             break

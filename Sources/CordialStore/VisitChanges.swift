@@ -8,8 +8,11 @@ package enum VisitChanges {
     /// gives what the (new) member of staff holds around the new day, without the visit
     /// itself, as committed now.
     package static func apply(
-        _ update: VisitUpdate, note: String?, at: Date, to visit: inout VisitRecord, bookings: (_ staff: Int64, _ day: Int, _ time: Range<Int>) throws -> StaffBookings
+        _ update: VisitUpdate, note: String?, at: Date, expectedSequence: Int? = nil, to visit: inout VisitRecord, bookings: (_ staff: Int64, _ day: Int, _ time: Range<Int>) throws -> StaffBookings
     ) throws -> VisitChange.Kind {
+        if let expectedSequence, expectedSequence != visit.sequence {
+            throw StoreError.invalidVisit("visit \(visit.id) changed meanwhile (change \(visit.sequence)); look again with `cordial visits show \(visit.id)`")
+        }
         switch update {
         case .reschedule(let staff, let day, let start):
             let staff = staff ?? visit.staffID

@@ -15,7 +15,14 @@ public protocol VisitStore: Sendable {
     /// staff's other visits and capacity as committed then (``StaffBookings``); an outcome is
     /// written on the customer's file too. A visit that is not scheduled any more, an unknown
     /// visit or member of staff, or a clash is refused (``StoreError/invalidVisit(_:)``).
-    func updateVisit(_ id: Int64, _ update: VisitUpdate, note: String?, by: String?, at: Date) async throws -> VisitRecord
+    /// `expectedSequence`, when given, refuses a visit changed since it was read.
+    func updateVisit(_ id: Int64, _ update: VisitUpdate, note: String?, by: String?, at: Date, expectedSequence: Int?) async throws -> VisitRecord
+}
+
+extension VisitStore {
+    public func updateVisit(_ id: Int64, _ update: VisitUpdate, note: String?, by: String?, at: Date) async throws -> VisitRecord {
+        try await updateVisit(id, update, note: note, by: by, at: at, expectedSequence: nil)
+    }
 }
 
 /// Which visits to list.

@@ -211,7 +211,7 @@ struct MoveVisit: AsyncParsableCommand {
         let moved = try await VisitsCommand.changing {
             try await opened.updateVisit(
                 id, .reschedule(staffID: staffID, day: newDay, start: start), note: try VisitsCommand.note(note, "--note"), by: VisitsCommand.who(by),
-                at: Date())
+                at: Date(), expectedSequence: visit.sequence)
         }
         if store.json { return try store.printJSON(VisitJSON(moved)) }
         print("visit \(id): \(member.name), \(CalendarDays.text(ofDay: moved.day)) \(VisitsCommand.clock(moved.start)) (change \(moved.sequence))".forTerminal)
@@ -275,7 +275,9 @@ struct VisitOutcome: AsyncParsableCommand {
         let time = VisitCalendar.instant(day: visit.day, minute: visit.start, in: zone)
         let status: VisitRecord.Status = outcome == "done" ? .done : .absent
         let recorded = try await VisitsCommand.changing {
-            try await opened.updateVisit(id, .outcome(status, time: time), note: try VisitsCommand.note(notes, "--notes"), by: VisitsCommand.who(by), at: Date())
+            try await opened.updateVisit(
+                id, .outcome(status, time: time), note: try VisitsCommand.note(notes, "--notes"), by: VisitsCommand.who(by), at: Date(),
+                expectedSequence: visit.sequence)
         }
         if store.json { return try store.printJSON(VisitJSON(recorded)) }
         print("visit \(id): \(recorded.status.description)")

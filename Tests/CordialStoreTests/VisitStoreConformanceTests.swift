@@ -22,13 +22,13 @@ import Testing
         return (store, ids, [first.id!, second.id!])
     }
 
-    static func visit(_ customer: CustomerID, staff: Int64, start: Int, day: Int = day, campaign: String = "key-accounts", minutes: Int = 60)
-        -> PlannedAction
-    {
+    static func visit(
+        _ customer: CustomerID, staff: Int64, start: Int, day: Int = day, campaign: String = "key-accounts", minutes: Int = 60, buffer: Int = 30
+    ) -> PlannedAction {
         PlannedAction(
             seq: 0, customerID: customer, campaign: campaign, occasion: "quarter:2026-Q2", form: .visit, occasionDay: day, actionDay: day,
             item: 1, cost: 0, currency: "VND", segment: "tier:gold", channel: .visit, role: "account-manager",
-            visit: PlannedVisit(firstDay: day, lastDay: day + 13, minutes: minutes, buffer: 30, staffID: staff, start: start))
+            visit: PlannedVisit(firstDay: day, lastDay: day + 13, minutes: minutes, buffer: buffer, staffID: staff, start: start))
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -45,7 +45,7 @@ import Testing
         #expect(visit.customerID == ids[0] && visit.day == Self.day && visit.time == 540..<600 && visit.status == .scheduled && visit.sequence == 0)
         #expect(visit.actionKey == "key-accounts/quarter:2026-Q2/\(ids[0].rawValue)/visit")
         #expect(try await store.visitChanges(visit.id).map(\.kind) == [.scheduled])
-        #expect(try await store.visitBookings(days: Self.day...Self.day) == [VisitBooking(staffID: staff[0], day: Self.day, minutes: 540..<600)])
+        #expect(try await store.visitBookings(days: Self.day...Self.day) == [VisitBooking(staffID: staff[0], day: Self.day, minutes: 540..<600, buffer: 30)])
         #expect(try await store.interactions(of: ids[0]).map(\.kind) == [.visit])
 
         // Applying the plan again books nothing more.
@@ -95,6 +95,45 @@ import Testing
                 #expect(!other.time.overlaps((visit.start - visit.buffer)..<(visit.time.upperBound + visit.buffer)), "double booking")
             }
         }
+    }
+
+    /// The gap between two visits is the larger of their buffers, whichever is booked first,
+    /// and holds across midnight.
+    @Test(arguments: StoreKind.allCases)
+    func theWiderBufferHolds(kind: StoreKind) async throws {
+        let (store, ids, staff) = try await store(kind)
+        let first = try await CampaignStoreConformanceTests.save([Self.visit(ids[0], staff: staff[0], start: 540, buffer: 60)], in: store)
+        try await CampaignStoreConformanceTests.apply(first, in: store)
+        let second = try await CampaignStoreConformanceTests.save([
+            Self.visit(ids[1], staff: staff[0], start: 630, campaign: "quick-calls", buffer: 0),
+            Self.visit(ids[2], staff: staff[0], start: 660, campaign: "quick-calls", buffer: 0),
+            Self.visit(ids[3], staff: staff[0], start: 1_410, day: Self.day - 1, campaign: "quick-calls", minutes: 30, buffer: 0),
+        ], in: store)
+        let outcome = try await CampaignStoreConformanceTests.apply(second, in: store, partSize: 1)
+        #expect(outcome.applied == 2 && outcome.skipped == ["staff \(staff[0]) has another visit then (plan again)": 1])
+        #expect(try await store.visits(VisitQuery()).map(\.customerID) == [ids[3], ids[0], ids[2]])
+        let late = try #require(try await store.visits(VisitQuery(customerID: ids[3])).first)
+        // The day before ends with a visit until midnight: the 09:00 visit (buffer 60) moved to
+        // 00:15 would come 15 minutes after it.
+        await #expect(throws: StoreError.invalidVisit("staff \(staff[0]) has another visit then")) {
+            let moved = try #require(try await store.visits(VisitQuery(customerID: ids[0])).first)
+            _ = try await store.updateVisit(moved.id, .reschedule(staffID: nil, day: Self.day, start: 15), note: nil, by: nil, at: CampaignStoreConformanceTests.madeAt)
+        }
+        #expect(late.day == Self.day - 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aChangeOnAStaleReadIsRefused(kind: StoreKind) async throws {
+        let (store, ids, staff) = try await store(kind)
+        let plan = try await CampaignStoreConformanceTests.save([Self.visit(ids[0], staff: staff[0], start: 540)], in: store)
+        try await CampaignStoreConformanceTests.apply(plan, in: store)
+        let read = try #require(try await store.visits(VisitQuery()).first)
+        _ = try await store.updateVisit(read.id, .reschedule(staffID: nil, day: Self.day, start: 600), note: nil, by: "Mai", at: CampaignStoreConformanceTests.madeAt, expectedSequence: 0)
+        await #expect(throws: StoreError.invalidVisit("visit \(read.id) changed meanwhile (change 1); look again with `cordial visits show \(read.id)`")) {
+            try await store.updateVisit(read.id, .reschedule(staffID: staff[1], day: Self.day, start: 540), note: nil, by: "Hùng", at: CampaignStoreConformanceTests.madeAt, expectedSequence: 0)
+        }
+        let kept = try await store.visit(read.id)
+        #expect(kept?.start == 600 && kept?.staffID == staff[0])
     }
 
     @Test(arguments: StoreKind.allCases)

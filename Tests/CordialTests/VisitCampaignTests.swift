@@ -130,6 +130,20 @@ import Testing
         #expect(try await store.visits(VisitQuery()).count == 4)
     }
 
+    /// Planning the same quarter again does not schedule the visits already booked a second
+    /// time (which would take slots from others): applying finds them done.
+    @Test func planningAgainLeavesBookedVisitsAlone() async throws {
+        let (store, registry, _) = try await organisation()
+        let first = try await planner(store, registry).plan("quarterly-visits", window: Self.quarter...Self.quarter)
+        #expect(try await apply(first, store, registry).applied == 3)
+        let again = try await planner(store, registry).plan("quarterly-visits", window: Self.quarter...Self.quarter)
+        let actions = try await store.plannedActions(of: again.id!, seqs: 1...10).filter { $0.heldBack == nil }
+        #expect(actions.count == 3 && actions.allSatisfy { $0.visit?.staffID == nil }, "not scheduled again")
+        let outcome = try await apply(again, store, registry)
+        #expect(outcome.applied == 0 && outcome.alreadyDone == 3)
+        #expect(try await store.visits(VisitQuery()).count == 3)
+    }
+
     @Test func aPolicyForTheMostValuableTakesThatManyCustomers() async throws {
         let (store, registry, _) = try await organisation()
         // No value fit: every customer is as valuable; the lowest ids come first.

@@ -11,7 +11,12 @@ enum VisitPlanning {
     /// Schedules the visits of `actions` not yet scheduled or held back. `rank` orders them
     /// (higher first; then as they stand in `actions`).
     static func schedule(_ actions: inout [PlannedAction], rank: [CustomerID: Double] = [:], store: any Store) async throws {
-        let open = actions.indices.filter { actions[$0].form == .visit && actions[$0].heldBack == nil && actions[$0].visit?.staffID == nil }
+        var open = actions.indices.filter { actions[$0].form == .visit && actions[$0].heldBack == nil && actions[$0].visit?.staffID == nil }
+        guard !open.isEmpty else { return }
+        // A visit the ledger holds already (the campaign planned again) keeps its booking:
+        // scheduling it again would take a second slot from someone else; apply finds it done.
+        let done = Set(try await store.careActions(of: Array(Set(open.map { actions[$0].customerID }))).map(\.key))
+        open.removeAll { done.contains(actions[$0].key) }
         guard !open.isEmpty else { return }
         let staff = try await store.staff()
         let customers = Dictionary(
@@ -23,7 +28,8 @@ enum VisitPlanning {
         // One scheduler per visit length and buffer (a policy may have a long and a short one).
         var groups: [(minutes: Int, buffer: Int, members: [Int])] = []
         let ranked = open.enumerated().sorted { a, b in
-            let left = rank[actions[a.element].customerID] ?? 0, right = rank[actions[b.element].customerID] ?? 0
+            let left = rank[actions[a.element].customerID].map { $0.isNaN ? -.infinity : $0 } ?? 0
+            let right = rank[actions[b.element].customerID].map { $0.isNaN ? -.infinity : $0 } ?? 0
             return left != right ? left > right : a.offset < b.offset
         }.map(\.element)
         for index in ranked {
@@ -53,7 +59,7 @@ enum VisitPlanning {
                 actions[index].visit?.staffID = placed.staffID
                 actions[index].visit?.start = placed.minutes.lowerBound
                 actions[index].actionDay = placed.day
-                bookings.append(VisitBooking(staffID: placed.staffID, day: placed.day, minutes: placed.minutes))
+                bookings.append(VisitBooking(staffID: placed.staffID, day: placed.day, minutes: placed.minutes, buffer: group.buffer))
             }
             for (request, reason) in schedule.unserved {
                 actions[group.members[request]].heldBack = "visit not scheduled: \(reason.rawValue)"

@@ -13,8 +13,8 @@ public struct StaffBookings: Sendable {
         }
     }
 
-    /// Local minutes of each day's visits, by member of staff and day.
-    private var days: [Int64: [Int: [Range<Int>]]] = [:]
+    /// Local minutes of each day's visits with their buffers, by member of staff and day.
+    private var days: [Int64: [Int: [(minutes: Range<Int>, buffer: Int)]]] = [:]
     /// Members of staff who exist, with their capacity.
     public var capacity: [Int64: Capacity]
 
@@ -24,16 +24,24 @@ public struct StaffBookings: Sendable {
     }
 
     public mutating func add(_ booking: VisitBooking) {
-        days[booking.staffID, default: [:]][booking.day, default: []].append(booking.minutes)
+        days[booking.staffID, default: [:]][booking.day, default: []].append((booking.minutes, booking.buffer))
     }
 
-    /// Why `time` on `day` cannot be booked for `staffID` (`buffer` minutes kept free on both
-    /// sides), or nil.
+    /// Why `time` on `day` cannot be booked for `staffID` (the larger of its `buffer` and each
+    /// other visit's kept free between them, across midnight too), or nil.
     public func problem(staffID: Int64, day: Int, time: Range<Int>, buffer: Int) -> String? {
         guard let limits = capacity[staffID] else { return "no member of staff \(staffID)" }
         let booked = days[staffID]?[day] ?? []
-        if booked.contains(where: { ($0.lowerBound - buffer) < time.upperBound && time.lowerBound < ($0.upperBound + buffer) }) {
-            return "staff \(staffID) has another visit then"
+        // The day before and after, shifted onto this day's minutes: a late visit and an early one.
+        func shifted(_ visits: [(minutes: Range<Int>, buffer: Int)], by offset: Int) -> [(minutes: Range<Int>, buffer: Int)] {
+            visits.map { visit in ((visit.minutes.lowerBound + offset)..<(visit.minutes.upperBound + offset), visit.buffer) }
+        }
+        let before = shifted(days[staffID]?[day - 1] ?? [], by: -1_440), after = shifted(days[staffID]?[day + 1] ?? [], by: 1_440)
+        for other in booked + before + after {
+            let gap = max(buffer, other.buffer)
+            if (other.minutes.lowerBound - gap) < time.upperBound && time.lowerBound < (other.minutes.upperBound + gap) {
+                return "staff \(staffID) has another visit then"
+            }
         }
         if let perDay = limits.perDay, booked.count >= perDay { return "staff \(staffID) has \(perDay) visits that day" }
         if let perWeek = limits.perWeek {

@@ -28,11 +28,14 @@ public struct VisitBooking: Sendable, Hashable {
     public var day: Int
     /// Minutes of the local day, start to end.
     public var minutes: Range<Int>
+    /// Its own travel buffer: no visit comes closer than the larger of the two buffers.
+    public var buffer: Int
 
-    public init(staffID: Int64, day: Int, minutes: Range<Int>) {
+    public init(staffID: Int64, day: Int, minutes: Range<Int>, buffer: Int = 0) {
         self.staffID = staffID
         self.day = day
         self.minutes = minutes
+        self.buffer = buffer
     }
 }
 
@@ -151,7 +154,12 @@ public struct VisitScheduler: Sendable {
     /// The days each member of staff can take visits on over `days`, with their slots.
     func calendar(over days: ClosedRange<Int>) -> [[Int: [Range<Int>]]] {
         var booked: [Int64: [Int: [Range<Int>]]] = [:]
-        for booking in bookings { booked[booking.staffID, default: [:]][booking.day, default: []].append(booking.minutes) }
+        // A booking whose own buffer is wider than this run's is widened by the difference, so
+        // the gap kept around it is the larger of the two.
+        for booking in bookings {
+            let extra = max(0, booking.buffer - buffer)
+            booked[booking.staffID, default: [:]][booking.day, default: []].append((booking.minutes.lowerBound - extra)..<(booking.minutes.upperBound + extra))
+        }
         return staff.map { member in
             var out: [Int: [Range<Int>]] = [:]
             for day in days {
