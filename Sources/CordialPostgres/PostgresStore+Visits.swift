@@ -104,19 +104,12 @@ extension PostgresStore {
                 """, on: connection).first.map(Self.visit)
             else { throw StoreError.invalidVisit("no visit \(id)") }
             guard visit.status == .scheduled else { throw StoreError.invalidVisit("visit \(id) is \(visit.status.description), not scheduled") }
-            let before = visit
-            var checked: StaffBookings?
-            if case .reschedule(let staff, let day, _) = update {
-                let member = staff ?? visit.staffID
-                var bookings = try await staffBookings(staff: [member], days: StaffBookings.span(of: day...day), on: connection)
-                // Its own slot is free for it: a visit moved an hour later may overlap where it was.
-                bookings = StaffBookings(
-                    capacity: bookings.capacity,
-                    bookings: try await self.bookings(days: StaffBookings.span(of: day...day), staff: [member], on: connection)
-                        .filter { !($0.staffID == before.staffID && $0.day == before.day && $0.minutes == before.time) })
-                checked = bookings
+            var bookings: StaffBookings?
+            if let (staff, days) = VisitChanges.bookings(for: update, of: visit) {
+                bookings = try await staffBookings(staff: [staff], days: days, on: connection)
+                bookings?.remove(visit)
             }
-            let kind = try VisitChanges.apply(update, note: note, at: at, expectedSequence: expectedSequence, to: &visit) { _, _, _ in checked ?? StaffBookings(capacity: [:], bookings: []) }
+            let kind = try VisitChanges.apply(update, note: note, at: at, expectedSequence: expectedSequence, to: &visit, bookings: bookings)
             visit.updatedAt = at
             let day = CalendarDays.text(ofDay: visit.day)
             try await connection.query("""

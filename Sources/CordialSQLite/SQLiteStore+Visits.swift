@@ -22,13 +22,13 @@ extension SQLiteStore {
         }
     }
 
-    /// Every member of staff's capacity and the visits they hold on `days`.
-    static func staffBookings(days: ClosedRange<Int>, in db: Database) throws -> StaffBookings {
+    /// The capacity of every member of staff (or of `staff`) and the visits they hold on `days`.
+    static func staffBookings(days: ClosedRange<Int>, staff: Int64? = nil, in db: Database) throws -> StaffBookings {
         var capacity: [Int64: StaffBookings.Capacity] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, visitsPerDay, visitsPerWeek FROM staff") {
-            capacity[row[0]] = StaffBookings.Capacity(perDay: row[1], perWeek: row[2])
-        }
-        return StaffBookings(capacity: capacity, bookings: try bookings(days: days, staff: nil, in: db))
+        let rows = try staff.map { try Row.fetchAll(db, sql: "SELECT id, visitsPerDay, visitsPerWeek FROM staff WHERE id = ?", arguments: [$0]) }
+            ?? Row.fetchAll(db, sql: "SELECT id, visitsPerDay, visitsPerWeek FROM staff")
+        for row in rows { capacity[row[0]] = StaffBookings.Capacity(perDay: row[1], perWeek: row[2]) }
+        return StaffBookings(capacity: capacity, bookings: try bookings(days: days, staff: staff, in: db))
     }
 
     public func visits(_ query: VisitQuery) async throws -> [VisitRecord] {
@@ -79,15 +79,9 @@ extension SQLiteStore {
                 throw StoreError.invalidVisit("no visit \(id)")
             }
             guard visit.status == .scheduled else { throw StoreError.invalidVisit("visit \(id) is \(visit.status.description), not scheduled") }
-            let before = visit
-            let kind = try VisitChanges.apply(update, note: note, at: at, expectedSequence: expectedSequence, to: &visit) { staff, day, time in
-                let capacity = try Row.fetchOne(db, sql: "SELECT visitsPerDay, visitsPerWeek FROM staff WHERE id = ?", arguments: [staff])
-                    .map { StaffBookings.Capacity(perDay: $0[0], perWeek: $0[1]) }
-                let others = try Self.bookings(days: StaffBookings.span(of: day...day), staff: staff, in: db)
-                // Its own slot is free for it: a visit moved an hour later may overlap where it was.
-                let booked = others.filter { !($0.staffID == before.staffID && $0.day == before.day && $0.minutes == before.time) }
-                return StaffBookings(capacity: capacity.map { [staff: $0] } ?? [:], bookings: booked)
-            }
+            var bookings = try VisitChanges.bookings(for: update, of: visit).map { try Self.staffBookings(days: $0.days, staff: $0.staff, in: db) }
+            bookings?.remove(visit)
+            let kind = try VisitChanges.apply(update, note: note, at: at, expectedSequence: expectedSequence, to: &visit, bookings: bookings)
             let stamp = CustomerRow.storedText(at)
             visit.updatedAt = at
             try db.execute(sql: """

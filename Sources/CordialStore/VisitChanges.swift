@@ -4,11 +4,11 @@ import Foundation
 /// What a change does to a scheduled visit, the same on every backend: a move checked
 /// against the member of staff's other visits, a cancellation, an outcome.
 package enum VisitChanges {
-    /// Changes `visit` as `update` says and returns the kind of change to record. `bookings`
-    /// gives what the (new) member of staff holds around the new day, without the visit
-    /// itself, as committed now.
+    /// Changes `visit` as `update` says and returns the kind of change to record. `bookings`,
+    /// for a move, is what the (new) member of staff holds around the new day, as committed
+    /// now (``bookings(for:of:)`` says which).
     package static func apply(
-        _ update: VisitUpdate, note: String?, at: Date, expectedSequence: Int? = nil, to visit: inout VisitRecord, bookings: (_ staff: Int64, _ day: Int, _ time: Range<Int>) throws -> StaffBookings
+        _ update: VisitUpdate, note: String?, at: Date, expectedSequence: Int? = nil, to visit: inout VisitRecord, bookings: StaffBookings?
     ) throws -> VisitChange.Kind {
         if let expectedSequence, expectedSequence != visit.sequence {
             throw StoreError.invalidVisit("visit \(visit.id) changed meanwhile (change \(visit.sequence)); look again with `cordial visits show \(visit.id)`")
@@ -23,7 +23,7 @@ package enum VisitChanges {
                 throw StoreError.invalidVisit("visit \(visit.id) is already then")
             }
             let time = start..<(start + visit.minutes)
-            if let problem = try bookings(staff, day, time).problem(staffID: staff, day: day, time: time, buffer: visit.buffer) {
+            if let problem = (bookings ?? StaffBookings(capacity: [:], bookings: [])).problem(staffID: staff, day: day, time: time, buffer: visit.buffer) {
                 throw StoreError.invalidVisit(problem)
             }
             visit.staffID = staff
@@ -43,6 +43,13 @@ package enum VisitChanges {
             visit.sequence += 1
             return status == .done ? .done : .absent
         }
+    }
+
+    /// The member of staff and the days whose bookings a move of `visit` is checked against;
+    /// nil for any other change.
+    package static func bookings(for update: VisitUpdate, of visit: VisitRecord) -> (staff: Int64, days: ClosedRange<Int>)? {
+        guard case .reschedule(let staff, let day, _) = update else { return nil }
+        return (staff ?? visit.staffID, StaffBookings.span(of: day...day))
     }
 
     /// What the customer's file says of the visit after a change; nil: as it was. The notes

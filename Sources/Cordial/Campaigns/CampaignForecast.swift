@@ -35,7 +35,7 @@ enum CampaignForecast {
         if let first = visitDays.min(), let last = visitDays.max() {
             var capacity: [Int64: StaffBookings.Capacity] = [:]
             for member in try await store.staff() {
-                if let id = member.id { capacity[id] = StaffBookings.Capacity(perDay: member.visitsPerDay, perWeek: member.visitsPerWeek) }
+                if let id = member.id { capacity[id] = StaffBookings.Capacity(of: member) }
             }
             rules.bookings = StaffBookings(capacity: capacity, bookings: try await store.visitBookings(days: StaffBookings.span(of: first...last)))
         }

@@ -11,6 +11,11 @@ public struct StaffBookings: Sendable {
             self.perDay = perDay
             self.perWeek = perWeek
         }
+
+        /// A member of staff's visits a day and a week.
+        public init(of member: Staff) {
+            self.init(perDay: member.visitsPerDay, perWeek: member.visitsPerWeek)
+        }
     }
 
     /// Local minutes of each day's visits with their buffers, by member of staff and day.
@@ -25,6 +30,13 @@ public struct StaffBookings: Sendable {
 
     public mutating func add(_ booking: VisitBooking) {
         days[booking.staffID, default: [:]][booking.day, default: []].append((booking.minutes, booking.buffer))
+    }
+
+    /// Frees the slot a visit holds, for checking where it moves: a visit moved an hour later
+    /// may overlap where it was.
+    public mutating func remove(_ visit: VisitRecord) {
+        guard let index = days[visit.staffID]?[visit.day]?.firstIndex(where: { $0.minutes == visit.time }) else { return }
+        days[visit.staffID]?[visit.day]?.remove(at: index)
     }
 
     /// Why `time` on `day` cannot be booked for `staffID` (the larger of its `buffer` and each
