@@ -80,14 +80,13 @@ CHEVRON_PYTHON = .build/chevron-venv/bin/python
 bench: build
 	$(SWIFT) build -c release --product cordial-bench
 	$(CORDIAL_BENCH) lua
-	test -f $(BENCH_CSV) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV)
-	url=$$(CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres start) && $(CORDIAL_BENCH) import $(BENCH_CSV) --postgres "$$url"; \
+	test -f $(BENCH_PURCHASES) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV) --purchases $(BENCH_PURCHASES)
+	url=$$(CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres start) && $(CORDIAL_BENCH) import $(BENCH_CSV) --purchases $(BENCH_PURCHASES) --postgres "$$url"; \
 	  status=$$?; CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres stop; exit $$status
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	$(CORDIAL) init --db $(BENCH_DB)
 	$(CORDIAL) import customers $(BENCH_CSV) --source demo --db $(BENCH_DB)
 	$(CORDIAL_BENCH) scan --db $(BENCH_DB)
-	test -f $(BENCH_PURCHASES) || $(CORDIAL) demo generate --customers 1000000 --seed 42 --output $(BENCH_CSV) --purchases $(BENCH_PURCHASES)
 	$(CORDIAL) import transactions $(BENCH_PURCHASES) --source demo --currency VND --db $(BENCH_DB)
 	url=$$(CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres start) && $(CORDIAL_BENCH) segments --db $(BENCH_DB) --postgres "$$url"; \
 	  status=$$?; CORDIAL_TEST_POSTGRES_PORT=55433 scripts/test-postgres stop; exit $$status

@@ -88,6 +88,7 @@ struct PostgresImportWriter {
             throw StoreError.unknownCustomer(source: source, externalID: externalID, origin: origin)
         }
         var added = 0
+        // What the added purchases bring to their customers' facts is added in the same statement.
         for try await count in try await connection.query("""
             WITH added AS (
                 INSERT INTO purchase (customer_id, source, external_id, time, amount, currency, quantity, channel, product, category)
@@ -95,7 +96,16 @@ struct PostgresImportWriter {
                 FROM import_purchase p JOIN customer c ON c.source = p.customer_source AND c.external_id = p.customer_external_id
                 ORDER BY p.ord
                 ON CONFLICT (source, external_id) DO NOTHING
-                RETURNING 1
+                RETURNING customer_id, time, amount
+            ), facts AS (
+                INSERT INTO purchase_facts (customer_id, purchases, total, first_day, last_day)
+                SELECT customer_id, count(*), sum(amount::float8),
+                       floor(extract(epoch FROM min(time)) / 86400)::integer, floor(extract(epoch FROM max(time)) / 86400)::integer
+                FROM added GROUP BY customer_id ORDER BY customer_id
+                ON CONFLICT (customer_id) DO UPDATE SET
+                    purchases = purchase_facts.purchases + excluded.purchases, total = purchase_facts.total + excluded.total,
+                    first_day = least(purchase_facts.first_day, excluded.first_day),
+                    last_day = greatest(purchase_facts.last_day, excluded.last_day)
             )
             SELECT count(*)::integer FROM added
             """).decode(Int.self) {

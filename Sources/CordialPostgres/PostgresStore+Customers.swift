@@ -198,6 +198,47 @@ extension PostgresStore {
         }
     }
 
+    /// Every customer's purchase facts computed from `purchase` (PurchaseFactsTable's, in
+    /// PostgreSQL's terms).
+    static let recomputedPurchaseFacts = """
+        SELECT customer_id, count(*)::integer AS purchases, sum(amount::float8) AS total,
+               floor(extract(epoch FROM min(time)) / 86400)::integer AS first_day,
+               floor(extract(epoch FROM max(time)) / 86400)::integer AS last_day
+        FROM purchase GROUP BY customer_id
+        """
+
+    public func checkPurchaseFacts(repair: Bool) async throws -> PurchaseFactsCheck {
+        let found = try await transaction(isolation: "REPEATABLE READ READ ONLY") { connection in
+            let customers = try await value(Int64.self, PostgresQuery(unsafeSQL: "SELECT count(*) FROM (\(Self.recomputedPurchaseFacts)) r"), on: connection) ?? 0
+            var differing = 0
+            var first: Int64?
+            for try await (count, lowest) in try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT count(*)::bigint, min(customer_id) FROM (
+                    SELECT r.customer_id FROM (\(Self.recomputedPurchaseFacts)) r LEFT JOIN purchase_facts f ON f.customer_id = r.customer_id
+                    WHERE f.customer_id IS NULL OR f.purchases <> r.purchases OR f.first_day <> r.first_day OR f.last_day <> r.last_day
+                       OR abs(f.total - r.total) > 1e-9 * greatest(abs(r.total), 1)
+                    UNION ALL
+                    SELECT f.customer_id FROM purchase_facts f WHERE NOT EXISTS (SELECT 1 FROM purchase p WHERE p.customer_id = f.customer_id)
+                ) d
+                """)).decode((Int64, Int64?).self) {
+                differing = Int(count)
+                first = lowest
+            }
+            return PurchaseFactsCheck(customers: Int(customers), differing: differing, firstDiffering: first.map { CustomerID($0) })
+        }
+        if repair {
+            try await transaction { connection in
+                // No import adds purchases meanwhile (see PostgresImportWriter).
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresImportWriter.importLock))")
+                try await connection.query("DELETE FROM purchase_facts")
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    INSERT INTO purchase_facts (customer_id, purchases, total, first_day, last_day) \(Self.recomputedPurchaseFacts)
+                    """))
+            }
+        }
+        return found
+    }
+
     public func forget(_ id: CustomerID, reason: String) async throws {
         try await transaction { connection in
             // Forgetting rewrites the external id: it waits for an import that has already

@@ -40,7 +40,6 @@ extension PostgresStore {
         }
     }
 
-    /// Customers matching `condition` with purchase summaries, current labels and stored
     public func customerFacts(in range: ClosedRange<Int64>, values: Bool) async throws -> [CustomerFacts] {
         try await transaction(isolation: "REPEATABLE READ READ ONLY") { connection in
             let endDay = try await storedValueEndDay(on: connection)
@@ -49,29 +48,24 @@ extension PostgresStore {
         }
     }
 
-    /// values. Within an id range (a scan's page), each table's rows of the range are
-    /// aggregated once and joined; otherwise (a query's page, which may skip most ids) each
-    /// customer is looked up in the indexes.
+    /// Customers matching `condition` with their purchase facts, current labels and stored
+    /// values. Within an id range (a scan's page), the range's labels are aggregated once and
+    /// joined; otherwise (a query's page, which may skip most ids) each customer's are looked
+    /// up in the index.
     private static func factsSQL(condition: String, within range: ClosedRange<Int64>?, values: Bool) -> String {
-        let purchases = """
-            SELECT customer_id, count(*)::integer AS n, sum(amount::float8) AS total,
-                   floor(extract(epoch FROM min(time)) / 86400)::integer AS first_day,
-                   floor(extract(epoch FROM max(time)) / 86400)::integer AS last_day
-            FROM purchase
-            """
         let labels = "SELECT customer_id, json_object_agg(segment, label)::text AS labels FROM segment_member WHERE left_at IS NULL"
         let joins: String
         var condition = condition
         if let range {
             let within = "customer_id BETWEEN \(range.lowerBound) AND \(range.upperBound)"
             joins = """
-                LEFT JOIN (\(purchases) WHERE \(within) GROUP BY customer_id) p ON p.customer_id = c.id
+                LEFT JOIN purchase_facts p ON p.customer_id = c.id
                 LEFT JOIN (\(labels) AND \(within) GROUP BY customer_id) l ON l.customer_id = c.id
                 """
             condition += " AND c.id BETWEEN \(range.lowerBound) AND \(range.upperBound)"
         } else {
             joins = """
-                LEFT JOIN LATERAL (\(purchases) WHERE customer_id = c.id GROUP BY customer_id) p ON true
+                LEFT JOIN purchase_facts p ON p.customer_id = c.id
                 LEFT JOIN LATERAL (\(labels) AND customer_id = c.id GROUP BY customer_id) l ON true
                 """
         }
@@ -79,7 +73,7 @@ extension PostgresStore {
         return """
             SELECT c.id, c.source, c.external_id, c.given_name, c.family_name, c.locale, c.tier, c.city, c.region, c.birthday,
                    floor(extract(epoch FROM c.created_at) / 86400)::integer, c.tags::text, c.attributes::text,
-                   coalesce(p.n, 0), coalesce(p.total, 0), p.first_day, p.last_day, l.labels\(valueColumns)
+                   coalesce(p.purchases, 0), coalesce(p.total, 0), p.first_day, p.last_day, l.labels\(valueColumns)
             FROM customer c
             \(joins)
             \(values ? "LEFT JOIN customer_value v ON v.customer_id = c.id" : "")

@@ -65,7 +65,7 @@ struct PreparedImportBatch: Sendable {
             purchaseRows.text(purchase.source)
             purchaseRows.text(purchase.externalID)
             purchaseRows.time(purchase.time)
-            purchaseRows.raw(purchase.amount.amountText)
+            purchaseRows.raw(imported.amountText)
             purchaseRows.text(purchase.amount.currency)
             purchaseRows.integer(Int64(purchase.quantity))
             purchaseRows.text(purchase.channel)

@@ -50,6 +50,12 @@ struct BoundStatement {
     /// Runs the statement with the bound parameters, handing the first column of each row
     /// it returns (for RETURNING) to `row`, then resets it for the next use.
     mutating func run(_ db: Database, row: (Int64) -> Void = { _ in }) throws {
+        try runReturning(db) { handle in row(sqlite3_column_int64(handle, 0)) }
+    }
+
+    /// Runs the statement with the bound parameters, handing each row it returns (for
+    /// RETURNING) to `rows` to read with `sqlite3_column_…`, then resets it for the next use.
+    mutating func runReturning(_ db: Database, rows: (OpaquePointer) -> Void) throws {
         defer {
             parameters.removeAll(keepingCapacity: true)
             text.removeSubrange(1...)
@@ -70,7 +76,7 @@ struct BoundStatement {
             while true {
                 let code = sqlite3_step(handle)
                 switch code {
-                case SQLITE_ROW: row(sqlite3_column_int64(handle, 0))
+                case SQLITE_ROW: rows(handle)
                 case SQLITE_DONE: return
                 default:
                     throw DatabaseError(
@@ -86,11 +92,13 @@ extension BoundStatement {
     /// Inserts `rows` through `insert` ("INSERT INTO t (…) VALUES ") with `rowSQL` ("(?, ?)")
     /// per row: `chunk` rows per statement, the rest one by one. For the bulk writes of a run
     /// or a fit (a million rows), where a statement per row costs twice as much.
+    /// `suffix` follows the rows (an `ON CONFLICT` clause).
     static func insertAll<Row>(
-        _ rows: [Row], in db: Database, insert: String, rowSQL: String, chunk: Int, bind: (inout BoundStatement, Row) -> Void
+        _ rows: [Row], in db: Database, insert: String, rowSQL: String, chunk: Int, suffix: String = "",
+        bind: (inout BoundStatement, Row) -> Void
     ) throws {
-        var many = try BoundStatement(db, sql: insert + Array(repeating: rowSQL, count: chunk).joined(separator: ", "))
-        var one = try BoundStatement(db, sql: insert + rowSQL)
+        var many = try BoundStatement(db, sql: insert + Array(repeating: rowSQL, count: chunk).joined(separator: ", ") + suffix)
+        var one = try BoundStatement(db, sql: insert + rowSQL + suffix)
         var start = 0
         while start < rows.count {
             let full = rows.count - start >= chunk

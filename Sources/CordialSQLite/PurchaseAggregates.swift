@@ -11,22 +11,22 @@ protocol PurchaseAggregates {
     mutating func next() throws -> (customer: Int64, facts: PurchaseFacts)?
 }
 
-/// The `GROUP BY customerId` over the purchase index (optionally for a range of customers).
+/// The stored facts (``PurchaseFactsTable``) in customer order, optionally for a range of
+/// customers.
 struct PurchaseAggregateCursor: PurchaseAggregates {
     private let rows: SQLiteRows
 
     init(_ db: Database, range: ClosedRange<Int64>? = nil) throws {
         let bounds = range.map { "WHERE customerId BETWEEN \($0.lowerBound) AND \($0.upperBound)" } ?? ""
         rows = try SQLiteRows(db, sql: """
-            SELECT customerId, count(*), sum(CAST(amount AS REAL)), min(time), max(time)
-            FROM purchase \(bounds) GROUP BY customerId ORDER BY customerId
+            SELECT customerId, purchases, total, firstDay, lastDay FROM purchaseFacts \(bounds) ORDER BY customerId
             """)
     }
 
     mutating func next() throws -> (customer: Int64, facts: PurchaseFacts)? {
         guard try rows.next() else { return nil }
         return (rows.integer(0), PurchaseFacts(
-            count: Int(rows.integer(1)), total: rows.double(2), firstDay: rows.day(3), lastDay: rows.day(4)))
+            count: Int(rows.integer(1)), total: rows.double(2), firstDay: Int(rows.integer(3)), lastDay: Int(rows.integer(4))))
     }
 }
 

@@ -11,12 +11,15 @@ final class ReadAhead<Element>: @unchecked Sendable {  // unchecked: the state i
     private let depth: Int
     private var abandoned = false
     private var finished = false
+    /// Elements the consumer is done with, freed on the producer's thread (``recycle(_:)``).
+    private var used: [Element] = []
 
     /// `produce` returns nil at the end; it runs on the new thread only.
     init(depth: Int = 2, name: String, produce: @escaping @Sendable () throws -> Element?) {
         self.depth = depth
         let thread = Thread { [self] in
             while true {
+                freeUsed()
                 let next: Result<Element?, any Error>
                 do { next = .success(try produce()) } catch { next = .failure(error) }
                 guard put(next), case .success(.some) = next else { return }
@@ -36,6 +39,24 @@ final class ReadAhead<Element>: @unchecked Sendable {  // unchecked: the state i
         if case .success(.some) = item {} else { finished = true }
         condition.broadcast()
         return try item.get()
+    }
+
+    /// Hands back an element the consumer is done with, to be freed on the producer's
+    /// thread: what a thread allocates, it frees fastest itself (a batch of a few thousand
+    /// customers is tens of thousands of allocations; freed on the writer's thread, they
+    /// cost it a tenth of its time in the allocator's locks).
+    func recycle(_ element: consuming Element) {
+        condition.lock()
+        used.append(element)
+        condition.unlock()
+    }
+
+    private func freeUsed() {
+        condition.lock()
+        let freed = used
+        used.removeAll()
+        condition.unlock()
+        _ = freed  // the last reference: freed here
     }
 
     /// Stops the producer: call when no more elements will be taken.

@@ -2,6 +2,7 @@ import CordialCore
 import CordialStore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Writes the batches of one import inside the store's write transaction. Statements are
 /// compiled once per import; customers are upserted many rows to a statement (no lookup
@@ -18,7 +19,10 @@ struct SQLiteImportWriter {
     }
     static let rowsPerStatement = 64
     private let findCustomerID: Statement
-    private let insertPurchase: Statement
+    /// Purchase statements by number of rows: ``rowsPerStatement``, and fewer for a batch's last rows.
+    private var purchaseStatements: [Int: BoundStatement] = [:]
+    /// What the purchases written add to each customer's facts, not yet in `purchaseFacts`.
+    private var facts = PurchaseFactsTable.Additions()
     /// Store ids of customers named by purchases, by source and external id.
     private var customerIDs: [String: [String: Int64]] = [:]
 
@@ -57,10 +61,14 @@ struct SQLiteImportWriter {
     init(_ db: Database) throws {
         self.db = db
         findCustomerID = try db.makeStatement(sql: "SELECT id FROM customer WHERE source = ? AND externalID = ?")
-        insertPurchase = try db.makeStatement(sql: """
-            INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, externalID) DO NOTHING
-            """)
+    }
+
+    /// Purchases not yet present, many to a statement; each one added is returned with what
+    /// its customer's facts need.
+    static func purchaseInsertSQL(rows: Int) -> String {
+        """
+        INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category)         VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))         ON CONFLICT (source, externalID) DO NOTHING RETURNING customerId, CAST(amount AS REAL), time
+        """
     }
 
     mutating func write(_ batch: Batch, summary: inout ImportSummary) throws {
@@ -88,15 +96,41 @@ struct SQLiteImportWriter {
             }
             customerStatements[key] = statement
         }
-        for imported in batch.purchases {
-            let customerID = try customerID(of: imported)
-            let purchase = imported.purchase
-            try insertPurchase.execute(arguments: [
-                customerID, purchase.source, purchase.externalID, purchase.time, purchase.amount.amountText,
-                purchase.amount.currency, purchase.quantity, purchase.channel, purchase.product, purchase.category,
-            ])
-            if db.changesCount > 0 { summary.purchasesAdded += 1 } else { summary.purchasesAlreadyPresent += 1 }
+        var next = batch.purchases.startIndex
+        while next < batch.purchases.endIndex {
+            let rows = batch.purchases[next..<min(next + Self.rowsPerStatement, batch.purchases.endIndex)]
+            next = rows.endIndex
+            var statement = try purchaseStatements[rows.count] ?? BoundStatement(db, sql: Self.purchaseInsertSQL(rows: rows.count))
+            for imported in rows {
+                let purchase = imported.purchase
+                statement.bind(try customerID(of: imported))
+                statement.bind(purchase.source)
+                statement.bind(purchase.externalID)
+                statement.bind(StoredTime.text(of: purchase.time))
+                statement.bind(imported.amountText)
+                statement.bind(purchase.amount.currency)
+                statement.bind(purchase.quantity)
+                statement.bind(purchase.channel)
+                statement.bind(purchase.product)
+                statement.bind(purchase.category)
+            }
+            var added = 0
+            try statement.runReturning(db, rows: { row in
+                added += 1
+                let time = sqlite3_column_text(row, 2)
+                let day = time.flatMap { CalendarDays.day(ofPrefix: UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(row, 2)))) }
+                facts.add(customer: sqlite3_column_int64(row, 0), amount: sqlite3_column_double(row, 1), day: Int64(day ?? 0))
+            })
+            purchaseStatements[rows.count] = statement
+            summary.purchasesAdded += added
+            summary.purchasesAlreadyPresent += rows.count - added
         }
+        if facts.isFull { try facts.flush(db) }
+    }
+
+    /// Writes what is left of the purchase facts: call once after the last batch.
+    mutating func finish() throws {
+        try facts.flush(db)
     }
 
     private func customerStatement(_ key: StatementKey) throws -> BoundStatement {

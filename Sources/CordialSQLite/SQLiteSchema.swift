@@ -508,6 +508,9 @@ enum SQLiteSchema {
             }
             try db.create(index: "visitChange_visit", on: "visitChange", columns: ["visitId", "id"])
         }
+        migrator.registerMigration("v12: each customer's purchase facts, kept as purchases are written") { db in
+            try PurchaseFactsTable.create(db)
+        }
         return migrator
     }
 }

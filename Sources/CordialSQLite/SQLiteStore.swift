@@ -61,7 +61,11 @@ public final class SQLiteStore: Store {
                 defer { batches.abandon() }
                 var summary = ImportSummary()
                 var importWriter = try SQLiteImportWriter(db)
-                while let batch = try batches.next() { try importWriter.write(batch, summary: &summary) }
+                while let batch = try batches.next() {
+                    try importWriter.write(batch, summary: &summary)
+                    batches.recycle(batch)
+                }
+                try importWriter.finish()
                 // A dry run writes everything, then throws to roll the transaction back. (Not a
                 // savepoint: SQLite would copy every touched page to a sub-journal first.)
                 if dryRun { throw DryRunFinished(summary: summary) }
@@ -244,6 +248,12 @@ public final class SQLiteStore: Store {
                 try Self.save(customer, into: db)
             }
         }
+    }
+
+    public func checkPurchaseFacts(repair: Bool) async throws -> PurchaseFactsCheck {
+        let found = try await writer.read { db in try PurchaseFactsTable.check(db) }
+        if repair { try await writer.write { db in try PurchaseFactsTable.rebuild(db) } }
+        return found
     }
 
     public func forget(_ id: CustomerID, reason: String) async throws {

@@ -42,6 +42,11 @@ public protocol CustomerStore: Sendable {
 
     /// The audit log, oldest first.
     func auditLog() async throws -> [AuditEntry]
+
+    /// Compares each customer's stored purchase facts (what imports keep and segment runs
+    /// read) with a recomputation from their purchases, in one snapshot; with `repair`, then
+    /// rewrites every customer's facts from the purchases in one transaction.
+    func checkPurchaseFacts(repair: Bool) async throws -> PurchaseFactsCheck
 }
 
 extension CustomerStore {

@@ -48,12 +48,16 @@ public struct ImportedPurchase: Sendable, Hashable {
     public var purchase: Purchase
     /// Where it was read ("purchases.csv:12"), for errors about it.
     public var origin: String?
+    /// The amount as it is stored (``Money/amountText``), worked out once where the amount
+    /// was read.
+    public var amountText: String
 
-    public init(customerSource: String, customerExternalID: String, purchase: Purchase, origin: String? = nil) {
+    public init(customerSource: String, customerExternalID: String, purchase: Purchase, origin: String? = nil, amountText: String? = nil) {
         self.customerSource = customerSource
         self.customerExternalID = customerExternalID
         self.purchase = purchase
         self.origin = origin
+        self.amountText = amountText ?? purchase.amount.amountText
     }
 }
 

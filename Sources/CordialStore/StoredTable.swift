@@ -61,6 +61,12 @@ public struct StoredTable: Sendable, Hashable, CustomStringConvertible {
             Column("currency", .text), Column("quantity", .integer), Column("channel", .text),
             Column("product", .text), Column("category", .text),
         ]),
+        // Derived from `purchase`, kept as purchases are written: copied as it is, and
+        // `cordial store check` compares it with its purchases.
+        StoredTable("purchase_facts", generatedID: false, [
+            Column("customer_id", .integer), Column("purchases", .integer), Column("total", .real),
+            Column("first_day", .integer), Column("last_day", .integer),
+        ]),
         StoredTable("staff", [
             Column("id", .integer), Column("name", .text), Column("role", .text), Column("region", .text), Column("external_id", .text),
             Column("other_roles", .json), Column("areas", .json), Column("email", .text), Column("time_zone", .text), Column("week", .text),

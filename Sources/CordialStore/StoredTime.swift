@@ -1,4 +1,5 @@
 import CordialCore
+import Foundation
 
 /// Instants as both backends keep them: whole milliseconds since 1970, written
 /// "YYYY-MM-DD HH:MM:SS.SSS" in UTC (GRDB's format for dates in SQLite; PostgreSQL's
@@ -8,12 +9,42 @@ public enum StoredTime {
     public static func text(milliseconds: Int64) -> String {
         let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let (day, millisecond) = inDay < 0 ? (days - 1, inDay + 86_400_000) : (days, inDay)
-        let seconds = millisecond / 1_000
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let fraction = millisecond % 1_000
-        let fractionText = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
-        return CalendarDays.text(ofDay: Int(day)) + " " + two(seconds / 3_600) + ":" + two(seconds / 60 % 60) + ":"
-            + two(seconds % 60) + "." + fractionText
+        let (year, month, dayOfMonth) = CalendarDays.civil(ofDay: Int(day))
+        guard (0...9_999).contains(year) else {
+            let seconds = millisecond / 1_000
+            return CalendarDays.text(ofDay: Int(day))
+                + String(format: " %02d:%02d:%02d.%03d", seconds / 3_600, seconds / 60 % 60, seconds % 60, millisecond % 1_000)
+        }
+        // Written in place: an import writes one a purchase, millions of them.
+        return String(unsafeUninitializedCapacity: 23) { buffer in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var rest = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(48 + rest % 10)
+                    rest /= 10
+                }
+            }
+            let inDay = Int(millisecond)
+            put(year, at: 0, width: 4)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, at: 5, width: 2)
+            buffer[7] = UInt8(ascii: "-")
+            put(dayOfMonth, at: 8, width: 2)
+            buffer[10] = UInt8(ascii: " ")
+            put(inDay / 3_600_000, at: 11, width: 2)
+            buffer[13] = UInt8(ascii: ":")
+            put(inDay / 60_000 % 60, at: 14, width: 2)
+            buffer[16] = UInt8(ascii: ":")
+            put(inDay / 1_000 % 60, at: 17, width: 2)
+            buffer[19] = UInt8(ascii: ".")
+            put(inDay % 1_000, at: 20, width: 3)
+            return 23
+        }
+    }
+
+    /// The stored text of `date`, its millisecond cut as GRDB and the PostgreSQL import cut it.
+    public static func text(of date: Date) -> String {
+        text(milliseconds: Int64((date.timeIntervalSince1970 * 1_000).rounded(.down)))
     }
 
     /// The milliseconds of "YYYY-MM-DD HH:MM", "…:SS" or "…:SS.SSS" (a space or a "T"

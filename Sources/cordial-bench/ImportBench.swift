@@ -10,7 +10,7 @@ import Foundation
 struct ImportBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Customer CSV import against sqlite3 .import of the same file (make one with `cordial demo generate`).")
+        abstract: "Customer (and purchase) CSV import against sqlite3 .import of the same file (make them with `cordial demo generate`).")
 
     @Argument(help: "The customer CSV file.")
     var file: String
@@ -20,6 +20,9 @@ struct ImportBench: AsyncParsableCommand {
 
     @Option(help: "Also measure PostgreSQL on this server (postgres://USER@HOST:PORT/DB; needs psql).")
     var postgres: String?
+
+    @Option(help: "Then import this purchase CSV of the same customers (`cordial demo generate --purchases`), against sqlite3 .import of it.")
+    var purchases: String?
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-bench-\(UUID().uuidString)")
@@ -48,6 +51,9 @@ struct ImportBench: AsyncParsableCommand {
                                 ("cordial import into a new store", full)] {
             print(String(format: "| %@ | %.2f s | %.1f µs | %.2f× |", name, seconds, seconds / Double(max(rows, 1)) * 1e6, seconds / baseline))
         }
+        if let purchases {
+            try await measurePurchases(purchases, into: directory.appendingPathComponent("cordial.sqlite").path, store: store, directory: directory)
+        }
         if let postgres {
             let (copy, indexedCopy, cordial) = try await measurePostgres(postgres, importer: importer)
             for (name, seconds) in [("psql \\copy into a plain table", copy),
@@ -61,6 +67,33 @@ struct ImportBench: AsyncParsableCommand {
         }
         print("")
         print("peak memory of this process: \(BenchClock.peakMemoryMB()) MB")
+    }
+
+    /// The purchase file imported by `cordial import transactions` — a process of its own,
+    /// as a user runs it, into the store that holds the customers — against `sqlite3
+    /// .import` of the same file into a plain table; then the purchase facts the import kept
+    /// are checked against a recomputation.
+    func measurePurchases(_ file: String, into path: String, store: any Store, directory: URL) async throws {
+        let baseline = try BenchClock.seconds {
+            try BenchClock.runTool("sqlite3", [directory.appendingPathComponent("plain-purchases.sqlite").path, ".import --csv \(file) purchases"])
+        }
+        let cordial = try BenchClock.seconds {
+            try BenchClock.runTool(CordialExecutable.path, ["import", "transactions", file, "--source", source, "--db", path])
+        }
+        let memory = BenchClock.peakChildMemoryMB()
+        let rows = try await store.countPurchases()
+        let facts = try await store.checkPurchaseFacts(repair: false)
+        guard facts.differing == 0 else { throw BenchFailure("the purchase facts of \(facts.differing) customers differ from their purchases") }
+        print("")
+        print("Purchases: \(rows) imported for \(facts.customers) customers (their purchase facts equal to a recomputation)")
+        print("")
+        print("| step | time | per purchase | vs sqlite3 .import |")
+        print("|---|---|---|---|")
+        for (name, seconds) in [("sqlite3 .import into a plain table", baseline), ("cordial import transactions (a process of its own)", cordial)] {
+            print(String(format: "| %@ | %.2f s | %.1f µs | %.2f× |", name, seconds, seconds / Double(max(rows, 1)) * 1e6, seconds / baseline))
+        }
+        print("")
+        print("peak memory of the cordial import process: \(memory) MB")
     }
 
     /// `psql \copy` of the file into a table of text columns, then a cordial import into a

@@ -62,16 +62,65 @@ struct CopyStore: AsyncParsableCommand {
 
 struct CheckStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Print each table's row count and checksum, read in one snapshot.",
-        discussion: "Two stores that hold the same organisation (a copy and its source) print the same figures, whatever their backends.")
+        commandName: "check",
+        abstract: "Print each table's row count and checksum, read in one snapshot, and check each customer's purchase facts.",
+        discussion: """
+            Two stores that hold the same organisation (a copy and its source) print the same figures, whatever their backends.             The purchase facts segment runs read (count, total, first and last day per customer) are compared with their             purchases; the command fails when they differ, and --repair rewrites them from the purchases.
+            """)
 
     @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Rewrite every customer's purchase facts from their purchases.")
+    var repair = false
 
     func run() async throws {
         let opened = try await store.open()
         let reports = try await StoreCopier.tally(of: opened)
-        if store.json { return try store.printJSON(reports.map(TableJSON.init)) }
-        printTable(["TABLE", "ROWS", "CHECKSUM"], reports.map { [$0.table, "\($0.tally.rows)", $0.tally.checksumText] })
+        let facts = try await opened.checkPurchaseFacts(repair: repair)
+        if store.json {
+            try store.printJSON(CheckJSON(tables: reports.map(TableJSON.init), purchaseFacts: FactsJSON(facts, repaired: repair)))
+        } else {
+            printTable(["TABLE", "ROWS", "CHECKSUM"], reports.map { [$0.table, "\($0.tally.rows)", $0.tally.checksumText] })
+            print(Self.factsLine(facts, repaired: repair))
+        }
+        if facts.differing > 0 && !repair {
+            throw CommandFailure("the purchase facts of \(facts.differing) customers differ from their purchases; run `cordial store check --repair`")
+        }
+    }
+
+    static func factsLine(_ facts: PurchaseFactsCheck, repaired: Bool) -> String {
+        let counted = "purchase facts of \(facts.customers) customers with purchases"
+        guard facts.differing > 0 else { return counted + ": equal to their purchases" }
+        let first = facts.firstDiffering.map { " (the first: customer \($0))" } ?? ""
+        return counted + ": \(facts.differing) differ from their purchases\(first)" + (repaired ? "; rewritten from the purchases" : "")
+    }
+}
+
+/// `store check --json`.
+private struct CheckJSON: Encodable {
+    let tables: [TableJSON]
+    let purchaseFacts: FactsJSON
+
+    enum CodingKeys: String, CodingKey {
+        case tables, purchaseFacts = "purchase_facts"
+    }
+}
+
+private struct FactsJSON: Encodable {
+    let customers: Int
+    let differing: Int
+    let firstDiffering: Int64?
+    let repaired: Bool
+
+    init(_ check: PurchaseFactsCheck, repaired: Bool) {
+        customers = check.customers
+        differing = check.differing
+        firstDiffering = check.firstDiffering?.rawValue
+        self.repaired = repaired && check.differing > 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case customers, differing, firstDiffering = "first_differing", repaired
     }
 }
 

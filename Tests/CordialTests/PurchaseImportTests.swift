@@ -2,6 +2,7 @@ import Cordial
 import CordialCore
 import CordialStore
 import Foundation
+import GRDB
 import Testing
 
 /// `import transactions` for CSV and JSON Lines purchase files.
@@ -86,5 +87,42 @@ import Testing
         #expect(summary.purchasesAdded == 1)
         let id = try #require(try await store.customer(source: "crm", externalID: "C-1")?.id)
         #expect(try await store.purchases(of: id).first?.channel == "online")
+    }
+
+    /// `store check` compares the purchase facts the imports kept with the purchases: equal
+    /// after imports; a drifted row fails the check, naming how many and the first
+    /// customer; `--repair` rewrites them.
+    @Test func storeCheckComparesPurchaseFactsAndRepairsThem() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("crm.sqlite").path
+        let customers = directory.appendingPathComponent("customers.csv")
+        let purchases = directory.appendingPathComponent("purchases.csv")
+        try "customer_id,given_name,family_name\nC-1,Lan,Nguyễn\nC-2,Wei,Wang\n".write(to: customers, atomically: true, encoding: .utf8)
+        try "order_id,customer_id,date,amount\nA-1,C-1,2024-03-01,10\nA-2,C-2,2024-03-02,20.5\n".write(to: purchases, atomically: true, encoding: .utf8)
+        func cordial(_ arguments: String...) throws -> RunCommandTests.Outcome { try RunCommandTests.cordial(arguments) }
+        #expect(try cordial("init", "--db", db).status == 0)
+        #expect(try cordial("import", "customers", customers.path, "--source", "crm", "--db", db).status == 0)
+        #expect(try cordial("import", "transactions", purchases.path, "--source", "crm", "--db", db).status == 0)
+
+        let good = try cordial("store", "check", "--db", db)
+        #expect(good.status == 0)
+        #expect(good.standardOutput.hasSuffix("\npurchase facts of 2 customers with purchases: equal to their purchases\n"), "\(good.standardOutput)")
+
+        try DatabaseQueue(path: db).write { db in try db.execute(sql: "UPDATE purchaseFacts SET total = 99 WHERE customerId = 2") }
+        let drifted = try cordial("store", "check", "--db", db)
+        #expect(drifted.status == 1)
+        #expect(drifted.standardOutput.hasSuffix("\npurchase facts of 2 customers with purchases: 1 differ from their purchases (the first: customer 2)\n"))
+        #expect(drifted.standardError == "Error: the purchase facts of 1 customers differ from their purchases; run `cordial store check --repair`\n")
+
+        let repaired = try cordial("store", "check", "--repair", "--json", "--db", db)
+        #expect(repaired.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(repaired.standardOutput.utf8)) as? [String: Any])
+        let facts = try #require(object["purchase_facts"] as? [String: Any])
+        #expect(facts["customers"] as? Int == 2 && facts["differing"] as? Int == 1 && facts["first_differing"] as? Int == 2)
+        #expect(facts["repaired"] as? Bool == true)
+        #expect((object["tables"] as? [Any])?.count == StoredTable.all.count)
+        #expect(try cordial("store", "check", "--db", db).status == 0)
     }
 }

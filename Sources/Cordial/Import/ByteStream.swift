@@ -43,6 +43,24 @@ package struct ByteStream: @unchecked Sendable {  // unchecked: the FileHandle i
 
     /// Whether the next bytes are `prefix`, without consuming them (within the current block:
     /// for the start of a file).
+    /// Appends to `field` the bytes up to the next one `isSpecial` accepts (not taken), or
+    /// up to the end of the block in hand; returns how many. The CSV reader's fast path
+    /// for plain text, which is most of a file.
+    @inline(__always)
+    mutating func appendRun(into field: inout [UInt8], until isSpecial: (UInt8) -> Bool) -> Int {
+        if index == block.count, !refill() { return 0 }
+        let start = index
+        let end = block.withUnsafeBufferPointer { bytes in
+            var at = start
+            while at < bytes.count, !isSpecial(bytes[at]) { at += 1 }
+            return at
+        }
+        field.append(contentsOf: block[start..<end])
+        index = end
+        position += end - start
+        return end - start
+    }
+
     mutating func startsWith(_ prefix: [UInt8]) -> Bool {
         if index == block.count { _ = refill() }
         return block[index...].starts(with: prefix)

@@ -8,10 +8,32 @@ import Foundation
 /// every bad record, also when earlier records hold newlines inside quotes, and must not
 /// hold the whole file.
 package struct CSVReader {
+    /// `bytes` as text when they are valid UTF-8. Not `String(validating:as:)`, whose
+    /// generic path costs more than the rest of a field: ASCII is text as it is, and
+    /// anything else is decoded (which would repair bad bytes) and kept only when it comes
+    /// back byte for byte.
+    /// Sets `nul` when they hold a NUL byte (which imports refuse, naming the column).
+    static func text(validating bytes: UnsafeBufferPointer<UInt8>, nul: inout Bool) -> String? {
+        var plain = true  // ASCII without NUL
+        for byte in bytes where byte >= 0x80 || byte == 0 {
+            plain = false
+            break
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if plain { return text }
+        if bytes.contains(0) { nul = true }
+        let same = text.withUTF8 { decoded in
+            decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
+        return same ? text : nil
+    }
+
     package struct Record {
         /// The line the record starts on (1-based).
         package var line: Int
         package var fields: [String]
+        /// Whether a field holds a NUL byte.
+        package var holdsNUL = false
     }
 
     package enum Problem: Error, Equatable {
@@ -66,6 +88,7 @@ package struct CSVReader {
         var inQuotes = false
         var wasQuoted = false
         var recordBytes = 0
+        var holdsNUL = false
         field.removeAll(keepingCapacity: true)
 
         // The limits are checked as the bytes come, so that a hostile file is refused at
@@ -73,7 +96,7 @@ package struct CSVReader {
         func endField() throws(Problem) {
             guard fields.count < ImportLimits.fields else { throw .tooManyFields(line: recordLine) }
             guard field.count <= ImportLimits.fieldBytes else { throw .fieldTooLong(line: line) }
-            guard let text = field.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+            guard let text = field.withUnsafeBufferPointer({ Self.text(validating: $0, nul: &holdsNUL) }) else {
                 throw .invalidUTF8(line: line)
             }
             fields.append(text)
@@ -106,14 +129,20 @@ package struct CSVReader {
                 if byte == UInt8(ascii: "\r"), bytes.peek() == UInt8(ascii: "\n") { _ = bytes.next() }
                 try endField()
                 line += 1
-                return Record(line: recordLine, fields: fields)
+                return Record(line: recordLine, fields: fields, holdsNUL: holdsNUL)
             } else {
                 if wasQuoted { throw .textAfterClosingQuote(line: line) }
                 field.append(byte)
+                // The rest of a plain field in one go, checked against the limits after.
+                let separator = separator
+                recordBytes += bytes.appendRun(into: &field) { byte in
+                    byte == separator || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\"")
+                }
+                if recordBytes > ImportLimits.recordBytes { throw .recordTooLong(line: recordLine) }
             }
         }
         if inQuotes { throw .unterminatedQuote(line: recordLine) }
         try endField()
-        return Record(line: recordLine, fields: fields)
+        return Record(line: recordLine, fields: fields, holdsNUL: holdsNUL)
     }
 }

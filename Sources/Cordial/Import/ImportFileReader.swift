@@ -75,6 +75,7 @@ public struct ImportFileReader<Parser: ImportRowParser>: Sendable {
     private var issues = ImportIssueList()
     /// The line of each unique key seen so far: a file must not name a customer twice.
     private var seen: [String: Int] = [:]
+    private var reservedSeen = false
 
     init(parser: Parser, path: String, format: ImportFormat, fileName: String?) throws(ImportError) {
         let bytes: ByteStream
@@ -119,18 +120,19 @@ public struct ImportFileReader<Parser: ImportRowParser>: Sendable {
         while items.count < Self.batchSize, let row = try nextRow() {
             // Valid UTF-8 may hold U+0000, which PostgreSQL text cannot: refused here, at its
             // line, on every backend alike.
-            if let column = row.texts.firstIndex(where: { $0.utf8.contains(0) }) {
+            if row.mayHoldNUL, let column = row.texts.firstIndex(where: { $0.utf8.contains(0) }) {
                 issues.add(ImportIssue(
                     file: fileName, line: row.line, column: row.columns.headers[column], problem: "holds a NUL character (U+0000)"))
                 continue
             }
             if let key = parser.duplicateKey(of: row) {
-                if let first = seen[key] {
+                // One look-up: the line is stored unless the key has one already.
+                let first = Self.value(&seen[key, default: row.line])
+                if first != row.line {
                     issues.add(ImportIssue(
                         file: fileName, line: row.line, column: row.header(parser.uniqueKey), problem: "'\(key)' already appears on line \(first)"))
                     continue
                 }
-                seen[key] = row.line
             }
             do {
                 let item = try parser.item(from: row, fileName: fileName)
@@ -143,8 +145,17 @@ public struct ImportFileReader<Parser: ImportRowParser>: Sendable {
             try issues.check()
             return nil
         }
+        if !reservedSeen {
+            // Room for the whole file's keys, estimated from the first batch, so that the
+            // table is not copied again and again as it grows (millions of purchases).
+            reservedSeen = true
+            let fraction = fractionRead
+            if fraction > 0, fraction < 1 { seen.reserveCapacity(min(Int(Double(seen.count) / fraction * 1.05), 50_000_000)) }
+        }
         return items
     }
+
+    private static func value(_ stored: inout Int) -> Int { stored }
 
     // MARK: - Rows
 
@@ -160,7 +171,7 @@ public struct ImportFileReader<Parser: ImportRowParser>: Sendable {
                         problem: "expected \(columnCount) fields as in the header, found \(record.fields.count)"))
                     continue
                 }
-                return ImportRow(line: record.line, texts: record.fields, columns: columns)
+                return ImportRow(line: record.line, texts: record.fields, columns: columns, mayHoldNUL: record.holdsNUL)
             } else {
                 var text: [UInt8] = []
                 var ended = true

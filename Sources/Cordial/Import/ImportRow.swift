@@ -30,6 +30,8 @@ public struct ImportRow {
     /// A JSON Lines row's values as typed (a boolean stays a boolean); nil for CSV rows,
     /// whose values are all text.
     var values: [JSONValue]? = nil
+    /// False when the reader knows no text holds U+0000 (CSV records are checked as read).
+    var mayHoldNUL = true
 
     /// The field's text without surrounding spaces; nil when missing or blank.
     func value(_ field: String) -> String? {
