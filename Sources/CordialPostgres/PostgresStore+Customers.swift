@@ -214,9 +214,14 @@ extension PostgresStore {
             var first: Int64?
             for try await (count, lowest) in try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT count(*)::bigint, min(customer_id) FROM (
-                    SELECT r.customer_id FROM (\(Self.recomputedPurchaseFacts)) r LEFT JOIN purchase_facts f ON f.customer_id = r.customer_id
+                    SELECT r.customer_id FROM (
+                        SELECT customer_id, count(*)::integer AS purchases, sum(amount::float8) AS total, sum(abs(amount::float8)) AS size,
+                               floor(extract(epoch FROM min(time)) / 86400)::integer AS first_day,
+                               floor(extract(epoch FROM max(time)) / 86400)::integer AS last_day
+                        FROM purchase GROUP BY customer_id
+                    ) r LEFT JOIN purchase_facts f ON f.customer_id = r.customer_id
                     WHERE f.customer_id IS NULL OR f.purchases <> r.purchases OR f.first_day <> r.first_day OR f.last_day <> r.last_day
-                       OR abs(f.total - r.total) > 1e-9 * greatest(abs(r.total), 1)
+                       OR abs(f.total - r.total) > 1e-9 * greatest(r.size, 1)
                     UNION ALL
                     SELECT f.customer_id FROM purchase_facts f WHERE NOT EXISTS (SELECT 1 FROM purchase p WHERE p.customer_id = f.customer_id)
                 ) d

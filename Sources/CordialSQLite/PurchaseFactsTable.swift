@@ -18,6 +18,16 @@ enum PurchaseFactsTable {
         FROM purchase GROUP BY customerId
         """
 
+    /// The recomputation with the sum of the amounts' sizes, which bounds how far two sums
+    /// of the same amounts added in other orders can differ (a refund cancelling a large
+    /// purchase leaves a small total with the rounding of the large amounts).
+    static let recomputedWithSizes = """
+        SELECT customerId, count(*) AS purchases, sum(CAST(amount AS REAL)) AS total, sum(abs(CAST(amount AS REAL))) AS size,
+               CAST(julianday(date(min(time))) - 2440587.5 AS INTEGER) AS firstDay,
+               CAST(julianday(date(max(time))) - 2440587.5 AS INTEGER) AS lastDay
+        FROM purchase GROUP BY customerId
+        """
+
     static func create(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE purchaseFacts (
@@ -38,14 +48,14 @@ enum PurchaseFactsTable {
 
     /// Customers whose stored facts differ from the recomputation (or who have facts and no
     /// purchases). Totals are sums of doubles added in another order: equal within a part in
-    /// a billion.
+    /// a billion of the amounts' sizes.
     static func check(_ db: Database) throws -> PurchaseFactsCheck {
         let customers = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(recomputed))") ?? 0
         let row = try Row.fetchOne(db, sql: """
             SELECT count(*), min(customerId) FROM (
-                SELECT r.customerId FROM (\(recomputed)) r LEFT JOIN purchaseFacts f ON f.customerId = r.customerId
+                SELECT r.customerId FROM (\(recomputedWithSizes)) r LEFT JOIN purchaseFacts f ON f.customerId = r.customerId
                 WHERE f.customerId IS NULL OR f.purchases <> r.purchases OR f.firstDay <> r.firstDay OR f.lastDay <> r.lastDay
-                   OR abs(f.total - r.total) > 1e-9 * max(abs(r.total), 1)
+                   OR abs(f.total - r.total) > 1e-9 * max(r.size, 1)
                 UNION ALL
                 SELECT f.customerId FROM purchaseFacts f WHERE NOT EXISTS (SELECT 1 FROM purchase p WHERE p.customerId = f.customerId)
             )
@@ -64,10 +74,15 @@ enum PurchaseFactsTable {
             var lastDay: Int64
         }
         private var sums: [Int64: Sum] = [:]
-        static let limit = 65_536
+        /// Customers held before the sums are written.
+        let limit: Int
         static let rowsPerStatement = 64
 
-        var isFull: Bool { sums.count >= Self.limit }
+        init(limit: Int = 65_536) {
+            self.limit = limit
+        }
+
+        var isFull: Bool { sums.count >= limit }
 
         mutating func add(customer: Int64, amount: Double, day: Int64) {
             if let index = sums.index(forKey: customer) {

@@ -22,7 +22,7 @@ struct SQLiteImportWriter {
     /// Purchase statements by number of rows: ``rowsPerStatement``, and fewer for a batch's last rows.
     private var purchaseStatements: [Int: BoundStatement] = [:]
     /// What the purchases written add to each customer's facts, not yet in `purchaseFacts`.
-    private var facts = PurchaseFactsTable.Additions()
+    private var facts: PurchaseFactsTable.Additions
     /// Store ids of customers named by purchases, by source and external id.
     private var customerIDs: [String: [String: Int64]] = [:]
 
@@ -58,8 +58,10 @@ struct SQLiteImportWriter {
         }
     }
 
-    init(_ db: Database) throws {
+    /// `factsLimit`: customers whose purchase sums are held before they are written.
+    init(_ db: Database, factsLimit: Int = 65_536) throws {
         self.db = db
+        facts = PurchaseFactsTable.Additions(limit: factsLimit)
         findCustomerID = try db.makeStatement(sql: "SELECT id FROM customer WHERE source = ? AND externalID = ?")
     }
 
@@ -67,7 +69,9 @@ struct SQLiteImportWriter {
     /// its customer's facts need.
     static func purchaseInsertSQL(rows: Int) -> String {
         """
-        INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category)         VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))         ON CONFLICT (source, externalID) DO NOTHING RETURNING customerId, CAST(amount AS REAL), time
+        INSERT INTO purchase (customerId, source, externalID, time, amount, currency, quantity, channel, product, category) \
+        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")) \
+        ON CONFLICT (source, externalID) DO NOTHING RETURNING customerId, CAST(amount AS REAL), time
         """
     }
 

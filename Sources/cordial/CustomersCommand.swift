@@ -70,18 +70,49 @@ struct ShowCustomer: AsyncParsableCommand {
     func run() async throws {
         let opened = try await store.open()
         let customer = try await lookUpCustomer(id, in: opened)
-        let summary = try await opened.purchaseSummary(of: customer.id!)
+        let purchases = try await opened.purchases(of: customer.id!)
+        let summary = PurchaseSummary(of: purchases)
         let answers = try await opened.consent(of: customer.id!)
         if store.json { return try store.printJSON(Shown(customer: customer, purchases: summary, consent: answers)) }
-        let consent = answers.map { "\($0.channel.rawValue) \($0.granted ? "granted" : "refused")" }.joined(separator: ", ")
+        let labels = try await opened.customerFacts(in: customer.id!.rawValue...customer.id!.rawValue, values: false).first?.labels ?? [:]
+        print(Self.profile(customer, purchases: purchases, labels: labels, consent: answers))
+    }
+
+    /// Every part of the customer's file, a line each, with labels in one column; a line
+    /// whose part is empty says so rather than showing nothing.
+    static func profile(_ customer: Customer, purchases: [Purchase], labels: [String: String], consent answers: [ConsentRecord]) -> String {
         let day = Date.ISO8601FormatStyle().year().month().day()
-        print("""
-            id        \(customer.id!)  (\("\(customer.source):\(customer.externalID)".forTerminal))
-            name      \((customer.displayName.isEmpty ? "(no name)" : customer.displayName).forTerminal)
-            locale    \(customer.locale.forTerminal)   tier \((customer.tier ?? "-").forTerminal)   tags \(customer.tags.joined(separator: ", ").forTerminal)
-            purchases \(summary.count), total \(summary.total), first \(summary.first.map { $0.formatted(day) } ?? "-"), last \(summary.last.map { $0.formatted(day) } ?? "-")
-            consent   \(consent.isEmpty ? "no answers (every channel allowed)" : consent)
-            """)
+        let summary = PurchaseSummary(of: purchases)
+        var name = customer.displayName.isEmpty ? "(no name)" : customer.displayName
+        if customer.honorific != nil, customer.formalName != name { name += "  (\(customer.formalName))" }
+        // Totals per currency, exact (purchases in two currencies are not added together).
+        let totals = Dictionary(grouping: purchases, by: \.amount.currency).sorted { $0.key < $1.key }.map { currency, bought in
+            bought.reduce(Decimal(0)) { $0 + $1.amount.amount }.formatted(.number.locale(Locale(identifier: "en_US"))) + " " + currency
+        }
+        let address = customer.address.map { address in
+            (address.lines + [address.city, address.region, address.postalCode, address.country].compactMap { $0 }).joined(separator: ", ")
+        }
+        let attributes = customer.attributes.sorted { $0.key < $1.key }.map { key, value in
+            if case .string(let text) = value { return "\(key) \(text)" }
+            return "\(key) \(JSONText.value(value))"
+        }
+        let consent = answers.map { "\($0.channel.rawValue) \($0.granted ? "granted" : "refused")" }
+        func none(_ parts: [String], _ empty: String = "(none)") -> String { parts.isEmpty ? empty : parts.joined(separator: ", ") }
+        let lines: [(String, String)] = [
+            ("id", "\(customer.id.map { "\($0)" } ?? "-")  (\(customer.source):\(customer.externalID))"),
+            ("name", name),
+            ("locale", "\(customer.locale)   tier \(customer.tier ?? "-")"),
+            ("tags", none(customer.tags)),
+            ("email", none(customer.emails)),
+            ("phone", none(customer.phones)),
+            ("address", address.flatMap { $0.isEmpty ? nil : $0 } ?? "(none)"),
+            ("birthday", customer.birthday.map(\.description) ?? "-"),
+            ("attributes", none(attributes)),
+            ("segments", none(labels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" })),
+            ("purchases", "\(summary.count), total \(none(totals, "0")), first \(summary.first.map { $0.formatted(day) } ?? "-"), last \(summary.last.map { $0.formatted(day) } ?? "-")"),
+            ("consent", none(consent, "no answers (every channel allowed)")),
+        ]
+        return lines.map { label, text in label.padding(toLength: 11, withPad: " ", startingAt: 0) + text.forTerminal }.joined(separator: "\n")
     }
 }
 

@@ -64,9 +64,9 @@ struct CheckStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Print each table's row count and checksum, read in one snapshot, and check each customer's purchase facts.",
-        discussion: """
-            Two stores that hold the same organisation (a copy and its source) print the same figures, whatever their backends.             The purchase facts segment runs read (count, total, first and last day per customer) are compared with their             purchases; the command fails when they differ, and --repair rewrites them from the purchases.
-            """)
+        discussion: "Two stores that hold the same organisation (a copy and its source) print the same figures, whatever their backends. "
+            + "The purchase facts segment runs read (count, total, first and last day per customer) are compared with their "
+            + "purchases; the command fails when they differ, and --repair rewrites them from the purchases.")
 
     @OptionGroup var store: StoreOptions
 

@@ -44,7 +44,7 @@ import Testing
         #expect(imported.status == 0 && imported.standardOutput.contains("3 answers changed, 0 unchanged"), "\(imported.standardError)")
         let shown = try cordial("consent", "show", "crm:C-1", "--db", db).standardOutput
         #expect(shown.contains("email    refused") && shown.contains("sms      granted") && shown.contains("import good.csv"), "\(shown)")
-        #expect(try cordial("customers", "show", "crm:C-2", "--db", db).standardOutput.contains("consent   post refused"))
+        #expect(try cordial("customers", "show", "crm:C-2", "--db", db).standardOutput.contains("consent    post refused"))
 
         let set = try cordial("consent", "set", "crm:C-1", "--channel", "email", "--grant", "--db", db)
         #expect(set.status == 0 && set.standardOutput.contains("email granted"))

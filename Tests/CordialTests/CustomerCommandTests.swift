@@ -68,6 +68,71 @@ import Testing
         #expect(unknown.standardError == "Error: no customer 'cdnow:99999'\n")
     }
 
+    /// `customers show` gives every part of the file — contact, address, birthday, free
+    /// attributes, current segment labels, totals per currency — and says "(none)" rather
+    /// than printing an empty part.
+    @Test func showGivesTheWholeFile() throws {
+        func file(_ text: String) throws -> String {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("show-\(UUID().uuidString).csv")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            files.append(url.path)
+            return url.path
+        }
+        #expect(try cordial("init").status == 0)
+        let customers = try file("""
+            external_id,given_name,family_name,honorific,emails,phones,address,city,region,country,birthday,locale,tier,tags,preferred_channel
+            C-1,Thị Lan,Nguyễn,Chị,lan@example.vn,+84 90 123 4567,12 Hàng Bạc,Hà Nội,Miền Bắc,VN,1990-09-14,vi,gold,vip|trà,visit
+            C-2,伟,王,,,,,,,,,zh,,,
+
+            """)
+        #expect(try cordial("import", "customers", customers, "--source", "crm").status == 0)
+        let purchases = try file("""
+            order_id,customer_id,date,amount,currency
+            A-1,C-1,2024-03-01,1250000,VND
+            A-2,C-1,2024-04-02,2500000.5,VND
+            A-3,C-1,2024-05-03,12.50,USD
+
+            """)
+        #expect(try cordial("import", "transactions", purchases, "--source", "crm").status == 0)
+        let plugins = try PluginFolder()
+        try plugins.segmentPlugin("lifecycle", body: "return c.purchases.count > 0 and 'active' or 'prospect'")
+        #expect(try RunCommandTests.cordial(["segments", "run", "--as-of", "2024-06-01", "--plugins", plugins.root.path, "--db", database]).status == 0)
+
+        let lan = try cordial("customers", "show", "crm:C-1")
+        #expect(lan.status == 0)
+        #expect(lan.standardOutput == """
+            id         1  (crm:C-1)
+            name       Nguyễn Thị Lan  (Chị Lan)
+            locale     vi   tier gold
+            tags       vip, trà
+            email      lan@example.vn
+            phone      +84 90 123 4567
+            address    12 Hàng Bạc, Hà Nội, Miền Bắc, VN
+            birthday   1990-09-14
+            attributes preferred_channel visit
+            segments   lifecycle active
+            purchases  3, total 12.5 USD, 3,750,000.5 VND, first 2024-03-01, last 2024-05-03
+            consent    no answers (every channel allowed)
+
+            """)
+        let wei = try cordial("customers", "show", "crm:C-2")
+        #expect(wei.standardOutput == """
+            id         2  (crm:C-2)
+            name       王伟
+            locale     zh   tier -
+            tags       (none)
+            email      (none)
+            phone      (none)
+            address    (none)
+            birthday   -
+            attributes (none)
+            segments   lifecycle prospect
+            purchases  0, total 0, first -, last -
+            consent    no answers (every channel allowed)
+
+            """)
+    }
+
     @Test func aBadFileWritesNothingAndSaysWhere() throws {
         #expect(try cordial("init").status == 0)
         let data = try file("00001 19970101 1 11.77\n00002 19971301 1 12.00\n")

@@ -41,8 +41,6 @@ package struct ByteStream: @unchecked Sendable {  // unchecked: the FileHandle i
         return block[index]
     }
 
-    /// Whether the next bytes are `prefix`, without consuming them (within the current block:
-    /// for the start of a file).
     /// Appends to `field` the bytes up to the next one `isSpecial` accepts (not taken), or
     /// up to the end of the block in hand; returns how many. The CSV reader's fast path
     /// for plain text, which is most of a file.
@@ -61,6 +59,8 @@ package struct ByteStream: @unchecked Sendable {  // unchecked: the FileHandle i
         return end - start
     }
 
+    /// Whether the next bytes are `prefix`, without consuming them (within the current block:
+    /// for the start of a file).
     mutating func startsWith(_ prefix: [UInt8]) -> Bool {
         if index == block.count { _ = refill() }
         return block[index...].starts(with: prefix)

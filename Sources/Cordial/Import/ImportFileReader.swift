@@ -150,7 +150,7 @@ public struct ImportFileReader<Parser: ImportRowParser>: Sendable {
             // table is not copied again and again as it grows (millions of purchases).
             reservedSeen = true
             let fraction = fractionRead
-            if fraction > 0, fraction < 1 { seen.reserveCapacity(min(Int(Double(seen.count) / fraction * 1.05), 50_000_000)) }
+            if fraction > 0, fraction < 1 { seen.reserveCapacity(min(Int(Double(seen.count) / fraction * 1.05), 20_000_000)) }
         }
         return items
     }
