@@ -118,9 +118,13 @@ struct ShowCustomer: AsyncParsableCommand {
 
 struct ExportCustomers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write every customer as CSV or JSON Lines (re-importable).")
+        commandName: "export", abstract: "Write every customer (or a segment's members) as CSV or JSON Lines (re-importable).")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var pluginOptions: PluginOptions
+
+    @Option(help: "Only members of this segment now (SEGMENT or SEGMENT:LABEL), with their contact details.")
+    var segment: SegmentSelector?
 
     @Option(help: "csv or jsonl.")
     var format: CustomerImporter.Format = .csv
@@ -130,7 +134,7 @@ struct ExportCustomers: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let exporter = CustomerExporter(format: format)
+        let exporter = CustomerExporter(format: format, segment: try await checked(segment, in: opened, plugins: pluginOptions))
         if let output, let type = try? FileManager.default.attributesOfItem(atPath: output)[.type] as? FileAttributeType, type != .typeRegular {
             // A device or a pipe (/dev/null, a FIFO) is written as it is: moving a file into its
             // place would replace it.

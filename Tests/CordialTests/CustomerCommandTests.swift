@@ -133,6 +133,41 @@ import Testing
             """)
     }
 
+    /// `customers export --segment SEG:LABEL`: one segment's members with their contact
+    /// details, as the importer reads them; an unknown segment or label names the known ones.
+    @Test func exportGivesOneSegmentsMembers() throws {
+        #expect(try cordial("init").status == 0)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("members-\(UUID().uuidString).csv")
+        files.append(url.path)
+        try """
+            external_id,given_name,family_name,emails,phones,city,tier
+            C-1,Lan,Nguyễn,lan@example.vn,+84 90 123 4567,Hà Nội,gold
+            C-2,伟,王,wei@example.cn,,上海,
+            C-3,Emily,Carter,,+44 20 7946 0000,London,gold
+
+            """.write(to: url, atomically: true, encoding: .utf8)
+        #expect(try cordial("import", "customers", url.path, "--source", "crm").status == 0)
+        let plugins = try PluginFolder()
+        try plugins.segmentPlugin("tiers", labels: "{ 'gold', 'other' }", body: "return c.tier == 'gold' and 'gold' or 'other'")
+        #expect(try RunCommandTests.cordial(["segments", "run", "--as-of", "2024-06-01", "--plugins", plugins.root.path, "--db", database]).status == 0)
+
+        let gold = try cordial("customers", "export", "--segment", "tiers:gold")
+        #expect(gold.status == 0, "\(gold.standardError)")
+        #expect(gold.standardOutput.replacingOccurrences(of: "\r\n", with: "\n") == """
+            external_id,given_name,family_name,honorific,emails,phones,address,city,region,postal_code,country,birthday,locale,tier,tags
+            C-1,Lan,Nguyễn,,lan@example.vn,+84 90 123 4567,,Hà Nội,,,,,en,gold,
+            C-3,Emily,Carter,,,+44 20 7946 0000,,London,,,,,en,gold,
+
+            """)
+        let members = try cordial("customers", "export", "--segment", "tiers", "--format", "jsonl")
+        #expect(members.standardOutput.split(separator: "\n").count == 3)
+
+        let unknown = try cordial("customers", "export", "--segment", "tier")
+        #expect(unknown.status == 1 && unknown.standardError == "Error: no segment 'tier' has been run (known: tiers)\n", "\(unknown.standardError)")
+        let label = try RunCommandTests.cordial(["customers", "export", "--segment", "tiers:golden", "--plugins", plugins.root.path, "--db", database])
+        #expect(label.status == 1 && label.standardError == "Error: segment 'tiers' has no label 'golden' (known: gold, other)\n", "\(label.standardError)")
+    }
+
     @Test func aBadFileWritesNothingAndSaysWhere() throws {
         #expect(try cordial("init").status == 0)
         let data = try file("00001 19970101 1 11.77\n00002 19971301 1 12.00\n")

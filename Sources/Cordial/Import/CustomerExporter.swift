@@ -9,8 +9,27 @@ import Foundation
 public struct CustomerExporter {
     public var format: CustomerImporter.Format
 
-    public init(format: CustomerImporter.Format) {
+    /// Only the current members of this segment (of its label, when it names one).
+    public var segment: SegmentSelector?
+
+    public init(format: CustomerImporter.Format, segment: SegmentSelector? = nil) {
         self.format = format
+        self.segment = segment
+    }
+
+    /// The customers to export, a batch at a time: every one, or a segment's members in id order.
+    private func eachBatch(of store: any Store, _ body: ([Customer]) throws -> Void) async throws {
+        guard let segment else {
+            for try await batch in store.scanCustomers(batchSize: 1_000) { try body(batch) }
+            return
+        }
+        var after: CustomerID?
+        while true {
+            let page = try await store.customers(CustomerQuery(after: after, limit: 1_000, segment: segment.segment, label: segment.label))
+            guard let last = page.last else { return }
+            try body(page)
+            after = last.id
+        }
     }
 
     static let columns = [
@@ -24,14 +43,14 @@ public struct CustomerExporter {
         // First pass: the attribute columns (CSV needs them in the header).
         var attributeKeys: Set<String> = []
         if format == .csv {
-            for try await batch in store.scanCustomers(batchSize: 1_000) {
+            try await eachBatch(of: store) { batch in
                 for customer in batch { attributeKeys.formUnion(customer.attributes.keys) }
             }
         }
         let attributes = attributeKeys.sorted()
         if format == .csv { try write(Self.csvLine(Self.columns + attributes)) }
         var count = 0
-        for try await batch in store.scanCustomers(batchSize: 1_000) {
+        try await eachBatch(of: store) { batch in
             for customer in batch {
                 switch format {
                 case .csv:
