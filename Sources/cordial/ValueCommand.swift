@@ -145,8 +145,9 @@ struct ReportValue: AsyncParsableCommand {
         printTable(
             ["FIGURE", "CUSTOMERS", "MIN", "25%", "MEDIAN", "75%", "90%", "99%", "MAX"],
             report.distributions.map { row in
-                let isMoney = row.figure == CustomerValueFigure.lifetimeValue.rawValue || row.figure == CustomerValueFigure.spent.rawValue
-                return [row.figure, "\(row.count)"] + row.quantiles.map { isMoney ? money($0) : number($0, 2) }
+                let figure = CustomerValueFigure(rawValue: row.figure)
+                let isMoney = figure == .lifetimeValue || figure == .spent
+                return [figure.map(shownName) ?? row.figure, "\(row.count)"] + row.quantiles.map { isMoney ? money($0) : number($0, 2) }
             })
         print("\nhighest lifetime value")
         printRows(report.top)
@@ -156,13 +157,23 @@ struct ReportValue: AsyncParsableCommand {
 
     private func printRows(_ rows: [ValueRow]) {
         printTable(
-            ["ID", "CUSTOMER", "SPENT", "P(ALIVE)", "EXPECTED", "CLV", "RFM"],
+            ["ID", "CUSTOMER", "SPENT", "P(ALIVE)", "EXPECTED PURCHASES", "CLV", "RFM"],
             rows.map { row in
                 [
                     "\(row.id)", row.name, money(row.spent), number(row.pAlive ?? .nan, 3), number(row.expectedPurchases ?? .nan, 2),
                     money(row.clv ?? .nan), row.rfm,
                 ]
             })
+    }
+}
+
+/// A figure as the report's lists head their columns (one name for one figure throughout).
+private func shownName(_ figure: CustomerValueFigure) -> String {
+    switch figure {
+    case .lifetimeValue: "CLV"
+    case .probabilityAlive: "P(alive)"
+    case .expectedPurchases: "expected purchases"
+    case .spent: "spent"
     }
 }
 

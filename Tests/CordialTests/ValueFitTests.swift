@@ -230,6 +230,12 @@ import Testing
         #expect(report.status == 0)
         #expect(report.standardOutput.contains("highest lifetime value") && report.standardOutput.contains("high value at risk"))
         #expect(report.standardOutput.contains("cdnow:05420"), "the highest lifetime value of the sample")
+        // One name for one figure: the distribution's rows as the lists head their columns.
+        let lines = report.standardOutput.split(separator: "\n").map(String.init)
+        let figures = lines.drop { !$0.hasPrefix("FIGURE ") }.dropFirst().prefix(4).map { $0.split(separator: "  ").first.map(String.init) ?? "" }
+        #expect(figures == ["CLV", "P(alive)", "expected purchases", "spent"], "\(report.standardOutput)")
+        #expect(lines.filter { $0.hasPrefix("ID ") }.allSatisfy { $0.contains("SPENT") && $0.contains("P(ALIVE)  EXPECTED PURCHASES  CLV") })
+        #expect(!report.standardOutput.contains("pAlive") && !report.standardOutput.contains("expectedPurchases"))
     }
 }
 
