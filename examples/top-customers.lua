@@ -14,8 +14,9 @@ table.sort(customers, function(a, b) return a.purchases.total > b.purchases.tota
 
 for rank = 1, math.min(10, #customers) do
   local c = customers[rank]
-  print(string.format("%2d  %-24s %s  (%d purchases, last %s)", rank, c.name,
-    cordial.format.money(c.purchases.total, "VND", c.locale), c.purchases.count,
+  -- Padded by terminal columns, not bytes: 王杰 and Nguyễn Thị Lan line up with Chloe Brown.
+  print(string.format("%2d  %s %s  (%d purchases, last %s)", rank, cordial.format.pad(c.name, 24),
+    cordial.format.pad(cordial.format.money(c.purchases.total, "VND", c.locale), 14, "right"), c.purchases.count,
     c.purchases.last and cordial.format.date(c.purchases.last, c.locale, "short") or "-"))
   cordial.customers.update(c.id, { add_tags = { "top-10" } })
 end

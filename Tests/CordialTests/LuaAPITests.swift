@@ -244,6 +244,23 @@ import Testing
         #expect(lines[7].hasPrefix("false") && lines[7].contains("mixes array items and named keys"))
     }
 
+    /// `format.pad` pads by terminal columns: Chinese counts two, Vietnamese accents (precomposed
+    /// or combining) none extra, so names in three scripts line up.
+    @Test func paddingLinesUpNamesInEveryScript() async throws {
+        let output = try await script("""
+            local f = require("cordial").format
+            for _, name in ipairs({ "Chloe Brown", "王杰", "Nguyễn Thị Lan", "Nguye\u{0302}\u{0303}n" }) do print(f.pad(name, 16) .. "|") end
+            print(f.pad("42", 6, "right") .. "|", f.pad("too wide for it", 4) .. "|")
+            print(pcall(f.pad, "x", -1))
+            print(pcall(f.pad, "x", 3, "centre"))
+            """, store: nil)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(4)) == ["Chloe Brown     |", "王杰            |", "Nguyễn Thị Lan  |", "Nguye\u{0302}\u{0303}n          |"])
+        #expect(lines[4] == "    42|\ttoo wide for it|")
+        #expect(lines[5].hasPrefix("false") && lines[5].contains("width") && lines[5].contains("expected 0 to 1000, got -1"), "\(lines[5])")
+        #expect(lines[6].hasPrefix("false") && lines[6].contains("expected \"left\" or \"right\", got 'centre'"), "\(lines[6])")
+    }
+
     @Test func holidaysComeFromTheCustomersOwnCalendar() async throws {
         let output = try await script("""
             local cal = require("cordial").calendar

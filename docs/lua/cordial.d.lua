@@ -573,6 +573,13 @@ function cordial.format.number(value, locale, decimals) end
 ---@return string # the text
 function cordial.format.money(amount, currency, locale) end
 
+---Text with spaces up to `width` terminal columns, for tables that line up: Chinese characters count two columns, Vietnamese accents none.
+---@param text string the text
+---@param width integer columns, 0 to 1000
+---@param align? "left"|"right" default "left": spaces after the text
+---@return string # the text, padded (as it is when it is as wide already)
+function cordial.format.pad(text, width, align) end
+
 ---A date as people of `locale` write it: "long" (ngày 15 tháng 11, 2023 · 2023年11月15日) or "short" (15/11/2023).
 ---@param date string "YYYY-MM-DD"
 ---@param locale string "vi", "zh", "en", …

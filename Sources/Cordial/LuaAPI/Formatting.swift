@@ -36,6 +36,21 @@ extension LuaAPI {
             return amount.formatted(.currency(code: currency).locale(try LuaFormats.locale(arguments, 3)))
         },
         LuaAPIFunction(
+            "format.pad", "Text with spaces up to `width` terminal columns, for tables that line up: Chinese characters count two columns, Vietnamese accents none.",
+            parameters: [
+                .init("text", "string", "the text"), .init("width", "integer", "columns, 0 to 1000"),
+                .init("align", "\"left\"|\"right\"", "default \"left\": spaces after the text", optional: true),
+            ],
+            results: [.init("string", "the text, padded (as it is when it is as wide already)")]
+        ) { _, arguments in
+            let text = try arguments.get(1, "text", as: String.self)
+            let width = try arguments.get(2, "width", as: Int.self)
+            guard (0...1_000).contains(width) else { throw arguments.invalid("width", "expected 0 to 1000, got \(width)") }
+            let align = try arguments.get(3, "align", as: String?.self) ?? "left"
+            guard align == "left" || align == "right" else { throw arguments.invalid("align", "expected \"left\" or \"right\", got '\(align)'") }
+            return DisplayWidth.padded(text, to: width, alignRight: align == "right")
+        },
+        LuaAPIFunction(
             "format.date", "A date as people of `locale` write it: \"long\" (ngày 15 tháng 11, 2023 · 2023年11月15日) or \"short\" (15/11/2023).",
             parameters: [
                 .init("date", "string", "\"YYYY-MM-DD\""), .init("locale", "string", "\"vi\", \"zh\", \"en\", …"),
