@@ -127,6 +127,13 @@ extension PostgresStore {
         try await withConnection { connection in try await value(Int.self, "SELECT count(*) FROM purchase", on: connection) ?? 0 }
     }
 
+    public func purchaseCurrencies() async throws -> [String] {
+        try await withConnection { connection in
+            // Sorted here: byte order on both backends, whatever the server's collation.
+            try await rows("SELECT DISTINCT currency FROM purchase", on: connection).map { try $0.decode(String.self) }.sorted()
+        }
+    }
+
     public func purchases(of id: CustomerID) async throws -> [Purchase] {
         try await withConnection { connection in
             try await rows("""

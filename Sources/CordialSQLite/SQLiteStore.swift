@@ -185,6 +185,10 @@ public final class SQLiteStore: Store {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM purchase") ?? 0 }
     }
 
+    public func purchaseCurrencies() async throws -> [String] {
+        try await writer.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT currency FROM purchase ORDER BY currency") }
+    }
+
     public func purchases(of id: CustomerID) async throws -> [Purchase] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM purchase WHERE customerId = ? ORDER BY time, id", arguments: [id.rawValue])

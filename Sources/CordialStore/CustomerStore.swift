@@ -22,6 +22,8 @@ public protocol CustomerStore: Sendable {
     /// languages a policy's letters must be written in.
     func localeCounts(matching query: CustomerQuery) async throws -> [String: Int]
     func countPurchases() async throws -> Int
+    /// The currencies the purchases are in, sorted ("VND"; "USD", "VND").
+    func purchaseCurrencies() async throws -> [String]
 
     /// A customer's purchases, oldest first.
     func purchases(of id: CustomerID) async throws -> [Purchase]

@@ -141,6 +141,12 @@ struct ReportValue: AsyncParsableCommand {
         let fit = report.fit
         print("fit \(fit.id ?? 0) of \(fit.fittedAt.formatted(.iso8601)): \(fit.customers) customers, purchases to \(fit.endDate), in \(fit.unit.rawValue)s")
         printFit(fit)
+        let currency = report.currencies.count == 1 ? report.currencies[0] : nil
+        if let currency {
+            print("amounts in \(currency)")
+        } else if report.currencies.count > 1 {
+            print("amounts: purchases in \(report.currencies.joined(separator: ", ")) added as numbers (the models do not convert currencies)")
+        }
         print("")
         printTable(
             ["FIGURE", "CUSTOMERS", "MIN", "25%", "MEDIAN", "75%", "90%", "99%", "MAX"],
@@ -150,14 +156,15 @@ struct ReportValue: AsyncParsableCommand {
                 return [figure.map(shownName) ?? row.figure, "\(row.count)"] + row.quantiles.map { isMoney ? money($0) : number($0, 2) }
             })
         print("\nhighest lifetime value")
-        printRows(report.top)
-        print("\nhigh value at risk: top fifth by spend (at least \(money(report.topSpend))), P(alive) below \(number(risk, 2))")
-        if report.atRisk.isEmpty { print("(none)") } else { printRows(report.atRisk) }
+        printRows(report.top, currency: currency)
+        print("\nhigh value at risk: top fifth by spend (at least \(money(report.topSpend))\(currency.map { " " + $0 } ?? "")), P(alive) below \(number(risk, 2))")
+        if report.atRisk.isEmpty { print("(none)") } else { printRows(report.atRisk, currency: currency) }
     }
 
-    private func printRows(_ rows: [ValueRow]) {
+    private func printRows(_ rows: [ValueRow], currency: String?) {
+        let unit = currency.map { " (\($0))" } ?? ""
         printTable(
-            ["ID", "CUSTOMER", "SPENT", "P(ALIVE)", "EXPECTED PURCHASES", "CLV", "RFM"],
+            ["ID", "CUSTOMER", "SPENT" + unit, "P(ALIVE)", "EXPECTED PURCHASES", "CLV" + unit, "RFM"],
             rows.map { row in
                 [
                     "\(row.id)", row.name, money(row.spent), number(row.pAlive ?? .nan, 3), number(row.expectedPurchases ?? .nan, 2),

@@ -69,6 +69,11 @@ import Testing
         #expect(summary.count == 2)
         #expect(summary.total == Decimal(string: "0.3"))
         #expect(summary.daysSinceLast(at: Date(timeIntervalSince1970: 10 * 86_400)) == 7)
+        #expect(try await store.purchaseCurrencies() == ["VND"])
+        var dollars = Self.purchase("C-1", "r3", "5", day: 4)
+        dollars.purchase.amount = Money(5, "USD")
+        _ = try await store.apply(ImportBatch(purchases: [dollars]), dryRun: false)
+        #expect(try await store.purchaseCurrencies() == ["USD", "VND"])
     }
 
     @Test(arguments: Kind.allCases)

@@ -236,6 +236,8 @@ import Testing
         #expect(figures == ["CLV", "P(alive)", "expected purchases", "spent"], "\(report.standardOutput)")
         #expect(lines.filter { $0.hasPrefix("ID ") }.allSatisfy { $0.contains("SPENT") && $0.contains("P(ALIVE)  EXPECTED PURCHASES  CLV") })
         #expect(!report.standardOutput.contains("pAlive") && !report.standardOutput.contains("expectedPurchases"))
+        // Amounts say their currency.
+        #expect(lines.contains("amounts in USD") && lines.contains { $0.hasPrefix("ID ") && $0.contains("SPENT (USD)") && $0.contains("CLV (USD)") })
     }
 }
 

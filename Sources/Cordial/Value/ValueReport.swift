@@ -26,8 +26,11 @@ public struct ValueReport: Sendable, Encodable {
     public var atRisk: [ValueRow]
     /// The spend of the top fifth's least spender: the at-risk list's floor.
     public var topSpend: Double
+    /// The currencies of the purchases the amounts add up (the models add amounts as
+    /// numbers; more than one means they mix currencies).
+    public var currencies: [String]
 
-    enum CodingKeys: String, CodingKey { case fit, distributions, top, atRisk }
+    enum CodingKeys: String, CodingKey { case fit, distributions, top, atRisk, currencies }
 
     /// The report of the latest fit; nil when there is no fit yet. `top` customers per list;
     /// `risk`: the P(alive) below which a customer counts as at risk.
@@ -47,7 +50,8 @@ public struct ValueReport: Sendable, Encodable {
         let byID = Dictionary(customers.compactMap { customer in customer.id.map { ($0, customer) } }, uniquingKeysWith: { first, _ in first })
         return ValueReport(
             fit: fit, distributions: distributions, top: best.map { ValueRow($0, customer: byID[$0.customer]) },
-            atRisk: atRisk.map { ValueRow($0, customer: byID[$0.customer]) }, topSpend: topSpend)
+            atRisk: atRisk.map { ValueRow($0, customer: byID[$0.customer]) }, topSpend: topSpend,
+            currencies: try await store.purchaseCurrencies())
     }
 }
 
