@@ -16,8 +16,16 @@ struct ListPlugins: ParsableCommand {
 
     @OptionGroup var pluginOptions: PluginOptions
 
+    @Flag(help: "Machine-readable output (problems included).")
+    var json = false
+
     func run() throws {
         let (registry, report) = pluginOptions.registry()
+        if json {
+            try StoreOptions.printJSON(PluginsJSON.Loaded(plugins: registry.plugins.map(PluginsJSON.Plugin.init), problems: report.problems.map(PluginsJSON.Problem.init)))
+            if !report.problems.isEmpty { throw ExitCode.failure }
+            return
+        }
         printTable(["PLUGIN", "VERSION", "API", "SEGMENTS", "POLICIES", "PERMISSIONS", "DESCRIPTION"], registry.plugins.map { plugin in
             [plugin.name, plugin.manifest.version.description, "\(plugin.manifest.api)",
              plugin.segments.map(\.name).joined(separator: ", "), plugin.registrations.policies.map(\.name).joined(separator: ", "),
@@ -38,12 +46,21 @@ struct CheckPlugins: ParsableCommand {
     @Argument(help: "Only this plugin.")
     var name: String?
 
+    @Flag(help: "Machine-readable output (problems included).")
+    var json = false
+
     func run() throws {
         let (registry, report) = pluginOptions.registry()
         let problems = report.problems.filter { problem in name.map { problem.location.contains("/\($0)/") || problem.location.hasSuffix("/\($0)") } ?? true }
         let plugins = registry.plugins.filter { name == nil || $0.name == name }
         if let name, plugins.isEmpty, problems.isEmpty { throw CommandFailure("no plugin '\(name)' in \(pluginOptions.roots.map(\.path).joined(separator: ", "))") }
-        for plugin in plugins where !problems.contains(where: { $0.location.hasPrefix(plugin.main.displayPath.replacingOccurrences(of: "plugin.lua", with: "")) }) {
+        let good = plugins.filter { plugin in !problems.contains(where: { $0.location.hasPrefix(plugin.main.displayPath.replacingOccurrences(of: "plugin.lua", with: "")) }) }
+        if json {
+            try StoreOptions.printJSON(PluginsJSON.Loaded(plugins: good.map(PluginsJSON.Plugin.init), problems: problems.map(PluginsJSON.Problem.init)))
+            if !problems.isEmpty { throw ExitCode.failure }
+            return
+        }
+        for plugin in good {
             let segments = plugin.segments.map(\.name)
             var parts = ["\(segments.count) segment\(segments.count == 1 ? "" : "s")\(segments.isEmpty ? "" : " (\(segments.joined(separator: ", ")))")"]
             let registered = plugin.registrations
@@ -85,29 +102,39 @@ struct TestPlugins: ParsableCommand {
     @Argument(help: "Only this plugin.")
     var name: String?
 
+    @Flag(help: "Machine-readable output (problems and failures included).")
+    var json = false
+
     func run() throws {
         let (registry, report) = pluginOptions.registry()
-        printProblems(report.problems)
+        if !json { printProblems(report.problems) }
         let plugins = registry.plugins.filter { name == nil || $0.name == name }
         if let name, plugins.isEmpty { throw CommandFailure("no plugin '\(name)' loaded") }
         var failures = report.problems.isEmpty ? 0 : 1
         var passed = 0
+        var shown: [PluginsJSON.TestResult] = []
         for plugin in plugins {
             var runner = PluginTestRunner(loader: registry.loader)
             runner.knownSegments = Set(registry.plugins.flatMap(\.registrations.segmentNames))
             let results = runner.run(plugin)
-            if results.isEmpty { print("\(plugin.name): no tests (add tests/\(plugin.name)_test.lua)") }
+            if results.isEmpty && !json { print("\(plugin.name): no tests (add tests/\(plugin.name)_test.lua)") }
             for result in results {
+                shown.append(PluginsJSON.TestResult(plugin: plugin.name, test: result.name, passed: result.failure == nil, failure: result.failure?.description))
+                if json { continue }
                 if let failure = result.failure {
-                    failures += 1
                     print("FAIL \(plugin.name): \(result.name)\n     \(failure.description)")
                 } else {
-                    passed += 1
                     print("ok   \(plugin.name): \(result.name)")
                 }
             }
+            failures += results.count { $0.failure != nil }
+            passed += results.count { $0.failure == nil }
         }
-        print("\(passed) passed, \(failures) failed")
+        if json {
+            try StoreOptions.printJSON(PluginsJSON.Tests(results: shown, problems: report.problems.map(PluginsJSON.Problem.init), passed: passed, failed: failures))
+        } else {
+            print("\(passed) passed, \(failures) failed")
+        }
         if failures > 0 { throw ExitCode.failure }
     }
 }

@@ -357,4 +357,44 @@ import Testing
         #expect(report.contains("value.clv must be a finite number, got inf"), "\(report)")
         #expect(report.contains("days_ago must be -36500 to 36500, got -9223372036854775808"), "\(report)")
     }
+
+    /// `plugins list|check|test --json`: what loaded, the tests' results and every problem,
+    /// in snake_case, with the same exit status as the text.
+    @Test func pluginCommandsGiveJSONWithTheirProblems() throws {
+        try folder.plugin("good", [
+            "plugin.lua": """
+                local cordial = require "cordial"
+                local plugin = cordial.plugin { name = "good", version = "1.2.0", api = 1, description = "a good one" }
+                plugin:segment("good", { labels = { "yes", "no" } }, function(c) return c.tier == "gold" and "yes" or "no" end)
+                return plugin
+                """,
+            "tests/good_test.lua": """
+                local test = require "cordial.test"
+                test.case("gold is yes", function() test.equal(test.classify("good", test.customer { tier = "gold" }), "yes") end)
+                test.case("silver is yes", function() test.equal(test.classify("good", test.customer { tier = "silver" }), "yes") end)
+                """,
+        ])
+        try folder.plugin("broken", ["plugin.lua": "local x = require 'nothing-here'\n"])
+        func object(_ outcome: RunCommandTests.Outcome) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any], "\(outcome.standardOutput)")
+        }
+        for command in ["list", "check"] {
+            let outcome = try cordial(["plugins", command, "--json", "--plugins", folder.root.path])
+            #expect(outcome.status == 1, "a plugin that did not load fails the command")
+            let json = try object(outcome)
+            let plugins = try #require(json["plugins"] as? [[String: Any]])
+            #expect(plugins.count == 1 && plugins[0]["name"] as? String == "good" && plugins[0]["version"] as? String == "1.2.0")
+            #expect(plugins[0]["segments"] as? [String] == ["good"] && plugins[0]["frequency_caps"] as? Int == 0)
+            let problems = try #require(json["problems"] as? [[String: Any]])
+            #expect(problems.count == 1 && (problems[0]["location"] as? String ?? "").contains("broken/plugin.lua:1"), "\(problems)")
+        }
+        let tests = try cordial(["plugins", "test", "--json", "--plugins", folder.root.path])
+        #expect(tests.status == 1)
+        let json = try object(tests)
+        #expect(json["passed"] as? Int == 1 && json["failed"] as? Int == 2, "one failing test and the plugin that did not load")
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.map { $0["test"] as? String } == ["good_test.lua: gold is yes", "good_test.lua: silver is yes"])
+        #expect(results.map { $0["passed"] as? Bool } == [true, false])
+        #expect((results[1]["failure"] as? String ?? "").contains("good_test.lua:3"), "\(results[1])")
+    }
 }
