@@ -88,10 +88,7 @@ struct RunSegments: AsyncParsableCommand {
             }
         }
         if store.json {
-            try store.printJSON(results.compactMap { result -> SegmentRunSummary? in
-                if case .materialized(let summary, _) = result { return summary }
-                return nil
-            })
+            try store.printJSON(results.map(SegmentRunJSON.init))
         } else if !rows.isEmpty {
             printTable(["SEGMENT", "PLUGIN", "CUSTOMERS", "ENTERED", "LEFT", "LABELS"], rows)
             if let sharedReport {
@@ -218,4 +215,34 @@ func printTable(_ header: [String], _ rows: [[String]]) {
 /// Terminal columns `text` takes (``DisplayWidth``).
 func displayWidth(_ text: String) -> Int {
     DisplayWidth.of(text)
+}
+
+/// A segment of `segments run --json`: what the run wrote, or, for a segment that failed,
+/// `segment` and `failed` (the customer, the plugin's `file:line` and the reason) — so a
+/// failure is in the JSON as well as on standard error.
+private struct SegmentRunJSON: Encodable {
+    struct Failure: Encodable {
+        let customer: Int64?
+        let location: String
+        let message: String
+    }
+
+    let result: SegmentRunner.Result
+
+    init(_ result: SegmentRunner.Result) {
+        self.result = result
+    }
+
+    enum CodingKeys: String, CodingKey { case segment, failed }
+
+    func encode(to encoder: any Encoder) throws {
+        switch result {
+        case .materialized(let summary, _):
+            try summary.encode(to: encoder)
+        case .failed(let segment, let customer, let error):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(segment, forKey: .segment)
+            try container.encode(Failure(customer: customer?.rawValue, location: error.location, message: error.message), forKey: .failed)
+        }
+    }
 }

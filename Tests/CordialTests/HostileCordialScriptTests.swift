@@ -397,4 +397,20 @@ import Testing
         #expect(results.map { $0["passed"] as? Bool } == [true, false])
         #expect((results[1]["failure"] as? String ?? "").contains("good_test.lua:3"), "\(results[1])")
     }
+
+    /// `segments run --json` lists a failed segment too, with its customer, `file:line`
+    /// and reason, beside the segments that ran; the command fails.
+    @Test func aFailedSegmentIsInTheRunsJSON() throws {
+        try folder.segmentPlugin("bad", labels: "{ 'a' }", body: "return 'zzz'")
+        try folder.segmentPlugin("fine", labels: "{ 'a' }", body: "return 'a'")
+        let store = try storeImporting("external_id,first_name,family_name\nC-1,Lan,Nguyễn\n")
+        let run = try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15", "--json"])
+        #expect(run.status == 1)
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]], "\(run.standardOutput)")
+        #expect(entries.compactMap { $0["segment"] as? String } == ["bad", "fine"])
+        let failed = try #require(entries[0]["failed"] as? [String: Any])
+        #expect(failed["customer"] as? Int == 1 && (failed["location"] as? String ?? "").hasSuffix("bad/plugin.lua:3"), "\(failed)")
+        #expect(failed["message"] as? String == "segment 'bad' returned 'zzz', which is not one of its labels")
+        #expect(entries[1]["entered"] as? Int == 1 && entries[1]["failed"] == nil)
+    }
 }
