@@ -37,19 +37,26 @@ public enum CalendarDays {
         guard (0...9_999).contains(year) else { return String(format: "%04d-%02d-%02d", year, month, dayOfMonth) }
         // Ten ASCII digits and dashes written in place: a segment run formats three dates a customer.
         return String(unsafeUninitializedCapacity: 10) { buffer in
-            func put(_ value: Int, at offset: Int, width: Int) {
-                var rest = value
-                for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[position] = UInt8(48 + rest % 10)
-                    rest /= 10
-                }
-            }
-            put(year, at: 0, width: 4)
-            buffer[4] = UInt8(ascii: "-")
-            put(month, at: 5, width: 2)
-            buffer[7] = UInt8(ascii: "-")
-            put(dayOfMonth, at: 8, width: 2)
+            writeDate(year: year, month: month, day: dayOfMonth, into: buffer)
             return 10
+        }
+    }
+
+    /// "YYYY-MM-DD" (a year of 0 to 9999) into the first ten bytes of `buffer`.
+    public static func writeDate(year: Int, month: Int, day: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        writeDigits(year, into: buffer, at: 0, width: 4)
+        buffer[4] = UInt8(ascii: "-")
+        writeDigits(month, into: buffer, at: 5, width: 2)
+        buffer[7] = UInt8(ascii: "-")
+        writeDigits(day, into: buffer, at: 8, width: 2)
+    }
+
+    /// `value`'s last `width` decimal digits, zero-padded, at `offset` of `buffer`.
+    public static func writeDigits(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int, width: Int) {
+        var rest = value
+        for position in stride(from: offset + width - 1, through: offset, by: -1) {
+            buffer[position] = UInt8(48 + rest % 10)
+            rest /= 10
         }
     }
 

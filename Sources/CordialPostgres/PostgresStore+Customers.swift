@@ -205,10 +205,10 @@ extension PostgresStore {
         }
     }
 
-    /// Every customer's purchase facts computed from `purchase` (PurchaseFactsTable's, in
-    /// PostgreSQL's terms).
+    /// Every customer's purchase facts computed from `purchase`, with the sum of the amounts'
+    /// sizes (PurchaseFactsTable's, in PostgreSQL's terms).
     static let recomputedPurchaseFacts = """
-        SELECT customer_id, count(*)::integer AS purchases, sum(amount::float8) AS total,
+        SELECT customer_id, count(*)::integer AS purchases, sum(amount::float8) AS total, sum(abs(amount::float8)) AS size,
                floor(extract(epoch FROM min(time)) / 86400)::integer AS first_day,
                floor(extract(epoch FROM max(time)) / 86400)::integer AS last_day
         FROM purchase GROUP BY customer_id
@@ -221,12 +221,7 @@ extension PostgresStore {
             var first: Int64?
             for try await (count, lowest) in try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT count(*)::bigint, min(customer_id) FROM (
-                    SELECT r.customer_id FROM (
-                        SELECT customer_id, count(*)::integer AS purchases, sum(amount::float8) AS total, sum(abs(amount::float8)) AS size,
-                               floor(extract(epoch FROM min(time)) / 86400)::integer AS first_day,
-                               floor(extract(epoch FROM max(time)) / 86400)::integer AS last_day
-                        FROM purchase GROUP BY customer_id
-                    ) r LEFT JOIN purchase_facts f ON f.customer_id = r.customer_id
+                    SELECT r.customer_id FROM (\(Self.recomputedPurchaseFacts)) r LEFT JOIN purchase_facts f ON f.customer_id = r.customer_id
                     WHERE f.customer_id IS NULL OR f.purchases <> r.purchases OR f.first_day <> r.first_day OR f.last_day <> r.last_day
                        OR abs(f.total - r.total) > 1e-9 * greatest(r.size, 1)
                     UNION ALL
@@ -244,7 +239,8 @@ extension PostgresStore {
                 try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresImportWriter.importLock))")
                 try await connection.query("DELETE FROM purchase_facts")
                 try await connection.query(PostgresQuery(unsafeSQL: """
-                    INSERT INTO purchase_facts (customer_id, purchases, total, first_day, last_day) \(Self.recomputedPurchaseFacts)
+                    INSERT INTO purchase_facts (customer_id, purchases, total, first_day, last_day)
+                    SELECT customer_id, purchases, total, first_day, last_day FROM (\(Self.recomputedPurchaseFacts)) r
                     """))
             }
         }

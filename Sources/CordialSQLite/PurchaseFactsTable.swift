@@ -9,19 +9,12 @@ import GRDB
 /// check` compares the table with a recomputation from the purchases, and `--repair`
 /// rewrites it from them.
 enum PurchaseFactsTable {
-    /// Every customer's facts computed from `purchase`. A day is the UTC date's days since
-    /// 1970: `julianday` of a date is a whole number and a half, so the subtraction is exact.
+    /// Every customer's facts computed from `purchase`, with the sum of the amounts' sizes,
+    /// which bounds how far two sums of the same amounts added in other orders can differ (a
+    /// refund cancelling a large purchase leaves a small total with the rounding of the large
+    /// amounts). A day is the UTC date's days since 1970: `julianday` of a date is a whole
+    /// number and a half, so the subtraction is exact.
     static let recomputed = """
-        SELECT customerId, count(*) AS purchases, sum(CAST(amount AS REAL)) AS total,
-               CAST(julianday(date(min(time))) - 2440587.5 AS INTEGER) AS firstDay,
-               CAST(julianday(date(max(time))) - 2440587.5 AS INTEGER) AS lastDay
-        FROM purchase GROUP BY customerId
-        """
-
-    /// The recomputation with the sum of the amounts' sizes, which bounds how far two sums
-    /// of the same amounts added in other orders can differ (a refund cancelling a large
-    /// purchase leaves a small total with the rounding of the large amounts).
-    static let recomputedWithSizes = """
         SELECT customerId, count(*) AS purchases, sum(CAST(amount AS REAL)) AS total, sum(abs(CAST(amount AS REAL))) AS size,
                CAST(julianday(date(min(time))) - 2440587.5 AS INTEGER) AS firstDay,
                CAST(julianday(date(max(time))) - 2440587.5 AS INTEGER) AS lastDay
@@ -43,7 +36,10 @@ enum PurchaseFactsTable {
 
     static func rebuild(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM purchaseFacts")
-        try db.execute(sql: "INSERT INTO purchaseFacts (customerId, purchases, total, firstDay, lastDay) \(recomputed)")
+        try db.execute(sql: """
+            INSERT INTO purchaseFacts (customerId, purchases, total, firstDay, lastDay)
+            SELECT customerId, purchases, total, firstDay, lastDay FROM (\(recomputed))
+            """)
     }
 
     /// Customers whose stored facts differ from the recomputation (or who have facts and no
@@ -53,7 +49,7 @@ enum PurchaseFactsTable {
         let customers = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(recomputed))") ?? 0
         let row = try Row.fetchOne(db, sql: """
             SELECT count(*), min(customerId) FROM (
-                SELECT r.customerId FROM (\(recomputedWithSizes)) r LEFT JOIN purchaseFacts f ON f.customerId = r.customerId
+                SELECT r.customerId FROM (\(recomputed)) r LEFT JOIN purchaseFacts f ON f.customerId = r.customerId
                 WHERE f.customerId IS NULL OR f.purchases <> r.purchases OR f.firstDay <> r.firstDay OR f.lastDay <> r.lastDay
                    OR abs(f.total - r.total) > 1e-9 * max(r.size, 1)
                 UNION ALL

@@ -17,27 +17,16 @@ public enum StoredTime {
         }
         // Written in place: an import writes one a purchase, millions of them.
         return String(unsafeUninitializedCapacity: 23) { buffer in
-            func put(_ value: Int, at offset: Int, width: Int) {
-                var rest = value
-                for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[position] = UInt8(48 + rest % 10)
-                    rest /= 10
-                }
-            }
             let inDay = Int(millisecond)
-            put(year, at: 0, width: 4)
-            buffer[4] = UInt8(ascii: "-")
-            put(month, at: 5, width: 2)
-            buffer[7] = UInt8(ascii: "-")
-            put(dayOfMonth, at: 8, width: 2)
+            CalendarDays.writeDate(year: year, month: month, day: dayOfMonth, into: buffer)
             buffer[10] = UInt8(ascii: " ")
-            put(inDay / 3_600_000, at: 11, width: 2)
+            CalendarDays.writeDigits(inDay / 3_600_000, into: buffer, at: 11, width: 2)
             buffer[13] = UInt8(ascii: ":")
-            put(inDay / 60_000 % 60, at: 14, width: 2)
+            CalendarDays.writeDigits(inDay / 60_000 % 60, into: buffer, at: 14, width: 2)
             buffer[16] = UInt8(ascii: ":")
-            put(inDay / 1_000 % 60, at: 17, width: 2)
+            CalendarDays.writeDigits(inDay / 1_000 % 60, into: buffer, at: 17, width: 2)
             buffer[19] = UInt8(ascii: ".")
-            put(inDay % 1_000, at: 20, width: 3)
+            CalendarDays.writeDigits(inDay % 1_000, into: buffer, at: 20, width: 3)
             return 23
         }
     }

@@ -71,9 +71,8 @@ struct ShowCustomer: AsyncParsableCommand {
         let opened = try await store.open()
         let customer = try await lookUpCustomer(id, in: opened)
         let purchases = try await opened.purchases(of: customer.id!)
-        let summary = PurchaseSummary(of: purchases)
         let answers = try await opened.consent(of: customer.id!)
-        if store.json { return try store.printJSON(Shown(customer: customer, purchases: summary, consent: answers)) }
+        if store.json { return try store.printJSON(Shown(customer: customer, purchases: PurchaseSummary(of: purchases), consent: answers)) }
         let labels = try await opened.customerFacts(in: customer.id!.rawValue...customer.id!.rawValue, values: false).first?.labels ?? [:]
         print(Self.profile(customer, purchases: purchases, labels: labels, consent: answers))
     }
