@@ -148,6 +148,43 @@ int cordial_push_caller_where(lua_State *L) {
     return 0;
 }
 
+static int return_locator(lua_State *L);
+
+/* Records where a function called directly by the return locator returns (a tail call's
+ * callee included: it took the caller's frame). A limit that fires meanwhile replaces this
+ * hook by the limit hook; a refusal left pending is passed on to it. */
+static void return_hook(lua_State *L, lua_Debug *ar) {
+    cordial_guard *g = cordial_guard_of(L);
+    if (cordial_guard_kill_reason(g) != CORDIAL_KILL_NONE || g->refused) {
+        cordial_limit_hook(L, ar);
+        return;
+    }
+    if (ar->event != LUA_HOOKRET) return;
+    lua_Debug caller;
+    if (!lua_getstack(L, 1, &caller) || !lua_getinfo(L, "f", &caller)) return;
+    int direct = lua_tocfunction(L, -1) == return_locator;
+    lua_pop(L, 1);
+    if (direct && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+        snprintf(g->returned_at, sizeof g->returned_at, "%s:%d", ar->short_src, ar->currentline);
+}
+
+static int return_locator(lua_State *L) {
+    cordial_guard *g = cordial_guard_of(L);
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    g->returned_at[0] = '\0';
+    lua_sethook(L, return_hook, LUA_MASKRET, 0);
+    int status = lua_pcall(L, lua_gettop(L) - 1, 1, 0);
+    /* A kill (or a refusal to check) needs the limit hook: it stays until the kill is taken. */
+    if (cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE && !g->refused) lua_sethook(L, NULL, 0, 0);
+    else lua_sethook(L, cordial_limit_hook, LUA_MASKCOUNT, 1);
+    if (status != LUA_OK) return lua_error(L);
+    if (g->returned_at[0]) lua_pushstring(L, g->returned_at);
+    else lua_pushnil(L);
+    return 2;
+}
+
+void cordial_push_return_locator(lua_State *L) { lua_pushcfunction(L, return_locator); }
+
 /* Pushers, so that Swift never needs a C function's address. */
 void cordial_push_message_handler(lua_State *L) { lua_pushcfunction(L, cordial_message_handler); }
 

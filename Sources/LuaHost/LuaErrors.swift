@@ -70,7 +70,10 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
     public init(kind: Kind, message: String, location: String? = nil, traceback: String = "") {
         self.kind = kind
         self.message = message
-        self.location = LuaRunError.leadingLocation(of: message) ?? location
+        // A limit names the script's line it stopped ("… exceeded at file:line"), which is
+        // where the error is, whichever frame the message handler saw first.
+        let limitPlace = kind == .timeLimit || kind == .memoryLimit ? LuaRunError.limitLocation(of: message) : nil
+        self.location = LuaRunError.leadingLocation(of: message) ?? limitPlace ?? location
         self.traceback = traceback
     }
 
@@ -122,6 +125,16 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
 
     @usableFromInline static func badResult(_ error: LuaConversionError) -> LuaRunError {
         LuaRunError(kind: .badResult, message: "bad result: \(error.problem)")
+    }
+
+    /// `file.lua:12` from a limit's message, `time limit of 0.5 s exceeded at file.lua:12`.
+    static func limitLocation(of message: String) -> String? {
+        guard let range = message.range(of: " exceeded at ", options: .backwards) else { return nil }
+        let place = message[range.upperBound...]
+        guard let colon = place.lastIndex(of: ":"), colon > place.startIndex else { return nil }
+        let digits = place[place.index(after: colon)...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return String(place)
     }
 
     /// `file.lua:12` from a message of the form `file.lua:12: …`.

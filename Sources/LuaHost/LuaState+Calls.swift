@@ -82,7 +82,7 @@ extension LuaState {
         if lua_type(L, -1) == LUA_TTABLE {
             message = field("message", ofTableAt: -1, on: L) ?? message
             location = field("where", ofTableAt: -1, on: L)
-            traceback = field("traceback", ofTableAt: -1, on: L) ?? ""
+            traceback = Self.withoutHostFrames(field("traceback", ofTableAt: -1, on: L) ?? "")
         } else if let text = stringAt(-1, on: L) {
             message = text
         }
@@ -94,7 +94,8 @@ extension LuaState {
         if reason == Int32(CORDIAL_KILL_MEMORY) || status == LUA_ERRMEM {
             // Lua does not call the message handler for memory errors: the allocator recorded where.
             kind = .memoryLimit
-            if !message.hasPrefix("memory limit of") {
+            // A kill raised again by a Swift function keeps its place, maybe behind a location.
+            if !message.contains("memory limit of") {
                 let recorded = String(cString: cordial_guard_where(guardPointer))
                 let place = recorded.isEmpty ? location : recorded
                 message = limits.memoryBytes == nil
@@ -103,7 +104,7 @@ extension LuaState {
             }
         } else if reason == Int32(CORDIAL_KILL_TIME) {
             kind = .timeLimit
-            if !message.hasPrefix("time limit of") {
+            if !message.contains("time limit of") {
                 message = "time limit of \(limits.timeText) exceeded" + (location.map { " at \($0)" } ?? "")
             }
         }
@@ -111,6 +112,15 @@ extension LuaState {
             cordial_collect(L, 1_000_000_000)
         }
         return LuaRunError(kind: kind, message: message, location: location, traceback: traceback)
+    }
+
+    /// A traceback without the frames of the host's own Lua chunks (named `[sandbox]`: the
+    /// strict globals' metamethods, the segment driver), which the script's author cannot act on.
+    static func withoutHostFrames(_ traceback: String) -> String {
+        guard traceback.contains("[sandbox]:") else { return traceback }
+        return traceback.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.drop { $0 == "\t" || $0 == " " }.hasPrefix("[sandbox]:") }
+            .joined(separator: "\n")
     }
 
     private func field(_ name: String, ofTableAt index: Int32, on L: OpaquePointer) -> String? {

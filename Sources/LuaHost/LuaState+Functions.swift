@@ -33,6 +33,18 @@ extension LuaState {
         return LuaFunction(reference: makeReference(at: -1, on: L))
     }
 
+    /// `locate(fn, ...)`: calls `fn(...)` and gives its first result and the `file:line` of the
+    /// return statement that gave it (nil when none was seen). A result has no location of its
+    /// own; a host that refuses one (a label that is not declared) calls the function again
+    /// through this to say where it came from.
+    public func returnLocator() -> LuaFunction {
+        let L = activeL
+        ensureStack(L, 1)
+        cordial_push_return_locator(L)
+        defer { cordial_pop(L, 1) }
+        return LuaFunction(reference: makeReference(at: -1, on: L))
+    }
+
     /// Bytes a Swift function's userdata takes: about what the function object and its
     /// closure hold in Swift.
     static let swiftFunctionCharge = 512
@@ -57,6 +69,11 @@ extension LuaState {
                 return -1
             }
             return count
+        } catch let error as LuaRunError where cordial_guard_kill_reason(guardPointer) != CORDIAL_KILL_NONE && error.location != nil {
+            // A limit stopped the Lua this Swift function called: raised again as it is, so that
+            // it names the line it stopped, not this function's caller. The kill stays armed.
+            LuaStack(L: L, state: self).push(error.message)
+            return -2
         } catch _ where cordial_guard_kill_reason(guardPointer) != CORDIAL_KILL_NONE {
             // A limit stopped the Swift work (or the Lua it called): the kill's own message.
             return -3

@@ -409,7 +409,7 @@ import Testing
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]], "\(run.standardOutput)")
         #expect(entries.compactMap { $0["segment"] as? String } == ["bad", "fine"])
         let failed = try #require(entries[0]["failed"] as? [String: Any])
-        #expect(failed["customer"] as? Int == 1 && (failed["location"] as? String ?? "").hasSuffix("bad/plugin.lua:3"), "\(failed)")
+        #expect(failed["customer"] as? Int == 1 && (failed["location"] as? String ?? "").hasSuffix("bad/plugin.lua:4"), "\(failed)")
         #expect(failed["message"] as? String == "segment 'bad' returned 'zzz', which is not one of its labels")
         #expect(entries[1]["entered"] as? Int == 1 && entries[1]["failed"] == nil)
     }

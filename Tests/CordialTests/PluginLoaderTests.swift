@@ -189,4 +189,40 @@ import Testing
         #expect(results[2].failure?.location == "spend/tests/spend_test.lua:10")
         #expect(results[2].failure?.message.contains("registers no segment 'nope'") == true)
     }
+
+    /// A test that makes the plugin fail is reported at the plugin's own line, once: an
+    /// undeclared label at its `return`, a time limit at the loop, not at the test's call.
+    @Test func aPluginThatFailsInATestIsReportedAtThePluginsLine() async throws {
+        try folder.plugin("tiers", [
+            "plugin.lua": """
+                local cordial = require "cordial"
+                local plugin = cordial.plugin { name = "tiers", version = "1.0.0", api = 1 }
+                plugin:segment("tiers", { labels = { "big", "small" } }, function(c)
+                  if c.tier == "loop" then while true do end end
+                  if c.purchases.count > 0 then
+                    return "smal"
+                  end
+                  return nil
+                end)
+                return plugin
+                """,
+            "tests/tiers_test.lua": """
+                local test = require "cordial.test"
+                test.case("small", function()
+                  test.equal(test.classify("tiers", test.customer { purchases = { { days_ago = 1, amount = 5 } } }), "small")
+                end)
+                test.case("loops", function()
+                  test.classify("tiers", test.customer { tier = "loop" })
+                end)
+                """,
+        ])
+        let plugin = try loader.load(directory: folder.root.appendingPathComponent("tiers"))
+        var runner = PluginTestRunner(loader: loader)
+        runner.limits = LuaLimits(memoryBytes: 64 << 20, timeSeconds: 2)
+        let results = await runner.results(of: plugin)
+        #expect(results.map(\.failure?.description) == [
+            "tiers/plugin.lua:6: segment 'tiers' returned 'smal', which is not one of its labels",
+            "tiers/plugin.lua:4: time limit of 2 s exceeded",
+        ])
+    }
 }

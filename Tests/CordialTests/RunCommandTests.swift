@@ -77,6 +77,16 @@ import Testing
         #expect(outcome.standardError.contains("stack traceback:"))
     }
 
+    /// The traceback shows the script's frames, not the sandbox's own (`[sandbox]:27: in
+    /// metamethod 'newindex'` for a write to a read-only library).
+    @Test func tracebacksHideTheSandboxsFrames() throws {
+        let outcome = try cordial("run", try script("local function f()\n  string.upper = nil\nend\nf()\n"))
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("script.lua:2: attempt to modify read-only table 'string' (key 'upper')"))
+        #expect(outcome.standardError.contains("script.lua:2: in local 'f'") && outcome.standardError.contains("script.lua:4: in main chunk"))
+        #expect(!outcome.standardError.contains("[sandbox]"), "\(outcome.standardError)")
+    }
+
     @Test func limitsAreOptions() throws {
         let loop = try cordial("run", "--time-limit", "0.3", try script("while true do end\n"))
         #expect(loop.status == 1)

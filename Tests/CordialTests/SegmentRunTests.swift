@@ -173,6 +173,40 @@ import Testing
         #expect(messages["typed"]?.contains("returned a number") == true)
     }
 
+    /// A refused label is reported at the `return` that gave it (in a helper the function
+    /// tail-called, too), not at the segment's `function(c)` line.
+    @Test func aRefusedLabelIsReportedAtItsReturn() async throws {
+        let store = try await stores.demo(customers: 20)
+        try folder.segmentPlugin("declared", labels: "{ 'a', 'b' }", body: """
+            if c.id == 3 then
+                local label = 'c'
+                return label
+              end
+              return 'a'
+            """)
+        try folder.plugin("helper", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "helper", version = "1.0.0", api = 1 }
+            local function pick(c)
+              if c.id == 5 then
+                return { "not a string" }
+              end
+              return "x"
+            end
+            plugin:segment("helper", { labels = { "x" } }, function(c)
+              return pick(c)
+            end)
+            return plugin
+            """])
+        let results = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
+        var failures: [String: String] = [:]
+        for result in results {
+            if case .failed(let segment, let customer, let error) = result { failures[segment] = "\(customer.map(\.description) ?? "-"): \(error.description)" }
+        }
+        #expect(failures["declared"] == "3: declared/plugin.lua:6: segment 'declared' returned 'c', which is not one of its labels")
+        #expect(failures["helper"] == "5: helper/plugin.lua:5: segment 'helper' returned a table; return a label (a string) or nil")
+    }
+
     /// A label is 1 to 64 bytes of UTF-8 text without control characters: a 4 MB string, 200 KB
     /// of combining accents, a control character or bytes that are not UTF-8 fail the segment
     /// at the customer that returned it, and nothing of it is written.

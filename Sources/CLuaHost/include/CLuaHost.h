@@ -67,6 +67,7 @@ typedef struct cordial_guard {
     char budget_text[32]; /* "0.5 s" */
     char limit_text[32];  /* "64 MB" */
     char where[96];       /* file:line of the allocation that crossed the cap */
+    char returned_at[96]; /* file:line of the return the return locator saw (call.c) */
 } cordial_guard;
 
 /* ------------------------------------------------------------- the guard */
@@ -122,6 +123,10 @@ void cordial_close(lua_State *L, long long budget_ns);
 void cordial_push_message_handler(lua_State *L);
 void cordial_push_open_safe_libraries(lua_State *L);
 void cordial_push_tostring_helper(lua_State *L);
+/* `locate(fn, ...)`: calls fn(...) again to find where it returned; gives its first result
+ * and "file:line" of the return statement that gave it (nil when none was seen). For error
+ * reports about a result (a label that is not declared): a result has no location of its own. */
+void cordial_push_return_locator(lua_State *L);
 void cordial_push_make_guarded_handler(lua_State *L);
 void cordial_push_make_strict_metatable(lua_State *L);
 void cordial_push_make_guarded_resume(lua_State *L);

@@ -32,6 +32,8 @@ public struct PluginError: Error, LocalizedError, CustomStringConvertible, Equat
         let location = error.location ?? fallback
         if message.hasPrefix(location + ":") {
             message = String(message.dropFirst(location.count + 1)).trimmingCharacters(in: .whitespaces)
+        } else if error.isLimit, message.hasSuffix(" at " + location) {
+            message = String(message.dropLast(location.count + 4))  // "plugin.lua:9: time limit of 1 s exceeded"
         }
         self.init(location: location, message: message, traceback: error.traceback)
     }

@@ -17,9 +17,17 @@ public final class PluginInstance {
     /// ``SegmentDriver/load(in:)``), so the built-ins it holds are the sandbox's own, whatever
     /// the plugin does to its globals.
     static let driver = """
-        local error, type, format, remove = error, type, string.format, table.remove
+        local locate_return = ...
+        local error, type, format, remove, pcall = error, type, string.format, table.remove, pcall
         local views, count, current = {}, 0, 0
         local function set_views(batch) views, count, current = batch, #batch, 0 end
+        -- A refused result is reported at the plugin's return statement that gave it: the
+        -- function is called once more for the failing customer, with a return hook watching.
+        local function refuse(message, fn, ...)
+          local ok, _, where = pcall(locate_return, fn, views[current], ...)
+          if ok and where then message = where .. ": " .. message end
+          error(message, 0)
+        end
         local function classify(fn, allowed, name)
           local out = {}
           for i = 1, count do
@@ -28,11 +36,11 @@ public final class PluginInstance {
             if label == nil or label == false then
               out[i] = false
             elseif type(label) ~= "string" then
-              error(format("segment '%s' returned a %s; return a label (a string) or nil", name, type(label)), 0)
+              refuse(format("segment '%s' returned a %s; return a label (a string) or nil", name, type(label)), fn)
             elseif #label > 64 or #label == 0 then  -- refused before the host copies it
-              error(format("segment '%s' returned a label of %d bytes; labels have 1 to 64 bytes", name, #label), 0)
+              refuse(format("segment '%s' returned a label of %d bytes; labels have 1 to 64 bytes", name, #label), fn)
             elseif allowed and not allowed[label] then
-              error(format("segment '%s' returned '%s', which is not one of its labels", name, label), 0)
+              refuse(format("segment '%s' returned '%s', which is not one of its labels", name, label), fn)
             else
               out[i] = label
             end
@@ -48,9 +56,9 @@ public final class PluginInstance {
             if code == nil or code == false then
               out[i] = false
             elseif type(code) ~= "string" then
-              error(format("%s returned a %s; return an item's code (a string) or nil", name, type(code)), 0)
+              refuse(format("%s returned a %s; return an item's code (a string) or nil", name, type(code)), fn, items)
             elseif not allowed[code] then
-              error(format("%s returned '%.64s', which is not an item of the catalog within max_cost", name, code), 0)
+              refuse(format("%s returned '%.64s', which is not an item of the catalog within max_cost", name, code), fn, items)
             else
               out[i] = code
               -- One fewer for the next customers; an item none are left of is no longer offered.
@@ -194,7 +202,7 @@ struct SegmentDriver {
 
     /// Runs the driver chunk in `state`: called before the plugin's own code runs.
     static func load(in state: LuaState) throws -> SegmentDriver {
-        let functions = try state.load(PluginInstance.driver, chunkName: "=[sandbox]").callValues([])
+        let functions = try state.load(PluginInstance.driver, chunkName: "=[sandbox]").callValues([.function(state.returnLocator())])
         guard functions.count == 4, let set = functions[0].functionValue, let classify = functions[1].functionValue,
               let failed = functions[2].functionValue, let choose = functions[3].functionValue
         else { throw PluginAPIError("the segment driver did not load") }

@@ -40,7 +40,8 @@ final class PluginTestSession {
         do {
             return try instance.classify(segment).first ?? nil
         } catch {
-            throw PluginAPIError(error.error.description)
+            // Raised again at the plugin's line, as a run reports it (not at the test's call).
+            throw LuaRunError(kind: .error, message: error.error.description)
         }
     }
 }
