@@ -47,7 +47,7 @@ struct ImportConsent: AsyncParsableCommand {
 }
 
 struct ExportConsent: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write every consent answer as CSV (re-importable).")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write every consent answer as CSV (re-importable), or JSON Lines with --json.")
 
     @OptionGroup var store: StoreOptions
 
@@ -56,7 +56,8 @@ struct ExportConsent: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        var text = "customer_source,customer_id,channel,consent,changed_at,via\n"
+        // --json: one JSON object a line, with the CSV's columns as keys.
+        var text = store.json ? "" : "customer_source,customer_id,channel,consent,changed_at,via\n"
         var after: CustomerID?
         while true {
             let page = try await opened.consentRecords(after: after, limit: 1_000)
@@ -69,7 +70,12 @@ struct ExportConsent: AsyncParsableCommand {
                     customer.source, customer.externalID, record.channel.rawValue, record.granted ? "yes" : "no",
                     record.changedAt.formatted(.iso8601), record.source,
                 ]
-                text += fields.map(Self.csvField).joined(separator: ",") + "\n"
+                if store.json {
+                    let keys = ["customer_source", "customer_id", "channel", "consent", "changed_at", "via"]
+                    text += try Self.jsonLine(Dictionary(uniqueKeysWithValues: zip(keys, fields))) + "\n"
+                } else {
+                    text += fields.map(Self.csvField).joined(separator: ",") + "\n"
+                }
             }
             after = last.customerID
         }
@@ -78,6 +84,12 @@ struct ExportConsent: AsyncParsableCommand {
         } else {
             print(text, terminator: "")
         }
+    }
+
+    static func jsonLine(_ fields: [String: String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(fields), as: UTF8.self)
     }
 
     static func csvField(_ text: String) -> String {
@@ -129,11 +141,30 @@ struct SetConsent: AsyncParsableCommand {
         guard grant != refuse else { throw ValidationError("give --grant or --refuse") }
     }
 
+    /// `{"customer": 1, "channel": "email", "granted": false, "changed": true}`
+    private struct ConsentSet: Encodable {
+        let customer: Int64
+        let channel: String
+        let granted: Bool
+        let changed: Bool
+    }
+
     func run() async throws {
         let opened = try await store.open()
         let found = try await lookUpCustomer(customer, in: opened)
         let (changed, _) = try await opened.recordConsent(
             [ConsentChange(customerID: found.id!, channel: channel, granted: grant)], source: "cli", at: Date())
+        if store.json {
+            return try store.printJSON(ConsentSet(customer: found.id!.rawValue, channel: channel.rawValue, granted: grant, changed: changed > 0))
+        }
         print("customer \(found.id!): \(channel.rawValue) \(grant ? "granted" : "refused")" + (changed == 0 ? " (as it was)" : ""))
     }
+}
+
+/// `consent set --json`: `{"customer": 1, "channel": "email", "granted": false, "changed": true}`.
+private struct ConsentSet: Encodable {
+    let customer: Int64
+    let channel: String
+    let granted: Bool
+    let changed: Bool
 }

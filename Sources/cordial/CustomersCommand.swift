@@ -125,14 +125,19 @@ struct ExportCustomers: AsyncParsableCommand {
     @Option(help: "Only members of this segment now (SEGMENT or SEGMENT:LABEL), with their contact details.")
     var segment: SegmentSelector?
 
-    @Option(help: "csv or jsonl.")
-    var format: CustomerImporter.Format = .csv
+    @Option(help: "csv or jsonl (--json: jsonl).")
+    var format: CustomerImporter.Format?
 
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var output: String?
 
+    func validate() throws {
+        if store.json, format == .csv { throw ValidationError("--json writes JSON Lines: leave out --format csv") }
+    }
+
     func run() async throws {
         let opened = try await store.open()
+        let format = format ?? (store.json ? .jsonl : .csv)
         let exporter = CustomerExporter(format: format, segment: try await checked(segment, in: opened, plugins: pluginOptions))
         if let output, let type = try? FileManager.default.attributesOfItem(atPath: output)[.type] as? FileAttributeType, type != .typeRegular {
             // A device or a pipe (/dev/null, a FIFO) is written as it is: moving a file into its
@@ -187,6 +192,7 @@ struct ForgetCustomer: AsyncParsableCommand {
         } catch let error as StoreError {
             throw CommandFailure(error.errorDescription ?? "\(error)")
         }
+        if store.json { return try store.printJSON(["customer": id]) }
         print("customer \(id): personal data erased; purchases kept")
     }
 }

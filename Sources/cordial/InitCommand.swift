@@ -7,9 +7,17 @@ struct InitCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    /// `{"store": "cordial.sqlite", "customers": 0}`; a PostgreSQL location without its credentials.
+    private struct Ready: Encodable {
+        let store: String
+        let customers: Int
+    }
+
     func run() async throws {
         let opened = try await store.open(creating: true)
         let customers = try await opened.countCustomers()
-        print("store \(store.location) is ready (\(customers) customers)")
+        let shown = StoreLocation.withoutCredentials(store.location)
+        if store.json { return try store.printJSON(Ready(store: shown, customers: customers)) }
+        print("store \(shown) is ready (\(customers) customers)")
     }
 }

@@ -225,6 +225,12 @@ struct ResolveOutboxLetter: AsyncParsableCommand {
         guard sent != resend else { throw ValidationError("give one of --sent or --resend") }
     }
 
+    /// `{"letter": 7, "status": "sent"}` (or `pending`: sent again at the next delivery).
+    private struct Resolved: Encodable {
+        let letter: Int64
+        let status: String
+    }
+
     func run() async throws {
         let opened = try await store.open()
         do {
@@ -235,6 +241,7 @@ struct ResolveOutboxLetter: AsyncParsableCommand {
         } catch let error as CampaignError {
             throw CommandFailure(error.errorDescription ?? "\(error)")
         }
+        if store.json { return try store.printJSON(Resolved(letter: id, status: sent ? "sent" : "pending")) }
         print(sent ? "letter \(id) marked sent" : "letter \(id) will be sent again at the next delivery")
     }
 }

@@ -88,7 +88,7 @@ struct RunSegments: AsyncParsableCommand {
             }
         }
         if store.json {
-            try store.printJSON(results.map(SegmentRunJSON.init))
+            try store.printJSON(SegmentRunJSON.Run(segments: results.map(SegmentRunJSON.init), problems: report.problems.map(PluginsJSON.Problem.init)))
         } else if !rows.isEmpty {
             printTable(["SEGMENT", "PLUGIN", "CUSTOMERS", "ENTERED", "LEFT", "LABELS"], rows)
             if let sharedReport {
@@ -217,10 +217,16 @@ func displayWidth(_ text: String) -> Int {
     DisplayWidth.of(text)
 }
 
-/// A segment of `segments run --json`: what the run wrote, or, for a segment that failed,
+/// A segment of `segments run --json` (`{"segments": [...], "problems": [...]}`): what the run wrote, or, for a segment that failed,
 /// `segment` and `failed` (the customer, the plugin's `file:line` and the reason) — so a
 /// failure is in the JSON as well as on standard error.
 private struct SegmentRunJSON: Encodable {
+    /// The whole run: its segments, and the plugins that did not load (whose segments did not run).
+    struct Run: Encodable {
+        let segments: [SegmentRunJSON]
+        let problems: [PluginsJSON.Problem]
+    }
+
     struct Failure: Encodable {
         let customer: Int64?
         let location: String

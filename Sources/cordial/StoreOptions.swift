@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cordial
+import CordialCore
 import CordialStore
 import Foundation
 
@@ -32,11 +33,16 @@ struct StoreOptions: ParsableArguments {
         try Self.printJSON(value)
     }
 
-    /// Prints a value as JSON (sorted keys, ISO 8601 dates).
+    /// Prints a value as JSON in the one convention of every command (docs/json.md):
+    /// snake_case keys (the Lua API's and the CSV headers'; map keys that are data, such as
+    /// attributes and labels, are left as they are), times in ISO 8601, days as ISO dates,
+    /// sorted keys.
     static func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.userInfo[.daysAsDates] = true
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

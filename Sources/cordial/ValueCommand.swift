@@ -168,7 +168,7 @@ struct ReportValue: AsyncParsableCommand {
             rows.map { row in
                 [
                     "\(row.id)", row.name, money(row.spent), number(row.pAlive ?? .nan, 3), number(row.expectedPurchases ?? .nan, 2),
-                    money(row.clv ?? .nan), row.rfm,
+                    money(row.clv ?? .nan), row.rfm?.code ?? "-",
                 ]
             })
     }

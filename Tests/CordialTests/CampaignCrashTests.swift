@@ -144,8 +144,8 @@ import Testing
         // none found already done, as a part applied twice would be.
         let actions = try cordial("campaigns", "actions", run, "--limit", "100000", "--json", "--db", crashed).standardOutput
         let expected = try cordial("campaigns", "actions", referenceRun, "--limit", "100000", "--json", "--db", reference).standardOutput
-        let records = try JSONDecoder().decode([CampaignActionRecord].self, from: Data(actions.utf8))
-        let alone = try JSONDecoder().decode([CampaignActionRecord].self, from: Data(expected.utf8))
+        let records = try JSONDecoder.commandOutput.decode([CampaignActionRecord].self, from: Data(actions.utf8))
+        let alone = try JSONDecoder.commandOutput.decode([CampaignActionRecord].self, from: Data(expected.utf8))
         #expect(records.count == 6_500 && records.map(\.seq) == Array(1...records.count), "every action of the plan, once (seed \(seed))")
         #expect(records.allSatisfy { $0.result != .alreadyDone })
         let applied = records.filter { $0.result == .applied }

@@ -179,7 +179,7 @@ import Testing
         #expect(saturday.standardOutput.contains("FB-2  first-contact  2025-03-08 12:00  due in 4h 00m    questions"), "\(saturday.standardOutput)")
         let json = try cordial("feedback", "breaches", "--at", "2025-03-08T01:00:00Z", "--json", "--db", db)
         let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
-        #expect((decoded?["entries"] as? [Any])?.count == 1 && decoded?["timeZone"] as? String == "Asia/Ho_Chi_Minh")
+        #expect((decoded?["entries"] as? [Any])?.count == 1 && decoded?["time_zone"] as? String == "Asia/Ho_Chi_Minh")
         #expect(try cordial("feedback", "breaches", "--within", "2bd", "--db", db).standardError.contains("not a span of working time"))
     }
 

@@ -406,11 +406,27 @@ import Testing
         let store = try storeImporting("external_id,first_name,family_name\nC-1,Lan,Nguyễn\n")
         let run = try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15", "--json"])
         #expect(run.status == 1)
-        let entries = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [[String: Any]], "\(run.standardOutput)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run.standardOutput)")
+        let entries = try #require(json["segments"] as? [[String: Any]])
+        #expect((json["problems"] as? [Any])?.isEmpty == true)
         #expect(entries.compactMap { $0["segment"] as? String } == ["bad", "fine"])
         let failed = try #require(entries[0]["failed"] as? [String: Any])
         #expect(failed["customer"] as? Int == 1 && (failed["location"] as? String ?? "").hasSuffix("bad/plugin.lua:4"), "\(failed)")
         #expect(failed["message"] as? String == "segment 'bad' returned 'zzz', which is not one of its labels")
         #expect(entries[1]["entered"] as? Int == 1 && entries[1]["failed"] == nil)
+    }
+
+    /// A plugin that did not load is in `segments run --json` too (`problems`), not only on
+    /// standard error; the segments that loaded run and the command fails.
+    @Test func aPluginThatDidNotLoadIsInTheRunsJSON() throws {
+        try folder.segmentPlugin("fine", labels: "{ 'a' }", body: "return 'a'")
+        try folder.plugin("broken", ["plugin.lua": "local x = require 'nothing-here'\n"])
+        let store = try storeImporting("external_id,first_name,family_name\nC-1,Lan,Nguyễn\n")
+        let run = try cordial(["segments", "run", "--plugins", folder.root.path, "--db", store, "--as-of", "2025-01-15", "--json"])
+        #expect(run.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run.standardOutput)")
+        #expect((json["segments"] as? [[String: Any]])?.compactMap { $0["segment"] as? String } == ["fine"])
+        let problems = try #require(json["problems"] as? [[String: Any]])
+        #expect(problems.count == 1 && (problems.first?["location"] as? String ?? "").hasSuffix("broken/plugin.lua:1"), "\(problems)")
     }
 }

@@ -59,12 +59,12 @@ struct PostgresCommandTests {
 
         let onSQLite = try demoFlow(on: stores.path(), files: (customers, purchases))
         let onPostgres = try demoFlow(on: try postgresLocation(), files: (customers, purchases))
-        #expect(onSQLite[0].contains("\"purchasesAdded\" : 0"), "\(onSQLite[0])")
+        #expect(onSQLite[0].contains("\"purchases_added\" : 0"), "\(onSQLite[0])")
         #expect(onSQLite[1].split(separator: "\n").count == 400)
         #expect(onSQLite[3].contains("lifecycle"))
         // The same apart from when the fit was made.
         func withoutFitTime(_ output: String) -> String {
-            output.split(separator: "\n").filter { !$0.contains("\"fittedAt\"") }.joined(separator: "\n")
+            output.split(separator: "\n").filter { !$0.contains("\"fitted_at\"") }.joined(separator: "\n")
         }
         for (sqlite, postgres) in zip(onSQLite, onPostgres) {
             #expect(withoutFitTime(sqlite) == withoutFitTime(postgres))

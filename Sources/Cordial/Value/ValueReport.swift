@@ -60,7 +60,8 @@ public struct ValueRow: Sendable, Encodable {
     public var id: Int64
     public var name: String
     public var spent: Double
-    public var rfm: String
+    /// `{ r, f, m, score }`, as `c.value.rfm` in Lua; nil before the first fit.
+    public var rfm: RFMScore?
     public var frequency: Int
     public var recency: Double
     public var age: Double
@@ -77,7 +78,7 @@ public struct ValueRow: Sendable, Encodable {
         id = value.customer.rawValue
         name = customer.map { $0.displayName.isEmpty ? "\($0.source):\($0.externalID)" : $0.displayName } ?? ""
         spent = value.spent
-        rfm = value.rfm?.code ?? "-"
+        rfm = value.rfm
         frequency = value.summary.frequency
         recency = value.summary.recency
         age = value.summary.age

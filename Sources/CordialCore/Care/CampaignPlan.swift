@@ -38,6 +38,22 @@ public struct CampaignPlan: Sendable, Hashable, Codable {
         self.summary = summary
         self.approval = approval
     }
+
+    /// The synthesized shape, with the window's days as dates for readers (see ``CodingUserInfoKey/daysAsDates``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encode(campaign, forKey: .campaign)
+        try container.encode(plugin, forKey: .plugin)
+        try container.encode(pluginVersion, forKey: .pluginVersion)
+        try container.encodeDay(fromDay, forKey: .fromDay, in: encoder)
+        try container.encodeDay(toDay, forKey: .toDay, in: encoder)
+        try container.encode(madeAt, forKey: .madeAt)
+        try container.encode(fingerprint, forKey: .fingerprint)
+        try container.encode(limits, forKey: .limits)
+        try container.encode(summary, forKey: .summary)
+        try container.encodeIfPresent(approval, forKey: .approval)
+    }
 }
 
 /// Who approved a plan, when, and which version of it.

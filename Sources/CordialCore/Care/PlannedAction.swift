@@ -63,6 +63,31 @@ public struct PlannedAction: Sendable, Hashable, Codable {
         self.heldBack = heldBack
     }
 
+    /// The synthesized shape, with the days as dates for readers (see ``CodingUserInfoKey/daysAsDates``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(customerID, forKey: .customerID)
+        try container.encode(campaign, forKey: .campaign)
+        try container.encode(occasion, forKey: .occasion)
+        try container.encode(form, forKey: .form)
+        try container.encodeDay(occasionDay, forKey: .occasionDay, in: encoder)
+        try container.encodeDay(actionDay, forKey: .actionDay, in: encoder)
+        try container.encode(item, forKey: .item)
+        try container.encode(cost, forKey: .cost)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(segment, forKey: .segment)
+        try container.encode(channel, forKey: .channel)
+        try container.encodeIfPresent(giftCatalog, forKey: .giftCatalog)
+        try container.encodeIfPresent(giftItem, forKey: .giftItem)
+        try container.encodeIfPresent(template, forKey: .template)
+        try container.encodeIfPresent(role, forKey: .role)
+        try container.encodeIfPresent(script, forKey: .script)
+        try container.encodeIfPresent(event, forKey: .event)
+        try container.encodeIfPresent(visit, forKey: .visit)
+        try container.encodeIfPresent(heldBack, forKey: .heldBack)
+    }
+
     /// `birthday-gifts/birthday:2026/42/gift`: the action's idempotency key.
     public var key: String { Self.key(campaign: campaign, occasion: occasion, customer: customerID, form: form) }
 

@@ -58,6 +58,20 @@ public struct PlannedVisit: Sendable, Hashable, Codable {
         self.start = start
     }
 
+    /// The synthesized shape (the store keeps it), with the window's days as dates for
+    /// readers (see ``CodingUserInfoKey/daysAsDates``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeDay(firstDay, forKey: .firstDay, in: encoder)
+        try container.encodeDay(lastDay, forKey: .lastDay, in: encoder)
+        try container.encode(minutes, forKey: .minutes)
+        try container.encode(buffer, forKey: .buffer)
+        try container.encodeIfPresent(managerAttribute, forKey: .managerAttribute)
+        try container.encodeIfPresent(preferredStaffID, forKey: .preferredStaffID)
+        try container.encodeIfPresent(staffID, forKey: .staffID)
+        try container.encodeIfPresent(start, forKey: .start)
+    }
+
     /// The local minutes it takes, once scheduled.
     public var time: Range<Int>? { start.map { $0..<($0 + minutes) } }
 

@@ -1,6 +1,7 @@
 /// Recency, frequency and monetary scores of one customer, each 1 (lowest) to 5 (best),
 /// by quintiles of the customers who have bought anything.
-public struct RFMScore: Sendable, Hashable {
+/// In JSON as in Lua: `{ "r": 5, "f": 4, "m": 5, "score": "545" }`.
+public struct RFMScore: Sendable, Hashable, Encodable {
     public var recency: Int
     public var frequency: Int
     public var monetary: Int
@@ -13,6 +14,9 @@ public struct RFMScore: Sendable, Hashable {
 
     /// "545": the usual way RFM cells are written.
     public var code: String { "\(recency)\(frequency)\(monetary)" }
+
+    private enum CodingKeys: String, CodingKey { case r, f, m, score }
+
 }
 
 /// Quintile cut points of a population, and scores against them.
@@ -63,5 +67,15 @@ public struct RFMScorer: Sendable {
     /// How many cut points `value` is strictly above (0...4).
     private static func above(_ value: Double, _ cuts: [Double]) -> Int {
         cuts.reduce(0) { $0 + (value > $1 ? 1 : 0) }
+    }
+}
+
+extension RFMScore {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(recency, forKey: .r)
+        try container.encode(frequency, forKey: .f)
+        try container.encode(monetary, forKey: .m)
+        try container.encode(code, forKey: .score)
     }
 }

@@ -17,6 +17,11 @@ public struct SegmentInfo: Codable, Sendable, Hashable {
     }
 
     public var members: Int { counts.values.reduce(0, +) }
+
+    /// `segment`, as every other record of a segment names it (a run's, a history's).
+    private enum CodingKeys: String, CodingKey {
+        case name = "segment", plugin, pluginVersion, lastRun, counts
+    }
 }
 
 /// The labels a segment run computed, to be materialized: one per classified customer

@@ -32,6 +32,22 @@ public struct ValueFit: Sendable, Hashable, Codable {
         self.customers = customers
     }
 
+    /// The synthesized shape (the store keeps it), with the end day as a date for readers
+    /// (see ``CodingUserInfoKey/daysAsDates``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encode(fittedAt, forKey: .fittedAt)
+        try container.encodeDay(endDay, forKey: .endDay, in: encoder)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(terms, forKey: .terms)
+        try container.encode(purchases, forKey: .purchases)
+        try container.encode(purchasesReport, forKey: .purchasesReport)
+        try container.encode(spend, forKey: .spend)
+        try container.encode(spendReport, forKey: .spendReport)
+        try container.encode(customers, forKey: .customers)
+    }
+
     /// "1997-09-30".
     public var endDate: String { CalendarDays.text(ofDay: endDay) }
 
