@@ -86,7 +86,7 @@ struct CampaignBench: AsyncParsableCommand {
         guard let shown = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
               let plan = shown["plan"] as? [String: Any], let summary = plan["summary"] as? [String: Any],
               let actions = summary["actions"] as? Int, actions > 0,
-              let letters = ((summary["byForm"] as? [String: Any])?["letter"] as? [String: Any])?["count"] as? Int
+              let letters = ((summary["by_form"] as? [String: Any])?["letter"] as? [String: Any])?["count"] as? Int
         else { throw BenchFailure("the plan printed no actions: \(output.prefix(200))") }
 
         // Copies after planning: one per apply and one for the baseline.

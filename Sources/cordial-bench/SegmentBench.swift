@@ -204,9 +204,14 @@ struct SegmentBench: AsyncParsableCommand {
         }
     }
 
+    /// What `segments run --json` prints (docs/json.md): the segments run, and plugin problems.
+    private struct RunOutput: Decodable {
+        var segments: [SegmentRunSummary]
+    }
+
     /// The summary a `segments run --json` printed, whose label counts must be sqlite3's.
     static func summary(of output: String, expected: [String: Int], run: String) throws -> SegmentRunSummary {
-        let summaries = try JSONDecoder().decode([SegmentRunSummary].self, from: Data(output.utf8))
+        let summaries = try JSONDecoder().decode(RunOutput.self, from: Data(output.utf8)).segments
         guard let summary = summaries.first, summary.counts == expected else {
             throw BenchFailure("labels differ \(run): cordial \(summaries.first?.counts ?? [:]), sqlite3 \(expected)")
         }
