@@ -159,12 +159,12 @@ static void return_hook(lua_State *L, lua_Debug *ar) {
         cordial_limit_hook(L, ar);
         return;
     }
-    if (ar->event != LUA_HOOKRET) return;
+    if (ar->event != LUA_HOOKRET) return; /* a count event: only for a kill, checked above */
     lua_Debug caller;
     if (!lua_getstack(L, 1, &caller) || !lua_getinfo(L, "f", &caller)) return;
     int direct = lua_tocfunction(L, -1) == return_locator;
     lua_pop(L, 1);
-    if (direct && lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+    if (direct && lua_getinfo(L, "Sl", ar) && ar->currentline > 0 && strcmp(ar->source, "=[sandbox]") != 0)
         snprintf(g->returned_at, sizeof g->returned_at, "%s:%d", ar->short_src, ar->currentline);
 }
 
@@ -172,11 +172,17 @@ static int return_locator(lua_State *L) {
     cordial_guard *g = cordial_guard_of(L);
     luaL_checktype(L, 1, LUA_TFUNCTION);
     g->returned_at[0] = '\0';
-    lua_sethook(L, return_hook, LUA_MASKRET, 0);
+    /* Set and cleared under the mutex, as the watchdog's kill sets its hook; the count
+     * events notice a kill that came in between, so the call can never outrun its limit. */
+    pthread_mutex_lock(&g->mutex);
+    if (cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE) lua_sethook(L, return_hook, LUA_MASKRET | LUA_MASKCOUNT, 1000);
+    pthread_mutex_unlock(&g->mutex);
     int status = lua_pcall(L, lua_gettop(L) - 1, 1, 0);
     /* A kill (or a refusal to check) needs the limit hook: it stays until the kill is taken. */
+    pthread_mutex_lock(&g->mutex);
     if (cordial_guard_kill_reason(g) == CORDIAL_KILL_NONE && !g->refused) lua_sethook(L, NULL, 0, 0);
     else lua_sethook(L, cordial_limit_hook, LUA_MASKCOUNT, 1);
+    pthread_mutex_unlock(&g->mutex);
     if (status != LUA_OK) return lua_error(L);
     if (g->returned_at[0]) lua_pushstring(L, g->returned_at);
     else lua_pushnil(L);

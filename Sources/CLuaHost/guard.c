@@ -18,12 +18,14 @@ void cordial_guard_reset_peak(cordial_guard *g) { g->peak = g->used; }
 
 const char *cordial_guard_where(cordial_guard *g) { return g->where; }
 
-/* Records the first Lua frame's file:line into g->where (no allocation). */
+/* Records the first Lua frame's file:line into g->where (no allocation); the host's own
+ * chunks ("=[sandbox]": the sandbox's functions, the segment driver) are skipped, so the
+ * place named is the script's. */
 void cordial_guard_record_where(cordial_guard *g, lua_State *L) {
     lua_Debug ar;
     g->where[0] = '\0';
     for (int level = 0; level < 32 && lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && strcmp(ar.source, "=[sandbox]") != 0) {
             snprintf(g->where, sizeof g->where, "%s:%d", ar.short_src, ar.currentline);
             return;
         }
@@ -83,6 +85,8 @@ void cordial_push_kill_message(lua_State *L, cordial_guard *g, int reason, lua_D
     int line = placed ? ar->currentline : 0;
     if (reason == CORDIAL_KILL_TIME && placed)
         lua_pushfstring(L, "time limit of %s exceeded at %s:%d", g->budget_text, src, line);
+    else if (reason == CORDIAL_KILL_TIME && g->where[0]) /* raised again in the host's code: where it first landed */
+        lua_pushfstring(L, "time limit of %s exceeded at %s", g->budget_text, g->where);
     else if (reason == CORDIAL_KILL_TIME)
         lua_pushfstring(L, "time limit of %s exceeded", g->budget_text);
     else if (g->where[0]) /* where the request over the cap was made, not where the kill lands */
@@ -119,10 +123,14 @@ void cordial_limit_hook(lua_State *L, lua_Debug *ar) {
     }
     lua_Debug script;
     if (script_frame(L, 0, &script)) {
+        /* The first script line a kill lands on is kept: if a pcall of the host's catches it,
+         * the kill raised again in the host's own code still names it. */
+        if (!g->where[0]) snprintf(g->where, sizeof g->where, "%s:%d", script.short_src, script.currentline);
         cordial_push_kill_message(L, g, reason, &script);
     } else {
+        /* Only the host's own chunks are running: the message names no place of theirs. */
         lua_getinfo(L, "Sl", ar);
-        cordial_push_kill_message(L, g, reason, ar);
+        cordial_push_kill_message(L, g, reason, strcmp(ar->source, "=[sandbox]") == 0 ? NULL : ar);
     }
     lua_error(L);
 }
@@ -149,8 +157,6 @@ void cordial_raise_kill(lua_State *L) {
     int reason = cordial_guard_kill_reason(g);
     lua_Debug ar;
     int found = script_frame(L, 1, &ar);
-    for (int level = 1; !found && level < 32 && lua_getstack(L, level, &ar); level++)
-        found = lua_getinfo(L, "Sl", &ar) && ar.currentline > 0;
     cordial_push_kill_message(L, g, reason, found ? &ar : NULL);
     lua_error(L);
 }

@@ -131,7 +131,8 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
     static func limitLocation(of message: String) -> String? {
         guard let range = message.range(of: " exceeded at ", options: .backwards) else { return nil }
         let place = message[range.upperBound...]
-        guard let colon = place.lastIndex(of: ":"), colon > place.startIndex else { return nil }
+        // The host's own chunks are no place to send an admin (the error keeps its other location).
+        guard !place.hasPrefix("[sandbox]"), let colon = place.lastIndex(of: ":"), colon > place.startIndex else { return nil }
         let digits = place[place.index(after: colon)...]
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return String(place)

@@ -160,11 +160,3 @@ struct SetConsent: AsyncParsableCommand {
         print("customer \(found.id!): \(channel.rawValue) \(grant ? "granted" : "refused")" + (changed == 0 ? " (as it was)" : ""))
     }
 }
-
-/// `consent set --json`: `{"customer": 1, "channel": "email", "granted": false, "changed": true}`.
-private struct ConsentSet: Encodable {
-    let customer: Int64
-    let channel: String
-    let granted: Bool
-    let changed: Bool
-}

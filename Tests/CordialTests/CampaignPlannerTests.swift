@@ -54,6 +54,15 @@ import Testing
             while true do end
           end } } },
         })
+        p:policy("wrong-choice", {
+          segment = "tier:gold",
+          care = { { on = "birthday", gift = { catalog = "premium", choose = function(c, items)
+            if c.locale == "en" then
+              return "golden-watch"
+            end
+            return items[1].code
+          end } } },
+        })
         return p
         """
 
@@ -210,6 +219,18 @@ import Testing
         #expect(try await store.campaignPlans(campaign: nil).isEmpty)
     }
 
+    /// An answer that is not an item of the catalog is reported at the `return` that gave it.
+    @Test func aChoiceOutsideTheCatalogIsRefusedAtItsReturn() async throws {
+        let (store, registry) = try await organisation()
+        await #expect {
+            _ = try await self.planner(store, registry).plan("wrong-choice", window: Self.window("2026-01-01", "2026-12-31"))
+        } throws: { error in
+            let description = "\(error)"
+            return description.contains("care/plugin.lua:42") && description.contains("returned 'golden-watch', which is not an item of the catalog")
+        }
+        #expect(try await store.campaignPlans(campaign: nil).isEmpty)
+    }
+
     @Test func aChooseFunctionThatNeverReturnsStopsAtItsTimeLimit() async throws {
         let (store, registry) = try await organisation()
         var planner = planner(store, registry)
@@ -233,7 +254,7 @@ import Testing
         await #expect {
             _ = try await self.planner(store, registry).plan("birthday-gift", window: Self.window("2026-01-01", "2026-12-31"))
         } throws: { error in
-            "\(error)".contains("no policy 'birthday-gift' (known: birthday-gifts, broken-choice, looping-choice, missing-item, tet-letters)")
+            "\(error)".contains("no policy 'birthday-gift' (known: birthday-gifts, broken-choice, looping-choice, missing-item, tet-letters, wrong-choice)")
         }
     }
 

@@ -218,11 +218,11 @@ import Testing
         ])
         let plugin = try loader.load(directory: folder.root.appendingPathComponent("tiers"))
         var runner = PluginTestRunner(loader: loader)
-        runner.limits = LuaLimits(memoryBytes: 64 << 20, timeSeconds: 2)
+        runner.limits = LuaLimits(memoryBytes: 64 << 20, timeSeconds: 5)
         let results = await runner.results(of: plugin)
         #expect(results.map(\.failure?.description) == [
             "tiers/plugin.lua:6: segment 'tiers' returned 'smal', which is not one of its labels",
-            "tiers/plugin.lua:4: time limit of 2 s exceeded",
+            "tiers/plugin.lua:4: time limit of 5 s exceeded",
         ])
     }
 }

@@ -207,6 +207,34 @@ import Testing
         #expect(failures["helper"] == "5: helper/plugin.lua:5: segment 'helper' returned a table; return a label (a string) or nil")
     }
 
+    /// The function called again to find the `return` must give the refused result again
+    /// to be named (else the segment's line is), and a limit that stops it then names the
+    /// plugin's line, never the host's own code.
+    @Test func aRerunThatDiffersOrLoopsIsReportedAtThePluginsLines() async throws {
+        let store = try await stores.demo(customers: 20)
+        for (name, second) in [("differs", "return 'a'"), ("loops", "while true do end")] {
+            try folder.plugin(name, ["plugin.lua": """
+                local cordial = require "cordial"
+                local plugin = cordial.plugin { name = "\(name)", version = "1.0.0", api = 1 }
+                local calls = 0
+                plugin:segment("\(name)", { labels = { "a" } }, function(c)
+                  calls = calls + 1
+                  if calls == 1 then return "zzz" end
+                  \(second)
+                end)
+                return plugin
+                """])
+        }
+        var runner = runner(store, roots: [folder.root], at: "2025-01-01")
+        runner.limits = LuaLimits(memoryBytes: 16 << 20, timeSeconds: 1)
+        var failures: [String: PluginError] = [:]
+        for result in try await runner.run() {
+            if case .failed(let segment, _, let error) = result { failures[segment] = error }
+        }
+        #expect(failures["differs"]?.description == "differs/plugin.lua:4: segment 'differs' returned 'zzz', which is not one of its labels")
+        #expect(failures["loops"]?.description == "loops/plugin.lua:7: time limit of 1 s exceeded", "\(String(describing: failures["loops"]))")
+    }
+
     /// A label is 1 to 64 bytes of UTF-8 text without control characters: a 4 MB string, 200 KB
     /// of combining accents, a control character or bytes that are not UTF-8 fail the segment
     /// at the customer that returned it, and nothing of it is written.

@@ -18,14 +18,22 @@ public final class PluginInstance {
     /// the plugin does to its globals.
     static let driver = """
         local locate_return = ...
-        local error, type, format, remove, pcall = error, type, string.format, table.remove, pcall
+        local error, type, format, remove, pcall, rawequal = error, type, string.format, table.remove, pcall, rawequal
         local views, count, current = {}, 0, 0
         local function set_views(batch) views, count, current = batch, #batch, 0 end
         -- A refused result is reported at the plugin's return statement that gave it: the
-        -- function is called once more for the failing customer, with a return hook watching.
-        local function refuse(message, fn, ...)
-          local ok, _, where = pcall(locate_return, fn, views[current], ...)
-          if ok and where then message = where .. ": " .. message end
+        -- function is called once more for the failing customer, with a return hook watching,
+        -- and the place is named only when it gave the same result again (the same string,
+        -- number or boolean; a table or function of the same type).
+        local function same(a, b)
+          local kind = type(a)
+          if kind ~= type(b) then return false end
+          if kind == "string" or kind == "number" or kind == "boolean" then return rawequal(a, b) end
+          return true
+        end
+        local function refuse(message, refused, fn, ...)
+          local ok, again, where = pcall(locate_return, fn, views[current], ...)
+          if ok and where and same(again, refused) then message = where .. ": " .. message end
           error(message, 0)
         end
         local function classify(fn, allowed, name)
@@ -36,11 +44,11 @@ public final class PluginInstance {
             if label == nil or label == false then
               out[i] = false
             elseif type(label) ~= "string" then
-              refuse(format("segment '%s' returned a %s; return a label (a string) or nil", name, type(label)), fn)
+              refuse(format("segment '%s' returned a %s; return a label (a string) or nil", name, type(label)), label, fn)
             elseif #label > 64 or #label == 0 then  -- refused before the host copies it
-              refuse(format("segment '%s' returned a label of %d bytes; labels have 1 to 64 bytes", name, #label), fn)
+              refuse(format("segment '%s' returned a label of %d bytes; labels have 1 to 64 bytes", name, #label), label, fn)
             elseif allowed and not allowed[label] then
-              refuse(format("segment '%s' returned '%s', which is not one of its labels", name, label), fn)
+              refuse(format("segment '%s' returned '%s', which is not one of its labels", name, label), label, fn)
             else
               out[i] = label
             end
@@ -56,9 +64,9 @@ public final class PluginInstance {
             if code == nil or code == false then
               out[i] = false
             elseif type(code) ~= "string" then
-              refuse(format("%s returned a %s; return an item's code (a string) or nil", name, type(code)), fn, items)
+              refuse(format("%s returned a %s; return an item's code (a string) or nil", name, type(code)), code, fn, items)
             elseif not allowed[code] then
-              refuse(format("%s returned '%.64s', which is not an item of the catalog within max_cost", name, code), fn, items)
+              refuse(format("%s returned '%.64s', which is not an item of the catalog within max_cost", name, code), code, fn, items)
             else
               out[i] = code
               -- One fewer for the next customers; an item none are left of is no longer offered.
