@@ -16,30 +16,234 @@
  * table and no hidden entry is ever handed to a script. */
 
 static char data_key, path_key, metatable_key;
+/* Lazy views (CLuaHost.h): the batch userdata and the row a lazy view reads; `sub_key` holds
+ * a customer's lazy `purchases` view in the customer's proxy, and true in that view's own. */
+static char batch_key, row_key, sub_key;
 
 static int view_index(lua_State *L);
+static void materialize(lua_State *L, int proxy);
 
-/* The data table of the view at `idx` pushed, returning 1; 0 (nothing pushed) when the
- * value is not a view. */
-int cordial_view_data(lua_State *L, int idx) {
-    idx = lua_absindex(L, idx);
+static int is_view(lua_State *L, int idx) {
     if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx)) return 0;
     lua_pushliteral(L, "__index");
     lua_rawget(L, -2);
-    int is_view = lua_tocfunction(L, -1) == view_index;
+    int is = lua_tocfunction(L, -1) == view_index;
     lua_pop(L, 2);
-    if (!is_view) return 0;
-    lua_rawgetp(L, idx, &data_key);
+    return is;
+}
+
+/* The data table of the view at `idx` pushed (a lazy view's made now, which may raise),
+ * returning 1; 0 (nothing pushed) when the value is not a view. */
+static int view_data(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (!is_view(L, idx)) return 0;
+    if (lua_rawgetp(L, idx, &data_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        materialize(L, idx);
+    }
+    return 1;
+}
+
+static int materialize_protected(lua_State *L) {
+    view_data(L, 1);
+    return 1;
+}
+
+int cordial_view_data(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (!is_view(L, idx)) return 0;
+    if (lua_rawgetp(L, idx, &data_key) == LUA_TTABLE) return 1;
+    lua_pop(L, 1);
+    /* From the host: a failure (a kill) must not unwind Swift; the view then reads as empty. */
+    lua_pushcfunction(L, materialize_protected);
+    lua_pushvalue(L, idx);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+    }
     return 1;
 }
 
 static void seal(lua_State *L, const char *path);
+static void push_metatable(lua_State *L);
+
+/* ------------------------------------------------------------- lazy views */
+
+static const cordial_view_batch *batch_of(lua_State *L, int proxy, lua_Integer *row) {
+    if (lua_rawgetp(L, proxy, &batch_key) != LUA_TUSERDATA) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    const cordial_view_batch *batch = (const cordial_view_batch *)lua_touserdata(L, -1);
+    lua_pop(L, 1);  /* the proxy keeps it */
+    lua_rawgetp(L, proxy, &row_key);
+    *row = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (*row < 0 || *row >= batch->count) return NULL;
+    return batch;
+}
+
+static void push_text(lua_State *L, const cordial_view_batch *batch, cordial_view_text text) {
+    if (text.length < 0) lua_pushnil(L);
+    else lua_pushlstring(L, (const char *)batch + batch->texts + text.offset, (size_t)text.length);
+}
+
+/* "YYYY-MM-DD" of a day since 1970 (Howard Hinnant's civil_from_days); the row is not exotic,
+ * so the year is within 0-9999, as CalendarDays.text writes it. */
+static void push_day(lua_State *L, int32_t day) {
+    if (day == CORDIAL_NO_DAY) {
+        lua_pushnil(L);
+        return;
+    }
+    long long z = (long long)day + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    long long d = doy - (153 * mp + 2) / 5 + 1;
+    long long m = mp < 10 ? mp + 3 : mp - 9;
+    long long y = yoe + era * 400 + (m <= 2);
+    char text[10] = {
+        (char)('0' + y / 1000 % 10), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
+        (char)('0' + m / 10), (char)('0' + m % 10), '-', (char)('0' + d / 10), (char)('0' + d % 10)};
+    lua_pushlstring(L, text, 10);
+}
+
+#define KEY_IS(name) (length == sizeof(name) - 1 && memcmp(key, name, sizeof(name) - 1) == 0)
+
+static int read_purchases(lua_State *L, const cordial_view_batch *batch, const cordial_view_row *row, const char *key, size_t length) {
+    if (KEY_IS("count")) lua_pushinteger(L, row->purchase_count);
+    else if (KEY_IS("total")) lua_pushnumber(L, row->purchase_total);
+    else if (KEY_IS("first")) push_day(L, row->first_day);
+    else if (KEY_IS("last")) push_day(L, row->last_day);
+    else if (KEY_IS("days_since_last")) {
+        if (row->last_day == CORDIAL_NO_DAY) lua_pushnil(L);
+        else lua_pushinteger(L, (lua_Integer)batch->today - row->last_day);
+    } else return 0;
+    return 1;
+}
+
+/* The customer's lazy `purchases` view: made at its first read, kept in the proxy. */
+static void push_purchases_view(lua_State *L, lua_Integer row) {
+    if (lua_rawgetp(L, 1, &sub_key) == LUA_TTABLE) return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 4);
+    lua_rawgetp(L, 1, &batch_key);
+    lua_rawsetp(L, -2, &batch_key);
+    lua_pushinteger(L, row);
+    lua_rawsetp(L, -2, &row_key);
+    lua_pushliteral(L, "purchases.");
+    lua_rawsetp(L, -2, &path_key);
+    lua_pushboolean(L, 1);
+    lua_rawsetp(L, -2, &sub_key);
+    push_metatable(L);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, 1, &sub_key);
+}
+
+/* view_index's way for a lazy view not made yet (proxy at 1, key at 2): pushes the field and
+ * returns 1, or returns 0 (nothing pushed) for any other key: the whole table is then made. */
+static int read_lazy(lua_State *L) {
+    if (lua_type(L, 2) != LUA_TSTRING) return 0;
+    lua_Integer index;
+    const cordial_view_batch *batch = batch_of(L, 1, &index);
+    if (!batch) return 0;
+    const cordial_view_row *row = &batch->rows[index];
+    if (row->exotic) return 0;
+    size_t length;
+    const char *key = lua_tolstring(L, 2, &length);
+    int purchases = lua_rawgetp(L, 1, &sub_key) == LUA_TBOOLEAN;
+    lua_pop(L, 1);
+    if (purchases) return read_purchases(L, batch, row, key, length);
+    if (KEY_IS("purchases")) push_purchases_view(L, index);
+    else if (KEY_IS("id")) lua_pushinteger(L, row->id);
+    else if (KEY_IS("tier")) push_text(L, batch, row->text[CORDIAL_VIEW_TIER]);
+    else if (KEY_IS("locale")) push_text(L, batch, row->text[CORDIAL_VIEW_LOCALE]);
+    else if (KEY_IS("source")) push_text(L, batch, row->text[CORDIAL_VIEW_SOURCE]);
+    else if (KEY_IS("external_id")) push_text(L, batch, row->text[CORDIAL_VIEW_EXTERNAL_ID]);
+    else if (KEY_IS("given_name")) push_text(L, batch, row->text[CORDIAL_VIEW_GIVEN_NAME]);
+    else if (KEY_IS("family_name")) push_text(L, batch, row->text[CORDIAL_VIEW_FAMILY_NAME]);
+    else if (KEY_IS("city")) push_text(L, batch, row->text[CORDIAL_VIEW_CITY]);
+    else if (KEY_IS("region")) push_text(L, batch, row->text[CORDIAL_VIEW_REGION]);
+    else if (KEY_IS("birthday")) push_text(L, batch, row->text[CORDIAL_VIEW_BIRTHDAY]);
+    else if (KEY_IS("created")) push_day(L, row->created_day);
+    else return 0;
+    return 1;
+}
+
+/* Makes the data table of the lazy view at `proxy`, keeps it there and pushes it. A
+ * customer's is made by the batch's function; a `purchases` view's here, from the block. */
+static void materialize(lua_State *L, int proxy) {
+    lua_Integer index;
+    const cordial_view_batch *batch = batch_of(L, proxy, &index);
+    if (!batch) luaL_error(L, "a customer view outlived its data");
+    if (lua_rawgetp(L, proxy, &sub_key) == LUA_TBOOLEAN) {
+        lua_pop(L, 1);
+        const cordial_view_row *row = &batch->rows[index];
+        static const char *const fields[] = {"count", "total", "first", "last", "days_since_last"};
+        lua_createtable(L, 0, 5);
+        for (int i = 0; i < 5; i++) {
+            read_purchases(L, batch, row, fields[i], strlen(fields[i]));
+            lua_setfield(L, -2, fields[i]);
+        }
+        lua_rawgeti(L, LUA_REGISTRYINDEX, batch->strict_metatable);
+        lua_setmetatable(L, -2);
+    } else {
+        int purchases = lua_gettop(L);  /* the customer's purchases view, if made */
+        lua_rawgetp(L, proxy, &batch_key);
+        lua_getiuservalue(L, -1, 1);
+        lua_remove(L, -2);
+        lua_pushinteger(L, index);
+        lua_call(L, 1, 1);
+        if (lua_type(L, -1) != LUA_TTABLE) luaL_error(L, "a customer view's data could not be made");
+        /* A purchases view handed out before keeps its identity: it stands for the table. */
+        if (lua_type(L, purchases) == LUA_TTABLE) {
+            lua_pushliteral(L, "purchases");
+            if (lua_rawget(L, -2) == LUA_TTABLE) {
+                const void *inner = lua_topointer(L, -1);
+                lua_pushvalue(L, purchases);
+                lua_rawsetp(L, proxy, inner);
+            }
+            lua_pop(L, 1);
+        }
+        lua_remove(L, purchases);
+    }
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, proxy, &data_key);
+}
+
+cordial_view_batch *cordial_view_batch_new(lua_State *L, size_t bytes) {
+    if (bytes < sizeof(cordial_view_batch)) bytes = sizeof(cordial_view_batch);
+    cordial_view_batch *batch = (cordial_view_batch *)lua_newuserdatauv(L, bytes, 1);
+    lua_rotate(L, -2, 1);
+    lua_setiuservalue(L, -2, 1);
+    return batch;
+}
+
+void cordial_view_push_lazy(lua_State *L, int batch, int row) {
+    batch = lua_absindex(L, batch);
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, batch);
+    lua_rawsetp(L, -2, &batch_key);
+    lua_pushinteger(L, row);
+    lua_rawsetp(L, -2, &row_key);
+    push_metatable(L);
+    lua_setmetatable(L, -2);
+}
+
+/* ------------------------------------------------------------- views */
 
 /* Reads the data; an absent key is for the data's own metatable to decide (the strict ones
  * raise "no field 'x' in this customer view" at level 3: the script's line). */
 static int view_index(lua_State *L) {
     lua_settop(L, 2);
-    lua_rawgetp(L, 1, &data_key); /* 3 */
+    if (lua_rawgetp(L, 1, &data_key) != LUA_TTABLE) { /* 3: a lazy view not made yet */
+        lua_pop(L, 1);
+        if (read_lazy(L)) return 1;
+        materialize(L, 1);
+    }
     lua_pushvalue(L, 2);
     int type = lua_rawget(L, 3);  /* 4 */
     if (type == LUA_TTABLE) {
@@ -80,14 +284,14 @@ static int view_newindex(lua_State *L) {
 }
 
 static int view_len(lua_State *L) {
-    lua_rawgetp(L, 1, &data_key);
+    view_data(L, 1);
     lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
     return 1;
 }
 
 /* next over a view's data, handing out a table inside it as a view (as a read does). */
 static int next_in_view(lua_State *L, int view) {
-    lua_rawgetp(L, view, &data_key);
+    view_data(L, view);
     lua_pushvalue(L, -2);
     if (!lua_next(L, -2)) {
         lua_pushnil(L);
@@ -106,8 +310,7 @@ static int next_in_view(lua_State *L, int view) {
 /* next(view, key) over the data: pairs never hands the data table out. */
 static int view_next(lua_State *L) {
     lua_settop(L, 2);
-    if (!cordial_view_data(L, 1)) luaL_typeerror(L, 1, "customer view");
-    lua_pop(L, 1);
+    if (!is_view(L, 1)) luaL_typeerror(L, 1, "customer view");
     return next_in_view(L, 1);
 }
 
@@ -122,10 +325,7 @@ static int view_pairs(lua_State *L) {
 static int sandbox_next(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
-    if (cordial_view_data(L, 1)) {
-        lua_pop(L, 1);
-        return next_in_view(L, 1);
-    }
+    if (is_view(L, 1)) return next_in_view(L, 1);
     if (lua_next(L, 1)) return 2;
     lua_pushnil(L);
     return 1;
@@ -152,9 +352,7 @@ static int sandbox_pairs(lua_State *L) {
 }
 
 int cordial_view_is(lua_State *L) {
-    int is_view = cordial_view_data(L, 1);
-    if (is_view) lua_pop(L, 1);
-    lua_pushboolean(L, is_view);
+    lua_pushboolean(L, is_view(L, 1));
     return 1;
 }
 

@@ -48,9 +48,8 @@ final class GiftChooser: @unchecked Sendable {
             let holder = holder, today = today, definedAt = item.definedAt
             let codes = try await pool.perform(on: 0) { _ in
                 let instance = holder.instances[0]
-                let views = customers.map { CustomerView(facts: $0, today: today, rfm: nil, valueLoaded: true) }
                 do {
-                    try instance.load(CustomerViewBatch(views: views, metatables: instance.context.viewMetatables))
+                    try instance.load(CustomerViewBatch(facts: customers, today: today, metatables: instance.context.viewMetatables))
                 } catch {
                     throw PluginError(location: definedAt, message: "\(error)")
                 }

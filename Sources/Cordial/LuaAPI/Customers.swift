@@ -46,7 +46,7 @@ extension LuaAPI {
             let store = try context.openStore()
             let query = try CustomerFilter.query(arguments, at: 1)
             let facts = try context.wait { try await store.customerFacts(query) }
-            return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatables: context.viewMetatables)
+            return CustomerViewBatch(facts: facts, today: context.todayNumber, metatables: context.viewMetatables)
         },
         LuaAPIFunction(
             "customers.count", "How many customers the store holds.",
@@ -79,7 +79,7 @@ extension LuaAPI {
                     return LuaValue.nil
                 }
                 after = last.id
-                return CustomerViewBatch(views: facts.map { CustomerView(facts: $0, today: context.todayNumber) }, metatables: context.viewMetatables)
+                return CustomerViewBatch(facts: facts, today: context.todayNumber, metatables: context.viewMetatables)
             }
         },
         LuaAPIFunction(

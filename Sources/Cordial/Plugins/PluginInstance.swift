@@ -36,13 +36,16 @@ public final class PluginInstance {
           if ok and where and same(again, refused) then message = where .. ": " .. message end
           error(message, 0)
         end
+        -- Labels come back as numbers into `out.names` (0: none): the host reads a thousand
+        -- small integers instead of a thousand strings.
         local function classify(fn, allowed, name)
-          local out = {}
+          local out, numbers, names = {}, {}, {}
+          out.names = names
           for i = 1, count do
             current = i
             local label = fn(views[i])
             if label == nil or label == false then
-              out[i] = false
+              out[i] = 0
             elseif type(label) ~= "string" then
               refuse(format("segment '%s' returned a %s; return a label (a string) or nil", name, type(label)), label, fn)
             elseif #label > 64 or #label == 0 then  -- refused before the host copies it
@@ -50,7 +53,12 @@ public final class PluginInstance {
             elseif allowed and not allowed[label] then
               refuse(format("segment '%s' returned '%s', which is not one of its labels", name, label), label, fn)
             else
-              out[i] = label
+              local number = numbers[label]
+              if not number then
+                number = #names + 1
+                names[number], numbers[label] = label, number
+              end
+              out[i] = number
             end
           end
           current = 0
@@ -98,7 +106,7 @@ public final class PluginInstance {
 
     /// Hands a batch of customers to the state; ``classify(_:)`` then classifies them.
     func load(_ views: CustomerViewBatch) throws {
-        loadedCount = views.views.count
+        loadedCount = views.count
         try driver.setViews.run(views)
     }
 
@@ -116,32 +124,37 @@ public final class PluginInstance {
         defer { context.phase = phase }
         do {
             let result = try driver.classify.call(function, allowed, segment.name, as: LuaValue.self)
-            let labels = result.tableValue?.array ?? []
-            // One label (or false) per customer, always: anything else is a broken state, and
-            // it fails this segment instead of the run.
-            guard labels.count == loadedCount else {
+            let numbers = result.tableValue?.array ?? []
+            // One label number (or 0) per customer, always: anything else is a broken state,
+            // and it fails this segment instead of the run.
+            guard numbers.count == loadedCount else {
                 throw SegmentFailure(
-                    index: 0, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' gave \(labels.count) labels for \(loadedCount) customers"))
+                    index: 0, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' gave \(numbers.count) labels for \(loadedCount) customers"))
             }
-            var out: [String?] = []
-            out.reserveCapacity(labels.count)
-            for (index, label) in labels.enumerated() {
-                guard case .string(let bytes) = label else {
-                    out.append(nil)
-                    continue
-                }
+            var names: [String] = []
+            for (index, label) in (result.tableValue?["names"].tableValue?.array ?? []).enumerated() {
                 // Declared labels were checked at registration, and the driver allows only those.
-                guard let text = bytes.text else {
+                guard case .string(let bytes) = label, let text = bytes.text else {
+                    let first = numbers.firstIndex { $0.integerValue == Int64(index + 1) } ?? 0
                     throw SegmentFailure(
-                        index: index, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' returned a label that is not valid UTF-8"))
+                        index: first, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' returned a label that is not valid UTF-8"))
                 }
                 guard segment.labels != nil || SegmentLabels.isValid(text) else {
+                    let first = numbers.firstIndex { $0.integerValue == Int64(index + 1) } ?? 0
                     throw SegmentFailure(
-                        index: index, error: PluginError(
+                        index: first, error: PluginError(
                             location: segment.definedAt,
                             message: "segment '\(segment.name)' returned a label with a control character; labels are 1 to 64 bytes of text"))
                 }
-                out.append(text)
+                names.append(text)
+            }
+            var out: [String?] = []
+            out.reserveCapacity(numbers.count)
+            for number in numbers {
+                guard let number = number.integerValue, number >= 0, number <= names.count else {
+                    throw SegmentFailure(index: out.count, error: PluginError(location: segment.definedAt, message: "segment '\(segment.name)' gave a broken label"))
+                }
+                out.append(number == 0 ? nil : names[Int(number) - 1])
             }
             return out
         } catch let error as LuaRunError {

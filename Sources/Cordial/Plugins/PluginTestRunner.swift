@@ -34,9 +34,9 @@ final class PluginTestSession {
         facts.value = segment.needsValue ? values[id] : nil
         let today = context.todayNumber
         let scorer = segment.needsRFM ? RFMScorer(population: try context.wait { try await store.purchaseFacts() }, today: today) : nil
-        let view = CustomerView(
-            facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: segment.needsValue)
-        try instance.load(CustomerViewBatch(views: [view], metatables: context.viewMetatables))
+        try instance.load(CustomerViewBatch(
+            facts: [facts], today: today, rfm: [scorer?.score(facts.purchases, today: today)], valueLoaded: segment.needsValue,
+            metatables: context.viewMetatables))
         do {
             return try instance.classify(segment).first ?? nil
         } catch {

@@ -20,10 +20,11 @@ struct CustomerView: Sendable {
     /// the run's RFM scores, and reading anything else in it is an error that says so.
     var valueLoaded = true
 
-    /// Pushes the view with the state's shared strict metatables (see ``CordialModule``).
-    func push(onto stack: LuaStack, metatables: ViewMetatables) -> Int32 {
+    /// Pushes the view with the state's shared strict metatables (see ``CordialModule``);
+    /// `sealed: false` pushes the data table alone (what a lazy view reads once made).
+    func push(onto stack: LuaStack, metatables: ViewMetatables, sealed: Bool = true) -> Int32 {
         let facts = facts, metatable = metatables.view
-        return stack.pushTable(fields: 20, metatable: metatable, readOnly: LuaReadOnly(path: "")) { c in
+        return stack.pushTable(fields: 20, metatable: metatable, readOnly: sealed ? LuaReadOnly(path: "") : nil) { c in
             c.set("id", facts.id.rawValue)
             c.set("source", facts.source)
             c.set("external_id", facts.externalID)
@@ -89,17 +90,71 @@ struct CustomerViewValue: LuaPushable {
     }
 }
 
-/// Many views as one array, the unit a worker classifies.
+/// Many views as one array, the unit a worker classifies: lazy views (``LuaLazyViewBlock``),
+/// whose scalar fields and purchase summary are read from one block and whose other fields
+/// (`name`, `tags`, `attributes`, `segments`, `value`) are built the first time a script
+/// reads one of them. A segment run reads a few fields of a million customers. Every view of
+/// a batch has the same `today` and loads the value figures or not alike.
 struct CustomerViewBatch: LuaPushable {
-    var views: [CustomerView]
+    var facts: [CustomerFacts]
+    var today: Int
+    /// Each customer's RFM scores for the run (empty: none computed).
+    var rfm: [RFMScore?]
+    var valueLoaded: Bool
     var metatables: ViewMetatables
+    var block: LuaLazyViewBlock
+
+    /// `block` when already laid out (a segment run lays it out off the Lua thread).
+    init(
+        facts: [CustomerFacts], today: Int, rfm: [RFMScore?] = [], valueLoaded: Bool = true, metatables: ViewMetatables,
+        block: LuaLazyViewBlock? = nil
+    ) {
+        self.facts = facts
+        self.today = today
+        self.rfm = rfm
+        self.valueLoaded = valueLoaded
+        self.metatables = metatables
+        self.block = block ?? Self.block(of: facts, today: today)
+    }
+
+    var count: Int { facts.count }
+
+    func view(at row: Int) -> CustomerView {
+        CustomerView(facts: facts[row], today: today, rfm: rfm.isEmpty ? nil : rfm[row], valueLoaded: valueLoaded)
+    }
+
+    /// Bytes of Swift memory a customer holds (its facts, texts, tags and attributes), counted
+    /// against the state's cap while a view of the batch is alive.
+    static let chargePerView = 512
 
     func push(onto stack: LuaStack) -> Int32 {
-        stack.pushTable(arrayCount: views.count) { array in
-            for (index, view) in views.enumerated() {
-                array.set(index + 1, CustomerViewValue(view: view, metatables: metatables))
+        let batch = self
+        guard let purchasesMetatable = metatables.view else {
+            return stack.pushTable(arrayCount: count) { array in
+                for row in 0..<batch.count {
+                    array.set(row + 1, CustomerViewValue(view: batch.view(at: row), metatables: batch.metatables))
+                }
             }
         }
+        return stack.pushLazyViews(
+            count: count, block: block, purchasesMetatable: purchasesMetatable, charge: count * Self.chargePerView
+        ) { row, stack in
+            batch.view(at: row).push(onto: stack, metatables: batch.metatables, sealed: false)
+        }
+    }
+
+    /// The block of `facts` as of `today`.
+    static func block(of facts: [CustomerFacts], today: Int) -> LuaLazyViewBlock {
+        var builder = LuaLazyViewBlock.Builder(today: today, capacity: facts.count)
+        for facts in facts {
+            let purchases = facts.purchases
+            builder.append(
+                id: facts.id.rawValue, purchaseCount: Int64(purchases.count), purchaseTotal: purchases.total,
+                firstDay: purchases.firstDay, lastDay: purchases.lastDay, createdDay: facts.createdDay,
+                source: facts.source, externalID: facts.externalID, givenName: facts.givenName, familyName: facts.familyName,
+                locale: facts.locale, tier: facts.tier, city: facts.city, region: facts.region, birthday: facts.birthday)
+        }
+        return builder.build()
     }
 }
 

@@ -118,17 +118,19 @@ public struct SegmentRunner: Sendable {
                 var inFlight = 0
                 for try await batch in batches {
                     let number = work.addBatch(batch.map(\.id))
-                    let views = batch.map { facts in
-                        CustomerView(facts: facts, today: today, rfm: scorer?.score(facts.purchases, today: today), valueLoaded: loadValues)
-                    }
+                    let rfm = scorer.map { scorer in batch.map { scorer.score($0.purchases, today: today) } } ?? []
+                    // Laid out here, so that the worker's thread only copies it.
+                    let block = CustomerViewBatch.block(of: batch, today: today)
                     if inFlight == 2 * workerCount {
                         try await group.next()
                         inFlight -= 1
                     }
                     inFlight += 1
-                    let instances = instances, segments = segments
+                    let instances = instances, segments = segments, loadValues = loadValues
                     group.addTask {
                         try await pool.perform(on: number % workerCount) { _ in
+                            let views = CustomerViewBatch(
+                                facts: batch, today: today, rfm: rfm, valueLoaded: loadValues, metatables: ViewMetatables(), block: block)
                             SegmentRunner.classify(views, batch: number, instances: instances[number % workerCount].instances, segments: segments, work: work)
                             progress?(work.finish(count: views.count))
                         }
@@ -141,13 +143,15 @@ public struct SegmentRunner: Sendable {
 
     /// Classifies one batch on its worker's thread with every plugin instance of that worker.
     static func classify(
-        _ views: [CustomerView], batch number: Int, instances: [PluginInstance], segments segmentNames: Set<String>, work: RunState
+        _ batch: CustomerViewBatch, batch number: Int, instances: [PluginInstance], segments segmentNames: Set<String>, work: RunState
     ) {
         for instance in instances {
             let wanted = instance.segments.filter { segmentNames.contains($0.name) && !work.hasFailed($0.name) }
             guard !wanted.isEmpty else { continue }
             do {
-                try instance.load(CustomerViewBatch(views: views, metatables: instance.context.viewMetatables))
+                var views = batch
+                views.metatables = instance.context.viewMetatables
+                try instance.load(views)
             } catch {
                 for segment in wanted {
                     work.fail(segment.name, batch: number, customer: nil, error: PluginError(location: instance.plugin.main.displayPath, message: "\(error)"))
@@ -158,7 +162,7 @@ public struct SegmentRunner: Sendable {
                 do throws(SegmentFailure) {
                     work.store(try instance.classify(segment), segment: segment.name, batch: number)
                 } catch {
-                    let customer = views.indices.contains(error.index) ? views[error.index].facts.id : nil
+                    let customer = batch.facts.indices.contains(error.index) ? batch.facts[error.index].id : nil
                     work.fail(segment.name, batch: number, customer: customer, error: error.error)
                 }
             }
