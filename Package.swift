@@ -43,19 +43,22 @@ let package = Package(
         ),
         // The host's own C: the guard, the counting allocator, the limit hook, the trampoline
         // for Swift functions and the sandbox's protected helpers.
-        .target(name: "CLuaHost", dependencies: ["CLua"]),
+        .target(name: "CLuaHost", dependencies: ["CLua", "CCustomerBlock"]),
+        // The layout of a batch of customers as segment runs read them (the store writes it,
+        // the Lua host reads it in C): one definition for both.
+        .target(name: "CCustomerBlock"),
         // Plain C-API loops that `cordial-bench lua` measures the host against.
         .target(name: "CLuaBench", dependencies: ["CLua"]),
         .target(
             name: "LuaHost",
-            dependencies: ["CLua", "CLuaHost"],
+            dependencies: ["CLua", "CLuaHost", "CCustomerBlock"],
             swiftSettings: swiftSettings
         ),
         .target(name: "CordialCore", swiftSettings: swiftSettings),
         // The store protocols by role and their value types: no database code.
         .target(
             name: "CordialStore",
-            dependencies: ["CordialCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CordialCore", "CCustomerBlock", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The embedded default backend: SQLite through GRDB.

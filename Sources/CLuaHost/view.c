@@ -54,12 +54,16 @@ int cordial_view_data(lua_State *L, int idx) {
     if (!is_view(L, idx)) return 0;
     if (lua_rawgetp(L, idx, &data_key) == LUA_TTABLE) return 1;
     lua_pop(L, 1);
-    /* From the host: a failure (a kill) must not unwind Swift; the view then reads as empty. */
+    /* From the host: a failure (no C or Lua stack left to build it) must not unwind Swift,
+     * and must not read as other data: its message is left for the host to raise. */
     lua_pushcfunction(L, materialize_protected);
     lua_pushvalue(L, idx);
     if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-        lua_pop(L, 1);
-        lua_newtable(L);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "a customer view could not be built here");
+        }
+        return -1;
     }
     return 1;
 }
@@ -69,12 +73,12 @@ static void push_metatable(lua_State *L);
 
 /* ------------------------------------------------------------- lazy views */
 
-static const cordial_view_batch *batch_of(lua_State *L, int proxy, lua_Integer *row) {
+static const cordial_block *batch_of(lua_State *L, int proxy, lua_Integer *row) {
     if (lua_rawgetp(L, proxy, &batch_key) != LUA_TUSERDATA) {
         lua_pop(L, 1);
         return NULL;
     }
-    const cordial_view_batch *batch = (const cordial_view_batch *)lua_touserdata(L, -1);
+    const cordial_block *batch = (const cordial_block *)lua_touserdata(L, -1);
     lua_pop(L, 1);  /* the proxy keeps it */
     lua_rawgetp(L, proxy, &row_key);
     *row = lua_tointeger(L, -1);
@@ -83,14 +87,17 @@ static const cordial_view_batch *batch_of(lua_State *L, int proxy, lua_Integer *
     return batch;
 }
 
-static void push_text(lua_State *L, const cordial_view_batch *batch, cordial_view_text text) {
+static void push_text(lua_State *L, const cordial_block *batch, cordial_block_text text) {
     if (text.length < 0) lua_pushnil(L);
     else lua_pushlstring(L, (const char *)batch + batch->texts + text.offset, (size_t)text.length);
 }
 
-/* "YYYY-MM-DD" of a day since 1970 (Howard Hinnant's civil_from_days); the row is not exotic,
- * so the year is within 0-9999, as CalendarDays.text writes it. */
-static void push_day(lua_State *L, int32_t day) {
+/* Days written as "YYYY-MM-DD" here: years 0 to 9999, as CalendarDays.text writes them. A
+ * field with another day is left to the Swift-built table. */
+static int writable(int64_t day) { return day == CORDIAL_NO_DAY || (day >= -719528 && day <= 2932896); }
+
+/* "YYYY-MM-DD" of a writable day since 1970 (Howard Hinnant's civil_from_days), or nil. */
+static void push_day(lua_State *L, int64_t day) {
     if (day == CORDIAL_NO_DAY) {
         lua_pushnil(L);
         return;
@@ -112,14 +119,14 @@ static void push_day(lua_State *L, int32_t day) {
 
 #define KEY_IS(name) (length == sizeof(name) - 1 && memcmp(key, name, sizeof(name) - 1) == 0)
 
-static int read_purchases(lua_State *L, const cordial_view_batch *batch, const cordial_view_row *row, const char *key, size_t length) {
+static int read_purchases(lua_State *L, const cordial_block *batch, const cordial_block_row *row, const char *key, size_t length) {
     if (KEY_IS("count")) lua_pushinteger(L, row->purchase_count);
     else if (KEY_IS("total")) lua_pushnumber(L, row->purchase_total);
     else if (KEY_IS("first")) push_day(L, row->first_day);
     else if (KEY_IS("last")) push_day(L, row->last_day);
     else if (KEY_IS("days_since_last")) {
         if (row->last_day == CORDIAL_NO_DAY) lua_pushnil(L);
-        else lua_pushinteger(L, (lua_Integer)batch->today - row->last_day);
+        else lua_pushinteger(L, (lua_Integer)batch->today - (lua_Integer)row->last_day);
     } else return 0;
     return 1;
 }
@@ -148,10 +155,11 @@ static void push_purchases_view(lua_State *L, lua_Integer row) {
 static int read_lazy(lua_State *L) {
     if (lua_type(L, 2) != LUA_TSTRING) return 0;
     lua_Integer index;
-    const cordial_view_batch *batch = batch_of(L, 1, &index);
+    const cordial_block *batch = batch_of(L, 1, &index);
     if (!batch) return 0;
-    const cordial_view_row *row = &batch->rows[index];
-    if (row->exotic) return 0;
+    const cordial_block_row *row = &batch->rows[index];
+    /* A purchases view is made only for writable days, so that it never needs Swift. */
+    if (!writable(row->first_day) || !writable(row->last_day)) return 0;
     size_t length;
     const char *key = lua_tolstring(L, 2, &length);
     int purchases = lua_rawgetp(L, 1, &sub_key) == LUA_TBOOLEAN;
@@ -159,16 +167,16 @@ static int read_lazy(lua_State *L) {
     if (purchases) return read_purchases(L, batch, row, key, length);
     if (KEY_IS("purchases")) push_purchases_view(L, index);
     else if (KEY_IS("id")) lua_pushinteger(L, row->id);
-    else if (KEY_IS("tier")) push_text(L, batch, row->text[CORDIAL_VIEW_TIER]);
-    else if (KEY_IS("locale")) push_text(L, batch, row->text[CORDIAL_VIEW_LOCALE]);
-    else if (KEY_IS("source")) push_text(L, batch, row->text[CORDIAL_VIEW_SOURCE]);
-    else if (KEY_IS("external_id")) push_text(L, batch, row->text[CORDIAL_VIEW_EXTERNAL_ID]);
-    else if (KEY_IS("given_name")) push_text(L, batch, row->text[CORDIAL_VIEW_GIVEN_NAME]);
-    else if (KEY_IS("family_name")) push_text(L, batch, row->text[CORDIAL_VIEW_FAMILY_NAME]);
-    else if (KEY_IS("city")) push_text(L, batch, row->text[CORDIAL_VIEW_CITY]);
-    else if (KEY_IS("region")) push_text(L, batch, row->text[CORDIAL_VIEW_REGION]);
-    else if (KEY_IS("birthday")) push_text(L, batch, row->text[CORDIAL_VIEW_BIRTHDAY]);
-    else if (KEY_IS("created")) push_day(L, row->created_day);
+    else if (KEY_IS("tier")) push_text(L, batch, row->text[CORDIAL_BLOCK_TIER]);
+    else if (KEY_IS("locale")) push_text(L, batch, row->text[CORDIAL_BLOCK_LOCALE]);
+    else if (KEY_IS("source")) push_text(L, batch, row->text[CORDIAL_BLOCK_SOURCE]);
+    else if (KEY_IS("external_id")) push_text(L, batch, row->text[CORDIAL_BLOCK_EXTERNAL_ID]);
+    else if (KEY_IS("given_name")) push_text(L, batch, row->text[CORDIAL_BLOCK_GIVEN_NAME]);
+    else if (KEY_IS("family_name")) push_text(L, batch, row->text[CORDIAL_BLOCK_FAMILY_NAME]);
+    else if (KEY_IS("city")) push_text(L, batch, row->text[CORDIAL_BLOCK_CITY]);
+    else if (KEY_IS("region")) push_text(L, batch, row->text[CORDIAL_BLOCK_REGION]);
+    else if (KEY_IS("birthday")) push_text(L, batch, row->text[CORDIAL_BLOCK_BIRTHDAY]);
+    else if (KEY_IS("created") && writable(row->created_day) && row->created_day != CORDIAL_NO_DAY) push_day(L, row->created_day);
     else return 0;
     return 1;
 }
@@ -177,11 +185,11 @@ static int read_lazy(lua_State *L) {
  * customer's is made by the batch's function; a `purchases` view's here, from the block. */
 static void materialize(lua_State *L, int proxy) {
     lua_Integer index;
-    const cordial_view_batch *batch = batch_of(L, proxy, &index);
+    const cordial_block *batch = batch_of(L, proxy, &index);
     if (!batch) luaL_error(L, "a customer view outlived its data");
     if (lua_rawgetp(L, proxy, &sub_key) == LUA_TBOOLEAN) {
         lua_pop(L, 1);
-        const cordial_view_row *row = &batch->rows[index];
+        const cordial_block_row *row = &batch->rows[index];
         static const char *const fields[] = {"count", "total", "first", "last", "days_since_last"};
         lua_createtable(L, 0, 5);
         for (int i = 0; i < 5; i++) {
@@ -196,7 +204,8 @@ static void materialize(lua_State *L, int proxy) {
         lua_getiuservalue(L, -1, 1);
         lua_remove(L, -2);
         lua_pushinteger(L, index);
-        lua_call(L, 1, 1);
+        lua_rawgetp(L, proxy, &batch_key);  /* the block the function reads */
+        lua_call(L, 2, 1);
         if (lua_type(L, -1) != LUA_TTABLE) luaL_error(L, "a customer view's data could not be made");
         /* A purchases view handed out before keeps its identity: it stands for the table. */
         if (lua_type(L, purchases) == LUA_TTABLE) {
@@ -214,9 +223,9 @@ static void materialize(lua_State *L, int proxy) {
     lua_rawsetp(L, proxy, &data_key);
 }
 
-cordial_view_batch *cordial_view_batch_new(lua_State *L, size_t bytes) {
-    if (bytes < sizeof(cordial_view_batch)) bytes = sizeof(cordial_view_batch);
-    cordial_view_batch *batch = (cordial_view_batch *)lua_newuserdatauv(L, bytes, 1);
+cordial_block *cordial_view_batch_new(lua_State *L, size_t bytes) {
+    if (bytes < sizeof(cordial_block)) bytes = sizeof(cordial_block);
+    cordial_block *batch = (cordial_block *)lua_newuserdatauv(L, bytes, 1);
     lua_rotate(L, -2, 1);
     lua_setiuservalue(L, -2, 1);
     return batch;

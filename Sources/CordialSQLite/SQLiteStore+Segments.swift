@@ -7,14 +7,30 @@ import GRDB
 /// with its history (DESIGN.md decision 5).
 extension SQLiteStore {
     public func scanCustomerFacts(batchSize: Int, values: Bool) -> BatchStream<CustomerFacts> {
-        let (stream, producer) = BatchStream<CustomerFacts>.makeStream()
-        let send: @Sendable ([CustomerFacts]) throws -> Void = { try producer.send($0) }
+        scan { db, purchases, send in
+            try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, send)
+        }
+    }
+
+    public func scanCustomerBlocks(batchSize: Int, values: Bool) -> BatchStream<CustomerFactsBlock> {
+        scan { db, purchases, send in
+            try Self.blocks(db, condition: "forgottenAt IS NULL", purchases: &purchases, values: values, batchSize: batchSize) { try send([$0]) }
+        }
+    }
+
+    /// A scan of every customer by `read`, which sends its batches, with the purchase facts in
+    /// customer order.
+    private func scan<Item: Sendable>(
+        _ read: @escaping @Sendable (Database, inout any PurchaseAggregates, @escaping @Sendable ([Item]) throws -> Void) throws -> Void
+    ) -> BatchStream<Item> {
+        let (stream, producer) = BatchStream<Item>.makeStream()
+        let send: @Sendable ([Item]) throws -> Void = { try producer.send($0) }
         guard let pool = writer as? DatabasePool else {
             writer.asyncRead { result in
                 do {
                     let db = try result.get()
-                    var purchases = try PurchaseAggregateCursor(db)
-                    try Self.facts(db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, send)
+                    var purchases: any PurchaseAggregates = try PurchaseAggregateCursor(db)
+                    try read(db, &purchases, send)
                     producer.finish()
                 } catch {
                     producer.finish(throwing: error)
@@ -23,7 +39,7 @@ extension SQLiteStore {
             return stream
         }
         // Two readers that see the same committed state (both start while the writer is
-        // held, so no commit falls between them): the purchase aggregate is read on one while
+        // held, so no commit falls between them): the purchase facts are read on one while
         // the other decodes the customers, on two cores. The customer reader blocks in
         // `send` while the consumer is behind.
         let channel = AggregateChannel()
@@ -50,9 +66,8 @@ extension SQLiteStore {
             pool.asyncConcurrentRead { result in
                 do {
                     let db = try result.get()
-                    var purchases = ChannelAggregates(channel)
-                    try Self.facts(
-                        db, condition: "forgottenAt IS NULL", arguments: [], purchases: &purchases, values: values, batchSize: batchSize, send)
+                    var purchases: any PurchaseAggregates = ChannelAggregates(channel)
+                    try read(db, &purchases, send)
                     channel.cancel()  // normally finished already; never leave the producer waiting
                     producer.finish()
                 } catch {
@@ -100,6 +115,67 @@ extension SQLiteStore {
         _ db: Database, condition: String, arguments: [any DatabaseValueConvertible], range: ClosedRange<Int64>? = nil,
         purchases: inout some PurchaseAggregates, values loadValues: Bool, batchSize: Int, _ body: ([CustomerFacts]) throws -> Void
     ) throws {
+        var batch: [CustomerFacts] = []
+        batch.reserveCapacity(batchSize)
+        try merged(db, condition: condition, arguments: arguments, range: range, purchases: &purchases, values: loadValues) { row in
+            let customers = row.customers
+            var facts = CustomerFacts(
+                id: CustomerID(row.id), source: customers.text(1) ?? "", externalID: customers.text(2) ?? "",
+                givenName: customers.text(3) ?? "", familyName: customers.text(4) ?? "",
+                locale: customers.text(5) ?? "en", tier: customers.text(6), city: customers.text(7),
+                region: customers.text(8), birthday: customers.text(9), createdDay: customers.day(10) ?? 0,
+                tags: try customers.strings(11), attributes: try customers.object(12), purchases: row.purchases, value: row.value)
+            for (segment, cursor) in row.labels { facts.labels[segment] = cursor.text(1) ?? "" }
+            batch.append(facts)
+            if batch.count == batchSize {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { try body(batch) }
+    }
+
+    /// The same customers as ``facts(_:condition:arguments:range:purchases:values:batchSize:_:)``,
+    /// laid out as blocks straight from the rows' bytes: no Swift value per field.
+    private static func blocks(
+        _ db: Database, condition: String, purchases: inout some PurchaseAggregates, values loadValues: Bool, batchSize: Int,
+        _ body: (CustomerFactsBlock) throws -> Void
+    ) throws {
+        var builder = CustomerFactsBlock.Builder(capacity: batchSize)
+        let fields: [(Int32, CustomerFactsBlock.Field)] = [
+            (1, .source), (2, .externalID), (3, .givenName), (4, .familyName), (5, .locale), (6, .tier), (7, .city), (8, .region),
+            (9, .birthday), (11, .tags), (12, .attributes),
+        ]
+        try merged(db, condition: condition, arguments: [], purchases: &purchases, values: loadValues) { row in
+            let customers = row.customers
+            for (column, field) in fields { builder.text(field, customers.bytes(column)) }
+            for (_, cursor) in row.labels {
+                // The segment's name as the cursor's statement has it bound: read from the row.
+                if let segment = cursor.bytes(2), let label = cursor.bytes(1) { builder.label(segment: segment, label: label) }
+            }
+            builder.endRow(id: row.id, purchases: row.purchases, createdDay: customers.day(10), value: row.value)
+            if builder.count == batchSize {
+                try body(builder.build())
+                builder = CustomerFactsBlock.Builder(capacity: batchSize)
+            }
+        }
+        if builder.count > 0 { try body(builder.build()) }
+    }
+
+    /// One customer of a merged scan: its row (columns as ``facts`` selects them), its purchase
+    /// summary, the label cursors that stand on it, its stored value.
+    private struct MergedRow {
+        var id: Int64
+        var customers: SQLiteRows
+        var purchases: PurchaseFacts
+        var labels: [(segment: String, cursor: SQLiteRows)]
+        var value: CustomerValue?
+    }
+
+    private static func merged(
+        _ db: Database, condition: String, arguments: [any DatabaseValueConvertible], range: ClosedRange<Int64>? = nil,
+        purchases: inout some PurchaseAggregates, values loadValues: Bool, _ each: (MergedRow) throws -> Void
+    ) throws {
         let bounds = range.map { "BETWEEN \($0.lowerBound) AND \($0.upperBound)" }
         let customers = try SQLiteRows(db, sql: """
             SELECT id, source, externalID, givenName, familyName, locale, tier, city, region, birthday,
@@ -110,7 +186,7 @@ extension SQLiteStore {
         let segments = try String.fetchAll(db, sql: "SELECT DISTINCT segment FROM segmentRun ORDER BY segment")
         let labels = try segments.map { segment in
             try SQLiteRows(db, sql: """
-                SELECT customerId, label FROM segmentMember INDEXED BY segmentMember_current
+                SELECT customerId, label, segment FROM segmentMember INDEXED BY segmentMember_current
                 WHERE segment = ? AND leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
                 """, arguments: [segment])
         }
@@ -123,34 +199,27 @@ extension SQLiteStore {
         var labelsLeft = try labels.map { try $0.next() }
         var valuesLeft = try values.next()
         let valueEndDay = try storedValueEndDay(db)
-        var batch: [CustomerFacts] = []
-        batch.reserveCapacity(batchSize)
+        var row = MergedRow(id: 0, customers: customers, purchases: PurchaseFacts(), labels: [])
         while try customers.next() {
             let id = customers.integer(0)
-            var facts = CustomerFacts(
-                id: CustomerID(id), source: customers.text(1) ?? "", externalID: customers.text(2) ?? "",
-                givenName: customers.text(3) ?? "", familyName: customers.text(4) ?? "",
-                locale: customers.text(5) ?? "en", tier: customers.text(6), city: customers.text(7),
-                region: customers.text(8), birthday: customers.text(9), createdDay: customers.day(10) ?? 0,
-                tags: try customers.strings(11), attributes: try customers.object(12))
+            row.id = id
+            row.purchases = PurchaseFacts()
+            row.labels.removeAll(keepingCapacity: true)
+            row.value = nil
             while let current = purchase, current.customer < id { purchase = try purchases.next() }
-            if let current = purchase, current.customer == id { facts.purchases = current.facts }
+            if let current = purchase, current.customer == id { row.purchases = current.facts }
             for (index, cursor) in labels.enumerated() {
                 while labelsLeft[index] && cursor.integer(0) < id { labelsLeft[index] = try cursor.next() }
-                if labelsLeft[index] && cursor.integer(0) == id {
-                    facts.labels[segments[index]] = cursor.text(1) ?? ""
-                    labelsLeft[index] = try cursor.next()
-                }
+                if labelsLeft[index] && cursor.integer(0) == id { row.labels.append((segments[index], cursor)) }
             }
             while valuesLeft && values.integer(0) < id { valuesLeft = try values.next() }
-            if valuesLeft && values.integer(0) == id { facts.value = values.customerValue(endDay: valueEndDay) }
-            batch.append(facts)
-            if batch.count == batchSize {
-                try body(batch)
-                batch.removeAll(keepingCapacity: true)
+            if valuesLeft && values.integer(0) == id { row.value = values.customerValue(endDay: valueEndDay) }
+            try each(row)
+            // A label cursor standing on this customer moves on once the row has been read.
+            for (index, cursor) in labels.enumerated() where labelsLeft[index] && cursor.integer(0) == id {
+                labelsLeft[index] = try cursor.next()
             }
         }
-        if !batch.isEmpty { try body(batch) }
     }
 
     public func purchaseFacts() async throws -> [PurchaseFacts] {

@@ -10,6 +10,11 @@ public protocol SegmentStore: Sendable {
     /// the consumer is behind.
     func scanCustomerFacts(batchSize: Int, values: Bool) -> BatchStream<CustomerFacts>
 
+    /// The same customers laid out as blocks (``CustomerFactsBlock``), each batch one block
+    /// of at most `batchSize`: what a segment run reads. A store that reads
+    /// ``CustomerFacts`` first may lay them out afterwards (the default).
+    func scanCustomerBlocks(batchSize: Int, values: Bool) -> BatchStream<CustomerFactsBlock>
+
     /// Customers matching `query` as segmentation sees them (with purchase summaries, labels
     /// and stored values), in a fixed number of queries whatever the page size.
     func customerFacts(_ query: CustomerQuery) async throws -> [CustomerFacts]
@@ -42,4 +47,13 @@ public protocol SegmentStore: Sendable {
     func segmentLabelNames(_ segment: String) async throws -> [String]
     /// The customer's current label in every segment.
     func segmentLabels(of id: CustomerID) async throws -> [String: String]
+}
+
+extension SegmentStore {
+    public func scanCustomerBlocks(batchSize: Int, values: Bool) -> BatchStream<CustomerFactsBlock> {
+        let facts = scanCustomerFacts(batchSize: batchSize, values: values)
+        return .producing { producer in
+            for try await batch in facts { try await producer.send([CustomerFactsBlock(batch)]) }
+        }
+    }
 }

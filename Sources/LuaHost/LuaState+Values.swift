@@ -83,7 +83,14 @@ extension LuaState {
         case LUA_TTABLE:
             // A read-only view (a customer view) reads as the table behind it.
             ensureStack(L, 4)
-            if cordial_view_data(L, index) != 0 {
+            let view = cordial_view_data(L, index)
+            if view < 0 {
+                defer { cordial_pop(L, 1) }
+                var length = 0
+                let message = lua_tolstring(L, -1, &length).map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) }
+                throw LuaValueReadError(message: message ?? "a customer view could not be built here")
+            }
+            if view != 0 {
                 defer { cordial_pop(L, 1) }
                 return .table(try table(at: lua_absindex(L, -1), on: L, visiting: &visiting))
             }

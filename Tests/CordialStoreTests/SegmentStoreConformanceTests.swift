@@ -61,6 +61,35 @@ import Testing
         #expect(facts.allSatisfy { $0.value == nil }, "no values asked for")
     }
 
+    /// The block scan (what segment runs read) gives the facts scan's customers, field for
+    /// field, with their labels; a forgotten customer is left out of both.
+    @Test(arguments: StoreKind.allCases)
+    func theBlockScanDecodesToTheFactsScan(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        _ = try await store.materialize(outcome(ids, ["a", nil, "b", nil, "a"], at: Self.january))
+        try await store.forget(ids[3], reason: "request")
+        var facts: [CustomerFacts] = []
+        for try await batch in store.scanCustomerFacts(batchSize: 2, values: false) { facts += batch }
+        var decoded: [CustomerFacts] = [], blockIDs: [CustomerID] = []
+        for try await blocks in store.scanCustomerBlocks(batchSize: 2, values: false) {
+            for block in blocks {
+                #expect(block.count <= 2)
+                blockIDs += block.ids
+                for row in 0..<block.count {
+                    decoded.append(try block.facts(at: row))
+                    #expect(block.purchases(at: row) == decoded.last?.purchases)
+                }
+            }
+        }
+        #expect(facts.count == 4)
+        #expect(decoded == facts)
+        #expect(blockIDs == facts.map(\.id))
+        #expect(decoded[0].labels == ["tier": "a"] && decoded[1].labels.isEmpty && decoded[3].labels == ["tier": "a"])
+        // A block laid out from the facts (a store without a block scan of its own) decodes the same.
+        let laidOut = CustomerFactsBlock(facts)
+        #expect(try (0..<laidOut.count).map { try laidOut.facts(at: $0) } == facts)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theFactsScanLeavesForgottenCustomersOutAndStopsWhenTheConsumerDoes(kind: StoreKind) async throws {
         let (store, ids) = try await store(kind)

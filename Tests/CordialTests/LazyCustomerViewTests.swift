@@ -91,4 +91,77 @@ import Testing
         let differing = zip(members.sorted(), expected.sorted()).first { $0 != $1 }
         #expect(differing == nil, "first customer that differs (run, store): \(String(describing: differing))")
     }
+
+    /// A view a script keeps holds its batch: the state's copy of the block, whose size the
+    /// memory cap counts, and nothing large the cap does not see. 2,300 customers of 4 KB of
+    /// attributes each, every view kept: the state counts at least their 9 MB.
+    @Test func keptViewsAreCountedAgainstTheCap() async throws {
+        let note = JSONValue.string(String(repeating: "x", count: 4_000))
+        let customers = (1...2_300).map { Customer(source: "t", externalID: "k\($0)", name: PersonName(given: "K", family: "T"), attributes: ["note": note]) }
+        let store = try await stores.empty()
+        _ = try await store.apply(ImportBatch(customers: customers), dryRun: false)
+        try folder.plugin("keeper", ["plugin.lua": """
+            local cordial = require "cordial"
+            local plugin = cordial.plugin { name = "keeper", version = "1.0.0", api = 1 }
+            local kept = {}
+            plugin:segment("keeper", function(c)
+              kept[#kept + 1] = c
+              if #kept < 2300 then return "kept" end
+              collectgarbage()
+              return collectgarbage("count") * 1024 >= 2300 * 4000 and "counted" or "uncounted"
+            end)
+            return plugin
+            """])
+        let results = try await (try SegmentRunTests()).runner(store, roots: [folder.root], at: "2025-01-15").run()
+        guard case .materialized(let summary, _) = try #require(results.first) else {
+            Issue.record("the run failed: \(results)")
+            return
+        }
+        #expect(summary.counts == ["kept": 2_299, "counted": 1], "\(summary.counts)")
+    }
+
+    /// A view the host reads (a script's result, `json.encode`) where it cannot be built is an
+    /// error, never an empty table. Each try takes a fresh view (a view, once built, is kept).
+    @Test func aViewTheHostCannotBuildIsAnErrorNotAnEmptyTable() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-lazy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("store.sqlite").path
+        let csv = directory.appendingPathComponent("customers.csv")
+        try ("source,external_id,given_name,family_name\n" + (1...300).map { "t,\($0),An,Le\n" }.joined()).write(to: csv, atomically: true, encoding: .utf8)
+        #expect(try RunCommandTests.cordial(["init", "--db", db]).status == 0)
+        #expect(try RunCommandTests.cordial(["import", "customers", csv.path, "--db", db]).status == 0)
+        let script = directory.appendingPathComponent("deep.lua")
+        // Just below the most arguments with which json.encode still runs, it runs but the
+        // view it reads cannot be built.
+        try """
+            local cordial = require "cordial"
+            local views = {}
+            for batch in cordial.customers.batches(100) do
+              for _, c in ipairs(batch) do views[#views + 1] = c end
+            end
+            local used = 0
+            local function encode(n)
+              used = used + 1
+              local c = views[used]
+              return pcall(function(...) return cordial.json.encode(c) end, table.unpack({}, 1, n))
+            end
+            local fits, overflows = 900000, 1000000
+            while overflows - fits > 1 do
+              local middle = (fits + overflows) // 2
+              if encode(middle) then fits = middle else overflows = middle end
+            end
+            local refused, empty = 0, 0
+            for n = fits - 40, fits + 40 do
+              local ok, text = encode(n)
+              if ok and not text:find('"given_name"', 1, true) then empty = empty + 1 end
+              if not ok and text:find("invalid 'value'", 1, true) then refused = refused + 1 end
+            end
+            print(string.format("refused %d, empty %d", refused, empty))
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let outcome = try RunCommandTests.cordial(["run", "--db", db, script.path])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let line = outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(line.hasSuffix("empty 0") && !line.hasPrefix("refused 0"), "\(line)")
+    }
 }

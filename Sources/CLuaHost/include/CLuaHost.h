@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <CCustomerBlock.h>
 
 enum {
     CORDIAL_KILL_NONE = 0,
@@ -136,7 +137,8 @@ void cordial_push_make_guarded_resume(lua_State *L);
  * it are handed out as views too. Called from the host (allocates, never raises). */
 void cordial_view_seal(lua_State *L, const char *path);
 /* Pushes the table a view reads and returns 1, or returns 0 when `idx` is not a view. A
- * lazy view's table is made here (under a protected call: this is for the host). */
+ * lazy view's table is made here (under a protected call: this is for the host); when that
+ * fails, its message is pushed instead and -1 returned. */
 int cordial_view_data(lua_State *L, int idx);
 
 /* Lazy customer views (view.c): a segment run hands a thousand customers to a state at a
@@ -145,34 +147,13 @@ int cordial_view_data(lua_State *L, int idx);
  * customer's whole data table. Each customer's view is a proxy over the batch and its row:
  * the fields below are read straight from the block; any other read (or pairs, next, #)
  * makes the whole data table once, through the function, and the view then reads it as any
- * other view. A row with `exotic` set (a date outside years 0-9999) always takes that way. */
-static const int32_t CORDIAL_NO_DAY = INT32_MIN;
-enum {
-    CORDIAL_VIEW_SOURCE, CORDIAL_VIEW_EXTERNAL_ID, CORDIAL_VIEW_GIVEN_NAME, CORDIAL_VIEW_FAMILY_NAME,
-    CORDIAL_VIEW_LOCALE, CORDIAL_VIEW_TIER, CORDIAL_VIEW_CITY, CORDIAL_VIEW_REGION, CORDIAL_VIEW_BIRTHDAY,
-    CORDIAL_VIEW_TEXTS
-};
-/* A text of the block: `length` bytes at `offset` of its texts; a length < 0 is nil. */
-typedef struct { int32_t offset; int32_t length; } cordial_view_text;
-typedef struct {
-    int64_t id;
-    int64_t purchase_count;
-    double purchase_total;
-    int32_t first_day, last_day, created_day; /* days since 1970; CORDIAL_NO_DAY: none */
-    int32_t exotic;
-    cordial_view_text text[CORDIAL_VIEW_TEXTS];
-} cordial_view_row;
-typedef struct {
-    int32_t count;
-    int32_t today;            /* days since 1970, for days_since_last */
-    int32_t strict_metatable; /* registry reference of the purchases table's metatable */
-    int32_t texts;            /* byte offset of the texts from the start of the block */
-    cordial_view_row rows[];
-} cordial_view_batch;
-/* Pops the function on top (`make(row)` pushes row's data table, row counted from 0) and
+ * other view. The block's layout is CCustomerBlock.h's; a day outside years 0-9999 is
+ * read that way too. */
+/* Pops the function on top (`make(row, batch)` pushes row's data table, row counted from 0,
+ * reading the batch userdata's block) and
  * pushes a batch userdata of `bytes` bytes (at least the block), whose memory is returned
  * for the host to fill. Called from the host (allocates, never raises). */
-cordial_view_batch *cordial_view_batch_new(lua_State *L, size_t bytes);
+cordial_block *cordial_view_batch_new(lua_State *L, size_t bytes);
 /* Pushes the lazy view of row `row` of the batch at `batch`. Called from the host. */
 void cordial_view_push_lazy(lua_State *L, int batch, int row);
 /* Pushes a Lua function `is_view(value)` (for the sandbox's rawset). */

@@ -1,4 +1,5 @@
 import CordialCore
+import CordialStore
 import Foundation
 import LuaHost
 
@@ -96,65 +97,56 @@ struct CustomerViewValue: LuaPushable {
 /// reads one of them. A segment run reads a few fields of a million customers. Every view of
 /// a batch has the same `today` and loads the value figures or not alike.
 struct CustomerViewBatch: LuaPushable {
-    var facts: [CustomerFacts]
+    var block: CustomerFactsBlock
     var today: Int
     /// Each customer's RFM scores for the run (empty: none computed).
     var rfm: [RFMScore?]
     var valueLoaded: Bool
     var metatables: ViewMetatables
-    var block: LuaLazyViewBlock
 
-    /// `block` when already laid out (a segment run lays it out off the Lua thread).
-    init(
-        facts: [CustomerFacts], today: Int, rfm: [RFMScore?] = [], valueLoaded: Bool = true, metatables: ViewMetatables,
-        block: LuaLazyViewBlock? = nil
-    ) {
-        self.facts = facts
+    init(block: CustomerFactsBlock, today: Int, rfm: [RFMScore?] = [], valueLoaded: Bool = true, metatables: ViewMetatables) {
+        self.block = block
         self.today = today
         self.rfm = rfm
         self.valueLoaded = valueLoaded
         self.metatables = metatables
-        self.block = block ?? Self.block(of: facts, today: today)
     }
 
-    var count: Int { facts.count }
-
-    func view(at row: Int) -> CustomerView {
-        CustomerView(facts: facts[row], today: today, rfm: rfm.isEmpty ? nil : rfm[row], valueLoaded: valueLoaded)
+    init(facts: [CustomerFacts], today: Int, rfm: [RFMScore?] = [], valueLoaded: Bool = true, metatables: ViewMetatables) {
+        self.init(block: CustomerFactsBlock(facts), today: today, rfm: rfm, valueLoaded: valueLoaded, metatables: metatables)
     }
 
-    /// Bytes of Swift memory a customer holds (its facts, texts, tags and attributes), counted
+    var count: Int { block.count }
+
+    func view(at row: Int) throws -> CustomerView {
+        CustomerView(facts: try block.facts(at: row), today: today, rfm: rfm.isEmpty ? nil : rfm[row], valueLoaded: valueLoaded)
+    }
+
+    /// Bytes of Swift memory the views of a batch keep alive beyond the block (which is the
+    /// state's own copy, counted as it is): the RFM scores and the value figures. Counted
     /// against the state's cap while a view of the batch is alive.
-    static let chargePerView = 512
+    var charge: Int {
+        (rfm.isEmpty ? 0 : rfm.count * MemoryLayout<RFMScore?>.stride + 64 * rfm.count)
+            + (block.values.isEmpty ? 0 : block.values.count * (MemoryLayout<CustomerValue?>.stride + 64))
+    }
 
     func push(onto stack: LuaStack) -> Int32 {
-        let batch = self
         guard let purchasesMetatable = metatables.view else {
+            let batch = self
             return stack.pushTable(arrayCount: count) { array in
                 for row in 0..<batch.count {
-                    array.set(row + 1, CustomerViewValue(view: batch.view(at: row), metatables: batch.metatables))
+                    array.set(row + 1, CustomerViewValue(view: try? batch.view(at: row), metatables: batch.metatables))
                 }
             }
         }
-        return stack.pushLazyViews(
-            count: count, block: block, purchasesMetatable: purchasesMetatable, charge: count * Self.chargePerView
-        ) { row, stack in
-            batch.view(at: row).push(onto: stack, metatables: batch.metatables, sealed: false)
+        // The function keeps what the block does not hold, never the block itself: it reads
+        // the state's copy, so a view kept by a script costs what the cap counts.
+        let today = today, rfm = rfm, values = block.values, valueLoaded = valueLoaded, metatables = metatables
+        return stack.pushLazyViews(block: block.bytes, today: today, purchasesMetatable: purchasesMetatable, charge: charge) { row, block, stack in
+            let facts = try CustomerFactsBlock.facts(at: row, in: block, values: values)
+            let view = CustomerView(facts: facts, today: today, rfm: rfm.isEmpty ? nil : rfm[row], valueLoaded: valueLoaded)
+            return view.push(onto: stack, metatables: metatables, sealed: false)
         }
-    }
-
-    /// The block of `facts` as of `today`.
-    static func block(of facts: [CustomerFacts], today: Int) -> LuaLazyViewBlock {
-        var builder = LuaLazyViewBlock.Builder(today: today, capacity: facts.count)
-        for facts in facts {
-            let purchases = facts.purchases
-            builder.append(
-                id: facts.id.rawValue, purchaseCount: Int64(purchases.count), purchaseTotal: purchases.total,
-                firstDay: purchases.firstDay, lastDay: purchases.lastDay, createdDay: facts.createdDay,
-                source: facts.source, externalID: facts.externalID, givenName: facts.givenName, familyName: facts.familyName,
-                locale: facts.locale, tier: facts.tier, city: facts.city, region: facts.region, birthday: facts.birthday)
-        }
-        return builder.build()
     }
 }
 

@@ -45,7 +45,7 @@ public struct SegmentRunner: Sendable {
         guard !selected.isEmpty else { return [] }
         let classifier = try await prepare(selected)
         let work = RunState(segments: selected.map(\.segment.name))
-        try await classifier.classify(store.scanCustomerFacts(batchSize: batchSize, values: classifier.loadValues), into: work, progress: progress)
+        try await classifier.classify(store.scanCustomerBlocks(batchSize: batchSize, values: classifier.loadValues), into: work, progress: progress)
 
         var results: [Result] = []
         for (plugin, segment) in selected {
@@ -112,15 +112,14 @@ public struct SegmentRunner: Sendable {
         /// and memory holds a few batches, not the whole customer file.
         func classify<Batches: AsyncSequence>(
             _ batches: Batches, into work: RunState, progress: (@Sendable (Int) -> Void)?
-        ) async throws where Batches.Element == [CustomerFacts] {
+        ) async throws where Batches.Element == [CustomerFactsBlock] {
             let workerCount = instances.count
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var inFlight = 0
-                for try await batch in batches {
-                    let number = work.addBatch(batch.map(\.id))
-                    let rfm = scorer.map { scorer in batch.map { scorer.score($0.purchases, today: today) } } ?? []
-                    // Laid out here, so that the worker's thread only copies it.
-                    let block = CustomerViewBatch.block(of: batch, today: today)
+                for try await blocks in batches {
+                    guard let block = blocks.first, blocks.count == 1 else { continue }
+                    let number = work.addBatch(block.ids)
+                    let rfm = scorer.map { scorer in (0..<block.count).map { scorer.score(block.purchases(at: $0), today: today) } } ?? []
                     if inFlight == 2 * workerCount {
                         try await group.next()
                         inFlight -= 1
@@ -130,7 +129,7 @@ public struct SegmentRunner: Sendable {
                     group.addTask {
                         try await pool.perform(on: number % workerCount) { _ in
                             let views = CustomerViewBatch(
-                                facts: batch, today: today, rfm: rfm, valueLoaded: loadValues, metatables: ViewMetatables(), block: block)
+                                block: block, today: today, rfm: rfm, valueLoaded: loadValues, metatables: ViewMetatables())
                             SegmentRunner.classify(views, batch: number, instances: instances[number % workerCount].instances, segments: segments, work: work)
                             progress?(work.finish(count: views.count))
                         }
@@ -162,7 +161,7 @@ public struct SegmentRunner: Sendable {
                 do throws(SegmentFailure) {
                     work.store(try instance.classify(segment), segment: segment.name, batch: number)
                 } catch {
-                    let customer = batch.facts.indices.contains(error.index) ? batch.facts[error.index].id : nil
+                    let customer = (0..<batch.count).contains(error.index) ? batch.block.id(at: error.index) : nil
                     work.fail(segment.name, batch: number, customer: customer, error: error.error)
                 }
             }
