@@ -135,13 +135,13 @@ static int read_purchases(lua_State *L, const cordial_block *batch, const cordia
 static void push_purchases_view(lua_State *L, lua_Integer row) {
     if (lua_rawgetp(L, 1, &sub_key) == LUA_TTABLE) return;
     lua_pop(L, 1);
+    /* Batch, row and the mark; its path ("purchases.") is known from the mark. Room for
+     * its data table too, should a script iterate it. */
     lua_createtable(L, 0, 4);
     lua_rawgetp(L, 1, &batch_key);
     lua_rawsetp(L, -2, &batch_key);
     lua_pushinteger(L, row);
     lua_rawsetp(L, -2, &row_key);
-    lua_pushliteral(L, "purchases.");
-    lua_rawsetp(L, -2, &path_key);
     lua_pushboolean(L, 1);
     lua_rawsetp(L, -2, &sub_key);
     push_metatable(L);
@@ -233,7 +233,8 @@ cordial_block *cordial_view_batch_new(lua_State *L, size_t bytes) {
 
 void cordial_view_push_lazy(lua_State *L, int batch, int row) {
     batch = lua_absindex(L, batch);
-    lua_createtable(L, 0, 2);
+    /* Batch and row, and room for the purchases view without growing. */
+    lua_createtable(L, 0, 3);
     lua_pushvalue(L, batch);
     lua_rawsetp(L, -2, &batch_key);
     lua_pushinteger(L, row);
@@ -288,6 +289,7 @@ static int view_index(lua_State *L) {
 static int view_newindex(lua_State *L) {
     lua_rawgetp(L, 1, &path_key);
     const char *path = lua_tostring(L, -1);
+    if (!path && lua_rawgetp(L, 1, &sub_key) == LUA_TBOOLEAN) path = "purchases.";  /* a lazy purchases view */
     const char *key = luaL_tolstring(L, 2, NULL);
     return luaL_error(L, "a customer view is read-only (assigning '%s%s')", path ? path : "", key);
 }
