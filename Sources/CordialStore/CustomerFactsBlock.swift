@@ -138,7 +138,8 @@ public struct CustomerFactsBlock: Sendable {
 
         public var count: Int { rows.count }
 
-        /// Starts a row: its texts follow (``text(_:_:)``, ``label(segment:label:)``), then ``endRow(id:purchases:createdDay:value:)``.
+        /// A text of the row being laid out (nil: none). A row is its texts and labels
+        /// (``label(segment:label:)``), in any order, then ``endRow(id:purchases:createdDay:value:)``.
         public mutating func text(_ field: Field, _ bytes: UnsafeBufferPointer<UInt8>?) {
             guard let bytes else {
                 spans[field.index] = cordial_block_text(offset: 0, length: -1)
