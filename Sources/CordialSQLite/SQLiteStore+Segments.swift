@@ -149,9 +149,10 @@ extension SQLiteStore {
         try merged(db, condition: condition, arguments: [], purchases: &purchases, values: loadValues) { row in
             let customers = row.customers
             for (column, field) in fields { builder.text(field, customers.bytes(column)) }
-            for (_, cursor) in row.labels {
-                // The segment's name as the cursor's statement has it bound: read from the row.
-                if let segment = cursor.bytes(2), let label = cursor.bytes(1) { builder.label(segment: segment, label: label) }
+            for (segment, cursor) in row.labels {
+                guard let label = cursor.bytes(1) else { continue }
+                var segment = segment
+                segment.withUTF8 { builder.label(segment: $0, label: label) }
             }
             builder.endRow(id: row.id, purchases: row.purchases, createdDay: customers.day(10), value: row.value)
             if builder.count == batchSize {
@@ -186,7 +187,7 @@ extension SQLiteStore {
         let segments = try String.fetchAll(db, sql: "SELECT DISTINCT segment FROM segmentRun ORDER BY segment")
         let labels = try segments.map { segment in
             try SQLiteRows(db, sql: """
-                SELECT customerId, label, segment FROM segmentMember INDEXED BY segmentMember_current
+                SELECT customerId, label FROM segmentMember INDEXED BY segmentMember_current
                 WHERE segment = ? AND leftAt IS NULL \(bounds.map { "AND customerId \($0)" } ?? "") ORDER BY customerId
                 """, arguments: [segment])
         }

@@ -18,13 +18,18 @@ public struct CustomerFactsBlock: Sendable {
 
     /// Row `index`'s fields as laid out.
     func row(_ index: Int) -> cordial_block_row {
-        bytes.withUnsafeBytes { $0.load(fromByteOffset: Self.header + index * Self.stride, as: cordial_block_row.self) }
+        bytes.withUnsafeBytes { Self.row(index, in: $0) }
+    }
+
+    static func row(_ index: Int, in raw: UnsafeRawBufferPointer) -> cordial_block_row {
+        raw.load(fromByteOffset: header + index * stride, as: cordial_block_row.self)
     }
 
     public func id(at index: Int) -> CustomerID { CustomerID(row(index).id) }
 
-    public func purchases(at index: Int) -> PurchaseFacts {
-        let row = row(index)
+    public func purchases(at index: Int) -> PurchaseFacts { Self.purchases(of: row(index)) }
+
+    static func purchases(of row: cordial_block_row) -> PurchaseFacts {
         func day(_ value: Int64) -> Int? { value == CORDIAL_NO_DAY ? nil : Int(value) }
         return PurchaseFacts(count: Int(row.purchase_count), total: row.purchase_total, firstDay: day(row.first_day), lastDay: day(row.last_day))
     }
@@ -41,9 +46,8 @@ public struct CustomerFactsBlock: Sendable {
     /// Row `index` of the block in `raw` (a copy of ``bytes``) decoded whole, with its stored
     /// value from `values` (empty: none).
     public static func facts(at index: Int, in raw: UnsafeRawBufferPointer, values: [CustomerValue?]) throws -> CustomerFacts {
-        let row = raw.load(fromByteOffset: header + index * stride, as: cordial_block_row.self)
-        func day(_ value: Int64) -> Int? { value == CORDIAL_NO_DAY ? nil : Int(value) }
-        let purchases = PurchaseFacts(count: Int(row.purchase_count), total: row.purchase_total, firstDay: day(row.first_day), lastDay: day(row.last_day))
+        let row = row(index, in: raw)
+        let purchases = purchases(of: row)
         let texts = raw.baseAddress!.advanced(by: Int(raw.load(as: cordial_block.self).texts)).assumingMemoryBound(to: UInt8.self)
         let spans = withUnsafeBytes(of: row.text) { Array($0.bindMemory(to: cordial_block_text.self)) }
         func bytes(_ field: Int32) -> UnsafeBufferPointer<UInt8>? {

@@ -50,6 +50,26 @@ import Testing
         #expect(reason.hasPrefix("cordial: ") && reason.contains(expected), "\(name): \(reason)")
     }
 
+    /// Lazy views a script keeps hold their batch's block, and the tables it made of them:
+    /// keeping every view of 400 customers of 20 KB each (and reading their attributes) under a
+    /// 4 MB cap ends with the memory limit's one line, not a crash or memory the cap never saw.
+    @Test(.timeLimit(.minutes(1))) func keptLazyViewsEndAtTheMemoryLimit() throws {
+        let note = String(repeating: "n", count: 20_000)
+        let store = try storeImporting("source,external_id,given_name,note\n" + (1...400).map { "t,\($0),An,\(note)\n" }.joined())
+        let script = try folder.plugin("keeper", ["keep.lua": """
+            local cordial = require "cordial"
+            local kept = {}
+            for batch in cordial.customers.batches(50) do
+              for _, c in ipairs(batch) do kept[#kept + 1] = c; local _ = c.attributes.note end
+            end
+            print(#kept)
+            """]).appendingPathComponent("keep.lua")
+        let outcome = try cordial(["run", "--db", store, "--memory-limit", "4", script.path])
+        #expect(outcome.status == 1, "exit \(outcome.status) (a crash is a signal): \(outcome.standardError)")
+        let reason = outcome.standardError.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(reason.hasPrefix("cordial: ") && reason.contains("memory"), "\(reason)")
+    }
+
     /// Host work for a script stops at the script's deadline: copying a table of ten million
     /// numbers for `json.encode` takes the host many seconds, and the time limit of 1.5 s ends it
     /// at the encode's line, inside the host's loop (not after it, as it did).

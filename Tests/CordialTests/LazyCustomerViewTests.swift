@@ -123,9 +123,7 @@ import Testing
     /// A view the host reads (a script's result, `json.encode`) where it cannot be built is an
     /// error, never an empty table. Each try takes a fresh view (a view, once built, is kept).
     @Test func aViewTheHostCannotBuildIsAnErrorNotAnEmptyTable() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-lazy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = folder.root
         let db = directory.appendingPathComponent("store.sqlite").path
         let csv = directory.appendingPathComponent("customers.csv")
         try ("source,external_id,given_name,family_name\n" + (1...300).map { "t,\($0),An,Le\n" }.joined()).write(to: csv, atomically: true, encoding: .utf8)

@@ -91,8 +91,9 @@ struct CustomerViewValue: LuaPushable {
     }
 }
 
-/// Many views as one array, the unit a worker classifies: lazy views (``LuaLazyViewBlock``),
-/// whose scalar fields and purchase summary are read from one block and whose other fields
+/// Many views as one array, the unit a worker classifies: lazy views over a
+/// ``CustomerFactsBlock`` (`LuaStack.pushLazyViews`), whose scalar fields and purchase
+/// summary are read from the block and whose other fields
 /// (`name`, `tags`, `attributes`, `segments`, `value`) are built the first time a script
 /// reads one of them. A segment run reads a few fields of a million customers. Every view of
 /// a batch has the same `today` and loads the value figures or not alike.
