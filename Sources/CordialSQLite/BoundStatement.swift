@@ -90,24 +90,14 @@ struct BoundStatement {
 
 extension BoundStatement {
     /// Inserts `rows` through `insert` ("INSERT INTO t (…) VALUES ") with `rowSQL` ("(?, ?)")
-    /// per row: `chunk` rows per statement, the rest one by one. For the bulk writes of a run
-    /// or a fit (a million rows), where a statement per row costs twice as much.
+    /// per row: `chunk` rows per statement, the rest one by one (``ChunkedInsert``).
     /// `suffix` follows the rows (an `ON CONFLICT` clause).
     static func insertAll<Row>(
         _ rows: [Row], in db: Database, insert: String, rowSQL: String, chunk: Int, suffix: String = "",
         bind: (inout BoundStatement, Row) -> Void
     ) throws {
-        var many = try BoundStatement(db, sql: insert + Array(repeating: rowSQL, count: chunk).joined(separator: ", ") + suffix)
-        var one = try BoundStatement(db, sql: insert + rowSQL + suffix)
-        var start = 0
-        while start < rows.count {
-            let full = rows.count - start >= chunk
-            let end = full ? start + chunk : start + 1
-            for row in rows[start..<end] {
-                if full { bind(&many, row) } else { bind(&one, row) }
-            }
-            if full { try many.run(db) } else { try one.run(db) }
-            start = end
-        }
+        var inserter = try ChunkedInsert<Row>(db, insert: insert, rowSQL: rowSQL, chunk: chunk, suffix: suffix)
+        for row in rows { try inserter.add(row, in: db, bind: bind) }
+        try inserter.flush(in: db, bind: bind)
     }
 }

@@ -242,33 +242,77 @@ extension SQLiteStore {
         try await writer.write { db in try Self.materialize(outcome, in: db) }
     }
 
+    /// Writes the runs while their customers are classified (``SegmentHistoryStream``), in
+    /// one transaction that holds the store's writer from the first batch classified to the
+    /// commit. An in-memory store has one connection, which the scan holds to its end: it
+    /// writes the runs afterwards.
+    public func materialize(_ runs: [SegmentRunHeader], labels feed: any SegmentLabelFeed) async throws -> [String: Result<SegmentRunSummary, StoreError>] {
+        guard writer is DatabasePool else { return try await materializeWhenClassified(runs, labels: feed) }
+        return try await writer.writeWithoutTransaction { db in
+            // Without the foreign-key check of every entry (a lookup of its customer, a
+            // tenth of a first run over a million customers): the customers entered are
+            // those the scan read, and no customer row is ever deleted (forgetting one
+            // clears it in place). The setting holds outside transactions only.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            var results: [String: Result<SegmentRunSummary, StoreError>] = [:]
+            try db.inTransaction {
+                results = try Self.withSmallPageCache(db) {
+                    var stream = try SegmentHistoryStream(db, runs: runs)
+                    return try stream.write(feed)
+                }
+                return .commit
+            }
+            return results
+        }
+    }
+
     /// ``materialize(_:)`` inside the caller's transaction (a shared run's merge records the
     /// segment's outcome in the same one).
     static func materialize(_ outcome: SegmentOutcome, in db: Database) throws -> SegmentRunSummary {
-        // History rows are appended in customer order, so a small page cache does: the
-        // writer's 64 MB (for imports' scattered index updates) would only add to a run's
-        // peak memory.
+        try withSmallPageCache(db) { try write(outcome, in: db) }
+    }
+
+    /// History rows are appended in customer order, so a small page cache does: the
+    /// writer's 64 MB (for imports' scattered index updates) would only add to a run's peak
+    /// memory.
+    private static func withSmallPageCache<T>(_ db: Database, _ body: () throws -> T) throws -> T {
         try db.execute(sql: "PRAGMA cache_size = -8192")
         defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
-        // The plugin that first wrote the segment owns it: another plugin of the same
-        // segment name (an impostor, or a renamed copy) cannot overwrite its history.
+        return try body()
+    }
+
+    /// Refuses a run of `segment` by another plugin than the one that first wrote it (an
+    /// impostor, or a renamed copy, cannot overwrite its history) or dated before its last run.
+    static func checkSegmentRun(_ segment: String, plugin: String, at date: Date, in db: Database) throws {
         if let owner = try String.fetchOne(
-            db, sql: "SELECT plugin FROM segmentRun WHERE segment = ? ORDER BY id LIMIT 1", arguments: [outcome.segment]),
-           owner != outcome.plugin {
-            throw StoreError.segmentOwnedByAnotherPlugin(outcome.segment, owner: owner, writer: outcome.plugin)
+            db, sql: "SELECT plugin FROM segmentRun WHERE segment = ? ORDER BY id LIMIT 1", arguments: [segment]),
+           owner != plugin {
+            throw StoreError.segmentOwnedByAnotherPlugin(segment, owner: owner, writer: plugin)
         }
-        if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [outcome.segment]),
-           outcome.at < last {
-            throw StoreError.segmentRunBackdated(outcome.segment, lastRun: last, requested: outcome.at)
+        if let last = try Date.fetchOne(db, sql: "SELECT max(at) FROM segmentRun WHERE segment = ?", arguments: [segment]),
+           date < last {
+            throw StoreError.segmentRunBackdated(segment, lastRun: last, requested: date)
         }
-        let stamp = CustomerRow.storedText(outcome.at)
+    }
+
+    /// Records a run (its counts are set when it is written) and returns its id.
+    static func insertSegmentRun(_ run: SegmentRunHeader, classified: Int = 0, in db: Database) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO segmentRun (segment, plugin, pluginVersion, at, finishedAt, classified, entered, left)
                 VALUES (?, ?, ?, ?, ?, ?, 0, 0)
                 """,
-            arguments: [outcome.segment, outcome.plugin, outcome.pluginVersion, stamp, CustomerRow.storedText(Date()), outcome.classified])
-        let run = db.lastInsertedRowID
+            arguments: [run.segment, run.plugin, run.pluginVersion, CustomerRow.storedText(run.at), CustomerRow.storedText(Date()), classified])
+        return db.lastInsertedRowID
+    }
+
+    private static func write(_ outcome: SegmentOutcome, in db: Database) throws -> SegmentRunSummary {
+        try checkSegmentRun(outcome.segment, plugin: outcome.plugin, at: outcome.at, in: db)
+        let stamp = CustomerRow.storedText(outcome.at)
+        let run = try insertSegmentRun(
+            SegmentRunHeader(segment: outcome.segment, plugin: outcome.plugin, pluginVersion: outcome.pluginVersion, at: outcome.at),
+            classified: outcome.classified, in: db)
 
         // The current members in customer order, merged with the new labels (in customer order).
         let current = try SQLiteRows(db, sql: """

@@ -35,6 +35,14 @@ public protocol SegmentStore: Sendable {
     /// (``StoreError/segmentOwnedByAnotherPlugin(_:owner:writer:)``): nothing is written.
     func materialize(_ outcome: SegmentOutcome) async throws -> SegmentRunSummary
 
+    /// Writes `runs` from `feed` as their labels arrive: each segment's membership and
+    /// history as ``materialize(_:)`` writes them, all in one transaction. A segment the feed
+    /// reports failed is not written at all; a refused one (another plugin's, backdated) is
+    /// not written and is returned with its ``StoreError``. Returns the written and refused
+    /// segments by name; throws, writing nothing, when the feed does. A store that can write
+    /// while the scan reads does so (SQLite on a file); the default waits for every label.
+    func materialize(_ runs: [SegmentRunHeader], labels feed: any SegmentLabelFeed) async throws -> [String: Result<SegmentRunSummary, StoreError>]
+
     /// Every segment that has been run, by name, with its last run and current counts.
     func segments() async throws -> [SegmentInfo]
     /// Members per label as of `date` (nil: now).

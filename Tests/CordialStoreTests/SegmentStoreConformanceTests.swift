@@ -1,6 +1,8 @@
 import CordialCore
 import CordialStore
+@testable import CordialSQLite
 import Foundation
+import GRDB
 import Testing
 
 /// The contract of ``SegmentStore``: facts for segmentation, materialized membership and its
@@ -221,4 +223,95 @@ import Testing
         #expect(summary.left == 2 && summary.unchanged == 3 && summary.entered == 0)
         #expect(try await store.segmentMembers("tier", label: "a", at: nil, limit: nil).map(\.customer) == [ids[0], ids[2], ids[3]])
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRunWrittenFromAFeedWritesItsSegmentsAndUndoesAFailedOne(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        _ = try await store.materialize(outcome(ids, ["a", "a", "b", nil, "a"], at: Self.january))
+        var spend = outcome(ids, ["x", nil, "y", "y", nil], at: Self.january)
+        spend.segment = "spend"
+        _ = try await store.materialize(spend)
+        var owned = outcome(ids, ["o", nil, nil, nil, nil], at: Self.january)
+        (owned.segment, owned.plugin) = ("owned", "owner")
+        _ = try await store.materialize(owned)
+        let spendHistory = try await store.segmentHistory("spend", limit: 10)
+
+        // As of March: "spend" changes C-1 and adds C-2 in the first batch, then fails after
+        // the second; "owned" is another plugin's; C-5 is not classified (forgotten since).
+        let runs = ["tier", "spend", "owned"].map { SegmentRunHeader(segment: $0, plugin: "tiers", pluginVersion: "2.0.0", at: Self.march) }
+        let feed = ListedLabelFeed([
+            SegmentLabelBatch(customers: [ids[0], ids[1]], labels: ["tier": ["a", "b"], "spend": ["z", "x"], "owned": ["p", "p"]], failed: []),
+            SegmentLabelBatch(customers: [ids[2]], labels: ["tier": [nil], "spend": ["y"], "owned": ["p"]], failed: []),
+            SegmentLabelBatch(customers: [ids[3]], labels: ["tier": ["b"], "owned": ["p"]], failed: ["spend"]),
+        ], failed: ["spend"])
+        let written = try await store.materialize(runs, labels: feed)
+
+        #expect(Set(written.keys) == ["tier", "owned"], "the failed segment is neither written nor refused")
+        let tier = try #require(try written["tier"]?.get())
+        #expect(tier.classified == 4 && tier.entered == 2 && tier.left == 3 && tier.unchanged == 1)
+        #expect(tier.counts == ["a": 1, "b": 2])
+        #expect(try await store.segmentCounts("tier", at: nil) == ["a": 1, "b": 2])
+        #expect(try await store.segmentCounts("tier", at: Self.february) == ["a": 3, "b": 1])
+        #expect(try await store.segmentHistory("tier", limit: 20).count == 9)
+        #expect(try await store.segmentMembers("tier", label: "b", at: nil, limit: nil).map(\.customer) == [ids[1], ids[3]])
+
+        #expect(try await store.segmentCounts("spend", at: nil) == ["x": 1, "y": 2], "C-1's stay reopened, C-2's entry gone")
+        #expect(try await store.segmentHistory("spend", limit: 10) == spendHistory)
+        #expect(throws: StoreError.segmentOwnedByAnotherPlugin("owned", owner: "owner", writer: "tiers")) { try written["owned"]?.get() }
+        #expect(try await store.segmentCounts("owned", at: nil) == ["o": 1])
+        let last = Dictionary(uniqueKeysWithValues: try await store.segments().map { ($0.name, $0.lastRun) })
+        #expect(last == ["tier": Self.march, "spend": Self.january, "owned": Self.january])
+        if let sqlite = store as? SQLiteStore {
+            // The file store writes a run without the foreign-key check; later writes have it again.
+            #expect(try await sqlite.writer.write { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRunWhoseFeedStopsWritesNothing(kind: StoreKind) async throws {
+        let (store, ids) = try await store(kind)
+        _ = try await store.materialize(outcome(ids, ["a", "a", "b", nil, nil], at: Self.january))
+        let feed = ListedLabelFeed(
+            [SegmentLabelBatch(customers: [ids[0], ids[1]], labels: ["tier": ["b", "b"]], failed: [])],
+            stoppingWith: ListedLabelFeed.Stopped())
+        let runs = [SegmentRunHeader(segment: "tier", plugin: "tiers", pluginVersion: "2.0.0", at: Self.march)]
+        await #expect(throws: ListedLabelFeed.Stopped.self) { try await store.materialize(runs, labels: feed) }
+        #expect(try await store.segmentCounts("tier", at: nil) == ["a": 2, "b": 1])
+        #expect(try await store.segmentHistory("tier", limit: 10).count == 3)
+        #expect(try await store.segments().map(\.lastRun) == [Self.january])
+    }
+}
+
+/// A run's labels handed over from a list, as a segment run's classification hands them
+/// over, then the end or `error`.
+final class ListedLabelFeed: SegmentLabelFeed, @unchecked Sendable {  // guarded by `lock`
+    /// What stopped a run (a scan's error, say).
+    struct Stopped: Error {}
+
+    private let lock = NSLock()
+    private var batches: [SegmentLabelBatch]
+    private let failed: Set<String>
+    private let error: (any Error)?
+
+    init(_ batches: [SegmentLabelBatch], failed: Set<String> = [], stoppingWith error: (any Error)? = nil) {
+        self.batches = batches
+        self.failed = failed
+        self.error = error
+    }
+
+    func nextBatch() throws -> SegmentLabelBatch? {
+        try lock.withLock {
+            guard !batches.isEmpty else {
+                if let error { throw error }
+                return nil
+            }
+            return batches.removeFirst()
+        }
+    }
+
+    func classified() async throws {
+        if let error { throw error }
+    }
+
+    var failedSegments: Set<String> { failed }
 }

@@ -114,6 +114,7 @@ import Testing
         _ = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
         let before = try await members(store, "fragile")
         #expect(before.count == 2_300)
+        let history = try await store.segmentHistory("fragile", limit: 10_000)
 
         // Version 2 fails on customer 2,222 (in the third batch), after thousands were classified.
         try folder.plugin("fragile", ["plugin.lua": """
@@ -138,6 +139,7 @@ import Testing
             #expect(error.message.contains("no field 'totl'"))
             #expect(summaries(results)["sturdy"]?.classified == 2_300, "the plugin's other segment is written")
             #expect(try await members(store, "fragile") == before, "the failed run changed nothing")
+            #expect(try await store.segmentHistory("fragile", limit: 10_000) == history, "the batches written before the failure are undone")
             #expect(try await store.segments().first { $0.name == "fragile" }?.pluginVersion == "1.0.0")
         }
     }

@@ -112,7 +112,7 @@ extension SegmentRunner {
     ) async throws -> (results: [String: SegmentPartResult], customers: Int) {
         let facts = try await store.customerFacts(in: part.range, values: classifier.loadValues)
         let batches = stride(from: 0, to: facts.count, by: batchSize).map { [CustomerFactsBlock(Array(facts[$0..<min($0 + batchSize, facts.count)]))] }
-        let work = RunState(segments: selected.map(\.segment.name))
+        let work = RunState(segments: selected.map(\.segment))
         try await classifier.classify(batches.async, into: work, progress: progress)
         var results: [String: SegmentPartResult] = [:]
         for (_, segment) in selected {

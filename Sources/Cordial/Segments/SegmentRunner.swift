@@ -40,37 +40,58 @@ public struct SegmentRunner: Sendable {
 
     /// Runs the named segments (all registered ones when `names` is empty). `progress` gets the
     /// number of customers classified so far, from a worker thread.
+    ///
+    /// The store writes each segment's history while its customers are still being
+    /// classified (``SegmentStore/materialize(_:labels:)``), batch by batch as every segment
+    /// has classified one, once the scan has begun its read.
     public func run(_ names: [String] = [], progress: (@Sendable (Int) -> Void)? = nil) async throws -> [Result] {
         let selected = try select(names)
         guard !selected.isEmpty else { return [] }
         let classifier = try await prepare(selected)
-        let work = RunState(segments: selected.map(\.segment.name))
-        try await classifier.classify(store.scanCustomerBlocks(batchSize: batchSize, values: classifier.loadValues), into: work, progress: progress)
-
-        var results: [Result] = []
-        for (plugin, segment) in selected {
-            if let failure = work.failure(of: segment.name) {
-                results.append(.failed(segment: segment.name, customer: failure.customer, error: failure.error))
-                continue
+        let work = RunState(segments: selected.map(\.segment))
+        let runs = selected.map { plugin, segment in
+            SegmentRunHeader(segment: segment.name, plugin: plugin.name, pluginVersion: plugin.manifest.version.description, at: at)
+        }
+        let store = store, batchSize = batchSize
+        let written = try await withThrowingTaskGroup(of: Void.self, returning: [String: Swift.Result<SegmentRunSummary, StoreError>].self) { group in
+            group.addTask {
+                do {
+                    try await classifier.classify(store.scanCustomerBlocks(batchSize: batchSize, values: classifier.loadValues), into: work, progress: progress)
+                    work.end()
+                } catch {
+                    work.end(throwing: error)
+                    throw error
+                }
             }
-            guard let (customers, labels) = work.outcome(of: segment.name) else {
-                results.append(.failed(segment: segment.name, customer: nil, error: PluginError(
-                    location: segment.definedAt, message: "segment '\(segment.name)' did not classify every customer; nothing was written")))
-                continue
-            }
+            await work.started()
             do {
-                let summary = try await store.materialize(SegmentOutcome(
-                    segment: segment.name, plugin: plugin.name, pluginVersion: plugin.manifest.version.description, at: at,
-                    customers: customers, labels: labels))
-                results.append(.materialized(summary, plugin: plugin))
-            } catch let refusal as StoreError {
-                // A refusal of this segment (another plugin owns it, a backdated run) fails it
-                // alone; the run's other segments are still written.
-                results.append(.failed(segment: segment.name, customer: nil, error: PluginError(
-                    location: segment.definedAt, message: refusal.localizedDescription)))
+                let written = try await store.materialize(runs, labels: work)
+                try await group.waitForAll()
+                return written
+            } catch {
+                // The classification stops at its next batch; its own error, if it had one, is the run's.
+                work.end(throwing: error)
+                try await group.waitForAll()
+                throw error
             }
         }
-        return results
+
+        return selected.map { plugin, segment in
+            if let failure = work.failure(of: segment.name) {
+                return .failed(segment: segment.name, customer: failure.customer, error: failure.error)
+            }
+            switch written[segment.name] {
+            case .success(let summary):
+                return .materialized(summary, plugin: plugin)
+            case .failure(let refusal):
+                // A refusal of this segment (another plugin owns it, a backdated run) fails it
+                // alone; the run's other segments are still written.
+                return .failed(segment: segment.name, customer: nil, error: PluginError(location: segment.definedAt, message: refusal.localizedDescription))
+            case nil:
+                return .failed(segment: segment.name, customer: nil, error: PluginError(
+                    location: segment.definedAt, message: "segment '\(segment.name)' did not classify every customer; nothing was written"))
+            }
+        }
     }
 
     /// The worker threads of a run with every plugin's state on each, and what the views need.
@@ -117,6 +138,7 @@ public struct SegmentRunner: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var inFlight = 0
                 for try await blocks in batches {
+                    if work.isStopped { break }  // the store's writing failed
                     guard let block = blocks.first, blocks.count == 1 else { continue }
                     let number = work.addBatch(block.ids)
                     let rfm = scorer.map { scorer in (0..<block.count).map { scorer.score(block.purchases(at: $0), today: today) } } ?? []
@@ -171,7 +193,9 @@ public struct SegmentRunner: Sendable {
     func select(_ names: [String]) throws -> [(plugin: Plugin, segment: SegmentRegistration)] {
         let all = plugins.flatMap { plugin in plugin.segments.map { (plugin: plugin, segment: $0) } }
         guard !names.isEmpty else { return all }
-        return try names.map { name in
+        // A name given twice is run once: one run writes a segment once.
+        var seen: Set<String> = []
+        return try names.filter { seen.insert($0).inserted }.map { name in
             guard let found = all.first(where: { $0.segment.name == name }) else {
                 let known = all.map(\.segment.name).sorted()
                 throw PluginError(location: "segments", message: "no segment '\(name)'" + (known.isEmpty ? "; no plugin registers any" : " (known: \(known.joined(separator: ", ")))"))

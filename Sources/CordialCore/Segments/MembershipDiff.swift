@@ -1,6 +1,7 @@
-/// How a run changes a segment's membership: who keeps their label, who leaves it, who
-/// enters one. Pure, so every backend materializes runs the same way; a backend reads its
-/// current members in customer order, hands them over one by one, and writes the result.
+/// How a run changes a segment's membership, for a whole outcome at once: who keeps their
+/// label, who leaves it, who enters one (``MembershipMerge`` over one stretch). A backend
+/// reads its current members in customer order, hands them over one by one, and writes the
+/// result.
 public struct MembershipDiff: Sendable {
     /// A current member as the store holds it: `row` is the backend's key of the stay.
     public struct Member: Sendable, Hashable {
@@ -28,32 +29,15 @@ public struct MembershipDiff: Sendable {
     /// Merges the current members (in ascending customer order, from `nextCurrent`) with the
     /// outcome's labels (in ascending customer order) in one pass, holding neither list twice.
     public init(_ outcome: SegmentOutcome, current nextCurrent: () throws -> Member?) rethrows {
-        var current = try nextCurrent()
-        var previous: Int64 = .min
-        for (index, customer) in outcome.customers.enumerated() {
-            precondition(customer.rawValue > previous, "segment outcomes are in ascending customer order")
-            previous = customer.rawValue
-            while let member = current, member.customer.rawValue < customer.rawValue {
-                leaving.append(member.row)
-                current = try nextCurrent()
-            }
-            let label = outcome.labels[index]
-            if let label { counts[label, default: 0] += 1 }
-            if let member = current, member.customer == customer {
-                if member.label == label {
-                    unchanged += 1
-                } else {
-                    leaving.append(member.row)
-                    if let label { entering.append((customer, label)) }
-                }
-                current = try nextCurrent()
-            } else if let label {
-                entering.append((customer, label))
-            }
-        }
-        while let member = current {
-            leaving.append(member.row)
-            current = try nextCurrent()
-        }
+        var merge = MembershipMerge()
+        var leaving: [Int64] = []
+        var entering: [(customer: CustomerID, label: String)] = []
+        try merge.merge(
+            customers: outcome.customers, labels: outcome.labels, current: nextCurrent,
+            leave: { leaving.append($0) }, enter: { entering.append(($0, $1)) })
+        self.leaving = leaving
+        self.entering = entering
+        unchanged = merge.unchanged
+        counts = merge.counts
     }
 }
