@@ -19,6 +19,7 @@ struct SegmentHistoryStream {
         var run: Int64
         var stamp: String
         var merge = MembershipMerge()
+        var entries: SegmentEntryInsert
     }
 
     private let db: Database
@@ -31,25 +32,6 @@ struct SegmentHistoryStream {
 
     private var currentMembers: BoundStatement
     private var leave: BoundStatement
-    private var enter: ChunkedInsert<Entry>
-
-    /// A stay that begins with a run, until its chunk is written.
-    private struct Entry {
-        var segment: String
-        var customer: Int64
-        var label: String
-        var stamp: String
-        var run: Int64
-    }
-
-    private static func bind(_ statement: inout BoundStatement, _ entry: Entry) {
-        statement.bind(entry.segment)
-        statement.bind(entry.customer)
-        statement.bind(entry.label)
-        statement.bind(entry.stamp)
-        statement.bind(entry.run)
-    }
-
     /// Checks each run (the plugin that owns the segment, no backdating) and records the
     /// ones allowed, in `db`'s transaction.
     init(_ db: Database, runs: [SegmentRunHeader]) throws {
@@ -59,10 +41,6 @@ struct SegmentHistoryStream {
             WHERE segment = ? AND leftAt IS NULL AND customerId > ? AND customerId <= ? ORDER BY customerId
             """)
         leave = try BoundStatement(db, sql: "UPDATE segmentMember SET leftAt = ?, leftRun = ? WHERE id = ?")
-        // 64 rows per statement: the first run of a segment over a million customers inserts a million.
-        enter = try ChunkedInsert(
-            db, insert: "INSERT INTO segmentMember (segment, customerId, label, enteredAt, enteredRun) VALUES ",
-            rowSQL: "(?, ?, ?, ?, ?)", chunk: 64)
         for header in runs {
             do {
                 try SQLiteStore.checkSegmentRun(header.segment, plugin: header.plugin, at: header.at, in: db)
@@ -72,7 +50,8 @@ struct SegmentHistoryStream {
             }
             let stamp = CustomerRow.storedText(header.at)
             let run = try SQLiteStore.insertSegmentRun(header, in: db)
-            writing.append(Segment(header: header, run: run, stamp: stamp))
+            writing.append(Segment(
+                header: header, run: run, stamp: stamp, entries: try SegmentEntryInsert(db, segment: header.segment, stamp: stamp, run: run)))
         }
     }
 
@@ -95,7 +74,7 @@ struct SegmentHistoryStream {
             // Members after the last customer classified (forgotten since) leave.
             try merge(index, customers: [], labels: [], through: .max)
         }
-        try enter.flush(in: db, bind: Self.bind)
+        for index in writing.indices { try writing[index].entries.flush(in: db) }
         var results: [String: Result<SegmentRunSummary, StoreError>] = refused.mapValues { .failure($0) }
         for segment in writing {
             try db.execute(
@@ -135,18 +114,13 @@ struct SegmentHistoryStream {
             leave.bind(row)
             try leave.run(db)
         }
-        for member in entering {
-            try enter.add(
-                Entry(segment: segment.header.segment, customer: member.customer.rawValue, label: member.label, stamp: segment.stamp, run: segment.run),
-                in: db, bind: Self.bind)
-        }
+        for member in entering { try writing[index].entries.add(customer: member.customer.rawValue, label: member.label, in: db) }
     }
 
     /// Undoes what was written of `segments` (those still being written): their entries go,
     /// the stays they ended are current again, their run records go.
     private mutating func undo(_ segments: Set<String>) throws {
-        guard writing.contains(where: { segments.contains($0.header.segment) }) else { return }
-        try enter.flush(in: db, bind: Self.bind)
+        // Entries still held back are dropped with the segment.
         for segment in writing where segments.contains(segment.header.segment) {
             // Entries first: a reopened stay and a new one of the same customer may not both be current.
             try db.execute(sql: "DELETE FROM segmentMember WHERE segment = ? AND enteredRun = ?", arguments: [segment.header.segment, segment.run])
