@@ -157,7 +157,8 @@ import Testing
             end
             print(string.format("refused %d, empty %d", refused, empty))
             """.write(to: script, atomically: true, encoding: .utf8)
-        let outcome = try RunCommandTests.cordial(["run", "--db", db, script.path])
+        // A generous time limit: the search runs hundreds of deep calls, slow on a loaded machine.
+        let outcome = try RunCommandTests.cordial(["run", "--time-limit", "120", "--db", db, script.path])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let line = outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(line.hasSuffix("empty 0") && !line.hasPrefix("refused 0"), "\(line)")
