@@ -123,7 +123,11 @@ struct SegmentHistoryStream {
         // Entries still held back are dropped with the segment.
         for segment in writing where segments.contains(segment.header.segment) {
             // Entries first: a reopened stay and a new one of the same customer may not both be current.
-            try db.execute(sql: "DELETE FROM segmentMember WHERE segment = ? AND enteredRun = ?", arguments: [segment.header.segment, segment.run])
+            // The run's entries are all current (a run never ends a stay it began): through
+            // the current-member index, not a read of the whole history.
+            try db.execute(
+                sql: "DELETE FROM segmentMember INDEXED BY segmentMember_current WHERE segment = ? AND leftAt IS NULL AND enteredRun = ?",
+                arguments: [segment.header.segment, segment.run])
             try db.execute(
                 sql: "UPDATE segmentMember SET leftAt = NULL, leftRun = NULL WHERE segment = ? AND leftRun = ?",
                 arguments: [segment.header.segment, segment.run])
