@@ -168,7 +168,8 @@ final class RunState: SegmentLabelFeed, @unchecked Sendable {
         return SegmentLabelBatch(customers: customers, labels: given, failed: Set(failures.keys))
     }
 
-    private static func unclassified(_ segment: (name: String, definedAt: String)) -> PluginError {
+    /// The failure of a segment that left customers without a label.
+    static func unclassified(_ segment: (name: String, definedAt: String)) -> PluginError {
         PluginError(location: segment.definedAt, message: "segment '\(segment.name)' did not classify every customer; nothing was written")
     }
 

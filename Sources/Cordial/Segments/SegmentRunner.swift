@@ -88,8 +88,7 @@ public struct SegmentRunner: Sendable {
                 // alone; the run's other segments are still written.
                 return .failed(segment: segment.name, customer: nil, error: PluginError(location: segment.definedAt, message: refusal.localizedDescription))
             case nil:
-                return .failed(segment: segment.name, customer: nil, error: PluginError(
-                    location: segment.definedAt, message: "segment '\(segment.name)' did not classify every customer; nothing was written"))
+                return .failed(segment: segment.name, customer: nil, error: RunState.unclassified((segment.name, segment.definedAt)))
             }
         }
     }
