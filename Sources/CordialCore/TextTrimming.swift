@@ -12,7 +12,12 @@ extension Substring {
 extension String {
     /// The text without leading and trailing spaces and tabs.
     public func trimmedOfSpaces() -> String {
-        guard let first = utf8.first, let last = utf8.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return self }
-        return self[...].trimmedOfSpaces()
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        // A native string's bytes are read in place (`utf8.last` walks the generic path).
+        let edged = utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return isSpace(first) || isSpace(last)
+        } ?? (utf8.first.map(isSpace) == true || utf8.last.map(isSpace) == true)
+        return edged ? self[...].trimmedOfSpaces() : self
     }
 }

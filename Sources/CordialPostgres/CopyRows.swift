@@ -15,20 +15,23 @@ struct CopyRows {
     }
 
     mutating func text(_ value: String?) {
+        guard var value else { return text(bytes: nil) }
+        value.withUTF8 { text(bytes: $0) }
+    }
+
+    /// A value given as its UTF-8 bytes; nil is NULL.
+    mutating func text(bytes: UnsafeBufferPointer<UInt8>?) {
         separate()
-        guard let value else {
+        guard let bytes else {
             buffer.writeStaticString("\\N")
             return
         }
-        // Fast path: a native string's bytes with nothing to escape (the usual case).
-        var text = value
-        let written = text.withUTF8 { bytes in
-            guard !bytes.contains(where: Self.needsEscape) else { return false }
+        // Fast path: nothing to escape (the usual case).
+        guard bytes.contains(where: Self.needsEscape) else {
             buffer.writeBytes(bytes)
-            return true
+            return
         }
-        if written { return }
-        for byte in value.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
             case 0x09: buffer.writeStaticString("\\t")
@@ -37,6 +40,12 @@ struct CopyRows {
             default: buffer.writeInteger(byte)
             }
         }
+    }
+
+    /// Value `index` of `texts`, whose bytes are `buffer` (`texts.bytes`).
+    mutating func text(_ index: Int, of texts: StoredTexts, in buffer: UnsafeBufferPointer<UInt8>) {
+        let span = texts.spans[index]
+        text(bytes: span.count < 0 ? nil : UnsafeBufferPointer(rebasing: buffer[span.offset..<span.offset + span.count]))
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {

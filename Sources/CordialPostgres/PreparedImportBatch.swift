@@ -44,14 +44,19 @@ struct PreparedImportBatch: Sendable {
             round.sources.reserveCapacity(customers.count)
             round.externalIDs.reserveCapacity(customers.count)
             round.rowEnds.reserveCapacity(customers.count)
-            for customer in customers {
-                round.sources.append(customer.source)
-                round.externalIDs.append(customer.externalID)
-                for text in StoredCustomerText.texts(of: customer) { round.rows.text(text) }
-                round.rows.raw(stamp)
-                round.rows.raw(stamp)
-                round.rows.endRow()
-                round.rowEnds.append(round.rows.buffer.readableBytes)
+            var texts = StoredTexts(capacity: customers.count * 400, values: customers.count * StoredCustomerText.columnCount)
+            for customer in customers { StoredCustomerText.append(customer, to: &texts) }
+            texts.bytes.withUnsafeBufferPointer { buffer in
+                for (row, customer) in customers.enumerated() {
+                    round.sources.append(customer.source)
+                    round.externalIDs.append(customer.externalID)
+                    let first = row * StoredCustomerText.columnCount
+                    for value in first..<first + StoredCustomerText.columnCount { round.rows.text(value, of: texts, in: buffer) }
+                    round.rows.raw(stamp)
+                    round.rows.raw(stamp)
+                    round.rows.endRow()
+                    round.rowEnds.append(round.rows.buffer.readableBytes)
+                }
             }
             return round
         }

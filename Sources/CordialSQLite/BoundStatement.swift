@@ -19,6 +19,8 @@ struct BoundStatement {
         case real(Double)
         /// A range of ``text``.
         case text(offset: Int, count: Int)
+        /// Bytes the caller keeps alive until the statement has run.
+        case borrowed(UnsafePointer<CChar>, count: Int32)
     }
     private var parameters: [Parameter] = []
     /// Starts with one byte, so that an empty value has an address (empty is not NULL).
@@ -34,6 +36,15 @@ struct BoundStatement {
         let offset = text.count
         text.append(contentsOf: value.utf8)
         parameters.append(.text(offset: offset, count: text.count - offset))
+    }
+
+    /// Binds value `index` of `texts`, whose bytes are `buffer` (`texts.bytes`, held by the
+    /// caller until the statement has run): no copy.
+    mutating func bind(_ index: Int, of texts: StoredTexts, in buffer: UnsafeBufferPointer<UInt8>) {
+        let span = texts.spans[index]
+        guard span.count >= 0 else { return parameters.append(.null) }
+        let start = UnsafeRawPointer(buffer.baseAddress! + span.offset).assumingMemoryBound(to: CChar.self)
+        parameters.append(.borrowed(start, count: Int32(span.count)))
     }
 
     mutating func bind(_ integer: Int64) {
@@ -70,6 +81,7 @@ struct BoundStatement {
                 case .real(let real): sqlite3_bind_double(handle, position, real)
                 // SQLITE_STATIC (nil): SQLite reads the bytes in place; they outlive the step below.
                 case .text(let offset, let count): sqlite3_bind_text(handle, position, base + offset, Int32(count), nil)
+                case .borrowed(let start, let count): sqlite3_bind_text(handle, position, start, count, nil)
                 }
             }
             defer { sqlite3_reset(handle) }

@@ -40,19 +40,24 @@ struct SQLiteImportWriter {
             """
     }
 
-    /// An import batch with its customers encoded for binding.
+    /// An import batch with its customers encoded for binding: ``CustomerRow/columns`` but
+    /// the version, row after row, every customer stamped with one time as created and
+    /// updated (written at version 1).
     struct Batch: Sendable {
         var customerMode: ImportBatch.CustomerMode
-        var customers: [CustomerRow.Values]
+        var customerCount: Int
+        var customers: StoredTexts
         var purchases: [ImportedPurchase]
+        static let valuesPerCustomer = StoredCustomerText.columnCount + 2
 
-        /// Every customer stamped with `stamp` as created and updated, at version 1.
         init(_ batch: ImportBatch, stamp: String) {
             customerMode = batch.customerMode
-            customers = batch.customers.map { customer in
-                var values = CustomerRow.values(of: customer, stamp: stamp)
-                values.version = 1
-                return values
+            customerCount = batch.customers.count
+            customers = StoredTexts(capacity: batch.customers.count * 400, values: batch.customers.count * Self.valuesPerCustomer)
+            for customer in batch.customers {
+                StoredCustomerText.append(customer, to: &customers)
+                customers.append(stamp)
+                customers.append(stamp)
             }
             purchases = batch.purchases
         }
@@ -76,29 +81,35 @@ struct SQLiteImportWriter {
     }
 
     mutating func write(_ batch: Batch, summary: inout ImportSummary) throws {
-        var start = batch.customers.startIndex
-        while start < batch.customers.endIndex {
-            let rows = batch.customers[start..<min(start + Self.rowsPerStatement, batch.customers.endIndex)]
-            start = rows.endIndex
-            let key = StatementKey(mode: batch.customerMode, rows: rows.count)
-            var statement = try customerStatement(key)
-            for values in rows { CustomerRow.bind(values, to: &statement) }
-            switch batch.customerMode {
-            case .upsert:
-                var created = 0, changed = 0
-                try statement.run(db) { version in
-                    changed += 1
-                    if version == 1 { created += 1 }
+        try batch.customers.bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start < batch.customerCount {
+                let rows = start..<min(start + Self.rowsPerStatement, batch.customerCount)
+                start = rows.upperBound
+                let key = StatementKey(mode: batch.customerMode, rows: rows.count)
+                var statement = try customerStatement(key)
+                for row in rows {
+                    let first = row * Batch.valuesPerCustomer
+                    for value in first..<first + Batch.valuesPerCustomer { statement.bind(value, of: batch.customers, in: buffer) }
+                    statement.bind(1)  // the version
                 }
-                summary.customersCreated += created
-                summary.customersUpdated += changed - created
-                summary.customersUnchanged += rows.count - changed
-            case .createMissing:
-                try statement.run(db) { _ in }
-                summary.customersCreated += db.changesCount
-                summary.customersUnchanged += rows.count - db.changesCount
+                switch batch.customerMode {
+                case .upsert:
+                    var created = 0, changed = 0
+                    try statement.run(db) { version in
+                        changed += 1
+                        if version == 1 { created += 1 }
+                    }
+                    summary.customersCreated += created
+                    summary.customersUpdated += changed - created
+                    summary.customersUnchanged += rows.count - changed
+                case .createMissing:
+                    try statement.run(db) { _ in }
+                    summary.customersCreated += db.changesCount
+                    summary.customersUnchanged += rows.count - db.changesCount
+                }
+                customerStatements[key] = statement
             }
-            customerStatements[key] = statement
         }
         var next = batch.purchases.startIndex
         while next < batch.purchases.endIndex {

@@ -15,13 +15,38 @@ package enum StoredCustomerText {
     /// locale, tier, tags, attributes (the lists, the address and the attributes as
     /// canonical JSON, which an upsert compares to see whether anything changed).
     package static func texts(of customer: Customer) -> [String?] {
-        [
-            customer.source, customer.externalID, customer.name.given, customer.name.family, customer.honorific,
-            JSONText.strings(customer.emails), JSONText.strings(customer.phones), customer.address.map(JSONText.address),
-            customer.address?.city, customer.address?.region, customer.birthday?.description, customer.birthday?.monthDay,
-            customer.locale, customer.tier, JSONText.strings(customer.tags), JSONText.object(customer.attributes),
-        ]
+        var texts = StoredTexts()
+        append(customer, to: &texts)
+        return (0..<texts.count).map { texts.string(at: $0) }
     }
+
+    /// The ``columnCount`` values of ``texts(of:)`` appended to `texts`: how imports encode
+    /// their rows.
+    package static func append(_ customer: Customer, to texts: inout StoredTexts) {
+        texts.append(customer.source)
+        texts.append(customer.externalID)
+        texts.append(customer.name.given)
+        texts.append(customer.name.family)
+        texts.append(customer.honorific)
+        texts.append { JSONText.appendStrings(customer.emails, to: &$0) }
+        texts.append { JSONText.appendStrings(customer.phones, to: &$0) }
+        if let address = customer.address {
+            texts.append { JSONText.appendAddress(address, to: &$0) }
+        } else {
+            texts.append(nil)
+        }
+        texts.append(customer.address?.city)
+        texts.append(customer.address?.region)
+        texts.append(customer.birthday?.description)
+        texts.append(customer.birthday?.monthDay)
+        texts.append(customer.locale)
+        texts.append(customer.tier)
+        texts.append { JSONText.appendStrings(customer.tags, to: &$0) }
+        texts.append { JSONText.appendObject(customer.attributes, to: &$0) }
+    }
+
+    /// How many values ``append(_:to:)`` appends per customer.
+    package static let columnCount = 16
 
     /// `emails`, `phones`, `tags`: a JSON list of strings.
     package static func strings(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> [String] {

@@ -21,8 +21,20 @@ struct ImportBench: AsyncParsableCommand {
     @Option(help: "Also measure PostgreSQL on this server (postgres://USER@HOST:PORT/DB; needs psql).")
     var postgres: String?
 
+    @Option(help: "How many times each customer step runs, in turn; the medians count.")
+    var rounds = 3
+
     @Option(help: "Then import this purchase CSV of the same customers (`cordial demo generate --purchases`), against sqlite3 .import of it.")
     var purchases: String?
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    static func remove(sqlite path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cordial-bench-\(UUID().uuidString)")
@@ -30,34 +42,57 @@ struct ImportBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let importer = CustomerImporter(source: source)
 
-        let baseline = try BenchClock.seconds {
-            try BenchClock.runTool("sqlite3", [directory.appendingPathComponent("plain.sqlite").path, ".import --csv \(file) customers"])
-        }
-        // What the customer table's key and index cost SQLite itself: the same .import into a
-        // table with a unique external id and an index on the tier (as for psql below).
+        // The header, for the indexed table's columns.
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
         let head = String(decoding: try handle.read(upToCount: 64 * 1024) ?? Data(), as: UTF8.self)
         try handle.close()
         guard let header = head.split(whereSeparator: \.isNewline).first else { throw BenchFailure("\(file) is empty") }
         let names = header.split(separator: ",").map { "\"\($0.replacingOccurrences(of: "\"", with: ""))\"" }
-        let indexedPath = directory.appendingPathComponent("indexed.sqlite").path
-        try BenchClock.runTool("sqlite3", [indexedPath, """
-            CREATE TABLE customers (\(names.map { "\($0) TEXT" }.joined(separator: ", ")), UNIQUE (external_id));
-            CREATE INDEX customers_tier ON customers (tier)
-            """])
-        let indexed = try BenchClock.seconds {
-            try BenchClock.runTool("sqlite3", [indexedPath, ".import --csv --skip 1 \(file) customers"])
-        }
+
+        // Each step runs once per round, in turn, and the median counts: the machine is shared,
+        // and its speed drifts by a third within minutes. Dirty pages of the step before are
+        // written out first (sync), so that no step pays for another's writes.
+        var baselines: [Double] = [], indexeds: [Double] = [], parses: [Double] = [], fulls: [Double] = []
         var rows = 0
-        let parse = try BenchClock.seconds {
-            var reader = try importer.reader(path: file, format: .csv)
-            while let batch = try reader.nextBatch() { rows += batch.customers.count }
-        }
-        let store = try await StoreLocation.sqlite(path: directory.appendingPathComponent("cordial.sqlite").path).open(creating: true)
         var summary = ImportSummary()
-        let full = try await BenchClock.seconds {
-            summary = try await store.apply(try importer.reader(path: file, format: .csv), dryRun: false)
+        var store: (any Store)?
+        var storePath = ""
+        for round in 1...max(rounds, 1) {
+            let plainPath = directory.appendingPathComponent("plain-\(round).sqlite").path
+            sync()
+            baselines.append(try BenchClock.seconds {
+                try BenchClock.runTool("sqlite3", [plainPath, ".import --csv \(file) customers"])
+            })
+            // What the customer table's key and index cost SQLite itself: the same .import into a
+            // table with a unique external id and an index on the tier (as for psql below).
+            let indexedPath = directory.appendingPathComponent("indexed-\(round).sqlite").path
+            try BenchClock.runTool("sqlite3", [indexedPath, """
+                CREATE TABLE customers (\(names.map { "\($0) TEXT" }.joined(separator: ", ")), UNIQUE (external_id));
+                CREATE INDEX customers_tier ON customers (tier)
+                """])
+            sync()
+            indexeds.append(try BenchClock.seconds {
+                try BenchClock.runTool("sqlite3", [indexedPath, ".import --csv --skip 1 \(file) customers"])
+            })
+            sync()
+            rows = 0
+            parses.append(try BenchClock.seconds {
+                var reader = try importer.reader(path: file, format: .csv)
+                while let batch = try reader.nextBatch() { rows += batch.customers.count }
+            })
+            store = nil
+            if !storePath.isEmpty { Self.remove(sqlite: storePath) }
+            storePath = directory.appendingPathComponent("cordial-\(round).sqlite").path
+            let opened = try await StoreLocation.sqlite(path: storePath).open(creating: true)
+            sync()
+            fulls.append(try await BenchClock.seconds {
+                summary = try await opened.apply(try importer.reader(path: file, format: .csv), dryRun: false)
+            })
+            store = opened
+            Self.remove(sqlite: plainPath)
+            Self.remove(sqlite: indexedPath)
         }
+        let (baseline, indexed, parse, full) = (Self.median(baselines), Self.median(indexeds), Self.median(parses), Self.median(fulls))
         print("cordial-bench import — \(file), \(rows) customers (\(summary.customersCreated) created)")
         print("")
         print("| step | time | per customer | vs sqlite3 .import |")
@@ -68,8 +103,11 @@ struct ImportBench: AsyncParsableCommand {
                                 ("cordial import into a new store", full)] {
             print(String(format: "| %@ | %.2f s | %.1f µs | %.2f× |", name, seconds, seconds / Double(max(rows, 1)) * 1e6, seconds / baseline))
         }
-        if let purchases {
-            try await measurePurchases(purchases, into: directory.appendingPathComponent("cordial.sqlite").path, store: store, directory: directory)
+        print("")
+        print("medians of \(baselines.count) rounds; cordial import / sqlite3 .import, round by round: "
+              + zip(fulls, baselines).map { String(format: "%.2f×", $0 / $1) }.joined(separator: ", "))
+        if let purchases, let store {
+            try await measurePurchases(purchases, into: storePath, store: store, directory: directory)
         }
         if let postgres {
             let (copy, indexedCopy, cordial) = try await measurePostgres(postgres, importer: importer)

@@ -128,29 +128,41 @@ import Testing
         #expect(summary.customersCreated == 1)
     }
 
-    /// Text that JSON must escape, nested attributes and every kind of value come back as
-    /// they went in, and importing them again changes nothing (the stored JSON is canonical).
+    /// Text that JSON or PostgreSQL's COPY must escape, nested attributes and every kind of
+    /// value come back as they went in, and importing them again changes nothing (the stored
+    /// JSON is canonical). Imports encode a batch's values into one buffer: the customers
+    /// around the awkward one, empty text and a missing value must come back too.
     @Test(arguments: Kind.allCases)
     func awkwardTextRoundTripsAndReimportsUnchanged(kind: Kind) async throws {
         let store = try await makeStore(kind)
         let awkward = Customer(
-            source: "crm", externalID: "Q-\"1\"", name: PersonName(given: "Anh \"Tí\"", family: "Trần\\"),
-            emails: ["a@example.vn"], phones: ["+84 1\t2"],
-            address: Address(lines: ["Số 1\nNgõ 2", "第二行"], city: "Huế", postalCode: "530000"),
-            tags: ["😀", ""], attributes: [
+            source: "crm", externalID: "Q-\"1\"\\\t", name: PersonName(given: "Anh \"Tí\"", family: "Trần\\"),
+            honorific: nil, emails: ["a@example.vn"], phones: ["+84 1\t2"],
+            address: Address(lines: ["Số 1\nNgõ 2\r", "第二行"], city: "Huế", postalCode: "530000"),
+            birthday: Birthday(year: 987, month: 12, day: 3), tier: "", tags: ["😀", ""], attributes: [
                 "control": .string("bell\u{07}end"), "list": .array([.integer(1), .number(2.5), .bool(true), .null]),
                 "nested": .object(["z": .string("last"), "a": .object(["deep": .string("điều")])]), "empty": .object([:]),
             ])
-        _ = try await store.apply(ImportBatch(customers: [awkward]), dryRun: false)
-        let stored = try #require(try await store.customer(source: "crm", externalID: "Q-\"1\""))
+        let batch = ImportBatch(customers: [Self.lan, awkward, Self.wei])
+        #expect(try await store.apply(batch, dryRun: false).customersCreated == 3)
+        let stored = try #require(try await store.customer(source: "crm", externalID: awkward.externalID))
         #expect(stored.name == awkward.name)
+        #expect(stored.honorific == nil)
         #expect(stored.phones == awkward.phones)
         #expect(stored.address == awkward.address)
+        #expect(stored.birthday == awkward.birthday)
+        #expect(stored.tier == "")
         #expect(stored.tags == awkward.tags)
         #expect(stored.attributes == awkward.attributes)
         #expect(abs(stored.createdAt.timeIntervalSinceNow) < 60, "stamped now, read back as the same instant")
-        let again = try await store.apply(ImportBatch(customers: [awkward]), dryRun: false)
-        #expect(again.customersUnchanged == 1)
+        for neighbour in [Self.lan, Self.wei] {
+            let read = try #require(try await store.customer(source: "crm", externalID: neighbour.externalID))
+            #expect(read.name == neighbour.name && read.honorific == neighbour.honorific && read.emails == neighbour.emails)
+            #expect(read.address == neighbour.address && read.birthday == neighbour.birthday && read.tier == neighbour.tier)
+            #expect(read.tags == neighbour.tags && read.attributes == neighbour.attributes && read.locale == neighbour.locale)
+        }
+        let again = try await store.apply(batch, dryRun: false)
+        #expect(again.customersUnchanged == 3)
     }
 
     /// A file that gives one customer twice: created by the first row, changed by the second,

@@ -92,16 +92,15 @@ public struct CustomerImporter: BatchImportRowParser {
             }
         }
         let locale = value("locale") ?? "en"
-        if !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+        if !locale.utf8.allSatisfy(Self.isLanguageTagByte) {
             issues.add(ImportIssue(file: fileName, line: line, column: row.header("locale"), problem: "'\(locale)' is not a language tag (vi, zh-Hans, en-GB)"))
         }
         try issues.check()
 
-        let addressFields = ["address", "city", "region", "postal_code", "country"]
-        let address: Address? = addressFields.contains(where: { value($0) != nil })
-            ? Address(lines: value("address").map { [$0] } ?? [], city: value("city"), region: value("region"),
-                      postalCode: value("postal_code"), country: value("country")?.uppercased())
-            : nil
+        let (street, city, region, postalCode, country) = (value("address"), value("city"), value("region"), value("postal_code"), value("country"))
+        let address: Address? = street == nil && city == nil && region == nil && postalCode == nil && country == nil
+            ? nil
+            : Address(lines: street.map { [$0] } ?? [], city: city, region: region, postalCode: postalCode, country: country?.uppercased())
         var attributes: [String: JSONValue] = [:]
         for (name, column) in row.columns.attributes {
             // JSON Lines values keep their type (a boolean, an object); CSV ones are text.
@@ -119,6 +118,15 @@ public struct CustomerImporter: BatchImportRowParser {
             name: PersonName(given: value("given_name") ?? "", family: value("family_name") ?? ""),
             honorific: value("honorific"), emails: emails, phones: list("phones"), address: address, birthday: birthday,
             locale: locale, tier: value("tier"), tags: list("tags"), attributes: attributes)
+    }
+
+    /// ASCII letters, digits, `-` and `_`: what a language tag (vi, zh-Hans, en_GB) is made of.
+    static func isLanguageTagByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     /// One `@` with text before it, a dot after it, no spaces.

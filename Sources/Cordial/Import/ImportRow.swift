@@ -8,19 +8,37 @@ public enum ImportFormat: String, Sendable, CaseIterable {
 
 /// One row's texts and which column holds which field, decided once per header.
 public struct ImportRow {
-    struct Columns {
-        /// The column of each field the header names.
-        var byField: [String: Int] = [:]
+    /// Shared by every row of a file (a class: a row copies one reference, not three).
+    final class Columns: Sendable {
+        /// The column of each field the header names. A list searched in order, not a
+        /// dictionary: a customer row asks for some twenty fields, and hashing each name
+        /// cost more than comparing it with the fifteen short names here.
+        let byField: [(field: String, column: Int)]
         /// Columns that are no field: free attributes.
-        var attributes: [(name: String, column: Int)] = []
+        let attributes: [(name: String, column: Int)]
         /// The file's own header of each column (for messages).
-        var headers: [String] = []
+        let headers: [String]
 
         init(names: [String], fields: [String: [String]], headers: [String]? = nil) {
             self.headers = headers ?? names
+            var byField: [(field: String, column: Int)] = [], attributes: [(name: String, column: Int)] = []
             for (column, name) in names.enumerated() {
-                if fields[name] != nil { byField[name] = column } else { attributes.append((name, column)) }
+                // A field two columns name reads the last of them (as it always has).
+                if fields[name] == nil {
+                    attributes.append((name, column))
+                } else if let index = byField.firstIndex(where: { $0.field == name }) {
+                    byField[index].column = column
+                } else {
+                    byField.append((name, column))
+                }
             }
+            self.byField = byField
+            self.attributes = attributes
+        }
+
+        func column(of field: String) -> Int? {
+            for entry in byField where entry.field == field { return entry.column }
+            return nil
         }
     }
 
@@ -35,14 +53,14 @@ public struct ImportRow {
 
     /// The field's text without surrounding spaces; nil when missing or blank.
     func value(_ field: String) -> String? {
-        guard let column = columns.byField[field] else { return nil }
+        guard let column = columns.column(of: field) else { return nil }
         let text = texts[column].trimmedOfSpaces()
         return text.isEmpty ? nil : text
     }
 
     /// The file's header for `field` (what a message about it should name).
     func header(_ field: String) -> String {
-        columns.byField[field].map { columns.headers[$0] } ?? field
+        columns.column(of: field).map { columns.headers[$0] } ?? field
     }
 
     /// A `|`-separated list.
