@@ -42,3 +42,9 @@ extension StoreLocation {
         return store
     }
 }
+
+/// A one-line reason for a store error that deserves a better one than its own text (SQLite
+/// giving up on a writer another process holds); nil for any other error.
+public func storeFailureReason(_ error: any Error) -> String? {
+    SQLiteBusy.reason(for: error)
+}

@@ -19,7 +19,7 @@ public final class SQLiteStore: Store {
         configuration.foreignKeysEnabled = true
         // Writers of several processes take turns (shared segment runs: a merge of a large
         // segment holds the write lock for a while).
-        configuration.busyMode = .timeout(60)
+        configuration.busyMode = .timeout(TimeInterval(SQLiteBusy.timeoutSeconds))
         configuration.prepareDatabase { db in
             // 64 MB of page cache for the writer (SQLite's default is 2 MB): with a small cache,
             // a large import writes the same index pages out to the WAL again and again.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cordial
 import CordialCore
 
 @main
@@ -11,4 +12,19 @@ struct CordialCommand: AsyncParsableCommand {
             InitCommand.self, ImportCommand.self, CustomersCommand.self, SegmentsCommand.self, PluginsCommand.self, ValueCommand.self, CalendarCommand.self, RunCommand.self, StoreCommand.self, DemoCommand.self, CampaignsCommand.self, CatalogCommand.self, StaffCommand.self, VisitsCommand.self, ConsentCommand.self, LettersCommand.self, OutboxCommand.self, FeedbackCommand.self,
         ]
     )
+
+    /// ArgumentParser's own `main`, with store errors that have a clearer reason (the store
+    /// busy) given that reason.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: storeFailureReason(error).map(CommandFailure.init) ?? error)
+        }
+    }
 }

@@ -49,7 +49,12 @@ final class RunState: SegmentLabelFeed, @unchecked Sendable {
         return number
     }
 
-    func hasFailed(_ segment: String) -> Bool { condition.withLock { failures[segment] != nil } }
+    /// Whether `segment` failed at batch `number` or before it. Batches before a failure are
+    /// still classified, so that the customer a failure names is the first in order that
+    /// fails, whichever worker got there first.
+    func hasFailed(_ segment: String, atOrBefore number: Int) -> Bool {
+        condition.withLock { failures[segment].map { $0.batch <= number } ?? false }
+    }
 
     /// True once the run has stopped (the store's writing failed): classifying more is in vain.
     var isStopped: Bool { condition.withLock { stopped != nil } }

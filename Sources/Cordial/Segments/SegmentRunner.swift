@@ -166,7 +166,7 @@ public struct SegmentRunner: Sendable {
         _ batch: CustomerViewBatch, batch number: Int, instances: [PluginInstance], segments segmentNames: Set<String>, work: RunState
     ) {
         for instance in instances {
-            let wanted = instance.segments.filter { segmentNames.contains($0.name) && !work.hasFailed($0.name) }
+            let wanted = instance.segments.filter { segmentNames.contains($0.name) && !work.hasFailed($0.name, atOrBefore: number) }
             guard !wanted.isEmpty else { continue }
             do {
                 var views = batch
