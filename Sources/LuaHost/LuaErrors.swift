@@ -30,9 +30,9 @@ public struct LuaLoadError: Error, LocalizedError, Equatable, CustomStringConver
 
     public var description: String {
         switch kind {
-        case .syntax: "syntax error: \(message)"
-        case .missingFile, .unreadableFile, .invalidName: "cannot load: \(message)"
-        case .limit: message
+        case .syntax: "syntax error: \(LuaRunError.reported(message))"
+        case .missingFile, .unreadableFile, .invalidName: "cannot load: \(LuaRunError.reported(message))"
+        case .limit: LuaRunError.reported(message)
         }
     }
 
@@ -95,7 +95,9 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
         (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
-    static func reported(_ message: String) -> String {
+    /// `message` as a report shows it: see ``description``. Also for messages the host wraps
+    /// (a plugin's error, located).
+    public static func reported(_ message: String) -> String {
         let needsEscape = message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || isUnsafe($0) }
         guard needsEscape || message.count > reportedLength else { return message }
         var escaped = ""

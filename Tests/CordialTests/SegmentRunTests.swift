@@ -160,6 +160,25 @@ import Testing
         #expect(try await store.segments().isEmpty)
     }
 
+    /// A plugin's message with line breaks, a terminal escape and thousands of characters is
+    /// still reported on one line, cut in the middle (the first promise: one-line reasons).
+    @Test func aMessyErrorMessageIsReportedOnOneLine() async throws {
+        let store = try await stores.demo(customers: 20)
+        try folder.segmentPlugin("messy", body: #"if c.id == 4 then error("first line\nsecond \27[31mred " .. string.rep("x", 5000) .. " end") end return 'ok'"#)
+        let results = try await runner(store, roots: [folder.root], at: "2025-01-01").run()
+        guard case .failed(_, let customer, let error) = try #require(results.first) else {
+            Issue.record("the failing segment was materialized")
+            return
+        }
+        #expect(customer == CustomerID(4))
+        let line = error.description
+        #expect(!line.contains("\n") && !line.contains("\u{1B}"))
+        #expect(line.hasPrefix("messy/plugin.lua:4: first line\\nsecond \\x1B[31mred x"), "\(line.prefix(80))")
+        #expect(line.hasSuffix("x end"))
+        #expect(line.contains("characters left out"))
+        #expect(line.count < LuaRunError.reportedLength + 100)
+    }
+
     @Test func labelsOutsideTheDeclaredOnesAndNonStringsAreErrors() async throws {
         let store = try await stores.demo(customers: 20)
         try folder.segmentPlugin("declared", labels: "{ 'a', 'b' }", body: "return c.id == 3 and 'c' or 'a'")

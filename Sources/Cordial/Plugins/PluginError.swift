@@ -38,6 +38,8 @@ public struct PluginError: Error, LocalizedError, CustomStringConvertible, Equat
         self.init(location: location, message: message, traceback: error.traceback)
     }
 
-    public var description: String { "\(location): \(message)" }
+    /// One line, whatever the plugin put in its message: control characters shown as `\n`,
+    /// `\x1B`, and a long message cut in the middle (``LuaRunError/reported(_:)``).
+    public var description: String { "\(location): \(LuaRunError.reported(message))" }
     public var errorDescription: String? { description }
 }
