@@ -41,6 +41,7 @@ struct BoundStatement {
     /// Binds value `index` of `texts`, whose bytes are `buffer` (`texts.bytes`, held by the
     /// caller until the statement has run): no copy.
     mutating func bind(_ index: Int, of texts: StoredTexts, in buffer: UnsafeBufferPointer<UInt8>) {
+        assert(buffer.count == texts.bytes.count, "buffer is not texts.bytes")
         let span = texts.spans[index]
         guard span.count >= 0 else { return parameters.append(.null) }
         let start = UnsafeRawPointer(buffer.baseAddress! + span.offset).assumingMemoryBound(to: CChar.self)

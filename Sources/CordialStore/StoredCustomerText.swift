@@ -23,6 +23,8 @@ package enum StoredCustomerText {
     /// The ``columnCount`` values of ``texts(of:)`` appended to `texts`: how imports encode
     /// their rows.
     package static func append(_ customer: Customer, to texts: inout StoredTexts) {
+        let before = texts.count
+        defer { assert(texts.count - before == columnCount, "columnCount is not what append writes") }
         texts.append(customer.source)
         texts.append(customer.externalID)
         texts.append(customer.name.given)

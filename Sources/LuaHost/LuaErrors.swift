@@ -89,6 +89,10 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
 
     /// The most characters of a message a report shows.
     public static let reportedLength = 1_000
+    /// How much longer than ``reportedLength`` a message may be and be left whole: what a
+    /// wrapper adds to a message already reported (a location, "plugin failed: "), so that
+    /// no message is cut twice (the second cut would miscount what the first left out).
+    static let wrappingSlack = 200
 
     /// C1 controls, DEL and the bidirectional overrides that can reverse a terminal line.
     private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
@@ -99,7 +103,7 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
     /// (a plugin's error, located).
     public static func reported(_ message: String) -> String {
         let needsEscape = message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || isUnsafe($0) }
-        guard needsEscape || message.count > reportedLength else { return message }
+        guard needsEscape || message.count > reportedLength + wrappingSlack else { return message }
         var escaped = ""
         for scalar in message.unicodeScalars {
             switch scalar {
@@ -113,8 +117,8 @@ public struct LuaRunError: Error, LocalizedError, Equatable, CustomStringConvert
             default: escaped.unicodeScalars.append(scalar)
             }
         }
-        guard escaped.count > reportedLength else { return escaped }
-        let kept = reportedLength / 2
+        guard escaped.count > reportedLength + wrappingSlack else { return escaped }
+        let kept = reportedLength / 2 - 25  // with the marker, the cut text is at most reportedLength
         return "\(escaped.prefix(kept)) … (\(escaped.count - 2 * kept) characters left out) … \(escaped.suffix(kept))"
     }
 

@@ -17,7 +17,7 @@ struct CordialCommand: AsyncParsableCommand {
     /// busy) given that reason.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try await asyncParseAsRoot()
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

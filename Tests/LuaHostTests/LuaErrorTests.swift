@@ -31,6 +31,8 @@ import Testing
         #expect(loud.description.hasPrefix("spam spam"))
         #expect(loud.description.contains("characters left out"))
         #expect(loud.description.hasSuffix("the end (at loud.lua:1)"))
+        let wrapped = "plugins/loud/plugin.lua:1: " + loud.description
+        #expect(LuaRunError.reported(wrapped) == wrapped, "a reported message wrapped again is not cut again (its count stays true)")
 
         let escapes = try write("escapes.lua", "error('line one\\n\\27[2Jline two', 0)\n")
         let shown = try #require(throws: LuaRunError.self) { try state.loadFile(escapes).call(as: LuaValue.self) }
