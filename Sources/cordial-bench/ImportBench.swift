@@ -21,7 +21,7 @@ struct ImportBench: AsyncParsableCommand {
     @Option(help: "Also measure PostgreSQL on this server (postgres://USER@HOST:PORT/DB; needs psql).")
     var postgres: String?
 
-    @Option(help: "How many times each SQLite customer step runs, in turn (at least 1); the medians count.")
+    @Option(help: "How many times each customer step (SQLite, and PostgreSQL with --postgres) runs, in turn (at least 1); the medians count.")
     var rounds = 3
 
     @Option(help: "Then import this purchase CSV of the same customers (`cordial demo generate --purchases`), against sqlite3 .import of it.")
@@ -118,15 +118,16 @@ struct ImportBench: AsyncParsableCommand {
             try await measurePurchases(purchases, into: storePath, store: store, directory: directory)
         }
         if let postgres {
-            let (copy, indexedCopy, cordial) = try await measurePostgres(postgres, importer: importer)
+            let (copy, indexedCopy, cordial, ratios) = try await measurePostgres(postgres, importer: importer)
             for (name, seconds) in [("psql \\copy into a plain table", copy),
                                     ("psql \\copy into a table with the customer table's key and indexes", indexedCopy),
                                     ("cordial import into a new PostgreSQL store", cordial)] {
                 print(String(format: "| %@ | %.2f s | %.1f µs | %.2f× |", name, seconds, seconds / Double(max(rows, 1)) * 1e6, seconds / baseline))
             }
             print("")
-            print(String(format: "PostgreSQL: cordial import / psql \\copy = **%.2f×** (%.2f× against the indexed table)",
-                         cordial / copy, cordial / indexedCopy))
+            print("PostgreSQL (times: medians of \(ratios.count) rounds): cordial import / psql \\copy, round by round: "
+                  + ratios.map { String(format: "%.2f×", $0) }.joined(separator: ", ")
+                  + String(format: "; their median: **%.2f×** (medians: %.2f× against the indexed table)", Self.median(ratios), cordial / indexedCopy))
         }
         print("")
         print("peak memory of this process: \(BenchClock.peakMemoryMB()) MB")
@@ -161,13 +162,17 @@ struct ImportBench: AsyncParsableCommand {
 
     /// `psql \copy` of the file into a table of text columns, then a cordial import into a
     /// new store; each in a schema of its own on `server`, dropped afterwards.
-    func measurePostgres(_ server: String, importer: CustomerImporter) async throws -> (copy: Double, indexedCopy: Double, cordial: Double) {
+    func measurePostgres(_ server: String, importer: CustomerImporter) async throws -> (copy: Double, indexedCopy: Double, cordial: Double, ratios: [Double]) {
         guard var components = URLComponents(string: server) else { throw BenchFailure("--postgres: not a URL") }
-        let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let plain = "bench_copy_\(tag)", store = "bench_cordial_\(tag)"
         components.queryItems = (components.queryItems ?? []).filter { $0.name != "schema" }
         let psqlURL = components.string ?? server
         func psql(_ command: String) throws { try BenchClock.runTool("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", psqlURL, "-c", command]) }
+        // As for SQLite: no step pays for the writes of the one before (CHECKPOINT needs a
+        // superuser or pg_checkpoint; without it, the OS's dirty pages are still written).
+        func settle() {
+            try? psql("CHECKPOINT")
+            sync()
+        }
 
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
         let head = String(decoding: try handle.read(upToCount: 64 * 1024) ?? Data(), as: UTF8.self)
@@ -175,25 +180,35 @@ struct ImportBench: AsyncParsableCommand {
         guard let header = head.split(whereSeparator: \.isNewline).first else { throw BenchFailure("\(file) is empty") }
         let quotedNames = header.split(separator: ",").map { "\"\($0.replacingOccurrences(of: "\"", with: ""))\"" }
         let columns = quotedNames.map { "\($0) text" }
-        try psql("CREATE SCHEMA \(plain); CREATE TABLE \(plain).customers (\(columns.joined(separator: ", ")))")
-        defer { try? psql("DROP SCHEMA IF EXISTS \(plain) CASCADE; DROP SCHEMA IF EXISTS \(store) CASCADE") }
-        let copy = try BenchClock.seconds {
-            try psql("\\copy \(plain).customers FROM '\(file)' WITH (FORMAT csv, HEADER true)")
+        var copies: [Double] = [], indexedCopies: [Double] = [], cordials: [Double] = []
+        for _ in 1...rounds {
+            let tag = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            let plain = "bench_copy_\(tag)", store = "bench_cordial_\(tag)"
+            try psql("CREATE SCHEMA \(plain); CREATE TABLE \(plain).customers (\(columns.joined(separator: ", ")))")
+            defer { try? psql("DROP SCHEMA IF EXISTS \(plain) CASCADE; DROP SCHEMA IF EXISTS \(store) CASCADE") }
+            settle()
+            copies.append(try BenchClock.seconds {
+                try psql("\\copy \(plain).customers FROM '\(file)' WITH (FORMAT csv, HEADER true)")
+            })
+            // The store's customer table has a key and two indexes; what they cost psql too.
+            try psql("""
+                CREATE TABLE \(plain).indexed (\(columns.joined(separator: ", ")), id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+                CREATE UNIQUE INDEX ON \(plain).indexed (external_id); CREATE INDEX ON \(plain).indexed (tier)
+                """)
+            settle()
+            indexedCopies.append(try BenchClock.seconds {
+                try psql("\\copy \(plain).indexed (\(quotedNames.joined(separator: ", "))) FROM '\(file)' WITH (FORMAT csv, HEADER true)")
+            })
+            var storeComponents = components
+            storeComponents.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "schema", value: store)]
+            let location = try StoreLocation(storeComponents.string ?? server)
+            let opened = try await location.open(creating: true)
+            settle()
+            cordials.append(try await BenchClock.seconds {
+                _ = try await opened.apply(try importer.reader(path: file, format: .csv), dryRun: false)
+            })
         }
-        // The store's customer table has a key and two indexes; what they cost psql too.
-        try psql("""
-            CREATE TABLE \(plain).indexed (\(columns.joined(separator: ", ")), id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
-            CREATE UNIQUE INDEX ON \(plain).indexed (external_id); CREATE INDEX ON \(plain).indexed (tier)
-            """)
-        let indexedCopy = try BenchClock.seconds {
-            try psql("\\copy \(plain).indexed (\(quotedNames.joined(separator: ", "))) FROM '\(file)' WITH (FORMAT csv, HEADER true)")
-        }
-        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "schema", value: store)]
-        let location = try StoreLocation(components.string ?? server)
-        let opened = try await location.open(creating: true)
-        let cordial = try await BenchClock.seconds {
-            _ = try await opened.apply(try importer.reader(path: file, format: .csv), dryRun: false)
-        }
-        return (copy, indexedCopy, cordial)
+        return (Self.median(copies), Self.median(indexedCopies), Self.median(cordials), zip(cordials, copies).map { $0 / $1 })
     }
+
 }
