@@ -5,7 +5,7 @@ import GRDB
 
 /// How a ``Customer`` maps to a row of the `customer` table.
 enum CustomerRow {
-    /// The columns a customer writes (all but id and forgottenAt), in the order of ``values(of:)``.
+    /// The columns a customer writes (all but id and forgottenAt), in the order ``bind(_:to:)`` binds them.
     static let columns = [
         "source", "externalID", "givenName", "familyName", "honorific", "emails", "phones", "address", "city", "region",
         "birthday", "birthMonthDay", "locale", "tier", "tags", "attributes", "createdAt", "updatedAt", "version",
@@ -19,25 +19,12 @@ enum CustomerRow {
     }
     static let updateSQL = "UPDATE customer SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
-    /// A customer's values for ``columns``, ready to bind: the text columns in order, then
-    /// the version. Imports compute these on their reading thread.
-    struct Values {
-        var texts: [String?]
-        var version: Int
-    }
-
-    /// The values of `customer`; with `stamp`, that time (as stored) as created and updated —
-    /// an import stamps every row with one time, formatted once.
-    static func values(of customer: Customer, stamp: String? = nil) -> Values {
-        Values(
-            texts: StoredCustomerText.texts(of: customer) + [
-                stamp ?? storedText(customer.createdAt), stamp ?? storedText(customer.updatedAt),
-            ], version: customer.version)
-    }
-
-    static func bind(_ values: Values, to statement: inout BoundStatement) {
-        for text in values.texts { statement.bind(text) }
-        statement.bind(values.version)
+    /// Binds a customer's values for ``columns``, in order.
+    static func bind(_ customer: Customer, to statement: inout BoundStatement) {
+        for text in StoredCustomerText.texts(of: customer) { statement.bind(text) }
+        statement.bind(storedText(customer.createdAt))
+        statement.bind(storedText(customer.updatedAt))
+        statement.bind(customer.version)
     }
 
     /// A time as GRDB stores it ("2024-01-01 00:00:00.000", UTC), so that rows written here

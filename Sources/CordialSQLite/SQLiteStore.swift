@@ -89,7 +89,7 @@ public final class SQLiteStore: Store {
     /// Writes every column of a customer that has an id.
     static func save(_ customer: Customer, into db: Database) throws {
         var statement = try BoundStatement(db, sql: CustomerRow.updateSQL)
-        CustomerRow.bind(CustomerRow.values(of: customer), to: &statement)
+        CustomerRow.bind(customer, to: &statement)
         statement.bind(customer.id!.rawValue)
         try statement.run(db)
     }
